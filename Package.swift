@@ -1,0 +1,36 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+let package = Package(
+    name: "nixwash",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nixwash", targets: ["nixwash"]),
+        .library(name: "NixWashKit", targets: ["NixWashKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV",
+                       providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "NixWashKit",
+            dependencies: ["CZlib", "CLibCSV", "CSQLite"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "nixwash",
+            dependencies: [
+                "NixWashKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"]),
+        .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"]),
+    ]
+)

@@ -1,0 +1,86 @@
+import Foundation
+
+/// How a failure maps onto the exit codes of SPEC section 4.
+public enum FailureKind: Sendable {
+    /// I/O, corrupt or truncated input, corrupt index: exit 1.
+    case runtime
+    /// Stale register, no-call day: exit 3.
+    case compliance
+    /// Usage or configuration error: exit 64.
+    case usage
+}
+
+/// Every error the library reports. Each message names the file (and line and column where
+/// they apply) and says what the user can do about it.
+public enum NixWashError: LocalizedError, Equatable {
+    // MARK: Files and streams
+    case cannotOpen(path: String, reason: String)
+    case notARegularFile(path: String)
+    case readFailed(path: String, reason: String)
+    case writeFailed(path: String, reason: String)
+    case corruptGzip(path: String, offset: UInt64, reason: String)
+    case truncatedGzip(path: String, offset: UInt64)
+    case trailingGarbage(path: String, offset: UInt64)
+    case outputExists(path: String)
+
+    // MARK: CSV
+    case emptyInput(path: String)
+    case headerOnly(path: String)
+    case binaryInput(path: String, offset: UInt64)
+    case unterminatedQuote(path: String, line: UInt64)
+    case recordTooLarge(path: String, line: UInt64, limit: Int)
+    case csvSyntax(path: String, line: UInt64, column: Int, reason: String)
+    case missingColumn(path: String, column: String, header: [String])
+    case noPhoneColumn(path: String, header: [String])
+
+    // MARK: Configuration
+    case invalidSetting(source: String, reason: String)
+
+    public var kind: FailureKind {
+        switch self {
+        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists:
+            return .usage
+        default:
+            return .runtime
+        }
+    }
+
+    public var errorDescription: String? {
+        switch self {
+        case let .cannotOpen(path, reason):
+            return "\(path): cannot open: \(reason). Check the path and its permissions."
+        case let .notARegularFile(path):
+            return "\(path): is a directory or device, not a file. Give the path of a file."
+        case let .readFailed(path, reason):
+            return "\(path): read failed: \(reason). Check the disk and rerun."
+        case let .writeFailed(path, reason):
+            return "\(path): write failed: \(reason). Free disk space or fix permissions and rerun; no output was left in place."
+        case let .corruptGzip(path, offset, reason):
+            return "\(path): corrupt gzip data at byte \(offset) of the file (\(reason)). Ask the sender for a new copy; `gzip -t` confirms the damage."
+        case let .truncatedGzip(path, offset):
+            return "\(path): gzip stream ends early at byte \(offset) of the file: the file is truncated. Ask the sender for a complete copy."
+        case let .trailingGarbage(path, offset):
+            return "\(path): data that is not gzip follows the last gzip member at byte \(offset) of the file. Ask the sender for a clean copy."
+        case let .outputExists(path):
+            return "\(path): already exists. Choose another output folder or remove it first."
+        case let .emptyInput(path):
+            return "\(path): the file is empty: there is no header and no data. Check that the delivery is complete."
+        case let .headerOnly(path):
+            return "\(path): the file has a header line but no data rows. Check that the delivery is complete."
+        case let .binaryInput(path, offset):
+            return "\(path): byte \(offset) is a NUL byte: this is binary data, not a CSV text file. Check that you gave the right file."
+        case let .unterminatedQuote(path, line):
+            return "\(path):\(line): a quoted field opened on line \(line) is never closed. Fix the quote on that line (or quote the field properly) and rerun."
+        case let .recordTooLarge(path, line, limit):
+            return "\(path):\(line): the record starting on line \(line) is larger than \(limit) bytes, most likely a quote that is never closed. Fix that line, or raise the limit with --max-record-size."
+        case let .csvSyntax(path, line, column, reason):
+            return "\(path):\(line):\(column): \(reason)."
+        case let .missingColumn(path, column, header):
+            return "\(path): no column named '\(column)'. The header has: \(header.joined(separator: ", "))."
+        case let .noPhoneColumn(path, header):
+            return "\(path): no column looks like a phone number column. The header has: \(header.joined(separator: ", ")). Name the column with --phone-column."
+        case let .invalidSetting(source, reason):
+            return "\(source): \(reason)"
+        }
+    }
+}

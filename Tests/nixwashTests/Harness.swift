@@ -1,0 +1,53 @@
+import Foundation
+import XCTest
+
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The built `nixwash` binary, next to the test bundle in the build folder.
+func nixwashBinary() -> URL {
+    var dir = Bundle(for: BinaryTests.self).bundleURL
+    while dir.path != "/" {
+        let candidate = dir.appendingPathComponent("nixwash")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return candidate
+        }
+        dir = dir.deletingLastPathComponent()
+    }
+    fatalError("nixwash binary not found near \(Bundle(for: BinaryTests.self).bundleURL.path); run `swift build` first")
+}
+
+/// Runs the binary with `arguments` in `directory` and collects its output.
+func runNixwash(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> RunResult {
+    let process = Process()
+    process.executableURL = nixwashBinary()
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return RunResult(status: process.terminationStatus,
+                     stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A fresh temporary folder, removed when the test ends.
+func temporaryFolder(_ testCase: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("nixwash-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
