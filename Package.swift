@@ -30,6 +30,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "nixwash-bench",
+            dependencies: ["NixWashKit"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
         .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"]),
         .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"]),
     ]
