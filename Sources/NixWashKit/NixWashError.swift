@@ -36,9 +36,17 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: Configuration
     case invalidSetting(source: String, reason: String)
 
+    // MARK: History
+    case historyDatabase(path: String, reason: String)
+    case historyNotFound(path: String)
+    case notAHistoryDatabase(path: String)
+    case historySchemaTooNew(path: String, version: Int64, supported: Int64)
+    case tooManyBadRows(path: String, bad: Int, limit: Int, firstLine: UInt64, firstReason: String)
+
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists:
+        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists,
+             .historyNotFound, .notAHistoryDatabase:
             return .usage
         default:
             return .runtime
@@ -81,6 +89,16 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column looks like a phone number column. The header has: \(header.joined(separator: ", ")). Name the column with --phone-column."
         case let .invalidSetting(source, reason):
             return "\(source): \(reason)"
+        case let .historyDatabase(path, reason):
+            return "\(path): contact history database error: \(reason). Check the disk and the file's permissions and rerun; an import that failed was rolled back and changed nothing."
+        case let .historyNotFound(path):
+            return "\(path): no contact history database here. Create one with `nixwash history import --db \(path) LOG...`, or correct the path."
+        case let .notAHistoryDatabase(path):
+            return "\(path): not a nixwash contact history (it has no attempts table). Give the path of a history database, or a new path to create one."
+        case let .historySchemaTooNew(path, version, supported):
+            return "\(path): the contact history was written by a newer nixwash (schema version \(version); this one reads up to \(supported)). Use a newer nixwash."
+        case let .tooManyBadRows(path, bad, limit, firstLine, firstReason):
+            return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on line \(firstLine): \(firstReason)); nothing was imported. Fix the log, or raise --max-bad-rows to import the good rows."
         }
     }
 }
