@@ -127,3 +127,23 @@ final class HistoryTimeTests: XCTestCase {
 func utc(_ y: Int32, _ m: Int32, _ d: Int32, _ h: Int64, _ min: Int64, _ s: Int64 = 0) -> Int64 {
     Int64(StockholmTime.days(year: y, month: m, day: d)) * 86_400 + h * 3_600 + min * 60 + s
 }
+
+extension HistoryTimeTests {
+    /// The tabulated offset against the calendar arithmetic, hourly around every change and
+    /// every new year, and outside the table.
+    func testTabulatedOffsetAgreesWithTheRule() {
+        func ruleOffset(_ instant: Int64) -> Int64 {
+            let summer = StockholmTime.summerTime(year: StockholmTime.civil(days: Int32(StockholmTime.floorDivide(instant, 86_400))).year)
+            return instant >= summer.start && instant < summer.end ? 7_200 : 3_600
+        }
+        for year in Int32(1990)...Int32(2105) {
+            let summer = StockholmTime.summerTime(year: year)
+            let newYear = Int64(StockholmTime.days(year: year, month: 1, day: 1)) * 86_400
+            for base in [summer.start, summer.end, newYear] {
+                for delta in [-3_601, -3_600, -1, 0, 1, 3_599, 3_600, 86_400] {
+                    XCTAssertEqual(StockholmTime.utcOffset(at: base + Int64(delta)), ruleOffset(base + Int64(delta)), "\(base + Int64(delta))")
+                }
+            }
+        }
+    }
+}

@@ -94,7 +94,9 @@ public enum AttemptTimestamp: Equatable, Sendable {
 
     /// An instant given with its offset can still cross a year boundary out of the range.
     private static func checked(_ instant: Int64) -> AttemptTimestamp {
-        let year = StockholmTime.civil(days: Int32(StockholmTime.floorDivide(instant, 86_400))).year
-        return StockholmTime.supportedYears.contains(year) ? .instant(instant, ambiguous: false) : .outOfRange
+        supportedInstants.contains(instant) ? .instant(instant, ambiguous: false) : .outOfRange
     }
+
+    /// The instants of `StockholmTime.supportedYears`, in UTC.
+    static let supportedInstants = StockholmTime.firstTabulatedInstant..<StockholmTime.endOfTable
 }

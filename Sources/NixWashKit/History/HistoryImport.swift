@@ -56,6 +56,7 @@ public final class HistoryImport {
     private let insertAttempt: SQLiteStatement
     private let insertFile: SQLiteStatement
     private let updateFile: SQLiteStatement
+    private let insertCampaignOffer: SQLiteStatement
     private var campaigns: NameTable
     private var offers: NameTable
     private var centres: NameTable
@@ -84,6 +85,7 @@ public final class HistoryImport {
                 UPDATE imports SET rows = ?2, inserted = ?3, duplicates = ?4, bad = ?5, ambiguous_local_times = ?6
                 WHERE id = ?1
                 """)
+            insertCampaignOffer = try db.prepare("INSERT OR IGNORE INTO campaign_offers (campaign_id, offer_id) VALUES (?1, ?2)")
             campaigns = try NameTable(db: db, table: "campaigns")
             offers = try NameTable(db: db, table: "offers")
             centres = try NameTable(db: db, table: "contact_centres")
@@ -142,9 +144,9 @@ public final class HistoryImport {
         }
         let outcomeID = try outcome.flatMap { try outcomes.id(of: $0) } ?? 0
         file!.rows += 1
-        pending.append(PendingAttempt(campaign: campaignID, number: Int64(number.rawValue), attemptedAt: instant,
-                                      centre: centreID, offer: offerID,
-                                      localDate: Int64(StockholmTime.localDate(at: instant)), outcome: outcomeID))
+        pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
+                                      campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
+                                      localDate: StockholmTime.localDate(at: instant), outcome: Int32(outcomeID)))
         if pending.count == HistoryImport.chunkSize { try flush() }
     }
 
@@ -167,9 +169,7 @@ public final class HistoryImport {
 
     /// Adds an attempt given as values.
     func add(line: UInt64, attempt: HistoryAttempt) throws {
-        guard StockholmTime.supportedYears.contains(
-            StockholmTime.civil(days: Int32(StockholmTime.floorDivide(attempt.attemptedAt, 86_400))).year)
-        else {
+        guard AttemptTimestamp.supportedInstants.contains(attempt.attemptedAt) else {
             return try reject(line: line, reason: .timestampOutOfRange, detail: "attempted_at \(attempt.attemptedAt) is outside the supported years")
         }
         guard let campaignID = try campaigns.id(of: attempt.campaign) else {
@@ -183,10 +183,10 @@ public final class HistoryImport {
         }
         let outcomeID = try attempt.outcome.flatMap { try outcomes.id(of: $0) } ?? 0
         file!.rows += 1
-        pending.append(PendingAttempt(campaign: campaignID, number: Int64(attempt.number.rawValue),
-                                      attemptedAt: attempt.attemptedAt, centre: centreID, offer: offerID,
-                                      localDate: Int64(StockholmTime.localDate(at: attempt.attemptedAt)),
-                                      outcome: outcomeID))
+        pending.append(PendingAttempt(number: Int64(attempt.number.rawValue), attemptedAt: attempt.attemptedAt,
+                                      campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
+                                      localDate: StockholmTime.localDate(at: attempt.attemptedAt),
+                                      outcome: Int32(outcomeID)))
         if pending.count == HistoryImport.chunkSize { try flush() }
     }
 
@@ -239,14 +239,22 @@ public final class HistoryImport {
         guard !pending.isEmpty else { return }
         pending.sort()
         var inserted = 0
+        var campaignOffer: (Int32, Int32) = (0, 0)
         for attempt in pending {
-            insertAttempt.bind(1, attempt.campaign)
+            if attempt.campaign != campaignOffer.0 || attempt.offer != campaignOffer.1 {
+                campaignOffer = (attempt.campaign, attempt.offer)
+                insertCampaignOffer.bind(1, Int64(attempt.campaign))
+                insertCampaignOffer.bind(2, Int64(attempt.offer))
+                _ = try insertCampaignOffer.step()
+                insertCampaignOffer.reset()
+            }
+            insertAttempt.bind(1, Int64(attempt.campaign))
             insertAttempt.bind(2, attempt.number)
             insertAttempt.bind(3, attempt.attemptedAt)
-            insertAttempt.bind(4, attempt.centre)
-            insertAttempt.bind(5, attempt.offer)
-            insertAttempt.bind(6, attempt.localDate)
-            if attempt.outcome == 0 { insertAttempt.bind(7, nil as Int64?) } else { insertAttempt.bind(7, attempt.outcome) }
+            insertAttempt.bind(4, Int64(attempt.centre))
+            insertAttempt.bind(5, Int64(attempt.offer))
+            insertAttempt.bind(6, Int64(attempt.localDate))
+            insertAttempt.bind(7, attempt.outcome == 0 ? nil : Int64(attempt.outcome))
             insertAttempt.bind(8, importID)
             _ = try insertAttempt.step()
             inserted += db.changes
@@ -267,14 +275,15 @@ public final class HistoryImport {
 /// An attempt waiting in the buffer, with names replaced by their ids; ordered as the
 /// primary key so the buffer can be inserted sorted.
 private struct PendingAttempt: Comparable {
-    var campaign: Int64
     var number: Int64
     var attemptedAt: Int64
-    var centre: Int64
-    var offer: Int64
-    var localDate: Int64
+    // Name ids are SQLite row ids counted from 1: 32 bits keep the buffer small to sort.
+    var campaign: Int32
+    var centre: Int32
+    var offer: Int32
+    var localDate: Int32
     /// 0 when the log gave none.
-    var outcome: Int64
+    var outcome: Int32
 
     static func < (a: PendingAttempt, b: PendingAttempt) -> Bool {
         if a.campaign != b.campaign { return a.campaign < b.campaign }
@@ -285,14 +294,14 @@ private struct PendingAttempt: Comparable {
 }
 
 /// Ids of the names in one name table (campaigns, offers, ...), looked up from raw bytes
-/// without allocating: the last name seen first (logs come in long runs of one campaign),
-/// then a hash of the bytes. A new name is added to the table inside the import's transaction.
+/// without allocating: an open-addressing table over a hash of the bytes. A new name is added
+/// to the database table inside the import's transaction.
 private struct NameTable {
     private let insert: SQLiteStatement
     private let select: SQLiteStatement
-    private var byHash: [UInt64: [(bytes: [UInt8], id: Int64)]] = [:]
-    private var lastBytes: [UInt8] = []
-    private var lastID: Int64 = 0
+    private var names: [(bytes: [UInt8], hash: UInt64, id: Int64)] = []
+    /// Indices into `names` + 1; 0 = empty slot. Its size is a power of two, at most half full.
+    private var slots = [Int32](repeating: 0, count: 64)
 
     init(db: SQLiteDatabase, table: String) throws {
         insert = try db.prepare("INSERT INTO \(table) (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
@@ -306,16 +315,22 @@ private struct NameTable {
         while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
         guard start < end else { return nil }
         let name = UnsafeRawBufferPointer(rebasing: field[start..<end])
-        if lastID != 0, lastBytes.elementsEqual(name) { return lastID }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in name { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        if let id = byHash[hash]?.first(where: { $0.bytes.elementsEqual(name) })?.id {
-            remember(name, id)
-            return id
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+        while slots[slot] != 0 {
+            let entry = names[Int(slots[slot]) - 1]
+            if entry.hash == hash, entry.bytes.count == name.count,
+               entry.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) {
+                return entry.id
+            }
+            slot = (slot + 1) & mask
         }
         let id = try databaseID(HistoryImport.text(name))
-        byHash[hash, default: []].append((Array(name), id))
-        remember(name, id)
+        names.append((Array(name), hash, id))
+        slots[slot] = Int32(names.count)
+        if names.count * 2 > slots.count { rehash() }
         return id
     }
 
@@ -324,10 +339,14 @@ private struct NameTable {
         return try name.withUTF8 { try id(of: UnsafeRawBufferPointer($0)) }
     }
 
-    private mutating func remember(_ name: UnsafeRawBufferPointer, _ id: Int64) {
-        lastBytes.removeAll(keepingCapacity: true)
-        lastBytes.append(contentsOf: name)
-        lastID = id
+    private mutating func rehash() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, entry) in names.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash ^ (entry.hash >> 29)) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index + 1)
+        }
     }
 
     private func databaseID(_ name: String) throws -> Int64 {

@@ -1,5 +1,5 @@
 /// Everything the rules need from the contact history for one run (call date, campaign, offer,
-/// contact centre), loaded with two aggregate queries before the first lead and then read per
+/// contact centre), loaded with a few aggregate queries before the first lead and then read per
 /// number without touching the database or allocating.
 ///
 /// Windows are Europe/Stockholm local dates: the campaign window is the call date and the
@@ -61,25 +61,20 @@ public struct HistorySnapshot: Sendable {
         campaignRows.bind(2, Int64(callDate))
         campaignRows.bind(3, centreID)
         campaignRows.bind(4, Int64(callDate) - Int64(campaignWindowDays - 1))
-        let offerRows = try database.prepare("""
-            SELECT number, count(DISTINCT campaign_id)
-            FROM attempts INDEXED BY attempts_by_offer
-            WHERE offer_id = ?1 AND campaign_id <> ?2 AND local_date BETWEEN ?3 AND ?4
-            GROUP BY number ORDER BY number
-            """)
-        offerRows.bind(1, offerID)
-        offerRows.bind(2, campaignID)
-        offerRows.bind(3, Int64(callDate) - Int64(offerWindowDays - 1))
-        offerRows.bind(4, Int64(callDate))
+        let (offerKeys, offerCounts) = try otherCampaigns(database, offerID: offerID, campaignID: campaignID,
+                                                          from: Int64(callDate) - Int64(offerWindowDays - 1),
+                                                          through: Int64(callDate))
 
-        // Both results come in number order: merge them.
+        // Both are in number order: merge them.
         var keys: [UInt64] = []
         var aggregates: [Aggregate] = []
+        keys.reserveCapacity(offerKeys.count)
+        aggregates.reserveCapacity(offerKeys.count)
         var haveCampaign = try campaignRows.step()
-        var haveOffer = try offerRows.step()
-        while haveCampaign || haveOffer {
+        var offerIndex = 0
+        while haveCampaign || offerIndex < offerKeys.count {
             let campaignKey = haveCampaign ? UInt64(campaignRows.int64(0)) : .max
-            let offerKey = haveOffer ? UInt64(offerRows.int64(0)) : .max
+            let offerKey = offerIndex < offerKeys.count ? offerKeys[offerIndex] : .max
             let key = min(campaignKey, offerKey)
             var aggregate = Aggregate()
             if campaignKey == key {
@@ -89,13 +84,61 @@ public struct HistorySnapshot: Sendable {
                 haveCampaign = try campaignRows.step()
             }
             if offerKey == key {
-                aggregate.otherCampaigns = UInt16(clamping: offerRows.int64(1))
-                haveOffer = try offerRows.step()
+                aggregate.otherCampaigns = offerCounts[offerIndex]
+                offerIndex += 1
             }
             keys.append(key)
             aggregates.append(aggregate)
         }
         return HistorySnapshot(callDate: callDate, keys: keys, aggregates: aggregates)
+    }
+
+    /// Per number, how many campaigns other than this one made the offer and attempted the number
+    /// in the window: each such campaign's range of the primary key, in number order, merged.
+    private static func otherCampaigns(_ database: SQLiteDatabase, offerID: Int64, campaignID: Int64,
+                                       from: Int64, through: Int64) throws -> ([UInt64], [UInt16]) {
+        let campaigns = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
+        campaigns.bind(1, offerID)
+        campaigns.bind(2, campaignID)
+        var others: [Int64] = []
+        while try campaigns.step() { others.append(campaigns.int64(0)) }
+
+        let numbers = try database.prepare("""
+            SELECT number FROM attempts
+            WHERE campaign_id = ?1 AND offer_id = ?2 AND local_date BETWEEN ?3 AND ?4
+            GROUP BY number ORDER BY number
+            """)
+        var keys: [UInt64] = [], counts: [UInt16] = []
+        var merged: [UInt64] = [], mergedCounts: [UInt16] = []
+        var stream: [UInt64] = []
+        for other in others {
+            numbers.reset()
+            numbers.bind(1, other)
+            numbers.bind(2, offerID)
+            numbers.bind(3, from)
+            numbers.bind(4, through)
+            stream.removeAll(keepingCapacity: true)
+            while try numbers.step() { stream.append(UInt64(numbers.int64(0))) }
+            merged.removeAll(keepingCapacity: true)
+            mergedCounts.removeAll(keepingCapacity: true)
+            merged.reserveCapacity(keys.count + stream.count)
+            mergedCounts.reserveCapacity(keys.count + stream.count)
+            var i = 0, j = 0
+            while i < keys.count || j < stream.count {
+                let a = i < keys.count ? keys[i] : .max
+                let b = j < stream.count ? stream[j] : .max
+                if a < b {
+                    merged.append(a); mergedCounts.append(counts[i]); i += 1
+                } else if b < a {
+                    merged.append(b); mergedCounts.append(1); j += 1
+                } else {
+                    merged.append(a); mergedCounts.append(counts[i] &+ 1); i += 1; j += 1
+                }
+            }
+            swap(&keys, &merged)
+            swap(&counts, &mergedCounts)
+        }
+        return (keys, counts)
     }
 
     private init(callDate: Int32, keys: [UInt64], aggregates: [Aggregate]) {

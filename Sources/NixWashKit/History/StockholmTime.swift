@@ -75,9 +75,30 @@ public enum StockholmTime {
 
     /// Seconds to add to UTC to get Stockholm local time at an instant: 3600 or 7200.
     public static func utcOffset(at instant: Int64) -> Int64 {
-        let year = civil(days: Int32(floorDivide(instant, 86_400))).year
-        let summer = summerTime(year: year)
+        // The import calls this for every row: a table lookup instead of calendar arithmetic.
+        let table = summerTimes
+        if instant >= firstTabulatedInstant, instant < endOfTable {
+            // The estimate of the year is off by at most one.
+            var index = min(Int((instant - firstTabulatedInstant) / 31_556_952), table.count - 1)
+            if instant < table[index].newYear {
+                index -= 1
+            } else if index + 1 < table.count, instant >= table[index + 1].newYear {
+                index += 1
+            }
+            return instant >= table[index].start && instant < table[index].end ? 7_200 : 3_600
+        }
+        let summer = summerTime(year: civil(days: Int32(floorDivide(instant, 86_400))).year)
         return instant >= summer.start && instant < summer.end ? 7_200 : 3_600
+    }
+
+    /// The first and the end instants (UTC) of the supported years.
+    static let firstTabulatedInstant = Int64(days(year: supportedYears.lowerBound, month: 1, day: 1)) * 86_400
+    static let endOfTable = Int64(days(year: supportedYears.upperBound + 1, month: 1, day: 1)) * 86_400
+
+    /// Per supported year: its first instant (UTC) and its summer time.
+    static let summerTimes: [(newYear: Int64, start: Int64, end: Int64)] = supportedYears.map { year in
+        let summer = summerTime(year: year)
+        return (Int64(days(year: year, month: 1, day: 1)) * 86_400, summer.start, summer.end)
     }
 
     /// The Stockholm local date of an instant.
