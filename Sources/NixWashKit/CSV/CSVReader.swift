@@ -26,6 +26,15 @@ public struct CSVOptions: Sendable {
     }
 }
 
+/// What is wrong with a record that libcsv could not parse cleanly. The reader skips the rest
+/// of that line and carries on, so one bad row never stops a run.
+public struct CSVProblem: Equatable, Sendable {
+    /// The physical line and 1-based byte column of the offending quote or character.
+    public var line: UInt64
+    public var column: Int
+    public var message: String { "a quote in the middle of a field, or text after a closing quote: quote the whole field and double inner quotes (\"\")" }
+}
+
 /// One record of a CSV file: its fields' exact bytes (quotes removed, everything else as in
 /// the file) and the line it starts on. Valid until the reader's next `next()` call.
 public struct CSVRecord {
@@ -34,6 +43,8 @@ public struct CSVRecord {
     public let line: UInt64
     /// Number of fields.
     public let count: Int
+    /// Set when the line was malformed; the fields are those read before the fault.
+    public let problem: CSVProblem?
     @usableFromInline let bytes: UnsafeRawPointer
     @usableFromInline let ends: UnsafePointer<Int>
     @usableFromInline let start: Int
@@ -94,8 +105,8 @@ public final class CSVReader {
     private var fieldEnds: UnsafeMutablePointer<Int>
     private var fieldEndsCapacity: Int
     private var fieldCount = 0
-    // Completed records: (index of first field, field count, line).
-    private var records: [(firstField: Int, count: Int, line: UInt64)] = []
+    // Completed records: (index of first field, field count, line, fault).
+    private var records: [(firstField: Int, count: Int, line: UInt64, problem: CSVProblem?)] = []
     private var nextRecord = 0
     // The record being assembled.
     private var openRecordFirstField = 0
@@ -103,6 +114,10 @@ public final class CSVReader {
     private var openRecordTooLarge = false
     private var nextLine: UInt64 = 1
     private var pendingCarriageReturn = false
+    // After a malformed field: the fault, while the rest of its line is skipped.
+    private var skippedLineProblem: CSVProblem?
+    // Bytes since the last line break, to give a fault's column.
+    private var bytesSinceLineBreak = 0
 
     public init(input: InputFile, options: CSVOptions = CSVOptions()) throws {
         self.input = input
@@ -114,7 +129,7 @@ public final class CSVReader {
         fieldEndsCapacity = 1024
         fieldEnds = .allocate(capacity: fieldEndsCapacity)
         records.reserveCapacity(1024)
-        guard csv_init(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI)) == 0 else {
+        guard csv_init(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT)) == 0 else {
             throw NixWashError.readFailed(path: input.path, reason: "libcsv could not start")
         }
         // Spaces are data: a field keeps its leading and trailing blanks byte for byte.
@@ -205,7 +220,7 @@ public final class CSVReader {
         let r = records[nextRecord]
         nextRecord += 1
         let start = r.firstField == 0 ? 0 : fieldEnds[r.firstField - 1]
-        return CSVRecord(line: r.line, count: r.count, bytes: UnsafeRawPointer(fieldBytes),
+        return CSVRecord(line: r.line, count: r.count, problem: r.problem, bytes: UnsafeRawPointer(fieldBytes),
                          ends: UnsafePointer(fieldEnds + r.firstField), start: start)
     }
 
@@ -221,20 +236,63 @@ public final class CSVReader {
     private func parse(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
         let context = Unmanaged.passUnretained(self).toOpaque()
-        let consumed = csv_parse(&parser, bytes.baseAddress, bytes.count, fieldCallback, rowCallback, context)
-        if consumed != bytes.count {
-            throw NixWashError.readFailed(path: input.path, reason: String(cString: csv_strerror(csv_error(&parser))))
+        var offset = 0
+        while offset < bytes.count {
+            if skippedLineProblem != nil {
+                guard let end = bytes[offset...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { break }
+                endMalformedRecord(terminator: Int32(bytes[end]))
+                offset = end + 1
+                continue
+            }
+            let rest = bytes.count - offset
+            let consumed = csv_parse(&parser, bytes.baseAddress! + offset, rest, fieldCallback, rowCallback, context)
+            if consumed == rest { break }
+            guard csv_error(&parser) == CSV_EPARSE else {
+                throw NixWashError.readFailed(path: input.path, reason: String(cString: csv_strerror(csv_error(&parser))))
+            }
+            let at = offset + consumed
+            let lineStart = bytes[offset..<at].lastIndex(where: { $0 == 0x0A || $0 == 0x0D })
+            let column = lineStart.map { at - $0 } ?? (bytesSinceLineBreak + at + 1)
+            // Line breaks inside the unfinished quoted field are lines of this record too.
+            openRecordNewlines += Self.lineBreaks(in: UnsafeRawBufferPointer(start: parser.entry_buf, count: parser.entry_pos))
+            skippedLineProblem = CSVProblem(line: nextLine + openRecordNewlines, column: column)
+            // Start the parser afresh for the next line.
+            parser.status = 0
+            parser.pstate = 0
+            parser.quoted = 0
+            parser.spaces = 0
+            parser.entry_pos = 0
+            offset = at
+        }
+        if let lastBreak = bytes.lastIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
+            bytesSinceLineBreak = bytes.count - lastBreak - 1
+        } else {
+            bytesSinceLineBreak += bytes.count
         }
         try checkOpenRecordSize()
     }
 
     private func finish() throws {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        if csv_fini(&parser, fieldCallback, rowCallback, context) != 0 {
+        if skippedLineProblem != nil { endMalformedRecord(terminator: -1) }
+        // libcsv's FIELD_BEGUN state (2) in a quoted field: the closing quote never came.
+        if parser.pstate == 2 && parser.quoted != 0 {
             throw NixWashError.unterminatedQuote(path: input.path, line: nextLine)
         }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = csv_fini(&parser, fieldCallback, rowCallback, context)
         try checkOpenRecordSize()
         finished = true
+    }
+
+    /// Closes a malformed record at the end of its line, with the fields read before the fault.
+    private func endMalformedRecord(terminator: Int32) {
+        let problem = skippedLineProblem
+        skippedLineProblem = nil
+        records.append((openRecordFirstField, fieldCount - openRecordFirstField, nextLine, problem))
+        nextLine += openRecordNewlines + 1
+        openRecordNewlines = 0
+        openRecordFirstField = fieldCount
+        pendingCarriageReturn = terminator == 0x0D
     }
 
     private func checkOpenRecordSize() throws {
@@ -311,7 +369,7 @@ public final class CSVReader {
             }
             return
         }
-        records.append((openRecordFirstField, fields, nextLine))
+        records.append((openRecordFirstField, fields, nextLine, nil))
         nextLine += openRecordNewlines + 1
         openRecordNewlines = 0
         openRecordFirstField = fieldCount
