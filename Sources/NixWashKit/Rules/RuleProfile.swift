@@ -105,6 +105,13 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     /// Decodes profile JSON; `path` names the source in errors.
     public static func decode(_ data: Data, path: String) throws -> RuleProfile {
         do {
+            // JSONSerialization says where a syntax error is; JSONDecoder does not.
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw NixWashError.invalidRuleProfile(path: path, key: nil, reason: "not valid JSON (\(detail))")
+        }
+        do {
             return try JSONDecoder().decode(RuleProfile.self, from: data)
         } catch let problem as ProfileProblem {
             throw NixWashError.invalidRuleProfile(path: path, key: problem.key, reason: problem.reason)
@@ -121,6 +128,14 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         callDate.adding(days: -(days - 1))
     }
 
+    /// The instants of a window of `days` days ending on `callDate`: from local midnight
+    /// starting `windowStart(callDate:days:)` up to, not including, local midnight ending
+    /// `callDate`. An attempt counts in the window when its instant is in this range.
+    public static func windowInstants(callDate: LocalDate, days: Int) -> Range<Int64> {
+        StockholmTime.startOfDay(windowStart(callDate: callDate, days: days))
+            ..< StockholmTime.startOfDay(callDate.adding(days: 1))
+    }
+
     /// First day of the campaign window (`quota_30d`) for `callDate`.
     public func campaignWindowStart(callDate: LocalDate) -> LocalDate {
         RuleProfile.windowStart(callDate: callDate, days: campaignWindowDays)
@@ -129,6 +144,16 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     /// First day of the offer window (`offer_quota`) for `callDate`.
     public func offerWindowStart(callDate: LocalDate) -> LocalDate {
         RuleProfile.windowStart(callDate: callDate, days: offerWindowDays)
+    }
+
+    /// The instants of the campaign window (`quota_30d`) for `callDate`.
+    public func campaignWindowInstants(callDate: LocalDate) -> Range<Int64> {
+        RuleProfile.windowInstants(callDate: callDate, days: campaignWindowDays)
+    }
+
+    /// The instants of the offer window (`offer_quota`) for `callDate`.
+    public func offerWindowInstants(callDate: LocalDate) -> Range<Int64> {
+        RuleProfile.windowInstants(callDate: callDate, days: offerWindowDays)
     }
 
     /// The calling hours of `date` (weekday or weekend), whatever the no-call days say.
@@ -165,13 +190,20 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         try rejectUnknownKeys(decoder, known: RuleProfile.jsonKeys, prefix: "")
         let c = try decoder.container(keyedBy: Key.self)
         var p = RuleProfile.default
-        func int(_ key: Key, _ range: ClosedRange<Int>, _ value: inout Int) throws {
-            guard let v = try c.decodeIfPresent(Int.self, forKey: key) else { return }
-            guard range.contains(v) else {
+        // Present keys are decoded strictly: null is an error, not "use the default".
+        func value<T: Decodable>(_ key: Key, _ target: inout T) throws {
+            if c.contains(key) { target = try c.decode(T.self, forKey: key) }
+        }
+        func int(_ key: Key, _ range: ClosedRange<Int>, _ target: inout Int) throws {
+            guard c.contains(key) else { return }
+            // Read as a double: the JSON decoder reports 2.5 for an Int as "not valid JSON".
+            let number = try c.decode(Double.self, forKey: key)
+            guard let v = Int(exactly: number), range.contains(v) else {
                 let bounds = range.upperBound == .max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
-                throw ProfileProblem(key: key.rawValue, reason: "must be a whole number \(bounds), found \(v)")
+                let found = Int(exactly: number).map(String.init) ?? String(number)
+                throw ProfileProblem(key: key.rawValue, reason: "must be a whole number \(bounds), found \(found)")
             }
-            value = v
+            target = v
         }
         try int(.dailyLimit, 1...Int.max, &p.dailyLimit)
         try int(.minGapMinutes, 0...1440, &p.minGapMinutes)
@@ -182,21 +214,23 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         try int(.customerExemptionMonths, 0...1200, &p.customerExemptionMonths)
         try int(.consentExemptionMonths, 0...1200, &p.consentExemptionMonths)
         try int(.registerValidityMonths, 1...1200, &p.registerValidityMonths)
-        if let v = try c.decodeIfPresent(CallingHours.self, forKey: .weekdayHours) { p.weekdayHours = v }
-        if let v = try c.decodeIfPresent(CallingHours.self, forKey: .weekendHours) { p.weekendHours = v }
-        if let v = try c.decodeIfPresent([NoCallDay].self, forKey: .noCallDays) { p.noCallDays = v }
-        if let v = try c.decodeIfPresent([ExtraNoCallDate].self, forKey: .extraNoCallDates) { p.extraNoCallDates = v }
-        func names(_ key: Key, _ known: [String], _ value: inout [String]) throws {
-            guard let v = try c.decodeIfPresent([String].self, forKey: key) else { return }
+        try value(.weekdayHours, &p.weekdayHours)
+        try value(.weekendHours, &p.weekendHours)
+        try value(.noCallDays, &p.noCallDays)
+        try value(.extraNoCallDates, &p.extraNoCallDates)
+        func names(_ key: Key, _ known: [String], _ target: inout [String]) throws {
+            var v: [String] = []
+            guard c.contains(key) else { return }
+            try value(key, &v)
             if let unknown = v.first(where: { !known.contains($0) }) {
                 throw ProfileProblem(key: key.rawValue, reason: "'\(unknown)' is not one of \(known.joined(separator: ", "))")
             }
-            value = v
+            target = v
         }
         try names(.calledNumberTypes, RuleProfile.knownNumberTypes, &p.calledNumberTypes)
         try names(.calledCountries, RuleProfile.knownCountries, &p.calledCountries)
-        if let v = try c.decodeIfPresent(Bool.self, forKey: .customerExemption) { p.customerExemption = v }
-        if let v = try c.decodeIfPresent(Bool.self, forKey: .consentExemption) { p.consentExemption = v }
+        try value(.customerExemption, &p.customerExemption)
+        try value(.consentExemption, &p.consentExemption)
         self = p
     }
 
@@ -236,10 +270,6 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         case let .keyNotFound(missing, context):
             return .invalidRuleProfile(path: path, key: key(context.codingPath + [missing]), reason: "is required")
         case let .dataCorrupted(context):
-            if context.codingPath.isEmpty {
-                let detail = (context.underlyingError as NSError?)?.debugDescription ?? context.debugDescription
-                return .invalidRuleProfile(path: path, key: nil, reason: "not valid JSON (\(detail))")
-            }
             return .invalidRuleProfile(path: path, key: key(context.codingPath), reason: context.debugDescription)
         @unknown default:
             return .invalidRuleProfile(path: path, key: nil, reason: "\(error)")
@@ -248,7 +278,7 @@ public struct RuleProfile: Equatable, Sendable, Codable {
 
     private static func expectation(_ type: Any.Type) -> String {
         switch type {
-        case is Int.Type: return "a whole number"
+        case is Int.Type, is Double.Type: return "a whole number"
         case is Bool.Type: return "true or false"
         case is String.Type: return "a string"
         case is [Any].Type: return "an array"
