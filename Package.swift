@@ -35,7 +35,8 @@ let package = Package(
             dependencies: ["NixWashKit"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"]),
+        // Fixtures/ holds committed test data the tests read from the source tree.
+        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"], exclude: ["Fixtures"]),
         .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"]),
     ]
 )

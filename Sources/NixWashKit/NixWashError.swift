@@ -36,10 +36,22 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: Configuration
     case invalidSetting(source: String, reason: String)
 
+    // MARK: Rules
+    /// A rule profile file that is not valid JSON (`key` nil), or whose `key` is unknown or
+    /// has a value the rules do not allow.
+    case invalidRuleProfile(path: String, key: String?, reason: String)
+    /// The call date is a day on which no attempts may be made; `day` names it.
+    case noCallDay(date: LocalDate, day: String)
+    /// The call date is after the last day the NIX register `register` may be used.
+    case staleRegister(register: String, registerDate: LocalDate, validThrough: LocalDate,
+                       months: Int, callDate: LocalDate)
+
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists:
+        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile:
             return .usage
+        case .noCallDay, .staleRegister:
+            return .compliance
         default:
             return .runtime
         }
@@ -81,6 +93,13 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column looks like a phone number column. The header has: \(header.joined(separator: ", ")). Name the column with --phone-column."
         case let .invalidSetting(source, reason):
             return "\(source): \(reason)"
+        case let .invalidRuleProfile(path, key, reason):
+            let subject = key.map { "\(path): key '\($0)'" } ?? path
+            return "\(subject): \(reason). Fix the rule profile (its keys are described in docs/rule-profile.md) and rerun."
+        case let .noCallDay(date, day):
+            return "\(date) is \(day): no telephone sales calls may be made that day. Choose another call date."
+        case let .staleRegister(register, registerDate, validThrough, months, callDate):
+            return "\(register): the NIX register is dated \(registerDate) and may be used for \(months) months, through \(validThrough); the call date \(callDate) is later. Get the current NIX register, rebuild its index and rerun."
         }
     }
 }
