@@ -35,7 +35,7 @@ let package = Package(
             dependencies: ["NixWashKit"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"]),
+        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"]),
     ]
 )
