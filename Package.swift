@@ -35,8 +35,8 @@ let package = Package(
             dependencies: ["NixWashKit"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        // Fixtures/ holds committed test data the tests read from the source tree.
-        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"], exclude: ["Fixtures"]),
+        // Fixtures/ holds committed test data (read from the bundle or the source tree).
+        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"]),
     ]
 )

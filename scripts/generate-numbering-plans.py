@@ -423,7 +423,7 @@ def write_calling_codes():
                 continue
             lengths |= set(meta.general_desc.possible_length)
             if region == regions[0]:
-                trunk = meta.national_prefix_for_parsing == "0"
+                trunk = meta.national_prefix == "0"
         if not lengths:
             continue
         rows.append((cc, min(lengths), max(lengths), trunk))
