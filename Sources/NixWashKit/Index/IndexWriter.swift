@@ -75,6 +75,7 @@ public enum IndexWriter {
         guard metadata.sources.count <= IndexFormat.maxSourceCount else {
             throw NixWashError.invalidSetting(source: path, reason: "more than \(IndexFormat.maxSourceCount) source files. Merge them first.")
         }
+        precondition(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 }, "index keys must be sorted and distinct")
         let tables = keys.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0) }
         var hasher = XXHash64()
         keys.withUnsafeBytes { hasher.update($0) }
