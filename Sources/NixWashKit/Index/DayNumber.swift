@@ -67,6 +67,15 @@ public enum DayNumber {
         Int32((seconds >= 0 ? seconds : seconds - 86_399) / 86_400)
     }
 
+    /// The same day `months` calendar months later, or the month's last day where it has no
+    /// such day (31 January + 1 month = 28 or 29 February).
+    public static func adding(months: Int, to dayNumber: Int32) -> Int32 {
+        let (year, month, day) = civil(dayNumber)
+        let monthIndex = year * 12 + (month - 1) + months
+        let newYear = monthIndex / 12, newMonth = monthIndex % 12 + 1
+        return from(year: newYear, month: newMonth, day: min(day, daysInMonth(year: newYear, month: newMonth)))!
+    }
+
     static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Writes block index files. The file is written next to its final place under a temporary
@@ -109,60 +107,36 @@ public enum IndexWriter {
 /// `commit()`; dropped without commit, the temporary file is removed.
 final class AtomicFile {
     let path: String
+    let folder: String
     let temporaryPath: String
-    private var fd: Int32
+    private let file: SystemFile
     private var committed = false
 
     init(path: String) throws {
         self.path = path
         let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
+        folder = slash.map { String(path[...$0]) } ?? "./"
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporaryPath = folder + "." + name + ".tmp-" + String(getpid())
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw NixWashError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-        }
+        unlink(temporaryPath) // left behind by a killed build with the same process id
+        file = try SystemFile.createExclusive(temporaryPath)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = systemWrite(fd, bytes.baseAddress! + offset, min(bytes.count - offset, 1 << 26))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw NixWashError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-            offset += n
+        do { try file.write(bytes) } catch let NixWashError.writeFailed(_, reason) {
+            throw NixWashError.writeFailed(path: path, reason: reason)
         }
     }
 
     func commit() throws {
-        guard fsync(fd) == 0 else {
-            throw NixWashError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-        }
-        close(fd)
-        fd = -1
-        guard rename(temporaryPath, path) == 0 else {
-            throw NixWashError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-        }
+        try file.sync()
+        try file.closeChecked()
+        try FileSystem.rename(temporaryPath, to: path)
         committed = true
-        // Make the rename itself durable.
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? "."
-        let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
-        if folderFD >= 0 {
-            fsync(folderFD)
-            close(folderFD)
-        }
+        FileSystem.syncDirectory(folder)
     }
 
     deinit {
-        if fd >= 0 { close(fd) }
         if !committed { unlink(temporaryPath) }
     }
-}
-
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }
