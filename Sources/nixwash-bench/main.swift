@@ -5,6 +5,7 @@ import Foundation
 /// They measure; they never assert, so a slow machine does not fail a test run.
 let benchmarks: [String: ([String]) throws -> Void] = [
     "rules": rulesBench,
+    "index": indexBench,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
