@@ -30,7 +30,7 @@ func historyBench(_ arguments: [String]) throws {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 
     let year: Int64 = 365 * 86_400
-    let start = Int64(StockholmTime.days(year: 2025, month: 6, day: 1)) * 86_400
+    let start = Int64(LocalDate(year: 2025, month: 6, day: 1)!.daysSinceEpoch) * 86_400
     var generator = SyntheticLog(count: historyCount, start: start, span: year)
 
     let store = try HistoryStore(path: path, mode: .create)
@@ -148,9 +148,9 @@ private struct SyntheticLog {
 
     /// `YYYY-MM-DDTHH:MM:SS+00:00` into a 25-byte buffer, the way a dialer writes it.
     private func formatUTC(_ instant: Int64, into buffer: inout [UInt8]) {
-        let days = Int32(instant / 86_400)
+        let date = LocalDate(daysSinceEpoch: Int(instant / 86_400))
+        let (y, m, d) = (date.year, date.month, date.day)
         let second = Int(instant % 86_400)
-        let (y, m, d) = StockholmTime.civil(days: days)
         func put(_ value: Int, _ at: Int, _ width: Int) {
             var v = value
             for i in stride(from: at + width - 1, through: at, by: -1) { buffer[i] = UInt8(48 + v % 10); v /= 10 }

@@ -5,7 +5,7 @@ import XCTest
 final class HistorySnapshotTests: XCTestCase {
     private var store: HistoryStore!
     /// Monday 15 June 2026, the call date of most tests.
-    private let callDate = StockholmTime.days(year: 2026, month: 6, day: 15)
+    private let callDate = localDay(2026, 6, 15)
 
     override func setUpWithError() throws {
         store = try HistoryStore(path: historyTemporaryFolder(self).appendingPathComponent("h.db").path, mode: .create)
@@ -13,7 +13,7 @@ final class HistorySnapshotTests: XCTestCase {
 
     /// Seconds since the epoch of a Stockholm local time `daysBefore` days before the call date.
     private func local(_ daysBefore: Int32, _ time: String, from date: Int32? = nil) -> Int64 {
-        let text = StockholmTime.isoDate((date ?? callDate) - daysBefore) + " " + time
+        let text = LocalDate(daysSinceEpoch: Int((date ?? callDate) - daysBefore)).description + " " + time
         guard case let .instant(instant, _) = AttemptTimestamp.parse(text) else { fatalError(text) }
         return instant
     }
@@ -95,9 +95,9 @@ final class HistorySnapshotTests: XCTestCase {
 
     func testAttemptsAroundSummerTimeChangesLandOnTheirLocalDate() throws {
         // Sunday 29 March 2026: summer time starts at 01:00Z.
-        let spring = StockholmTime.days(year: 2026, month: 3, day: 29)
+        let spring = localDay(2026, 3, 29)
         // Sunday 25 October 2026: summer time ends at 01:00Z.
-        let autumn = StockholmTime.days(year: 2026, month: 10, day: 25)
+        let autumn = localDay(2026, 10, 25)
         try store.insert(attempts: [
             attempt(46_700_000_020, utc(2026, 3, 28, 22, 59, 59)),  // 23:59:59 CET on the 28th
             attempt(46_700_000_020, utc(2026, 3, 28, 23, 0)),       // 00:00 CET on the 29th

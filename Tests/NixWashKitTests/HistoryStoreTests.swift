@@ -182,10 +182,10 @@ final class HistoryStoreTests: XCTestCase {
         // 2026-05-09T22:30Z is 00:30 on 10 May in Stockholm: kept by a purge before 10 May.
         _ = try importRows(store, [Row(number: 46_701_234_567, at: "2026-05-09T22:30:00Z"),
                                    Row(number: 46_701_234_567, at: "2026-05-09T21:30:00Z")] + (1..<5).map(day))
-        let removed = try store.purge(before: try XCTUnwrap(StockholmTime.parseDate("2026-05-10")))
+        let removed = try store.purge(before: localDay(2026, 5, 10))
         XCTAssertEqual(removed, 1)
         XCTAssertEqual(try attempts(store), 5)
-        XCTAssertEqual(try store.purge(before: try XCTUnwrap(StockholmTime.parseDate("2026-05-10"))), 0)
+        XCTAssertEqual(try store.purge(before: localDay(2026, 5, 10)), 0)
         try store.vacuum()
         XCTAssertEqual(try attempts(store), 5)
     }

@@ -49,7 +49,7 @@ public enum AttemptTimestamp: Equatable, Sendable {
         }
 
         guard let year = digits(4), take(0x2D), let month = digits(2), take(0x2D), let day = digits(2),
-              (1...12).contains(month), day >= 1, day <= StockholmTime.daysInMonth(year: year, month: month)
+              let date = LocalDate(year: Int(year), month: Int(month), day: Int(day))
         else { return .malformed }
         guard take(0x54) || take(0x74) || take(0x20) else { return .malformed }
         guard let hour = digits(2), take(0x3A), let minute = digits(2), hour < 24, minute < 60 else { return .malformed }
@@ -64,18 +64,18 @@ public enum AttemptTimestamp: Equatable, Sendable {
             }
         }
         guard StockholmTime.supportedYears.contains(year) else { return .outOfRange }
-        let date = StockholmTime.days(year: year, month: month, day: day)
+        let localDay = Int32(date.daysSinceEpoch)
         let secondOfDay = hour * 3_600 + minute * 60 + second
 
         if i == end {
-            switch StockholmTime.resolve(localDate: date, secondOfDay: secondOfDay) {
+            switch StockholmTime.resolve(localDay: localDay, secondOfDay: secondOfDay) {
             case let .unique(instant): return .instant(instant, ambiguous: false)
             case let .ambiguous(first, _): return .instant(first, ambiguous: true)
             case .nonexistent: return .nonexistentLocalTime
             }
         }
         if field[i] == 0x20, end - i > 1, field[i + 1] == 0x2B || field[i + 1] == 0x2D { i += 1 }
-        let wallClock = Int64(date) * 86_400 + Int64(secondOfDay)
+        let wallClock = Int64(localDay) * 86_400 + Int64(secondOfDay)
         if take(0x5A) || take(0x7A) {
             return i == end ? checked(wallClock) : .malformed
         }
@@ -98,5 +98,5 @@ public enum AttemptTimestamp: Equatable, Sendable {
     }
 
     /// The instants of `StockholmTime.supportedYears`, in UTC.
-    static let supportedInstants = StockholmTime.firstTabulatedInstant..<StockholmTime.endOfTable
+    static var supportedInstants: Range<Int64> { StockholmTime.supportedInstants }
 }

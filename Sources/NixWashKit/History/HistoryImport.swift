@@ -12,6 +12,8 @@ public enum HistoryBadRowReason: String, Codable, CaseIterable, Sendable {
     case timestampOutOfRange = "timestamp_out_of_range"
     /// A required field (campaign, offer, contact centre, or a whole column) is empty or missing.
     case missingField = "missing_field"
+    /// The row is not well-formed CSV (a stray quote).
+    case malformedRow = "malformed_row"
 }
 
 /// One rejected log row: where and why.
@@ -146,7 +148,7 @@ public final class HistoryImport {
         file!.rows += 1
         pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
                                       campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
-                                      localDate: StockholmTime.localDate(at: instant), outcome: Int32(outcomeID)))
+                                      localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
         if pending.count == HistoryImport.chunkSize { try flush() }
     }
 
@@ -185,7 +187,7 @@ public final class HistoryImport {
         file!.rows += 1
         pending.append(PendingAttempt(number: Int64(attempt.number.rawValue), attemptedAt: attempt.attemptedAt,
                                       campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
-                                      localDate: StockholmTime.localDate(at: attempt.attemptedAt),
+                                      localDate: StockholmTime.localDay(at: attempt.attemptedAt),
                                       outcome: Int32(outcomeID)))
         if pending.count == HistoryImport.chunkSize { try flush() }
     }
@@ -226,6 +228,9 @@ public final class HistoryImport {
         if file != nil { _ = try finishFile() }
         try db.execute("COMMIT")
         open = false
+        // Move the import into the database file and shrink the log file again; a reader still
+        // busy with older pages only delays this to a later checkpoint.
+        try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     /// Drops everything added (also done when the import is released without `commit()`).

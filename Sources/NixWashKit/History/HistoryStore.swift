@@ -171,8 +171,8 @@ public final class HistoryStore {
             """)
         if try totals.step() {
             stats.attempts = Int(totals.int64(0))
-            stats.firstDate = totals.optionalInt64(1).map { StockholmTime.isoDate(Int32($0)) }
-            stats.lastDate = totals.optionalInt64(2).map { StockholmTime.isoDate(Int32($0)) }
+            stats.firstDate = totals.optionalInt64(1).map { LocalDate(daysSinceEpoch: Int($0)).description }
+            stats.lastDate = totals.optionalInt64(2).map { LocalDate(daysSinceEpoch: Int($0)).description }
             stats.firstAttemptUTC = totals.optionalInt64(3).map(HistoryStore.isoInstant)
             stats.lastAttemptUTC = totals.optionalInt64(4).map(HistoryStore.isoInstant)
         }
@@ -190,18 +190,18 @@ public final class HistoryStore {
             stats.campaigns.append(HistoryStats.Campaign(
                 campaign: perCampaign.text(0) ?? "", offer: perCampaign.text(1) ?? "",
                 attempts: Int(perCampaign.int64(2)), numbers: Int(perCampaign.int64(3)),
-                firstDate: StockholmTime.isoDate(Int32(perCampaign.int64(4))),
-                lastDate: StockholmTime.isoDate(Int32(perCampaign.int64(5)))))
+                firstDate: LocalDate(daysSinceEpoch: Int(perCampaign.int64(4))).description,
+                lastDate: LocalDate(daysSinceEpoch: Int(perCampaign.int64(5))).description))
         }
         return stats
     }
 
     /// `2026-03-29T00:30:00Z`.
     static func isoInstant(_ instant: Int64) -> String {
-        let days = Int32(StockholmTime.floorDivide(instant, 86_400))
-        let second = Int(instant - Int64(days) * 86_400)
+        let days = instant >= 0 ? instant / 86_400 : (instant - 86_399) / 86_400
+        let second = Int(instant - days * 86_400)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(StockholmTime.isoDate(days))T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
+        return "\(LocalDate(daysSinceEpoch: Int(days)))T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
     }
 }
 

@@ -1,17 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// SHA-256 (FIPS 180-4), streaming, so a log or lead file can be identified in records and
-/// reports the same way `sha256sum` identifies it. Foundation on Linux has no hash API.
+/// SHA-256 (FIPS 180-4), streaming, so the report can fingerprint every input while it is
+/// read once. Small and dependency-free; swift-crypto would cost a minute of build time.
 public struct SHA256 {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var block = [UInt8](repeating: 0, count: 64)
-    private var blockFill = 0
-    private var length: UInt64 = 0
+    private var blockCount = 0
+    private var totalBytes: UInt64 = 0
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -27,91 +21,70 @@ public struct SHA256 {
     public init() {}
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        length &+= UInt64(bytes.count)
+        totalBytes += UInt64(bytes.count)
         var offset = 0
-        if blockFill > 0 {
-            let n = min(64 - blockFill, bytes.count)
-            for i in 0..<n { block[blockFill + i] = bytes[i] }
-            blockFill += n
-            offset = n
-            if blockFill == 64 {
-                block.withUnsafeBytes { compress($0) }
-                blockFill = 0
+        if blockCount > 0 {
+            let take = min(64 - blockCount, bytes.count)
+            for i in 0..<take { block[blockCount + i] = bytes[i] }
+            blockCount += take
+            offset = take
+            if blockCount == 64 {
+                block.withUnsafeBytes { compress($0.baseAddress!) }
+                blockCount = 0
             }
         }
         while bytes.count - offset >= 64 {
-            compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
+            compress(bytes.baseAddress! + offset)
             offset += 64
         }
-        for i in offset..<bytes.count { block[blockFill] = bytes[i]; blockFill += 1 }
+        for i in offset..<bytes.count { block[blockCount] = bytes[i]; blockCount += 1 }
     }
 
-    /// The digest as 64 lowercase hex digits.
+    /// The digest as lower-case hex.
     public mutating func finalize() -> String {
-        let bitLength = length &* 8
+        let bitLength = totalBytes &* 8
         var padding: [UInt8] = [0x80]
-        padding += [UInt8](repeating: 0, count: (119 - blockFill) % 64)
+        let padTo = (blockCount < 56 ? 56 : 120) - blockCount
+        padding += [UInt8](repeating: 0, count: padTo - 1)
         for shift in stride(from: 56, through: 0, by: -8) { padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        let savedTotal = totalBytes
         padding.withUnsafeBytes { update($0) }
+        totalBytes = savedTotal
         let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
         for word in words {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(hex[Int((word >> UInt32(shift)) & 0xf)]) }
+            for shift in stride(from: 28, through: 0, by: -4) { hex.append(hexDigits[Int((word >> UInt32(shift)) & 0xF)]) }
         }
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: hex, as: UTF8.self)
     }
 
-    private mutating func compress(_ chunk: UnsafeRawBufferPointer) {
-        state = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 {
-                w[i] = UInt32(chunk[i * 4]) << 24 | UInt32(chunk[i * 4 + 1]) << 16 | UInt32(chunk[i * 4 + 2]) << 8 | UInt32(chunk[i * 4 + 3])
-            }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, h) = state
-            SHA256.k.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let choice = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ majority
-                    (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-                }
-            }
-            return (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
-                    state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
+    private mutating func compress(_ chunk: UnsafeRawPointer) {
+        var w = [UInt32](repeating: 0, count: 64)
+        for i in 0..<16 {
+            let b = chunk + i * 4
+            w[i] = UInt32(b.load(as: UInt8.self)) << 24 | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
+                | UInt32(b.load(fromByteOffset: 2, as: UInt8.self)) << 8 | UInt32(b.load(fromByteOffset: 3, as: UInt8.self))
         }
-    }
-
-    /// The digest and size of a file's bytes as stored, or nil for a path that is not a
-    /// regular file (standard input, a pipe).
-    public static func ofFile(path: String) -> (sha256: String, size: UInt64)? {
-        guard path != "-" else { return nil }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var hasher = SHA256()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        var size: UInt64 = 0
-        while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            size += UInt64(n)
+        for i in 16..<64 {
+            let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
+            let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
-        return (hasher.finalize(), size)
+        var (a, b, c, d, e, f, g, h) = state
+        for i in 0..<64 {
+            let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = h &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
+            let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+        }
+        state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
     }
 }
 
-@inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+extension UInt32 {
+    @inline(__always) fileprivate func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
+}

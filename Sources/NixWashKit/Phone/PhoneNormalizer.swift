@@ -1,0 +1,230 @@
+/// The digits of one phone field, kept on the stack. Longer fields only count their digits:
+/// no number has more than 17, so anything past `capacity` is rejected as too long anyway.
+struct DigitBuffer {
+    static let capacity = 32
+    private var storage = SIMD32<UInt8>()
+    private(set) var count = 0
+
+    @inline(__always)
+    mutating func append(_ digit: UInt8) {
+        if count < Self.capacity { storage[count] = digit }
+        count += 1
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> UInt8 { storage[index] }
+}
+
+/// Turns what a vendor typed into a phone field into an E.164 number with its country and type,
+/// or a specific reason why it is not one. Accepted written forms: any mix of spaces (including
+/// non-breaking and other Unicode spaces, in UTF-8 or Latin-1), dashes, dots, slashes,
+/// parentheses and quotes between the digits; a leading `+` or `00` international prefix; a
+/// national `0` trunk prefix; `+46 (0)70...` (a parenthesised 0 after the country code, and
+/// for Sweden and Finland any 0 after it, is the trunk prefix and dropped); the default
+/// country's calling code without `+` (`46701234567`) when the digits are not a valid national
+/// number but are one after the code; a leading label such as `tel:`, `Tfn.` or `Mobil:`.
+///
+/// Numbers with a calling code of Sweden, Norway, Finland or Denmark are checked against
+/// that country's plan, so a Norwegian number in a Swedish list comes out valid with country
+/// `.norway`. Numbers with any other assigned calling code come out valid with country nil and
+/// type `.unknown` when their length is plausible for that code.
+///
+/// The hot path reads the bytes once, keeps the digits on the stack and walks one table per
+/// country: no Foundation, no allocation, no regex.
+public struct PhoneNormalizer: Sendable {
+    public let defaultCountry: PhoneCountry
+    private let plan: NumberingPlan
+    private let countryDigits: Int
+
+    public init(defaultCountry: PhoneCountry = .sweden) {
+        self.defaultCountry = defaultCountry
+        self.plan = defaultCountry.plan
+        self.countryDigits = defaultCountry.callingCode < 100 ? 2 : 3
+    }
+
+    public func normalize(_ text: String) -> PhoneParseResult {
+        var text = text
+        return text.withUTF8 { normalize(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func normalize(_ bytes: UnsafeRawBufferPointer) -> PhoneParseResult {
+        var digits = DigitBuffer()
+        var plus = false
+        var letters = false
+        var badCharacter = false
+        var parenthesisStart = -1
+        var parenthesisedZero = -1
+        let count = bytes.count
+        var i = Self.skipLabel(bytes)
+        while i < count {
+            let byte = bytes[i]
+            i += 1
+            switch byte {
+            case 0x30...0x39:
+                digits.append(byte &- 0x30)
+            case 0x20, 0x09, 0x0A, 0x0D, 0x2D, 0x2E, 0x2F, 0x22, 0x27, 0xA0, 0xAD, 0x96, 0x97:
+                // space, tab, CR, LF, - . / " ', Latin-1 no-break space and soft hyphen,
+                // Windows-1252 en and em dash
+                continue
+            case 0x28:
+                parenthesisStart = digits.count
+            case 0x29:
+                if parenthesisStart >= 0, digits.count == parenthesisStart + 1, digits[parenthesisStart] == 0 {
+                    parenthesisedZero = parenthesisStart
+                }
+                parenthesisStart = -1
+            case 0x2B:
+                if digits.count == 0, !plus { plus = true } else { badCharacter = true }
+            case 0x41...0x5A, 0x61...0x7A:
+                letters = true
+            case 0x80...:
+                let width = Self.unicodeSeparatorWidth(bytes, at: i - 1)
+                if width == 0 { letters = true } else { i += width - 1 }
+            default:
+                badCharacter = true
+            }
+        }
+        if letters { return .invalid(.letters) }
+        if badCharacter { return .invalid(.badCharacter) }
+        if digits.count == 0 { return .invalid(.empty) }
+        if digits.count > DigitBuffer.capacity { return .invalid(.tooLong) }
+        if plus { return international(digits, from: 0, parenthesisedZero: parenthesisedZero) }
+        if digits.count >= 2, digits[0] == 0, digits[1] == 0 {
+            return international(digits, from: 2, parenthesisedZero: parenthesisedZero)
+        }
+        return national(digits, parenthesisedZero: parenthesisedZero)
+    }
+
+    /// A number written without `+` or `00`: a national number of the default country, or that
+    /// country's calling code followed by a national number (`46701234567`, `4608...`). The
+    /// national reading wins when both are valid, as in libphonenumber.
+    private func national(_ digits: DigitBuffer, parenthesisedZero: Int) -> PhoneParseResult {
+        let start = plan.hasTrunkPrefix && digits[0] == 0 ? 1 : 0
+        let reading = plan.classify(digits, from: start, to: digits.count)
+        if case let .number(type, key) = reading {
+            return .valid(NormalizedNumber(key: PhoneKey(rawValue: key), country: defaultCountry, type: NumberType(code: type)))
+        }
+        guard start == 0, digits.count > countryDigits, startsWithCallingCode(digits) else {
+            return Self.result(reading, country: defaultCountry)
+        }
+        var nsn = countryDigits
+        if digits[nsn] == 0, plan.hasTrunkPrefix || parenthesisedZero == nsn { nsn += 1 }
+        let withCode = plan.classify(digits, from: nsn, to: digits.count)
+        if case .number = withCode { return Self.result(withCode, country: defaultCountry) }
+        // Report the national reading's fault unless it only failed for being too long.
+        if case .rejected(.tooLong) = reading { return Self.result(withCode, country: defaultCountry) }
+        return Self.result(reading, country: defaultCountry)
+    }
+
+    @inline(__always)
+    private func startsWithCallingCode(_ digits: DigitBuffer) -> Bool {
+        var code: UInt64 = 0
+        for i in 0..<countryDigits { code = code * 10 + UInt64(digits[i]) }
+        return code == plan.callingCode
+    }
+
+    /// A number after `+` or `00`: calling code, then the NSN (a trunk 0 after the code dropped).
+    private func international(_ digits: DigitBuffer, from start: Int, parenthesisedZero: Int) -> PhoneParseResult {
+        if start < digits.count, digits[start] == 0 { return .invalid(.unknownCountryCode) }
+        var code = 0
+        var entry: UInt32 = 0
+        var nsn = start
+        while nsn < digits.count, nsn - start < 3 {
+            code = code * 10 + Int(digits[nsn])
+            nsn += 1
+            entry = countryCallingCodes[code]
+            if entry != 0 { break }
+        }
+        if entry == 0 {
+            return .invalid(nsn - start < 3 && nsn == digits.count ? .tooShort : .unknownCountryCode)
+        }
+        if let country = Self.country(callingCode: code) {
+            let plan = country.plan
+            if nsn < digits.count, digits[nsn] == 0, plan.hasTrunkPrefix || parenthesisedZero == nsn { nsn += 1 }
+            return Self.result(plan.classify(digits, from: nsn, to: digits.count), country: country)
+        }
+        // A country whose plan is not carried: check the length only.
+        let codeLength = nsn - start
+        if nsn < digits.count, digits[nsn] == 0, entry & 0x1_0000 != 0 || parenthesisedZero == nsn { nsn += 1 }
+        let length = digits.count - nsn
+        if length < Int(entry & 0xFF) { return .invalid(.tooShort) }
+        if length > Int((entry >> 8) & 0xFF) || codeLength + length > 15 {
+            return .invalid(.tooLong)
+        }
+        var key = UInt64(code)
+        for i in nsn..<digits.count { key = key &* 10 &+ UInt64(digits[i]) }
+        return .valid(NormalizedNumber(key: PhoneKey(rawValue: key), country: nil, type: .unknown))
+    }
+
+    @inline(__always)
+    private static func country(callingCode: Int) -> PhoneCountry? {
+        switch callingCode {
+        case 46: return .sweden
+        case 47: return .norway
+        case 358: return .finland
+        case 45: return .denmark
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    private static func result(_ verdict: PlanVerdict, country: PhoneCountry) -> PhoneParseResult {
+        switch verdict {
+        case let .number(type, key):
+            return .valid(NormalizedNumber(key: PhoneKey(rawValue: key), country: country, type: NumberType(code: type)))
+        case let .rejected(reason):
+            return .invalid(reason)
+        }
+    }
+
+    /// Skips leading separators and a label such as `tel:` (RFC 3966), `Tel.`, `Tfn:`, `Mobil:`;
+    /// returns where the number proper starts. Anything else is left for the main loop.
+    private static func skipLabel(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var i = 0
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x22 || bytes[i] == 0x27 { i += 1 }
+        // The label, lower-cased and packed into an integer: at most 7 ASCII letters.
+        var word: UInt64 = 0
+        var j = i
+        while j < bytes.count, j - i < 8 {
+            let lower = bytes[j] | 0x20
+            guard lower >= 0x61, lower <= 0x7A else { break }
+            word = word << 8 | UInt64(lower)
+            j += 1
+        }
+        guard j > i, j - i < 8, j < bytes.count, knownLabels.contains(word) else { return 0 }
+        switch bytes[j] {
+        case 0x3A, 0x2E, 0x20: return j + 1  // ':', '.', ' '
+        default: return 0
+        }
+    }
+
+    private static let knownLabels: [UInt64] = ["tel", "tfn", "tlf", "telefon", "mob", "mobil", "phone"].map { label in
+        label.utf8.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The width of a Unicode space or dash starting at `index` in UTF-8 (no-break, narrow
+    /// no-break, thin and other spaces, zero-width space and joiners, byte order mark, hyphens,
+    /// dashes, minus sign), or 0 when the byte starts anything else.
+    @inline(__always)
+    private static func unicodeSeparatorWidth(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int {
+        let lead = bytes[index]
+        let next: UInt8 = index + 1 < bytes.count ? bytes[index + 1] : 0
+        let third: UInt8 = index + 2 < bytes.count ? bytes[index + 2] : 0
+        switch (lead, next) {
+        case (0xC2, 0xA0), (0xC2, 0xAD):
+            return 2
+        case (0xE2, 0x80):
+            return (0x80...0x95).contains(third) || third == 0xAF ? 3 : 0
+        case (0xE2, 0x81):
+            return third == 0xA0 ? 3 : 0
+        case (0xE2, 0x88):
+            return third == 0x92 ? 3 : 0
+        case (0xE3, 0x80):
+            return third == 0x80 ? 3 : 0
+        case (0xEF, 0xBB):
+            return third == 0xBF ? 3 : 0
+        default:
+            return 0
+        }
+    }
+}
