@@ -7,7 +7,7 @@ final class HistoryLogImportTests: XCTestCase {
     private var store: HistoryStore!
 
     override func setUpWithError() throws {
-        folder = try historyTemporaryFolder(self)
+        folder = try makeTemporaryFolder(self)
         store = try HistoryStore(path: folder.appendingPathComponent("history.db").path, mode: .create)
     }
 

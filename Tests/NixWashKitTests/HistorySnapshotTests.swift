@@ -8,7 +8,7 @@ final class HistorySnapshotTests: XCTestCase {
     private let callDate = localDay(2026, 6, 15)
 
     override func setUpWithError() throws {
-        store = try HistoryStore(path: historyTemporaryFolder(self).appendingPathComponent("h.db").path, mode: .create)
+        store = try HistoryStore(path: makeTemporaryFolder(self).appendingPathComponent("h.db").path, mode: .create)
     }
 
     /// Seconds since the epoch of a Stockholm local time `daysBefore` days before the call date.
@@ -99,26 +99,26 @@ final class HistorySnapshotTests: XCTestCase {
         // Sunday 25 October 2026: summer time ends at 01:00Z.
         let autumn = localDay(2026, 10, 25)
         try store.insert(attempts: [
-            attempt(46_700_000_020, utc(2026, 3, 28, 22, 59, 59)),  // 23:59:59 CET on the 28th
-            attempt(46_700_000_020, utc(2026, 3, 28, 23, 0)),       // 00:00 CET on the 29th
-            attempt(46_700_000_020, utc(2026, 3, 29, 21, 59, 59)),  // 23:59:59 CEST on the 29th
-            attempt(46_700_000_020, utc(2026, 3, 29, 22, 0)),       // 00:00 CEST on the 30th
-            attempt(46_700_000_021, utc(2026, 10, 24, 21, 59, 59)), // 23:59:59 CEST on the 24th
-            attempt(46_700_000_021, utc(2026, 10, 24, 22, 0)),      // 00:00 CEST on the 25th
-            attempt(46_700_000_021, utc(2026, 10, 25, 0, 30)),      // 02:30 CEST, first time round
-            attempt(46_700_000_021, utc(2026, 10, 25, 1, 30)),      // 02:30 CET, second time round
-            attempt(46_700_000_021, utc(2026, 10, 25, 22, 59, 59)), // 23:59:59 CET on the 25th
-            attempt(46_700_000_021, utc(2026, 10, 25, 23, 0)),      // 00:00 CET on the 26th
+            attempt(46_700_000_020, utcSeconds(2026, 3, 28, 22, 59, 59)),  // 23:59:59 CET on the 28th
+            attempt(46_700_000_020, utcSeconds(2026, 3, 28, 23, 0)),       // 00:00 CET on the 29th
+            attempt(46_700_000_020, utcSeconds(2026, 3, 29, 21, 59, 59)),  // 23:59:59 CEST on the 29th
+            attempt(46_700_000_020, utcSeconds(2026, 3, 29, 22, 0)),       // 00:00 CEST on the 30th
+            attempt(46_700_000_021, utcSeconds(2026, 10, 24, 21, 59, 59)), // 23:59:59 CEST on the 24th
+            attempt(46_700_000_021, utcSeconds(2026, 10, 24, 22, 0)),      // 00:00 CEST on the 25th
+            attempt(46_700_000_021, utcSeconds(2026, 10, 25, 0, 30)),      // 02:30 CEST, first time round
+            attempt(46_700_000_021, utcSeconds(2026, 10, 25, 1, 30)),      // 02:30 CET, second time round
+            attempt(46_700_000_021, utcSeconds(2026, 10, 25, 22, 59, 59)), // 23:59:59 CET on the 25th
+            attempt(46_700_000_021, utcSeconds(2026, 10, 25, 23, 0)),      // 00:00 CET on the 26th
         ])
         let springDay = history(try snapshot(date: spring, campaignWindowDays: 1), 46_700_000_020)
         XCTAssertEqual(springDay.centreAttemptsOnCallDate, 2)
-        XCTAssertEqual(springDay.lastCentreAttemptOnCallDate, utc(2026, 3, 29, 21, 59, 59))
+        XCTAssertEqual(springDay.lastCentreAttemptOnCallDate, utcSeconds(2026, 3, 29, 21, 59, 59))
         XCTAssertEqual(history(try snapshot(date: spring - 1, campaignWindowDays: 1), 46_700_000_020).centreAttemptsOnCallDate, 1)
         XCTAssertEqual(history(try snapshot(date: spring + 1, campaignWindowDays: 2), 46_700_000_020).campaignAttemptsInWindow, 3)
 
         let autumnDay = history(try snapshot(date: autumn, campaignWindowDays: 1), 46_700_000_021)
         XCTAssertEqual(autumnDay.centreAttemptsOnCallDate, 4)
-        XCTAssertEqual(autumnDay.lastCentreAttemptOnCallDate, utc(2026, 10, 25, 22, 59, 59))
+        XCTAssertEqual(autumnDay.lastCentreAttemptOnCallDate, utcSeconds(2026, 10, 25, 22, 59, 59))
         XCTAssertEqual(history(try snapshot(date: autumn - 1, campaignWindowDays: 1), 46_700_000_021).centreAttemptsOnCallDate, 1)
         XCTAssertEqual(history(try snapshot(date: autumn + 1, campaignWindowDays: 1), 46_700_000_021).centreAttemptsOnCallDate, 1)
     }

@@ -4,7 +4,7 @@ import XCTest
 
 final class HistoryStoreTests: XCTestCase {
     private func newStore() throws -> HistoryStore {
-        try HistoryStore(path: historyTemporaryFolder(self).appendingPathComponent("history.db").path, mode: .create)
+        try HistoryStore(path: makeTemporaryFolder(self).appendingPathComponent("history.db").path, mode: .create)
     }
 
     private struct Row {
@@ -143,7 +143,7 @@ final class HistoryStoreTests: XCTestCase {
                                              Row(number: 46_701_234_568, at: "2026-10-25 03:30:00")])
         XCTAssertEqual(summary.ambiguousLocalTimes, 1)
         XCTAssertEqual(try store.db.scalar("SELECT attempted_at FROM attempts WHERE number = 46701234567"),
-                       utc(2026, 10, 25, 0, 30))
+                       utcSeconds(2026, 10, 25, 0, 30))
         XCTAssertEqual(try store.db.scalar("SELECT ambiguous_local_times FROM imports"), 1)
     }
 
@@ -208,7 +208,7 @@ final class HistoryStoreTests: XCTestCase {
     }
 
     func testOpeningSomethingElseFailsWithAMessageNamingTheFile() throws {
-        let folder = try historyTemporaryFolder(self)
+        let folder = try makeTemporaryFolder(self)
         let missing = folder.appendingPathComponent("missing.db").path
         XCTAssertThrowsError(try HistoryStore(path: missing)) { error in
             XCTAssertEqual(error as? NixWashError, .historyNotFound(path: missing))
@@ -237,12 +237,4 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertTrue(try mode.step())
         XCTAssertEqual(mode.text(0), "wal")
     }
-}
-
-/// A fresh temporary folder, removed when the test ends.
-func historyTemporaryFolder(_ testCase: XCTestCase) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("nixwash-history-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
 }

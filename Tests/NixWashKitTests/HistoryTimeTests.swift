@@ -40,38 +40,38 @@ final class HistoryTimeTests: XCTestCase {
 
     func testLocalDayFollowsTheOffset() {
         // 2026-07-01T22:30Z is 00:30 on 2 July in CEST; 2026-01-01T23:00Z is 00:00 on 2 January in CET.
-        XCTAssertEqual(StockholmTime.localDay(at: utc(2026, 7, 1, 22, 30)), localDay(2026, 7, 2))
-        XCTAssertEqual(StockholmTime.localDay(at: utc(2026, 7, 1, 21, 59)), localDay(2026, 7, 1))
-        XCTAssertEqual(StockholmTime.localDay(at: utc(2026, 1, 1, 23, 0)), localDay(2026, 1, 2))
-        XCTAssertEqual(StockholmTime.localDay(at: utc(2026, 1, 1, 22, 59)), localDay(2026, 1, 1))
-        XCTAssertEqual(StockholmTime.localDay(at: utc(1969, 12, 31, 22, 59)), -1)
+        XCTAssertEqual(StockholmTime.localDay(at: utcSeconds(2026, 7, 1, 22, 30)), localDay(2026, 7, 2))
+        XCTAssertEqual(StockholmTime.localDay(at: utcSeconds(2026, 7, 1, 21, 59)), localDay(2026, 7, 1))
+        XCTAssertEqual(StockholmTime.localDay(at: utcSeconds(2026, 1, 1, 23, 0)), localDay(2026, 1, 2))
+        XCTAssertEqual(StockholmTime.localDay(at: utcSeconds(2026, 1, 1, 22, 59)), localDay(2026, 1, 1))
+        XCTAssertEqual(StockholmTime.localDay(at: utcSeconds(1969, 12, 31, 22, 59)), -1)
     }
 
     func testTimestampForms() {
         let cases: [(String, AttemptTimestamp)] = [
-            ("2026-03-29T02:30:00+02:00", .instant(utc(2026, 3, 29, 0, 30), ambiguous: false)),
-            ("2026-03-29T00:30:00Z", .instant(utc(2026, 3, 29, 0, 30), ambiguous: false)),
-            ("2026-03-29t00:30:00z", .instant(utc(2026, 3, 29, 0, 30), ambiguous: false)),
-            ("2026-01-15 09:00:00+0100", .instant(utc(2026, 1, 15, 8, 0), ambiguous: false)),
-            ("2026-01-15 09:00:00 +0100", .instant(utc(2026, 1, 15, 8, 0), ambiguous: false)),
-            ("2026-01-15T09:00+01", .instant(utc(2026, 1, 15, 8, 0), ambiguous: false)),
-            ("2026-01-15T09:00:00-05:30", .instant(utc(2026, 1, 15, 14, 30), ambiguous: false)),
-            ("2026-01-15T09:00:00.987Z", .instant(utc(2026, 1, 15, 9, 0), ambiguous: false)),
-            ("  2026-01-15T09:00:00,5  ", .instant(utc(2026, 1, 15, 8, 0), ambiguous: false)),
+            ("2026-03-29T02:30:00+02:00", .instant(utcSeconds(2026, 3, 29, 0, 30), ambiguous: false)),
+            ("2026-03-29T00:30:00Z", .instant(utcSeconds(2026, 3, 29, 0, 30), ambiguous: false)),
+            ("2026-03-29t00:30:00z", .instant(utcSeconds(2026, 3, 29, 0, 30), ambiguous: false)),
+            ("2026-01-15 09:00:00+0100", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
+            ("2026-01-15 09:00:00 +0100", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
+            ("2026-01-15T09:00+01", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
+            ("2026-01-15T09:00:00-05:30", .instant(utcSeconds(2026, 1, 15, 14, 30), ambiguous: false)),
+            ("2026-01-15T09:00:00.987Z", .instant(utcSeconds(2026, 1, 15, 9, 0), ambiguous: false)),
+            ("  2026-01-15T09:00:00,5  ", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
             // Local time: CET in winter, CEST in summer.
-            ("2026-01-15 09:00:00", .instant(utc(2026, 1, 15, 8, 0), ambiguous: false)),
-            ("2026-07-15 09:00", .instant(utc(2026, 7, 15, 7, 0), ambiguous: false)),
+            ("2026-01-15 09:00:00", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
+            ("2026-07-15 09:00", .instant(utcSeconds(2026, 7, 15, 7, 0), ambiguous: false)),
             // 29 March 2026: 02:00 CET jumps to 03:00 CEST.
-            ("2026-03-29 01:59:59", .instant(utc(2026, 3, 29, 0, 59, 59), ambiguous: false)),
+            ("2026-03-29 01:59:59", .instant(utcSeconds(2026, 3, 29, 0, 59, 59), ambiguous: false)),
             ("2026-03-29 02:00:00", .nonexistentLocalTime),
             ("2026-03-29 02:59:59", .nonexistentLocalTime),
-            ("2026-03-29 03:00:00", .instant(utc(2026, 3, 29, 1, 0), ambiguous: false)),
+            ("2026-03-29 03:00:00", .instant(utcSeconds(2026, 3, 29, 1, 0), ambiguous: false)),
             // 25 October 2026: 03:00 CEST falls back to 02:00 CET; 02:xx is read as CEST.
-            ("2026-10-25 01:59:59", .instant(utc(2026, 10, 24, 23, 59, 59), ambiguous: false)),
-            ("2026-10-25 02:00:00", .instant(utc(2026, 10, 25, 0, 0), ambiguous: true)),
-            ("2026-10-25 02:59:59", .instant(utc(2026, 10, 25, 0, 59, 59), ambiguous: true)),
-            ("2026-10-25 03:00:00", .instant(utc(2026, 10, 25, 2, 0), ambiguous: false)),
-            ("2026-10-25T02:30:00+01:00", .instant(utc(2026, 10, 25, 1, 30), ambiguous: false)),
+            ("2026-10-25 01:59:59", .instant(utcSeconds(2026, 10, 24, 23, 59, 59), ambiguous: false)),
+            ("2026-10-25 02:00:00", .instant(utcSeconds(2026, 10, 25, 0, 0), ambiguous: true)),
+            ("2026-10-25 02:59:59", .instant(utcSeconds(2026, 10, 25, 0, 59, 59), ambiguous: true)),
+            ("2026-10-25 03:00:00", .instant(utcSeconds(2026, 10, 25, 2, 0), ambiguous: false)),
+            ("2026-10-25T02:30:00+01:00", .instant(utcSeconds(2026, 10, 25, 1, 30), ambiguous: false)),
             ("", .malformed),
             ("2026-03-29", .malformed),
             ("2026-02-30 10:00", .malformed),
@@ -95,14 +95,14 @@ final class HistoryTimeTests: XCTestCase {
 
     func testResolveReportsBothReadingsOfTheRepeatedHour() {
         XCTAssertEqual(StockholmTime.resolve(localDay: localDay(2025, 10, 26), secondOfDay: 2 * 3600 + 1800),
-                       .ambiguous(first: utc(2025, 10, 26, 0, 30), second: utc(2025, 10, 26, 1, 30)))
+                       .ambiguous(first: utcSeconds(2025, 10, 26, 0, 30), second: utcSeconds(2025, 10, 26, 1, 30)))
         XCTAssertEqual(StockholmTime.resolve(localDay: localDay(2025, 3, 30), secondOfDay: 2 * 3600),
                        .nonexistent)
     }
 }
 
 /// Seconds since the epoch of a UTC date and time.
-func utc(_ y: Int, _ m: Int, _ d: Int, _ h: Int64, _ min: Int64, _ s: Int64 = 0) -> Int64 {
+func utcSeconds(_ y: Int, _ m: Int, _ d: Int, _ h: Int64, _ min: Int64, _ s: Int64 = 0) -> Int64 {
     Int64(localDay(y, m, d)) * 86_400 + h * 3_600 + min * 60 + s
 }
 
