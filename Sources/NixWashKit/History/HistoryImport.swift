@@ -122,11 +122,10 @@ public final class HistoryImport {
     public func add(line: UInt64, number: PhoneKey, attemptedAt: UnsafeRawBufferPointer,
                     campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
                     contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws {
-        let instant: Int64
+        let instant: Int64, ambiguous: Bool
         switch AttemptTimestamp.parse(attemptedAt) {
-        case let .instant(value, ambiguous):
-            instant = value
-            if ambiguous { file!.ambiguousLocalTimes += 1 }
+        case let .instant(value, isAmbiguous):
+            (instant, ambiguous) = (value, isAmbiguous)
         case .malformed:
             return try reject(line: line, reason: .badTimestamp,
                               detail: "attempted_at '\(Self.text(attemptedAt))' is not a timestamp like 2026-03-29T14:30:00+02:00 or 2026-03-29 14:30:00")
@@ -137,6 +136,26 @@ public final class HistoryImport {
             return try reject(line: line, reason: .timestampOutOfRange,
                               detail: "attempted_at '\(Self.text(attemptedAt))' is outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)")
         }
+        try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
+                   offer: offer, contactCentre: contactCentre, outcome: outcome)
+    }
+
+    /// Adds an attempt given as values.
+    func add(line: UInt64, attempt: HistoryAttempt) throws {
+        guard AttemptTimestamp.supportedInstants.contains(attempt.attemptedAt) else {
+            return try reject(line: line, reason: .timestampOutOfRange, detail: "attempted_at \(attempt.attemptedAt) is outside the supported years")
+        }
+        var c = attempt.campaign, o = attempt.offer, k = attempt.contactCentre, r = attempt.outcome ?? ""
+        try c.withUTF8 { c in try o.withUTF8 { o in try k.withUTF8 { k in try r.withUTF8 { r in
+            try append(line: line, number: attempt.number, instant: attempt.attemptedAt, ambiguous: false,
+                       campaign: .init(c), offer: .init(o), contactCentre: .init(k),
+                       outcome: attempt.outcome == nil ? nil : .init(r))
+        } } } }
+    }
+
+    private func append(line: UInt64, number: PhoneKey, instant: Int64, ambiguous: Bool,
+                        campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
+                        contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws {
         guard let campaignID = try campaigns.id(of: campaign) else {
             return try reject(line: line, reason: .missingField, detail: "campaign is empty")
         }
@@ -148,6 +167,7 @@ public final class HistoryImport {
         }
         let outcomeID = try outcome.flatMap { try outcomes.id(of: $0) } ?? 0
         file!.rows += 1
+        if ambiguous { file!.ambiguousLocalTimes += 1 }
         pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
                                       campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
                                       localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
@@ -169,29 +189,6 @@ public final class HistoryImport {
                 }
             }
         } } } }
-    }
-
-    /// Adds an attempt given as values.
-    func add(line: UInt64, attempt: HistoryAttempt) throws {
-        guard AttemptTimestamp.supportedInstants.contains(attempt.attemptedAt) else {
-            return try reject(line: line, reason: .timestampOutOfRange, detail: "attempted_at \(attempt.attemptedAt) is outside the supported years")
-        }
-        guard let campaignID = try campaigns.id(of: attempt.campaign) else {
-            return try reject(line: line, reason: .missingField, detail: "campaign is empty")
-        }
-        guard let offerID = try offers.id(of: attempt.offer) else {
-            return try reject(line: line, reason: .missingField, detail: "offer is empty")
-        }
-        guard let centreID = try centres.id(of: attempt.contactCentre) else {
-            return try reject(line: line, reason: .missingField, detail: "contact_centre is empty")
-        }
-        let outcomeID = try attempt.outcome.flatMap { try outcomes.id(of: $0) } ?? 0
-        file!.rows += 1
-        pending.append(PendingAttempt(number: Int64(attempt.number.rawValue), attemptedAt: attempt.attemptedAt,
-                                      campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
-                                      localDate: StockholmTime.localDay(at: attempt.attemptedAt),
-                                      outcome: Int32(outcomeID)))
-        if pending.count == chunkSize { try inserter.submit(&pending, with: statements) }
     }
 
     /// Records a row that cannot be imported. Throws `tooManyBadRows` once the file has more
@@ -451,11 +448,6 @@ private struct NameTable {
         slots[slot] = Int32(names.count)
         if names.count * 2 > slots.count { rehash() }
         return id
-    }
-
-    mutating func id(of name: String) throws -> Int64? {
-        var name = name
-        return try name.withUTF8 { try id(of: UnsafeRawBufferPointer($0)) }
     }
 
     private mutating func rehash() {
