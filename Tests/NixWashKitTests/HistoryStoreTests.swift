@@ -271,10 +271,14 @@ final class HistoryStoreTests: XCTestCase {
         }
     }
 
-    func testTheDatabaseIsInWALMode() throws {
+    func testTheDatabaseIsInWALModeAndAnImportEndsInTheDatabaseFile() throws {
         let store = try newStore()
         let mode = try store.db.prepare("PRAGMA journal_mode")
         XCTAssertTrue(try mode.step())
         XCTAssertEqual(mode.text(0), "wal")
+        mode.reset()
+        _ = try importRows(store, (0..<5).map(day))
+        let wal = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? NSNumber
+        XCTAssertEqual(wal?.intValue, 0, "the checkpoint after the commit empties the log file")
     }
 }

@@ -469,6 +469,9 @@ private struct NameTable {
         select.reset()
         select.bind(1, name)
         guard try select.step() else { preconditionFailure("a name just inserted is missing") }
+        // Reset at once: a statement left on a row holds a read transaction, and the checkpoint
+        // after the commit could not empty the log file.
+        defer { select.reset() }
         return select.int64(0)
     }
 }
