@@ -269,9 +269,8 @@ private struct InsertStatements {
         insertCampaignOffer = try db.prepare("INSERT OR IGNORE INTO campaign_offers (campaign_id, offer_id) VALUES (?1, ?2)")
     }
 
-    /// Sorts the chunk and inserts it; returns how many attempts were new.
-    func insert(_ work: inout [PendingAttempt]) throws -> Int {
-        work.sort()
+    /// Inserts a sorted chunk; returns how many attempts were new.
+    func insert(_ work: [PendingAttempt]) throws -> Int {
         var inserted = 0
         var campaignOffer: (Int32, Int32) = (0, 0)
         for attempt in work {
@@ -298,8 +297,8 @@ private struct InsertStatements {
     }
 }
 
-/// Sorts and inserts chunks of buffered attempts on a thread of its own, so that reading the
-/// log (CSV, numbers, timestamps) and writing SQLite pages use two cores. The connection is
+/// Inserts chunks of buffered attempts on a thread of its own, so that reading the log (CSV,
+/// numbers, timestamps, sorting a chunk) and writing SQLite pages use two cores. The connection is
 /// used by one thread at a time: the inserter holds `databaseLock` while it inserts, and the
 /// reading side takes it for its rare statements while a chunk may be in hand (a new name).
 private final class ChunkInserter {
@@ -322,9 +321,11 @@ private final class ChunkInserter {
         thread.start()
     }
 
-    /// Hands `buffer` over for inserting (waiting while the previous chunk is still being
-    /// inserted) and gives back an empty buffer. Throws the failure of an earlier chunk.
+    /// Sorts `buffer` and hands it over for inserting (waiting while the previous chunk is
+    /// still being inserted), giving back an empty buffer. Throws the failure of an earlier chunk.
     func submit(_ buffer: inout [PendingAttempt], with statements: InsertStatements) throws {
+        // Sorting here, on the reading side, balances the two threads' work.
+        buffer.sort()
         condition.lock()
         defer { condition.unlock() }
         while busy { condition.wait() }
@@ -367,7 +368,7 @@ private final class ChunkInserter {
             job = nil
             condition.unlock()
             databaseLock.lock()
-            let result = Result { try statements!.insert(&work) }
+            let result = Result { try statements!.insert(work) }
             databaseLock.unlock()
             statements = nil
             condition.lock()
