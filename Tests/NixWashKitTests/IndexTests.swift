@@ -166,6 +166,24 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(empty, [])
     }
 
+    func testRadixSortAgreesWithSort() {
+        var random = TestRandom(seed: 8)
+        let shapes: [(inout TestRandom) -> UInt64] = [
+            { $0.next() },
+            { 46_700_000_000 + $0.below(100_000_000) },
+            { _ in 46_701_234_567 },
+            { $0.below(2) == 0 ? 0 : UInt64.max - $0.below(4) },
+        ]
+        for shape in shapes {
+            for count in [0, 1, 2, 1000, 70_000] {
+                var keys = (0..<count).map { _ in shape(&random) }
+                let expected = keys.sorted()
+                IndexWriter.radixSort(&keys)
+                XCTAssertEqual(keys, expected, "\(count) keys")
+            }
+        }
+    }
+
     func testSortAndRemoveDuplicates() {
         var keys: [UInt64] = [5, 3, 5, 1, 3, 3, 9]
         IndexWriter.sortAndRemoveDuplicates(&keys)
