@@ -88,7 +88,7 @@ final class IndexListTests: XCTestCase {
         XCTAssertEqual(summary.source.invalidLines, 0)
         let raw = try Data(contentsOf: URL(fileURLWithPath: path))
         XCTAssertEqual(summary.source.checksum, raw.withUnsafeBytes { XXHash64.hash($0) })
-        XCTAssertEqual(summary.source.contentLength, UInt64(raw.count))
+        XCTAssertEqual(summary.source.fileLength, UInt64(raw.count))
     }
 
     func testGzipCSVWithHeaderReadsEveryPhoneColumn() throws {

@@ -122,9 +122,9 @@ final class IndexTests: XCTestCase {
     func testHeaderRoundTrips() throws {
         let path = try temporaryIndexPath(self)
         let sources = [
-            IndexSource(name: "nix-2026-11-01.txt.gz", role: .register, checksum: 0xDEAD_BEEF, contentLength: 1234,
+            IndexSource(name: "nix-2026-11-01.txt.gz", role: .register, checksum: 0xDEAD_BEEF, fileLength: 1234,
                         lines: 100, numbers: 98, invalidLines: 2),
-            IndexSource(name: "delta-ädd.csv", role: .added, checksum: 7, contentLength: 9, lines: 1, numbers: 1, invalidLines: 0),
+            IndexSource(name: "delta-ädd.csv", role: .added, checksum: 7, fileLength: 9, lines: 1, numbers: 1, invalidLines: 0),
         ]
         let written = try writeIndex([46_701_234_567, 46_812_345_678, 46_701_234_567], to: path, kind: .block,
                                      label: "Kund spärr", registerDate: DayNumber.from(year: 2026, month: 11, day: 1),
