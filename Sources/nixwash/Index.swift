@@ -49,6 +49,9 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
     for path in paths {
         let summary = try ListReading.readNumbers(path: path, role: role, options: options, into: &keys)
         let s = summary.source
+        // A register or block list without a single number is an incomplete delivery, not an
+        // empty list; a delta file may well be empty.
+        if role == .register && s.numbers == 0 { throw NixWashError.headerOnly(path: path) }
         printError("\(path): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) lines without a valid number\(summary.headerless ? " (no header)" : "")")
         for example in summary.invalidExamples { printError("  \(path): \(example)") }
         if s.invalidLines > UInt64(summary.invalidExamples.count) {

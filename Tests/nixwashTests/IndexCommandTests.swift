@@ -97,6 +97,11 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
         XCTAssertTrue(allowed.stderr.contains("nix.txt: line 2: 'hej' (letters)"), allowed.stderr)
 
+        try write("telefon\n", "headeronly.csv", in: folder)
+        let empty = try runNixwash(["index", "build", "--kind", "block", "--label", "B", "--out", "x.idx", "headeronly.csv"], in: folder)
+        XCTAssertEqual(empty.status, 1)
+        XCTAssertTrue(empty.stderr.contains("headeronly.csv: the file has a header line but no data rows"), empty.stderr)
+
         let notIndex = try runNixwash(["index", "info", "nix.txt"], in: folder)
         XCTAssertEqual(notIndex.status, 1)
         XCTAssertTrue(notIndex.stderr.contains("nix.txt: not a nixwash index"), notIndex.stderr)
