@@ -66,7 +66,7 @@ public enum ReportWriter {
             rects += "<rect x=\"\(String(format: "%.2f", x))\" y=\"0\" width=\"\(String(format: "%.2f", w))\" height=\"28\" fill=\"\(palette[name] ?? "#999")\"><title>\(name): \(n) (\(percent(n, total)))</title></rect>"
             x += w
         }
-        return "<svg class=\"bar\" viewBox=\"0 0 \(width) 28\" width=\"\(width)\" height=\"28\" role=\"img\" aria-label=\"callable and rejected numbers\">\(rects)</svg>"
+        return "<svg class=\"bar\" viewBox=\"0 0 \(width) 28\" preserveAspectRatio=\"none\" width=\"100%\" height=\"28\" role=\"img\" aria-label=\"callable and rejected numbers\">\(rects)</svg>"
     }
 
     static func legend(_ counts: ScrubCounts) -> String {
@@ -123,7 +123,7 @@ public enum ReportWriter {
         th,td{text-align:left;padding:7px 10px;border-bottom:1px solid #eceef2;font-size:14px} th{background:#fafbfc;font-weight:600}
         td.n{text-align:right;font-variant-numeric:tabular-nums}
         .source{background:#fff;border-radius:8px;padding:14px 16px;margin:10px 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-        .bar{max-width:100%;height:auto;border-radius:4px}
+        .bar{display:block;width:100%;height:28px;border-radius:4px}
         .legend{list-style:none;padding:0;margin:8px 0 0;display:flex;flex-wrap:wrap;gap:6px 16px;font-size:13px}
         .swatch{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
         code.hash{font-size:11px;word-break:break-all}
