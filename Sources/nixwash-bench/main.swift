@@ -3,7 +3,9 @@ import Foundation
 /// Micro-benchmarks of the hot paths, run in release mode by `scripts/bench`:
 /// `nixwash-bench NAME [ARGS...]`. Each prints one line of JSON with its figures.
 /// They measure; they never assert, so a slow machine does not fail a test run.
-let benchmarks: [String: ([String]) throws -> Void] = [:]
+let benchmarks: [String: ([String]) throws -> Void] = [
+    "phone": phoneBenchmark,
+]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let run = benchmarks[name] else {
