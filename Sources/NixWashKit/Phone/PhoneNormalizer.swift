@@ -17,6 +17,16 @@ struct DigitBuffer {
         count += 1
     }
 
+    /// Appends eight digits packed four bits each, first digit lowest. Swift's shifts by 64 or
+    /// more give 0 and negative ones shift the other way, which splits them across the words.
+    @inline(__always)
+    mutating func append(eight packed: UInt64) {
+        let shift = count &* 4
+        low |= packed << shift
+        high |= packed << (shift &- 64)
+        count += 8
+    }
+
     @inline(__always)
     subscript(index: Int) -> UInt8 {
         index < 16 ? UInt8(truncatingIfNeeded: low >> UInt64(index &* 4)) & 0xF
@@ -71,6 +81,19 @@ public struct PhoneNormalizer: Sendable {
         let classes = byteClasses.classes
         var i = 0
         while i < count {
+            // Eight digits in a row (compact forms): check and pack them at once.
+            if i &+ 8 <= count {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let values = word ^ 0x3030_3030_3030_3030
+                if ((values &+ 0x7676_7676_7676_7676) | values) & 0x8080_8080_8080_8080 == 0 {
+                    var packed = (values | values >> 4) & 0x00FF_00FF_00FF_00FF
+                    packed = (packed | packed >> 8) & 0x0000_FFFF_0000_FFFF
+                    packed = (packed | packed >> 16) & 0x0000_0000_FFFF_FFFF
+                    digits.append(eight: packed)
+                    i &+= 8
+                    continue
+                }
+            }
             let byte = bytes[i]
             i += 1
             let byteClass = classes[Int(byte)]
