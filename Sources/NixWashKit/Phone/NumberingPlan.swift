@@ -6,9 +6,10 @@
 ///
 /// At run time the tables live in memory that is never freed, so a plan is a plain value
 /// (copying it retains nothing), and they are laid out for the walk's dependency chain, which
-/// is what costs: the first three digits are one lookup in a 1000-entry table, then two digits
-/// at a time in a 100-entry row per state, whose entries hold the next state's row offset, so
-/// each step is one load and one add.
+/// is what costs: the digits arrive packed four bits each (DigitBuffer), so the first three
+/// digits index a 4096-entry table directly, then each further pair of digits (one byte of
+/// the packed digits) indexes a 256-entry row of the current state. All plans have fewer than
+/// 256 states, so states are bytes and a row is a shift away.
 struct NumberingPlan: @unchecked Sendable {  // the pointers are immutable and immortal
     let callingCode: UInt64
     /// Open plans (Sweden, Finland) dial a 0 before the NSN nationally; it is no part of E.164.
@@ -18,10 +19,10 @@ struct NumberingPlan: @unchecked Sendable {  // the pointers are immutable and i
     let geographicFirstDigits: UInt16
     /// Next state by state * 10 + digit, as generated.
     private let next: UnsafePointer<UInt16>
-    /// Row offset (state * 100) after the first three digits, by their value 0-999; 0 if dead.
-    private let afterThree: UnsafePointer<UInt16>
-    /// Row offset after two more digits, by row offset + their value 0-99.
-    private let afterTwo: UnsafePointer<UInt16>
+    /// State after the first three digits, by their packed value (d0 | d1 << 4 | d2 << 8).
+    private let afterThree: UnsafePointer<UInt8>
+    /// State after two more digits, by state << 8 | their packed value (d0 | d1 << 4).
+    private let afterTwo: UnsafePointer<UInt8>
     private let types: UnsafePointer<UInt8>
     /// Most digits still to read from a state before a complete number: 0 means any further
     /// digit makes the number too long.
@@ -30,22 +31,22 @@ struct NumberingPlan: @unchecked Sendable {  // the pointers are immutable and i
     init(callingCode: UInt64, hasTrunkPrefix: Bool, geographicFirstDigits: UInt16,
          transitions: [UInt16], types: [UInt8], maxRemaining: [UInt8]) {
         let states = types.count
-        precondition(transitions.count == states * 10 && maxRemaining.count == states && states * 100 <= Int(UInt16.max))
+        precondition(transitions.count == states * 10 && maxRemaining.count == states && states <= 256)
         self.callingCode = callingCode
         self.hasTrunkPrefix = hasTrunkPrefix
         self.geographicFirstDigits = geographicFirstDigits
-        func after(_ state: Int, _ digits: Int, _ value: Int) -> Int {
-            var state = state, divisor = 1
-            for _ in 1..<digits { divisor *= 10 }
-            while divisor > 0 {
-                state = Int(transitions[state * 10 + value / divisor % 10])
-                divisor /= 10
+        /// The state after reading `count` packed digits from `state` (0 for a nibble over 9).
+        func after(_ state: Int, _ count: Int, _ packed: Int) -> UInt8 {
+            var state = state
+            for k in 0..<count {
+                let digit = packed >> (4 * k) & 0xF
+                state = digit > 9 ? 0 : Int(transitions[state * 10 + digit])
             }
-            return state
+            return UInt8(state)
         }
         self.next = UnsafePointer(immortalCopy(transitions))
-        self.afterThree = UnsafePointer(immortalCopy((0..<1000).map { UInt16(after(1, 3, $0) * 100) }))
-        self.afterTwo = UnsafePointer(immortalCopy((0..<states * 100).map { UInt16(after($0 / 100, 2, $0 % 100) * 100) }))
+        self.afterThree = UnsafePointer(immortalCopy((0..<4096).map { after(1, 3, $0) }))
+        self.afterTwo = UnsafePointer(immortalCopy((0..<states * 256).map { after($0 >> 8, 2, $0 & 0xFF) }))
         self.types = UnsafePointer(immortalCopy(types))
         self.maxRemaining = UnsafePointer(immortalCopy(maxRemaining))
     }
@@ -53,23 +54,26 @@ struct NumberingPlan: @unchecked Sendable {  // the pointers are immutable and i
     /// What the NSN in `digits[start..<end]` is: a type code (1...) with the E.164 key, or a rejection.
     @inline(__always)
     func classify(_ digits: DigitBuffer, from start: Int, to end: Int) -> PlanVerdict {
-        guard end - start >= 3 else { return reject(digits, from: start, to: end) }
-        let d0 = UInt64(digits[start]), d1 = UInt64(digits[start + 1]), d2 = UInt64(digits[start + 2])
-        let prefix = d0 &* 100 &+ d1 &* 10 &+ d2
-        var offset = Int(afterThree[Int(prefix)])
-        var key = callingCode &* 1000 &+ prefix
-        var i = start + 3
-        while i + 1 < end {
-            let pair = Int(digits[i]) &* 10 &+ Int(digits[i + 1])
-            offset = Int(afterTwo[offset &+ pair])
-            key = key &* 100 &+ UInt64(pair)
-            i += 2
+        let length = end &- start
+        // No plan has numbers over 16 digits; `reject` says why.
+        guard length >= 3, length <= 16 else { return reject(digits, from: start, to: end) }
+        var rest = digits.nibbles(from: start)
+        var state = Int(afterThree[Int(rest & 0xFFF)])
+        var key = callingCode
+        for _ in 0..<3 {
+            key = key &* 10 &+ (rest & 0xF)
+            rest >>= 4
         }
-        var state = offset / 100
-        if i < end {
-            let digit = digits[i]
-            state = Int(next[state &* 10 &+ Int(digit)])
-            key = key &* 10 &+ UInt64(digit)
+        var remaining = length &- 3
+        while remaining >= 2 {
+            state = Int(afterTwo[state << 8 | Int(rest & 0xFF)])
+            key = key &* 100 &+ (rest & 0xF) &* 10 &+ (rest >> 4 & 0xF)
+            rest >>= 8
+            remaining &-= 2
+        }
+        if remaining == 1 {
+            state = Int(next[state &* 10 &+ Int(rest & 0xF)])
+            key = key &* 10 &+ (rest & 0xF)
         }
         let type = types[state]
         if type == 0 { return reject(digits, from: start, to: end) }

@@ -27,6 +27,13 @@ struct DigitBuffer {
         count += 8
     }
 
+    /// The digits from `start` on, four bits each, first digit lowest (16 at most).
+    @inline(__always)
+    func nibbles(from start: Int) -> UInt64 {
+        let shift = start &* 4
+        return low >> shift | high << (64 &- shift)
+    }
+
     @inline(__always)
     subscript(index: Int) -> UInt8 {
         index < 16 ? UInt8(truncatingIfNeeded: low >> UInt64(index &* 4)) & 0xF
