@@ -55,7 +55,7 @@ struct DigitBuffer {
 /// `.norway`. Numbers with any other assigned calling code come out valid with country nil and
 /// type `.unknown` when their length is plausible for that code.
 ///
-/// The hot path reads the bytes once, keeps the digits on the stack and walks one table per
+/// The hot path reads the bytes once, keeps the digits in two registers and walks one table per
 /// country: no Foundation, no allocation, no regex.
 public struct PhoneNormalizer: Sendable {
     public let defaultCountry: PhoneCountry
