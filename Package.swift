@@ -35,6 +35,7 @@ let package = Package(
             dependencies: ["NixWashKit"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        // Fixtures/ holds committed test data (read from the bundle or the source tree).
         .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"]),
     ]

@@ -36,10 +36,31 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: Configuration
     case invalidSetting(source: String, reason: String)
 
+    // MARK: Rules
+    /// A rule profile file that is not valid JSON (`key` nil), or whose `key` is unknown or
+    /// has a value the rules do not allow.
+    case invalidRuleProfile(path: String, key: String?, reason: String)
+    /// The call date is a day on which no attempts may be made; `day` names it.
+    case noCallDay(date: LocalDate, day: String)
+    /// The call date is after the last day the NIX register `register` may be used.
+    case staleRegister(register: String, registerDate: LocalDate, validThrough: LocalDate,
+                       months: Int, callDate: LocalDate)
+
+    // MARK: Index
+    case notAnIndex(path: String)
+    case indexVersion(path: String, found: UInt32, supported: UInt32)
+    case indexTruncated(path: String, size: UInt64, expected: UInt64)
+    case indexCorrupt(path: String, reason: String)
+    case tooManyInvalidNumbers(path: String, invalid: UInt64, lines: UInt64, examples: [String])
+    case noNumberColumn(path: String, header: [String])
+    case invalidListDate(path: String, line: UInt64, column: String, value: String)
+
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists:
+        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn:
             return .usage
+        case .noCallDay, .staleRegister:
+            return .compliance
         default:
             return .runtime
         }
@@ -81,6 +102,29 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column looks like a phone number column. The header has: \(header.joined(separator: ", ")). Name the column with --phone-column."
         case let .invalidSetting(source, reason):
             return "\(source): \(reason)"
+        case let .invalidRuleProfile(path, key, reason):
+            let subject = key.map { "\(path): key '\($0)'" } ?? path
+            return "\(subject): \(reason). Fix the rule profile (its keys are described in docs/rule-profile.md) and rerun."
+        case let .noCallDay(date, day):
+            return "\(date) is \(day): no telephone sales calls may be made that day. Choose another call date."
+        case let .staleRegister(register, registerDate, validThrough, months, callDate):
+            return "\(register): the NIX register is dated \(registerDate) and may be used for \(months) months, through \(validThrough); the call date \(callDate) is later. Get the current NIX register, rebuild its index and rerun."
+        case let .notAnIndex(path):
+            return "\(path): not a nixwash index (wrong magic bytes at the start of the file). Give a file written by `nixwash index build`."
+        case let .indexVersion(path, found, supported):
+            return "\(path): index format version \(found), but this nixwash reads version \(supported). Rebuild the index from the register with this version's `nixwash index build`."
+        case let .indexTruncated(path, size, expected):
+            return "\(path): the index is truncated: the file has \(size) bytes, its header says \(expected). Rebuild it with `nixwash index build` or restore it from a backup."
+        case let .indexCorrupt(path, reason):
+            return "\(path): the index is corrupt: \(reason). Rebuild it with `nixwash index build` or restore it from a backup."
+        case let .tooManyInvalidNumbers(path, invalid, lines, examples):
+            let share = lines == 0 ? 0 : Double(invalid) * 100 / Double(lines)
+            let shown = examples.isEmpty ? "" : " First ones: " + examples.joined(separator: "; ") + "."
+            return "\(path): \(invalid) of \(lines) lines (\(String(format: "%.2f", share)) %) do not hold a valid phone number.\(shown) Check that this is the right file and column, or raise --max-invalid-share to build anyway."
+        case let .noNumberColumn(path, header):
+            return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(header.joined(separator: ", ")). Name the column with --column."
+        case let .invalidListDate(path, line, column, value):
+            return "\(path):\(line): column '\(column)' holds '\(value)', which is not a date. Write dates as YYYY-MM-DD (or leave the field empty where that is allowed) and rerun."
         }
     }
 }

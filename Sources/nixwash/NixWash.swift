@@ -7,6 +7,6 @@ struct NixWash: ParsableCommand {
         commandName: "nixwash",
         abstract: "Wash Swedish telemarketing lead lists against NIX-Telefon, block lists and the call-frequency rules.",
         version: NixWashVersion.current,
-        subcommands: []
+        subcommands: [Inspect.self, IndexCommand.self]
     )
 }

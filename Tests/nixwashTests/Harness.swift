@@ -35,8 +35,17 @@ func runNixwash(_ arguments: [String], in directory: URL? = nil, stdin: Data? = 
     try process.run()
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()
+    // Drain stderr on another thread so a chatty child never blocks on a full pipe.
+    final class Box: @unchecked Sendable { var data = Data() }
+    let errBox = Box()
+    let drained = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+        errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+        drained.signal()
+    }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    drained.wait()
+    let errData = errBox.data
     process.waitUntilExit()
     return RunResult(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),

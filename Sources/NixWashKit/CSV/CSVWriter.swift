@@ -1,0 +1,105 @@
+/// Writes CSV records in a given dialect, quoting a field only when it must be quoted (it
+/// holds the delimiter, a quote or a line break), so a well-formed input written back field by
+/// field comes out byte-identical. Buffers output and hands it to a `ByteSink` in large blocks.
+public final class CSVWriter {
+    public let dialect: CSVDialect
+    private let sink: ByteSink
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var count = 0
+    private var fieldsInRow = 0
+    private let flushThreshold: Int
+
+    public init(sink: ByteSink, dialect: CSVDialect, bufferSize: Int = 1 << 18) {
+        self.sink = sink
+        self.dialect = dialect
+        capacity = max(bufferSize, 64)
+        flushThreshold = capacity / 2
+        buffer = .allocate(byteCount: capacity, alignment: 16)
+        if dialect.hasByteOrderMark { append([0xEF, 0xBB, 0xBF]) }
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Writes one field of the current row.
+    public func writeField(_ field: UnsafeRawBufferPointer) throws {
+        if fieldsInRow > 0 { appendByte(dialect.delimiter) }
+        fieldsInRow += 1
+        if needsQuotes(field) {
+            reserve(field.count * 2 + 2)
+            appendByte(UInt8(ascii: "\""))
+            for byte in field {
+                if byte == UInt8(ascii: "\"") { appendByte(byte) }
+                appendByte(byte)
+            }
+            appendByte(UInt8(ascii: "\""))
+        } else {
+            append(field)
+        }
+    }
+
+    public func writeField(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try writeField(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Ends the current row with the dialect's line ending.
+    public func endRow() throws {
+        append(dialect.lineEnding)
+        fieldsInRow = 0
+        if count >= flushThreshold { try flush() }
+    }
+
+    public func writeRow(_ fields: [String]) throws {
+        for field in fields { try writeField(field) }
+        try endRow()
+    }
+
+    /// Writes out what is buffered and finishes the sink.
+    public func finish() throws {
+        try flush()
+        try sink.finish()
+    }
+
+    private func flush() throws {
+        guard count > 0 else { return }
+        try sink.write(UnsafeRawBufferPointer(start: buffer, count: count))
+        count = 0
+    }
+
+    @inline(__always)
+    private func needsQuotes(_ field: UnsafeRawBufferPointer) -> Bool {
+        let delimiter = dialect.delimiter
+        for byte in field where byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+            return true
+        }
+        return false
+    }
+
+    private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let grown = UnsafeMutableRawPointer.allocate(byteCount: max(capacity * 2, count + extra), alignment: 16)
+        grown.copyMemory(from: buffer, byteCount: count)
+        buffer.deallocate()
+        buffer = grown
+        capacity = max(capacity * 2, count + extra)
+    }
+
+    @inline(__always)
+    private func appendByte(_ byte: UInt8) {
+        if count == capacity { reserve(1) }
+        buffer.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    private func append(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (buffer + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    private func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+}

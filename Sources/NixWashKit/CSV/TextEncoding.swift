@@ -1,0 +1,38 @@
+/// What the bytes of a file say about its encoding, accumulated field by field without
+/// allocating: pure ASCII, valid UTF-8, or neither (then most likely Latin-1/Windows-1252 from
+/// an Excel export).
+public struct EncodingGuess: Sendable {
+    public private(set) var sawNonASCII = false
+    public private(set) var sawInvalidUTF8 = false
+
+    public init() {}
+
+    public var name: String {
+        if !sawNonASCII { return "ascii" }
+        return sawInvalidUTF8 ? "latin-1" : "utf-8"
+    }
+
+    public mutating func observe(_ bytes: UnsafeRawBufferPointer) {
+        guard !sawInvalidUTF8 else { return }
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let lead = bytes[i]
+            if lead < 0x80 { i += 1; continue }
+            sawNonASCII = true
+            let length: Int
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: sawInvalidUTF8 = true; return
+            }
+            guard i + length <= n else { sawInvalidUTF8 = true; return }
+            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 {
+                sawInvalidUTF8 = true
+                return
+            }
+            i += length
+        }
+    }
+}

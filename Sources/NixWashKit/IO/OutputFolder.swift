@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An output folder that appears all at once. Files are written into a hidden temporary
+/// folder beside the final one (same filesystem, so the last step is one `rename`); until
+/// `commit()` nothing exists under the final name, and a failed or killed run leaves at most
+/// the hidden temporary folder, which the next run into the same place removes.
+public final class OutputFolder {
+    public let finalPath: String
+    public let temporaryPath: String
+    private let replaceExisting: Bool
+    private var committed = false
+
+    public init(path: String, replaceExisting: Bool = false) throws {
+        var trimmed = path
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        finalPath = trimmed
+        self.replaceExisting = replaceExisting
+        if FileSystem.exists(finalPath), !replaceExisting { throw NixWashError.outputExists(path: finalPath) }
+        let (parent, name) = OutputFolder.split(finalPath)
+        OutputFolder.removeStalePartials(parent: parent, name: name)
+        temporaryPath = "\(parent)/.\(name).partial-\(getpid())"
+        FileSystem.removeTree(temporaryPath)
+        try FileSystem.makeDirectory(temporaryPath)
+    }
+
+    deinit {
+        if !committed { FileSystem.removeTree(temporaryPath) }
+    }
+
+    /// The temporary path of an output file; it moves to the final folder on `commit()`.
+    public func path(for fileName: String) -> String { temporaryPath + "/" + fileName }
+
+    /// Moves the folder into place. With `replaceExisting`, an old folder of that name is
+    /// swapped out and removed only after the new one is in place.
+    public func commit() throws {
+        FileSystem.syncDirectory(temporaryPath)
+        var displaced: String?
+        if FileSystem.exists(finalPath) {
+            guard replaceExisting else { throw NixWashError.outputExists(path: finalPath) }
+            let (parent, name) = OutputFolder.split(finalPath)
+            displaced = "\(parent)/.\(name).replaced-\(getpid())"
+            try FileSystem.rename(finalPath, to: displaced!)
+        }
+        try FileSystem.rename(temporaryPath, to: finalPath)
+        committed = true
+        FileSystem.syncDirectory(OutputFolder.split(finalPath).parent)
+        if let displaced { FileSystem.removeTree(displaced) }
+    }
+
+    /// Removes the temporary folder (the run failed).
+    public func abandon() {
+        guard !committed else { return }
+        FileSystem.removeTree(temporaryPath)
+    }
+
+    static func split(_ path: String) -> (parent: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let parent = String(path[..<slash])
+        return (parent.isEmpty ? "/" : parent, String(path[path.index(after: slash)...]))
+    }
+
+    /// Removes partial folders of earlier runs into the same place whose process is gone.
+    private static func removeStalePartials(parent: String, name: String) {
+        guard let dir = opendir(parent) else { return }
+        defer { closedir(dir) }
+        let prefix = ".\(name).partial-"
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard entryName.hasPrefix(prefix), let pid = Int32(entryName.dropFirst(prefix.count)) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { FileSystem.removeTree(parent + "/" + entryName) }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one place that talks to file descriptors: open, read, write, sync, rename. Everything
+/// above works with these typed wrappers and gets `NixWashError`s that name the path.
+final class SystemFile {
+    let path: String
+    private(set) var descriptor: Int32
+    private let ownsDescriptor: Bool
+
+    private init(path: String, descriptor: Int32, ownsDescriptor: Bool) {
+        self.path = path
+        self.descriptor = descriptor
+        self.ownsDescriptor = ownsDescriptor
+    }
+
+    deinit {
+        if ownsDescriptor && descriptor >= 0 { _ = close(descriptor) }
+    }
+
+    static var standardInput: SystemFile { SystemFile(path: "-", descriptor: 0, ownsDescriptor: false) }
+
+    /// Opens a regular file for reading; a directory or device is refused with a clear error.
+    static func openForReading(_ path: String) throws -> SystemFile {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw NixWashError.cannotOpen(path: path, reason: errnoText()) }
+        let file = SystemFile(path: path, descriptor: fd, ownsDescriptor: true)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw NixWashError.cannotOpen(path: path, reason: errnoText()) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw NixWashError.notARegularFile(path: path) }
+        return file
+    }
+
+    /// Creates a new file that must not exist yet (outputs are always written to fresh
+    /// temporary names, then renamed into place).
+    static func createExclusive(_ path: String, mode: mode_t = 0o644) throws -> SystemFile {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw NixWashError.cannotOpen(path: path, reason: errnoText()) }
+        return SystemFile(path: path, descriptor: fd, ownsDescriptor: true)
+    }
+
+    /// Size in bytes, or nil for a pipe.
+    func size() -> UInt64? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return UInt64(info.st_size)
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 means end of file.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw NixWashError.readFailed(path: path, reason: errnoText())
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw NixWashError.writeFailed(path: path, reason: errnoText())
+            }
+            offset += n
+        }
+    }
+
+    func sync() throws {
+        guard fsync(descriptor) == 0 else { throw NixWashError.writeFailed(path: path, reason: errnoText()) }
+    }
+
+    func closeChecked() throws {
+        guard ownsDescriptor, descriptor >= 0 else { return }
+        let result = close(descriptor)
+        descriptor = -1
+        guard result == 0 else { throw NixWashError.writeFailed(path: path, reason: errnoText()) }
+    }
+}
+
+func errnoText(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+}
+
+/// Filesystem operations on paths, with errors that name them.
+enum FileSystem {
+    static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else {
+            throw NixWashError.writeFailed(path: to, reason: "cannot move \(from) into place: \(errnoText())")
+        }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    static func makeDirectory(_ path: String) throws {
+        guard mkdir(path, 0o755) == 0 else { throw NixWashError.cannotOpen(path: path, reason: errnoText()) }
+    }
+
+    /// Removes a file or a folder with the files in it (output folders are flat).
+    static func removeTree(_ path: String) {
+        if let dir = opendir(path) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                }
+                if name == "." || name == ".." { continue }
+                unlink(path + "/" + name)
+            }
+            closedir(dir)
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+
+    /// Makes a rename inside `directory` durable.
+    static func syncDirectory(_ directory: String) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); _ = close(fd) }
+    }
+}

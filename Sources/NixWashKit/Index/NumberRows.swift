@@ -1,0 +1,70 @@
+/// Rows keyed by phone number, held in memory for the run: the distinct numbers sorted, with
+/// the same radix-narrowed search as the mapped block index, and each number's rows side by
+/// side in flat arrays. Used by the customer and consent lists, which are loaded at scrub start
+/// and then asked about millions of lead numbers without allocating.
+///
+/// `Row` must be a plain value (no references): rows live in manually managed memory.
+public final class NumberRows<Row> {
+    public let lookup: KeyLookup
+    /// Number of distinct numbers.
+    public let count: Int
+    /// Number of rows (a number can have several).
+    public let rowCount: Int
+    private let keys: UnsafeMutableBufferPointer<UInt64>
+    private let levelOne: UnsafeMutableBufferPointer<UInt64>
+    private let levelTwo: UnsafeMutableBufferPointer<UInt32>
+    /// Rows of the number at key index i: rowStarts[i] ..< rowStarts[i + 1].
+    @usableFromInline let rowStarts: UnsafeMutableBufferPointer<UInt32>
+    @usableFromInline let rows: UnsafeMutableBufferPointer<Row>
+
+    /// Groups `entries` by number (order within a number kept as given).
+    public init(_ entries: [(key: PhoneKey, row: Row)]) {
+        precondition(_isPOD(Row.self), "NumberRows holds plain values only")
+        precondition(entries.count < Int(UInt32.max), "too many rows")
+        var order = entries.enumerated().map { (key: $0.element.key.rawValue, index: UInt32($0.offset)) }
+        order.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        var distinct: [UInt64] = []
+        var starts: [UInt32] = []
+        rows = .allocate(capacity: max(1, entries.count))
+        for (position, entry) in order.enumerated() {
+            if distinct.last != entry.key {
+                distinct.append(entry.key)
+                starts.append(UInt32(position))
+            }
+            rows.initializeElement(at: position, to: entries[Int(entry.index)].row)
+        }
+        starts.append(UInt32(entries.count))
+        rowCount = entries.count
+        count = distinct.count
+        keys = .allocate(capacity: max(1, distinct.count))
+        _ = keys.initialize(from: distinct)
+        rowStarts = .allocate(capacity: starts.count)
+        _ = rowStarts.initialize(from: starts)
+        let tables = distinct.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0) }
+        levelOne = .allocate(capacity: tables.levelOne.count)
+        _ = levelOne.initialize(from: tables.levelOne)
+        levelTwo = .allocate(capacity: tables.levelTwo.count)
+        _ = levelTwo.initialize(from: tables.levelTwo)
+        lookup = KeyLookup(keys: UnsafePointer(keys.baseAddress!), count: distinct.count,
+                           minKey: distinct.first ?? 0, maxKey: distinct.last ?? 0,
+                           levelOneShift: tables.levelOneShift, levelOne: UnsafePointer(levelOne.baseAddress!),
+                           levelTwo: UnsafePointer(levelTwo.baseAddress!))
+    }
+
+    deinit {
+        keys.deallocate()
+        levelOne.deallocate()
+        levelTwo.deallocate()
+        rowStarts.deallocate()
+        rows.deallocate()
+    }
+
+    /// The rows of `key` (empty when the number is not in the list). Valid while this object
+    /// lives.
+    @inlinable
+    public func rows(for key: PhoneKey) -> UnsafeBufferPointer<Row> {
+        guard let index = lookup.index(of: key.rawValue) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = Int(rowStarts[index])
+        return UnsafeBufferPointer(rebasing: rows[start..<Int(rowStarts[index + 1])])
+    }
+}

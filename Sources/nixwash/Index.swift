@@ -1,0 +1,311 @@
+import ArgumentParser
+import Foundation
+import NixWashKit
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Build, update, describe and check the NIX register and block-list indexes.",
+        discussion: "A scrub maps these index files instead of reading the registers. The layout is described in docs/index-format.md.",
+        subcommands: [Build.self, Update.self, Info.self, Verify.self]
+    )
+}
+
+/// Options shared by the subcommands that read register and block-list files.
+struct ListFileOptions: ParsableArguments {
+    @Option(name: .customLong("column"),
+            help: "Header name of a number column (repeatable). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or the column of the first line when that line is a number.")
+    var columns: [String] = []
+
+    @Option(help: "Largest share of lines without a valid number that a file may have (0 to 1).")
+    var maxInvalidShare: Double = 0.01
+
+    @OptionGroup var csv: CSVReadingOptions
+
+    func validate() throws {
+        guard (0...1).contains(maxInvalidShare) else {
+            throw ValidationError("--max-invalid-share must be between 0 and 1, e.g. 0.01 for 1 %.")
+        }
+    }
+
+    var readingOptions: ListReadingOptions {
+        ListReadingOptions(numberColumns: columns, maxInvalidShare: maxInvalidShare, csv: csv.csvOptions)
+    }
+}
+
+func parseDateOption(_ text: String, _ option: String) throws -> Int32 {
+    guard let day = DayNumber.parse(text) else {
+        throw ValidationError("\(option) must be a date written YYYY-MM-DD, not '\(text)'.")
+    }
+    return day
+}
+
+func secondsNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+/// Reads every file, printing what each held and its first invalid lines to standard error.
+func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadingOptions,
+                   into keys: inout [UInt64]) throws -> [IndexSource] {
+    var sources: [IndexSource] = []
+    for path in paths {
+        let summary = try ListReading.readNumbers(path: path, role: role, options: options, into: &keys)
+        let s = summary.source
+        printError("\(path): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) lines without a valid number\(summary.headerless ? " (no header)" : "")")
+        for example in summary.invalidExamples { printError("  \(path): \(example)") }
+        if s.invalidLines > UInt64(summary.invalidExamples.count) {
+            printError("  \(path): ... and \(s.invalidLines - UInt64(summary.invalidExamples.count)) more")
+        }
+        sources.append(s)
+    }
+    return sources
+}
+
+extension IndexCommand {
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build an index from register or block-list files (gzip or plain; one number a line, or CSV with a number column).",
+            discussion: "Numbers are normalized to E.164, sorted and deduplicated. An existing --out file is replaced atomically: a scrub that has the old index open keeps reading the old one."
+        )
+
+        @Option(help: "nix (the NIX-Telefon register) or block (a company block list).")
+        var kind: String
+
+        @Option(help: "Name of the list, shown in reports (e.g. 'NIX-Telefon' or 'Kundspärr Acme').")
+        var label: String
+
+        @Option(help: "Update date of this register version, YYYY-MM-DD. Required for --kind nix: a NIX check is valid for two months from it.")
+        var registerDate: String?
+
+        @Option(help: "The index file to write.")
+        var out: String
+
+        @OptionGroup var list: ListFileOptions
+
+        @Argument(help: "Register or block-list files.")
+        var inputs: [String]
+
+        func validate() throws {
+            guard let kind = IndexKind(name: kind) else { throw ValidationError("--kind must be nix or block, not '\(kind)'.") }
+            if kind == .nix && registerDate == nil {
+                throw ValidationError("--register-date is required for --kind nix: the two-month validity of a NIX check counts from it.")
+            }
+            if let registerDate { _ = try parseDateOption(registerDate, "--register-date") }
+            guard !label.isEmpty else { throw ValidationError("--label must not be empty.") }
+        }
+
+        func run() throws {
+            try runMappingErrors {
+                let started = Date()
+                var keys: [UInt64] = []
+                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys)
+                let numbersRead = keys.count
+                IndexWriter.sortAndRemoveDuplicates(&keys)
+                // Compare with the index being replaced, if it is one, so the nightly log shows the change.
+                let previous = try? BlockIndex(path: out)
+                let change = previous.map { old in
+                    old.keys.withMemoryRebound(to: UInt64.self) { oldKeys in
+                        keys.withUnsafeBufferPointer { countChanges(from: oldKeys, to: $0) }
+                    }
+                }
+                let metadata = IndexWriter.Metadata(
+                    kind: IndexKind(name: kind)!, label: label, registerDate: registerDate.flatMap(DayNumber.parse),
+                    buildTime: secondsNow(), sources: sources)
+                let header = try IndexWriter.write(keys: keys, metadata: metadata, to: out)
+                print("\(out): \(header.entryCount) numbers (\(numbersRead - header.entryCount) repeats removed) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                if let change {
+                    print("  compared with the index it replaces: \(change.added) added, \(change.removed) removed")
+                }
+            }
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add and remove numbers (delta files) in an existing index, replacing it atomically.",
+            discussion: "Delta files have the same formats as registers. A number both added and removed ends up removed. The header keeps the earlier sources and records the delta files."
+        )
+
+        @Argument(help: "The index file to update.")
+        var index: String
+
+        @Option(help: "A file of numbers to add (repeatable).")
+        var add: [String] = []
+
+        @Option(help: "A file of numbers to remove (repeatable).")
+        var remove: [String] = []
+
+        @Option(help: "New update date of the register, YYYY-MM-DD (default: keep the index's date).")
+        var registerDate: String?
+
+        @Option(help: "Write the result here instead of replacing the index.")
+        var out: String?
+
+        @OptionGroup var list: ListFileOptions
+
+        func validate() throws {
+            guard !add.isEmpty || !remove.isEmpty else { throw ValidationError("Give at least one --add or --remove file.") }
+            if let registerDate { _ = try parseDateOption(registerDate, "--register-date") }
+        }
+
+        func run() throws {
+            try runMappingErrors {
+                let base = try BlockIndex(path: index)
+                var added: [UInt64] = [], removed: [UInt64] = []
+                var sources = base.header.sources
+                sources += try readListFiles(add, role: .added, options: list.readingOptions, into: &added)
+                sources += try readListFiles(remove, role: .removed, options: list.readingOptions, into: &removed)
+                IndexWriter.sortAndRemoveDuplicates(&added)
+                IndexWriter.sortAndRemoveDuplicates(&removed)
+                let keys = base.keys.withMemoryRebound(to: UInt64.self) {
+                    IndexWriter.merge(base: $0, added: added, removed: removed)
+                }
+                let change = base.keys.withMemoryRebound(to: UInt64.self) { old in
+                    keys.withUnsafeBufferPointer { countChanges(from: old, to: $0) }
+                }
+                let metadata = IndexWriter.Metadata(
+                    kind: base.header.kind, label: base.header.label,
+                    registerDate: registerDate.flatMap(DayNumber.parse) ?? base.header.registerDate,
+                    buildTime: secondsNow(), sources: sources)
+                let target = out ?? index
+                let header = try IndexWriter.write(keys: keys, metadata: metadata, to: target)
+                print("\(target): \(header.entryCount) numbers: \(change.added) added, \(change.removed) removed")
+            }
+        }
+    }
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an index's header: kind, label, register date and age, counts, checksums, sources.",
+            discussion: "Reads the header only (fast on any size); `nixwash index verify` checks the whole file."
+        )
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        @Argument(help: "Index files.")
+        var files: [String]
+
+        func run() throws {
+            try runMappingErrors {
+                let today = DayNumber.utcDay(ofSecondsSinceEpoch: secondsNow())
+                var reports: [IndexInfo] = []
+                for file in files {
+                    let index = try BlockIndex(path: file, checkBody: false)
+                    let info = IndexInfo(path: file, header: index.header, today: today)
+                    if json { reports.append(info) } else { print(info.text) }
+                }
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+                }
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check index files completely: header, body checksum, key order and lookup tables.",
+            discussion: "Exit 0 when every file is sound, 1 (with the reason on standard error) when one is not."
+        )
+
+        @Argument(help: "Index files.")
+        var files: [String]
+
+        func run() throws {
+            try runMappingErrors {
+                for file in files {
+                    let index = try BlockIndex(path: file)
+                    try index.verify()
+                    print("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
+                }
+            }
+        }
+    }
+}
+
+func hex(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+}
+
+/// Numbers in `new` but not in `old`, and in `old` but not in `new` (both sorted, distinct).
+func countChanges(from old: UnsafeBufferPointer<UInt64>, to new: UnsafeBufferPointer<UInt64>) -> (added: Int, removed: Int) {
+    var i = 0, j = 0, common = 0
+    while i < old.count && j < new.count {
+        if old[i] < new[j] { i += 1 } else if new[j] < old[i] { j += 1 } else { common += 1; i += 1; j += 1 }
+    }
+    return (new.count - common, old.count - common)
+}
+
+/// What `index info` reports about one file.
+struct IndexInfo: Encodable {
+    struct Source: Encodable {
+        var name: String
+        var role: String
+        var checksum: String
+        var bytes: UInt64
+        var lines: UInt64
+        var numbers: UInt64
+        var invalidLines: UInt64
+    }
+
+    var path: String
+    var formatVersion: UInt32
+    var kind: String
+    var label: String
+    var registerDate: String?
+    var registerAgeDays: Int?
+    /// Last call date a NIX check with this register is valid for (register date + 2 months).
+    var validUntil: String?
+    var builtAt: String
+    var entries: Int
+    var firstNumber: String?
+    var lastNumber: String?
+    var fileBytes: Int
+    var bodyChecksum: String
+    var headerChecksum: String
+    var sources: [Source]
+
+    init(path: String, header: IndexHeader, today: Int32) {
+        self.path = path
+        formatVersion = header.formatVersion
+        kind = header.kind.name
+        label = header.label
+        registerDate = header.registerDate.map(DayNumber.format)
+        registerAgeDays = header.registerDate.map { Int(today - $0) }
+        validUntil = header.kind == .nix ? header.registerDate.map { DayNumber.format(DayNumber.adding(months: 2, to: $0)) } : nil
+        let formatter = ISO8601DateFormatter()
+        builtAt = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(header.buildTime)))
+        entries = header.entryCount
+        firstNumber = header.entryCount > 0 ? PhoneKey(rawValue: header.minKey).e164 : nil
+        lastNumber = header.entryCount > 0 ? PhoneKey(rawValue: header.maxKey).e164 : nil
+        fileBytes = header.fileLength
+        bodyChecksum = hex(header.bodyChecksum)
+        headerChecksum = hex(header.headerChecksum)
+        sources = header.sources.map {
+            Source(name: $0.name, role: $0.role.name, checksum: hex($0.checksum), bytes: $0.contentLength,
+                   lines: $0.lines, numbers: $0.numbers, invalidLines: $0.invalidLines)
+        }
+    }
+
+    var text: String {
+        var lines = ["\(path)"]
+        lines.append("  kind           \(kind) (format version \(formatVersion))")
+        lines.append("  label          \(label)")
+        if let registerDate, let registerAgeDays {
+            lines.append("  register date  \(registerDate), \(registerAgeDays) days old")
+        } else {
+            lines.append("  register date  none given")
+        }
+        if let validUntil { lines.append("  valid until    \(validUntil) (calls after this date need a newer register)") }
+        lines.append("  built          \(builtAt)")
+        lines.append("  numbers        \(entries)\(firstNumber.map { " (\($0) ... \(lastNumber ?? ""))" } ?? "")")
+        lines.append("  file           \(humanBytes(UInt64(fileBytes)))")
+        lines.append("  checksums      body \(bodyChecksum), header \(headerChecksum) (XXH64)")
+        lines.append("  sources")
+        for s in sources {
+            lines.append("    \(s.role.padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.name): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) invalid, \(humanBytes(s.bytes)), XXH64 \(s.checksum)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+@testable import NixWashKit
+
+final class IOTests: XCTestCase {
+    private func readContent(_ path: String, inputBuffer: Int, outputBuffer: Int) throws -> [UInt8] {
+        let input = try InputFile(path: path, bufferSize: inputBuffer)
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: outputBuffer)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try input.read(into: $0) }
+            if n == 0 { break }
+            result += buffer[0..<n]
+        }
+        return result
+    }
+
+    func testPlainInputPassesThroughAtEveryBufferSize() throws {
+        let folder = try makeTemporaryFolder(self)
+        let content = bytes("telefon;namn\n070-123 45 67;Anna\n")
+        let url = folder.appendingPathComponent("plain.csv")
+        try writeFile(url, content)
+        for size in [1, 2, 3, 7, 64] {
+            XCTAssertEqual(try readContent(url.path, inputBuffer: size, outputBuffer: size), content)
+            XCTAssertFalse(try InputFile(path: url.path).isGzip)
+        }
+    }
+
+    func testMultiMemberGzipReadsWholeWhereverBuffersSplit() throws {
+        let folder = try makeTemporaryFolder(self)
+        let first = bytes("telefon,namn\n0701234567,Anna\n")
+        let second = bytes("0731234567,Bo\n08-123 456 78,Cecilia\n")
+        let member1 = try gzipBytes(first, in: folder)
+        let member2 = try gzipBytes(second, in: folder)
+        let url = folder.appendingPathComponent("two.csv.gz")
+        try writeFile(url, member1 + member2)
+        XCTAssertTrue(try InputFile(path: url.path).isGzip)
+        for inputBuffer in 1...9 {
+            for outputBuffer in [1, 2, 5, 1000] {
+                XCTAssertEqual(try readContent(url.path, inputBuffer: inputBuffer, outputBuffer: outputBuffer), first + second,
+                               "input buffer \(inputBuffer), output buffer \(outputBuffer)")
+            }
+        }
+    }
+
+    func testTruncatedGzipIsAnErrorWithTheOffset() throws {
+        let folder = try makeTemporaryFolder(self)
+        let whole = try gzipBytes(bytes(String(repeating: "0701234567,Anna\n", count: 200)), in: folder)
+        let url = folder.appendingPathComponent("cut.csv.gz")
+        try writeFile(url, Array(whole[0..<(whole.count - 9)]))
+        XCTAssertThrowsError(try readContent(url.path, inputBuffer: 7, outputBuffer: 64)) { error in
+            XCTAssertEqual(error as? NixWashError, .truncatedGzip(path: url.path, offset: UInt64(whole.count - 9)))
+            XCTAssertTrue(error.localizedDescription.contains("truncated"))
+        }
+    }
+
+    func testCorruptGzipIsAnErrorNamingFileAndOffset() throws {
+        let folder = try makeTemporaryFolder(self)
+        var data = try gzipBytes(bytes(String(repeating: "0701234567,Anna\n", count: 200)), in: folder)
+        data[data.count - 6] ^= 0xFF  // inside the CRC-32 / length trailer
+        let url = folder.appendingPathComponent("bad.csv.gz")
+        try writeFile(url, data)
+        XCTAssertThrowsError(try readContent(url.path, inputBuffer: 4096, outputBuffer: 4096)) { error in
+            guard case let .corruptGzip(path, offset, _)? = error as? NixWashError else {
+                return XCTFail("unexpected \(error)")
+            }
+            XCTAssertEqual(path, url.path)
+            XCTAssertGreaterThan(offset, 10)
+        }
+    }
+
+    func testGarbageAfterTheLastMemberIsAnError() throws {
+        let folder = try makeTemporaryFolder(self)
+        let member = try gzipBytes(bytes("a\n1\n"), in: folder)
+        let url = folder.appendingPathComponent("tail.csv.gz")
+        try writeFile(url, member + bytes("junk"))
+        XCTAssertThrowsError(try readContent(url.path, inputBuffer: 3, outputBuffer: 3)) { error in
+            XCTAssertEqual(error as? NixWashError, .trailingGarbage(path: url.path, offset: UInt64(member.count)))
+        }
+    }
+
+    func testDirectoryAndMissingFileAreClearErrors() throws {
+        let folder = try makeTemporaryFolder(self)
+        XCTAssertThrowsError(try InputFile(path: folder.path)) { error in
+            XCTAssertEqual(error as? NixWashError, .notARegularFile(path: folder.path))
+        }
+        let missing = folder.appendingPathComponent("nope.csv").path
+        XCTAssertThrowsError(try InputFile(path: missing)) { error in
+            XCTAssertTrue(error.localizedDescription.contains(missing))
+            XCTAssertTrue(error.localizedDescription.contains("No such file"))
+        }
+    }
+
+    func testGzipOutputReadsBackWithSystemGzip() throws {
+        let folder = try makeTemporaryFolder(self)
+        let path = folder.appendingPathComponent("out.csv.gz").path
+        let sink = try GzipFileSink(path: path, level: 1)
+        let content = bytes(String(repeating: "0701234567;Åsa\n", count: 10_000))
+        try content.withUnsafeBytes { try sink.write($0) }
+        try sink.finish()
+        let gunzip = Process()
+        gunzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gunzip.arguments = ["-c", "gzip -t '\(path)' && gzip -dc '\(path)' | cksum"]
+        let out = Pipe()
+        gunzip.standardOutput = out
+        try gunzip.run()
+        gunzip.waitUntilExit()
+        XCTAssertEqual(gunzip.terminationStatus, 0)
+        XCTAssertEqual(try readContent(path, inputBuffer: 100, outputBuffer: 100), content)
+    }
+
+    func testOutputFolderAppearsOnlyOnCommit() throws {
+        let folder = try makeTemporaryFolder(self)
+        let final = folder.appendingPathComponent("run").path
+        do {
+            let output = try OutputFolder(path: final)
+            let sink = try PlainFileSink(path: output.path(for: "a.txt"))
+            try sink.finish()
+            XCTAssertFalse(FileManager.default.fileExists(atPath: final))
+            // Dropped without commit: as if the run failed.
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: final))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+        let output = try OutputFolder(path: final)
+        try PlainFileSink(path: output.path(for: "a.txt")).finish()
+        try output.commit()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: final + "/a.txt"))
+        XCTAssertThrowsError(try OutputFolder(path: final)) { error in
+            XCTAssertEqual(error as? NixWashError, .outputExists(path: final))
+        }
+        let replacement = try OutputFolder(path: final, replaceExisting: true)
+        try PlainFileSink(path: replacement.path(for: "b.txt")).finish()
+        try replacement.commit()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: final), ["b.txt"])
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+@testable import NixWashKit
+
+/// A temporary folder for one test, removed when it ends.
+func makeTemporaryFolder(_ testCase: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("nixwash-unit-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
+func writeFile(_ url: URL, _ bytes: [UInt8]) throws {
+    try Data(bytes).write(to: url)
+}
+
+/// Gzip-compresses `bytes` with the library's own writer (one member).
+func gzipBytes(_ bytes: [UInt8], in folder: URL, level: Int32 = 6) throws -> [UInt8] {
+    let path = folder.appendingPathComponent("gz-\(UUID().uuidString)").path
+    let sink = try GzipFileSink(path: path, level: level)
+    try bytes.withUnsafeBytes { try sink.write($0) }
+    try sink.finish()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+/// Everything a reader yields, for comparing runs with different buffer sizes.
+struct ReadResult: Equatable {
+    var header: [String]
+    var rows: [[[UInt8]]]
+    var lines: [UInt64]
+    var dialect: CSVDialect
+}
+
+func readAll(_ path: String, inputBuffer: Int = 1 << 18, options: CSVOptions = CSVOptions()) throws -> ReadResult {
+    let reader = try CSVReader(input: InputFile(path: path, bufferSize: inputBuffer), options: options)
+    var rows: [[[UInt8]]] = []
+    var lines: [UInt64] = []
+    while let record = try reader.next() {
+        rows.append((0..<record.count).map { Array(record.field($0)) })
+        lines.append(record.line)
+    }
+    return ReadResult(header: reader.header, rows: rows, lines: lines, dialect: reader.dialect)
+}
+
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
