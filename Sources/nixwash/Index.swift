@@ -283,7 +283,7 @@ struct IndexInfo: Encodable {
         bodyChecksum = hex(header.bodyChecksum)
         headerChecksum = hex(header.headerChecksum)
         sources = header.sources.map {
-            Source(name: $0.name, role: $0.role.name, checksum: hex($0.checksum), bytes: $0.contentLength,
+            Source(name: $0.name, role: $0.role.name, checksum: hex($0.checksum), bytes: $0.fileLength,
                    lines: $0.lines, numbers: $0.numbers, invalidLines: $0.invalidLines)
         }
     }

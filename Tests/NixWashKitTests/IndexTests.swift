@@ -122,9 +122,9 @@ final class IndexTests: XCTestCase {
     func testHeaderRoundTrips() throws {
         let path = try temporaryIndexPath(self)
         let sources = [
-            IndexSource(name: "nix-2026-11-01.txt.gz", role: .register, checksum: 0xDEAD_BEEF, contentLength: 1234,
+            IndexSource(name: "nix-2026-11-01.txt.gz", role: .register, checksum: 0xDEAD_BEEF, fileLength: 1234,
                         lines: 100, numbers: 98, invalidLines: 2),
-            IndexSource(name: "delta-ädd.csv", role: .added, checksum: 7, contentLength: 9, lines: 1, numbers: 1, invalidLines: 0),
+            IndexSource(name: "delta-ädd.csv", role: .added, checksum: 7, fileLength: 9, lines: 1, numbers: 1, invalidLines: 0),
         ]
         let written = try writeIndex([46_701_234_567, 46_812_345_678, 46_701_234_567], to: path, kind: .block,
                                      label: "Kund spärr", registerDate: DayNumber.from(year: 2026, month: 11, day: 1),
@@ -164,6 +164,24 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(merged, [5, 20, 30, 40, 50])
         let empty = [UInt64]().withUnsafeBufferPointer { IndexWriter.merge(base: $0, added: [], removed: [1]) }
         XCTAssertEqual(empty, [])
+    }
+
+    func testRadixSortAgreesWithSort() {
+        var random = TestRandom(seed: 8)
+        let shapes: [(inout TestRandom) -> UInt64] = [
+            { $0.next() },
+            { 46_700_000_000 + $0.below(100_000_000) },
+            { _ in 46_701_234_567 },
+            { $0.below(2) == 0 ? 0 : UInt64.max - $0.below(4) },
+        ]
+        for shape in shapes {
+            for count in [0, 1, 2, 1000, 70_000] {
+                var keys = (0..<count).map { _ in shape(&random) }
+                let expected = keys.sorted()
+                IndexWriter.radixSort(&keys)
+                XCTAssertEqual(keys, expected, "\(count) keys")
+            }
+        }
     }
 
     func testSortAndRemoveDuplicates() {
