@@ -58,6 +58,7 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: History
     case historyDatabase(path: String, reason: String)
     case historyNotFound(path: String)
+    case historyBusy(path: String)
     case notAHistoryDatabase(path: String)
     case historySchemaTooNew(path: String, version: Int64, supported: Int64)
     case tooManyBadRows(path: String, bad: Int, limit: Int, firstLine: UInt64, firstReason: String)
@@ -146,6 +147,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path):\(line): column '\(column)' holds '\(value)', which is not a date. Write dates as YYYY-MM-DD (or leave the field empty where that is allowed) and rerun."
         case let .historyDatabase(path, reason):
             return "\(path): contact history database error: \(reason). Check the disk and the file's permissions and rerun; an import that failed was rolled back and changed nothing."
+        case let .historyBusy(path):
+            return "\(path): another nixwash is writing to this contact history (an import or a purge) and did not finish within 10 seconds. Rerun when it is done."
         case let .historyNotFound(path):
             return "\(path): no contact history database here. Create one with `nixwash history import --db \(path) LOG...`, or correct the path."
         case let .notAHistoryDatabase(path):

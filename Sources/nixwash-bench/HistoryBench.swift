@@ -1,7 +1,8 @@
 import Foundation
 import NixWashKit
 
-/// `nixwash-bench history [--attempts N] [--history N] [--db PATH]`
+/// `nixwash-bench history [--attempts N] [--history N] [--db PATH]`, or
+/// `nixwash-bench history --write-log PATH [--attempts N]` to write the same log as CSV.
 ///
 /// 1. Imports N synthetic attempts (default 10 million) into a new database through the import
 ///    core (`HistoryImport.add` with byte fields: timestamp parsing, name lookup, sorted insert,
@@ -16,21 +17,30 @@ func historyBench(_ arguments: [String]) throws {
     var importCount = 10_000_000
     var historyCount = 20_000_000
     var path = FileManager.default.temporaryDirectory.appendingPathComponent("nixwash-bench-history.db").path
+    var logPath: String?
     var i = 0
     while i < arguments.count {
         switch arguments[i] {
         case "--attempts": importCount = Int(arguments[i + 1])!
         case "--history": historyCount = Int(arguments[i + 1])!
         case "--db": path = arguments[i + 1]
+        case "--write-log": logPath = arguments[i + 1]
         default: throw NixWashError.invalidSetting(source: "nixwash-bench history", reason: "unknown argument \(arguments[i])")
         }
         i += 2
     }
     historyCount = max(historyCount, importCount)
-    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-
     let year: Int64 = 365 * 86_400
     let start = Int64(LocalDate(year: 2025, month: 6, day: 1)!.daysSinceEpoch) * 86_400
+    if let logPath {
+        var log = SyntheticLog(count: importCount, start: start, span: year)
+        let started = Date()
+        try log.write(to: logPath)
+        print("{\"benchmark\":\"history\",\"wrote_log\":\"\(logPath)\",\"attempts\":\(importCount),\"seconds\":\(round3(Date().timeIntervalSince(started)))}")
+        return
+    }
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+
     var generator = SyntheticLog(count: historyCount, start: start, span: year)
 
     let store = try HistoryStore(path: path, mode: .create)
@@ -98,11 +108,23 @@ private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000
 
 /// A deterministic, time-ordered stream of dialer-log rows.
 private struct SyntheticLog {
+    struct Row {
+        var number: UInt64
+        var instant: Int64
+        var campaign: Int
+        var centre: Int
+        var outcome: Int
+    }
+
     let count: Int
     let start: Int64
     let span: Int64
     private(set) var produced = 0
     private var rng = SplitMix(seed: 42)
+    let campaigns = (0..<60).map { Array("Campaign \($0)".utf8) }
+    let offers = (0..<10).map { Array("Offer \($0)".utf8) }
+    let centres = (0..<4).map { Array("Centre \($0)".utf8) }
+    let outcomes = ["answered", "no_answer", "busy"].map { Array($0.utf8) }
 
     init(count: Int, start: Int64, span: Int64) {
         self.count = count
@@ -110,55 +132,81 @@ private struct SyntheticLog {
         self.span = span
     }
 
-    /// Numbers from a pool of 5 million Swedish mobile numbers.
-    static func number(_ random: UInt64) -> UInt64 { 46_700_000_000 + (random % 5_000_000) * 19 }
+    /// Numbers from a pool of 5 million valid Swedish mobile numbers (070, 072, 073, 076, 079).
+    static func number(_ random: UInt64) -> UInt64 {
+        let series: [UInt64] = [70, 72, 73, 76, 79]
+        let pick = random % 5_000_000
+        return 46_000_000_000 + series[Int(pick % 5)] * 10_000_000 + (pick / 5) * 9 % 10_000_000
+    }
+
+    mutating func next() -> Row {
+        let instant = start + Int64(produced) * span / Int64(count)
+        // Campaign c runs on days 7c ..< 7c + 60.
+        let newest = Int((instant - start) / 86_400 / 7)
+        let campaign = max(0, newest - Int(rng.next() % 9))
+        let random = rng.next()
+        produced += 1
+        return Row(number: SyntheticLog.number(random), instant: instant, campaign: campaign,
+                   centre: Int(random >> 60) & 3, outcome: Int(random >> 40) % 3)
+    }
 
     mutating func importNext(_ n: Int, into store: HistoryStore) throws {
         let session = try store.beginImport()
         try session.startFile(path: "synthetic-\(produced)", size: nil, sha256: nil)
-        var timestamp = [UInt8](repeating: 0, count: 25)
-        let names = (0..<60).map { Array("Campaign \($0)".utf8) }
-        let offers = (0..<10).map { Array("Offer \($0)".utf8) }
-        let centres = (0..<4).map { Array("Centre \($0)".utf8) }
-        let outcomes = ["answered", "no_answer", "busy"].map { Array($0.utf8) }
+        var timestamp: [UInt8] = []
+        timestamp.reserveCapacity(32)
         for _ in 0..<n {
-            let instant = start + Int64(produced) * span / Int64(count)
-            let day = (instant - start) / 86_400
-            // Campaign c runs on days 7c ..< 7c + 60.
-            let newest = Int(day / 7)
-            let campaign = max(0, newest - Int(rng.next() % 9))
-            let random = rng.next()
-            formatUTC(instant, into: &timestamp)
+            let row = next()
+            timestamp.removeAll(keepingCapacity: true)
+            StockholmTime.appendISO8601(row.instant, to: &timestamp)
             try timestamp.withUnsafeBytes { at in
-                try names[campaign].withUnsafeBytes { c in
-                    try offers[campaign % 10].withUnsafeBytes { o in
-                        try centres[Int(random >> 60) & 3].withUnsafeBytes { k in
-                            try outcomes[Int(random >> 40) % 3].withUnsafeBytes { r in
-                                try session.add(line: UInt64(produced + 2), number: PhoneKey(rawValue: SyntheticLog.number(random)),
+                try campaigns[row.campaign].withUnsafeBytes { c in
+                    try offers[row.campaign % 10].withUnsafeBytes { o in
+                        try centres[row.centre].withUnsafeBytes { k in
+                            try outcomes[row.outcome].withUnsafeBytes { r in
+                                try session.add(line: UInt64(produced + 1), number: PhoneKey(rawValue: row.number),
                                                 attemptedAt: at, campaign: c, offer: o, contactCentre: k, outcome: r)
                             }
                         }
                     }
                 }
             }
-            produced += 1
         }
         try session.commit()
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS+00:00` into a 25-byte buffer, the way a dialer writes it.
-    private func formatUTC(_ instant: Int64, into buffer: inout [UInt8]) {
-        let date = LocalDate(daysSinceEpoch: Int(instant / 86_400))
-        let (y, m, d) = (date.year, date.month, date.day)
-        let second = Int(instant % 86_400)
-        func put(_ value: Int, _ at: Int, _ width: Int) {
-            var v = value
-            for i in stride(from: at + width - 1, through: at, by: -1) { buffer[i] = UInt8(48 + v % 10); v /= 10 }
+    /// Writes the whole log as CSV, the way a dialer exports it: local time with its offset,
+    /// numbers alternately in national and E.164 form.
+    mutating func write(to path: String) throws {
+        guard let file = fopen(path, "w") else { throw NixWashError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        defer { fclose(file) }
+        var line: [UInt8] = Array("number,attempted_at,campaign,offer,contact_centre,outcome\n".utf8)
+        while produced < count {
+            let row = next()
+            if produced % 2 == 0 {
+                line.append(contentsOf: "0".utf8)
+                line.append(contentsOf: String(row.number - 46_000_000_000).utf8)
+            } else {
+                line.append(contentsOf: "+".utf8)
+                line.append(contentsOf: String(row.number).utf8)
+            }
+            line.append(UInt8(ascii: ","))
+            StockholmTime.appendISO8601(row.instant, to: &line)
+            for field in [campaigns[row.campaign], offers[row.campaign % 10], centres[row.centre], outcomes[row.outcome]] {
+                line.append(UInt8(ascii: ","))
+                line.append(contentsOf: field)
+            }
+            line.append(UInt8(ascii: "\n"))
+            if line.count > 1 << 16 {
+                guard fwrite(line, 1, line.count, file) == line.count else {
+                    throw NixWashError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+                }
+                line.removeAll(keepingCapacity: true)
+            }
         }
-        put(Int(y), 0, 4); buffer[4] = 45; put(Int(m), 5, 2); buffer[7] = 45; put(Int(d), 8, 2)
-        buffer[10] = 84; put(second / 3600, 11, 2); buffer[13] = 58; put(second / 60 % 60, 14, 2)
-        buffer[16] = 58; put(second % 60, 17, 2)
-        buffer[19] = 43; buffer[20] = 48; buffer[21] = 48; buffer[22] = 58; buffer[23] = 48; buffer[24] = 48
+        guard fwrite(line, 1, line.count, file) == line.count else {
+            throw NixWashError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+        }
     }
 }
 

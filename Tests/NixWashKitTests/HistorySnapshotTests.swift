@@ -93,6 +93,16 @@ final class HistorySnapshotTests: XCTestCase {
         XCTAssertEqual(try self.snapshot(campaign: "X", offer: "unknown").count, 0)
     }
 
+    func testACampaignWithTwoOffersCountsOnlyWhereItMadeTheOffer() throws {
+        try store.insert(attempts: [
+            attempt(46_700_000_030, local(3, "10:00"), campaign: "C2", offer: "O"),
+            attempt(46_700_000_031, local(3, "10:00"), campaign: "C2", offer: "O2"),
+        ])
+        let snapshot = try snapshot()
+        XCTAssertEqual(history(snapshot, 46_700_000_030).otherCampaignsWithSameOffer, 1)
+        XCTAssertEqual(history(snapshot, 46_700_000_031), .none)
+    }
+
     func testAttemptsAroundSummerTimeChangesLandOnTheirLocalDate() throws {
         // Sunday 29 March 2026: summer time starts at 01:00Z.
         let spring = localDay(2026, 3, 29)

@@ -188,6 +188,11 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try store.purge(before: localDay(2026, 5, 10)), 0)
         try store.vacuum()
         XCTAssertEqual(try attempts(store), 5)
+        // A campaign with no attempts left no longer counts as having made its offer.
+        _ = try importRows(store, [Row(number: 46_701_234_567, at: "2025-01-10 10:00", campaign: "Old")])
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM campaign_offers"), 2)
+        XCTAssertEqual(try store.purge(before: localDay(2026, 1, 1)), 1)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM campaign_offers"), 1)
     }
 
     func testStats() throws {

@@ -43,6 +43,10 @@ final class SQLiteDatabase {
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         if rc != SQLITE_OK {
+            if rc & 0xff == SQLITE_BUSY {
+                sqlite3_free(message)
+                throw NixWashError.historyBusy(path: path)
+            }
             let reason = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
             sqlite3_free(message)
             throw NixWashError.historyDatabase(path: path, reason: reason)
@@ -70,6 +74,7 @@ final class SQLiteDatabase {
     var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     func error(_ rc: Int32) -> NixWashError {
+        if rc & 0xff == SQLITE_BUSY { return .historyBusy(path: path) }
         let message = String(cString: sqlite3_errmsg(handle))
         return .historyDatabase(path: path, reason: message.isEmpty ? String(cString: sqlite3_errstr(rc)) : message)
     }
