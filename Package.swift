@@ -35,7 +35,8 @@ let package = Package(
             dependencies: ["NixWashKit"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"]),
+        // Fixtures/ holds committed test data (read from the bundle or the source tree).
+        .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"]),
     ]
 )

@@ -36,6 +36,16 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: Configuration
     case invalidSetting(source: String, reason: String)
 
+    // MARK: Rules
+    /// A rule profile file that is not valid JSON (`key` nil), or whose `key` is unknown or
+    /// has a value the rules do not allow.
+    case invalidRuleProfile(path: String, key: String?, reason: String)
+    /// The call date is a day on which no attempts may be made; `day` names it.
+    case noCallDay(date: LocalDate, day: String)
+    /// The call date is after the last day the NIX register `register` may be used.
+    case staleRegister(register: String, registerDate: LocalDate, validThrough: LocalDate,
+                       months: Int, callDate: LocalDate)
+
     // MARK: Index
     case notAnIndex(path: String)
     case indexVersion(path: String, found: UInt32, supported: UInt32)
@@ -45,10 +55,28 @@ public enum NixWashError: LocalizedError, Equatable {
     case noNumberColumn(path: String, header: [String])
     case invalidListDate(path: String, line: UInt64, column: String, value: String)
 
+    // MARK: History
+    case historyDatabase(path: String, reason: String)
+    case historyNotFound(path: String)
+    case historyBusy(path: String)
+    case notAHistoryDatabase(path: String)
+    case historySchemaTooNew(path: String, version: Int64, supported: Int64)
+    case tooManyBadRows(path: String, bad: Int, limit: Int, firstLine: UInt64, firstReason: String)
+    case noAttemptLogColumn(path: String, field: String, header: [String])
+
+    // MARK: Scrub
+    /// A lead list with no address-source column, and no source given for the run.
+    case noSource(path: String, header: [String])
+    /// The counts do not add up: a bug, never a result to hand a dialer.
+    case accountingBroken(detail: String)
+
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .noNumberColumn:
+        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn,
+             .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource:
             return .usage
+        case .noCallDay, .staleRegister:
+            return .compliance
         default:
             return .runtime
         }
@@ -88,8 +116,19 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column named '\(column)'. The header has: \(header.joined(separator: ", "))."
         case let .noPhoneColumn(path, header):
             return "\(path): no column looks like a phone number column. The header has: \(header.joined(separator: ", ")). Name the column with --phone-column."
+        case let .noSource(path, header):
+            return "\(path): no address-source column (e.g. källa, source) in the header (\(header.joined(separator: ", "))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
+        case let .accountingBroken(detail):
+            return "the accounting does not balance (\(detail)); no output was written. This is a bug in nixwash: please report it with the inputs."
         case let .invalidSetting(source, reason):
             return "\(source): \(reason)"
+        case let .invalidRuleProfile(path, key, reason):
+            let subject = key.map { "\(path): key '\($0)'" } ?? path
+            return "\(subject): \(reason). Fix the rule profile (its keys are described in docs/rule-profile.md) and rerun."
+        case let .noCallDay(date, day):
+            return "\(date) is \(day): no telephone sales calls may be made that day. Choose another call date."
+        case let .staleRegister(register, registerDate, validThrough, months, callDate):
+            return "\(register): the NIX register is dated \(registerDate) and may be used for \(months) months, through \(validThrough); the call date \(callDate) is later. Get the current NIX register, rebuild its index and rerun."
         case let .notAnIndex(path):
             return "\(path): not a nixwash index (wrong magic bytes at the start of the file). Give a file written by `nixwash index build`."
         case let .indexVersion(path, found, supported):
@@ -106,6 +145,20 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(header.joined(separator: ", ")). Name the column with --column."
         case let .invalidListDate(path, line, column, value):
             return "\(path):\(line): column '\(column)' holds '\(value)', which is not a date. Write dates as YYYY-MM-DD (or leave the field empty where that is allowed) and rerun."
+        case let .historyDatabase(path, reason):
+            return "\(path): contact history database error: \(reason). Check the disk and the file's permissions and rerun; an import that failed was rolled back and changed nothing."
+        case let .historyBusy(path):
+            return "\(path): another nixwash is writing to this contact history (an import or a purge) and did not finish within 10 seconds. Rerun when it is done."
+        case let .historyNotFound(path):
+            return "\(path): no contact history database here. Create one with `nixwash history import --db \(path) LOG...`, or correct the path."
+        case let .notAHistoryDatabase(path):
+            return "\(path): not a nixwash contact history (it has no attempts table). Give the path of a history database, or a new path to create one."
+        case let .historySchemaTooNew(path, version, supported):
+            return "\(path): the contact history was written by a newer nixwash (schema version \(version); this one reads up to \(supported)). Use a newer nixwash."
+        case let .tooManyBadRows(path, bad, limit, firstLine, firstReason):
+            return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on line \(firstLine): \(firstReason)); nothing was imported. Fix the log, or raise --max-bad-rows to import the good rows."
+        case let .noAttemptLogColumn(path, field, header):
+            return "\(path): no column for the attempt log field '\(field)'. The header has: \(header.joined(separator: ", ")). Name it with --column \(field)=HEADER."
         }
     }
 }

@@ -4,7 +4,10 @@ import Foundation
 /// `nixwash-bench NAME [ARGS...]`. Each prints one line of JSON with its figures.
 /// They measure; they never assert, so a slow machine does not fail a test run.
 let benchmarks: [String: ([String]) throws -> Void] = [
+    "rules": rulesBench,
     "index": indexBench,
+    "history": historyBench,
+    "phone": phoneBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,0 +1,366 @@
+import Foundation
+
+/// Why a log row was not imported.
+public enum HistoryBadRowReason: String, Codable, CaseIterable, Sendable {
+    /// The number does not normalize to a valid number.
+    case invalidNumber = "invalid_number"
+    /// `attempted_at` is not a timestamp in an accepted form.
+    case badTimestamp = "bad_timestamp"
+    /// A Stockholm local time in the hour skipped when summer time starts.
+    case nonexistentLocalTime = "nonexistent_local_time"
+    /// A year outside 1996–2099.
+    case timestampOutOfRange = "timestamp_out_of_range"
+    /// A required field (campaign, offer, contact centre, or a whole column) is empty or missing.
+    case missingField = "missing_field"
+    /// The row is not well-formed CSV (a stray quote).
+    case malformedRow = "malformed_row"
+}
+
+/// One rejected log row: where and why.
+public struct HistoryBadRow: Codable, Equatable, Sendable {
+    public var line: UInt64
+    public var reason: HistoryBadRowReason
+    public var detail: String
+}
+
+/// The outcome of importing one log file (also kept in the `imports` table).
+public struct HistoryFileSummary: Codable, Equatable, Sendable {
+    public var path: String
+    public var size: UInt64?
+    public var sha256: String?
+    /// Data rows read.
+    public var rows = 0
+    /// Attempts new to the history.
+    public var inserted = 0
+    /// Attempts the history already had (same number, time, campaign and contact centre).
+    public var duplicates = 0
+    /// Rows rejected.
+    public var bad = 0
+    /// Local times in the repeated October hour, read as their first (CEST) occurrence.
+    public var ambiguousLocalTimes = 0
+    /// Rejected rows in line order, the first `HistoryImport.badRowSampleLimit` of them.
+    public var badRows: [HistoryBadRow] = []
+}
+
+/// One import: a single SQLite transaction spanning every file added until `commit()`.
+/// If the process dies, or the import is released or fails before `commit()`, the history is
+/// exactly as before. Rows are buffered and inserted sorted by the primary key in chunks, so
+/// SQLite writes its pages nearly in order.
+public final class HistoryImport {
+    /// How many bad rows a file summary lists (all of them are counted).
+    public static let badRowSampleLimit = 1000
+    /// Rows buffered before a sorted insert.
+    static let chunkSize = 1 << 20
+
+    private let db: SQLiteDatabase
+    /// Bad rows a file may have before the whole import is refused; nil = no limit.
+    private let maxBadRows: Int?
+    private let insertAttempt: SQLiteStatement
+    private let insertFile: SQLiteStatement
+    private let updateFile: SQLiteStatement
+    private let insertCampaignOffer: SQLiteStatement
+    private var campaigns: NameTable
+    private var offers: NameTable
+    private var centres: NameTable
+    private var outcomes: NameTable
+    private var pending: [PendingAttempt] = []
+    private var file: HistoryFileSummary?
+    private var importID: Int64 = 0
+    private var open = true
+
+    init(store: HistoryStore, maxBadRows: Int?) throws {
+        db = store.db
+        self.maxBadRows = maxBadRows
+        // A large page cache keeps the trees being written in memory until the commit.
+        try db.execute("PRAGMA cache_size = -262144; BEGIN IMMEDIATE")
+        do {
+            insertAttempt = try db.prepare("""
+                INSERT OR IGNORE INTO attempts
+                    (campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, import_id)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                """)
+            insertFile = try db.prepare("""
+                INSERT INTO imports (path, size, sha256, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times)
+                VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0)
+                """)
+            updateFile = try db.prepare("""
+                UPDATE imports SET rows = ?2, inserted = ?3, duplicates = ?4, bad = ?5, ambiguous_local_times = ?6
+                WHERE id = ?1
+                """)
+            insertCampaignOffer = try db.prepare("INSERT OR IGNORE INTO campaign_offers (campaign_id, offer_id) VALUES (?1, ?2)")
+            campaigns = try NameTable(db: db, table: "campaigns")
+            offers = try NameTable(db: db, table: "offers")
+            centres = try NameTable(db: db, table: "contact_centres")
+            outcomes = try NameTable(db: db, table: "outcomes")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        pending.reserveCapacity(HistoryImport.chunkSize)
+    }
+
+    deinit { rollback() }
+
+    /// Begins a log file: later rows are counted in its summary.
+    public func startFile(path: String, size: UInt64?, sha256: String?) throws {
+        if file != nil { _ = try finishFile() }
+        insertFile.reset()
+        insertFile.bind(1, path)
+        insertFile.bind(2, size.map { Int64($0) })
+        insertFile.bind(3, sha256)
+        insertFile.bind(4, HistoryStore.isoInstant(Int64(Date().timeIntervalSince1970)))
+        _ = try insertFile.step()
+        importID = db.lastInsertRowID
+        file = HistoryFileSummary(path: path, size: size, sha256: sha256)
+    }
+
+    /// Adds one log row whose number is already normalized. The other fields are the raw bytes
+    /// of the log; blanks around them are ignored. A row that cannot be imported is recorded
+    /// as bad (and may end the import, see `maxBadRows`).
+    public func add(line: UInt64, number: PhoneKey, attemptedAt: UnsafeRawBufferPointer,
+                    campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
+                    contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws {
+        let instant: Int64
+        switch AttemptTimestamp.parse(attemptedAt) {
+        case let .instant(value, ambiguous):
+            instant = value
+            if ambiguous { file!.ambiguousLocalTimes += 1 }
+        case .malformed:
+            return try reject(line: line, reason: .badTimestamp,
+                              detail: "attempted_at '\(Self.text(attemptedAt))' is not a timestamp like 2026-03-29T14:30:00+02:00 or 2026-03-29 14:30:00")
+        case .nonexistentLocalTime:
+            return try reject(line: line, reason: .nonexistentLocalTime,
+                              detail: "attempted_at '\(Self.text(attemptedAt))' is in the hour skipped when summer time starts; give the time with its UTC offset")
+        case .outOfRange:
+            return try reject(line: line, reason: .timestampOutOfRange,
+                              detail: "attempted_at '\(Self.text(attemptedAt))' is outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)")
+        }
+        guard let campaignID = try campaigns.id(of: campaign) else {
+            return try reject(line: line, reason: .missingField, detail: "campaign is empty")
+        }
+        guard let offerID = try offers.id(of: offer) else {
+            return try reject(line: line, reason: .missingField, detail: "offer is empty")
+        }
+        guard let centreID = try centres.id(of: contactCentre) else {
+            return try reject(line: line, reason: .missingField, detail: "contact_centre is empty")
+        }
+        let outcomeID = try outcome.flatMap { try outcomes.id(of: $0) } ?? 0
+        file!.rows += 1
+        pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
+                                      campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
+                                      localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
+        if pending.count == HistoryImport.chunkSize { try flush() }
+    }
+
+    /// `add` with the fields as strings.
+    public func add(line: UInt64, number: PhoneKey, attemptedAt: String, campaign: String, offer: String,
+                    contactCentre: String, outcome: String? = nil) throws {
+        var a = attemptedAt, c = campaign, o = offer, k = contactCentre, r = outcome
+        try a.withUTF8 { a in try c.withUTF8 { c in try o.withUTF8 { o in try k.withUTF8 { k in
+            if r == nil {
+                try add(line: line, number: number, attemptedAt: .init(a), campaign: .init(c), offer: .init(o),
+                        contactCentre: .init(k), outcome: nil)
+            } else {
+                try r!.withUTF8 { r in
+                    try add(line: line, number: number, attemptedAt: .init(a), campaign: .init(c), offer: .init(o),
+                            contactCentre: .init(k), outcome: .init(r))
+                }
+            }
+        } } } }
+    }
+
+    /// Adds an attempt given as values.
+    func add(line: UInt64, attempt: HistoryAttempt) throws {
+        guard AttemptTimestamp.supportedInstants.contains(attempt.attemptedAt) else {
+            return try reject(line: line, reason: .timestampOutOfRange, detail: "attempted_at \(attempt.attemptedAt) is outside the supported years")
+        }
+        guard let campaignID = try campaigns.id(of: attempt.campaign) else {
+            return try reject(line: line, reason: .missingField, detail: "campaign is empty")
+        }
+        guard let offerID = try offers.id(of: attempt.offer) else {
+            return try reject(line: line, reason: .missingField, detail: "offer is empty")
+        }
+        guard let centreID = try centres.id(of: attempt.contactCentre) else {
+            return try reject(line: line, reason: .missingField, detail: "contact_centre is empty")
+        }
+        let outcomeID = try attempt.outcome.flatMap { try outcomes.id(of: $0) } ?? 0
+        file!.rows += 1
+        pending.append(PendingAttempt(number: Int64(attempt.number.rawValue), attemptedAt: attempt.attemptedAt,
+                                      campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
+                                      localDate: StockholmTime.localDay(at: attempt.attemptedAt),
+                                      outcome: Int32(outcomeID)))
+        if pending.count == HistoryImport.chunkSize { try flush() }
+    }
+
+    /// Records a row that cannot be imported. Throws `tooManyBadRows` once the file has more
+    /// than `maxBadRows`.
+    public func reject(line: UInt64, reason: HistoryBadRowReason, detail: String) throws {
+        let bad = HistoryBadRow(line: line, reason: reason, detail: detail)
+        file!.rows += 1
+        file!.bad += 1
+        if file!.badRows.count < HistoryImport.badRowSampleLimit { file!.badRows.append(bad) }
+        if let maxBadRows, file!.bad > maxBadRows {
+            let first = file!.badRows[0]
+            throw NixWashError.tooManyBadRows(path: file!.path, bad: file!.bad, limit: maxBadRows,
+                                              firstLine: first.line, firstReason: "\(first.reason.rawValue): \(first.detail)")
+        }
+    }
+
+    /// Ends the current file: inserts its buffered rows and records its summary.
+    public func finishFile() throws -> HistoryFileSummary {
+        guard var summary = file else { preconditionFailure("finishFile() without startFile()") }
+        try flush()
+        summary = file!
+        updateFile.reset()
+        updateFile.bind(1, importID)
+        updateFile.bind(2, Int64(summary.rows))
+        updateFile.bind(3, Int64(summary.inserted))
+        updateFile.bind(4, Int64(summary.duplicates))
+        updateFile.bind(5, Int64(summary.bad))
+        updateFile.bind(6, Int64(summary.ambiguousLocalTimes))
+        _ = try updateFile.step()
+        file = nil
+        return summary
+    }
+
+    /// Makes everything added visible at once. Without it nothing is kept.
+    public func commit() throws {
+        if file != nil { _ = try finishFile() }
+        try db.execute("COMMIT")
+        open = false
+        // Move the import into the database file and shrink the log file again; a reader still
+        // busy with older pages only delays this to a later checkpoint.
+        try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// Drops everything added (also done when the import is released without `commit()`).
+    public func rollback() {
+        guard open else { return }
+        open = false
+        try? db.execute("ROLLBACK")
+    }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        pending.sort()
+        var inserted = 0
+        var campaignOffer: (Int32, Int32) = (0, 0)
+        for attempt in pending {
+            if attempt.campaign != campaignOffer.0 || attempt.offer != campaignOffer.1 {
+                campaignOffer = (attempt.campaign, attempt.offer)
+                insertCampaignOffer.bind(1, Int64(attempt.campaign))
+                insertCampaignOffer.bind(2, Int64(attempt.offer))
+                _ = try insertCampaignOffer.step()
+                insertCampaignOffer.reset()
+            }
+            insertAttempt.bind(1, Int64(attempt.campaign))
+            insertAttempt.bind(2, attempt.number)
+            insertAttempt.bind(3, attempt.attemptedAt)
+            insertAttempt.bind(4, Int64(attempt.centre))
+            insertAttempt.bind(5, Int64(attempt.offer))
+            insertAttempt.bind(6, Int64(attempt.localDate))
+            insertAttempt.bind(7, attempt.outcome == 0 ? nil : Int64(attempt.outcome))
+            insertAttempt.bind(8, importID)
+            _ = try insertAttempt.step()
+            inserted += db.changes
+            insertAttempt.reset()
+        }
+        file!.inserted += inserted
+        file!.duplicates += pending.count - inserted
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// A field's bytes as text for a message (invalid UTF-8 read as Latin-1).
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        if let utf8 = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) { return utf8 }
+        return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    }
+}
+
+/// An attempt waiting in the buffer, with names replaced by their ids; ordered as the
+/// primary key so the buffer can be inserted sorted.
+private struct PendingAttempt: Comparable {
+    var number: Int64
+    var attemptedAt: Int64
+    // Name ids are SQLite row ids counted from 1: 32 bits keep the buffer small to sort.
+    var campaign: Int32
+    var centre: Int32
+    var offer: Int32
+    var localDate: Int32
+    /// 0 when the log gave none.
+    var outcome: Int32
+
+    static func < (a: PendingAttempt, b: PendingAttempt) -> Bool {
+        if a.campaign != b.campaign { return a.campaign < b.campaign }
+        if a.number != b.number { return a.number < b.number }
+        if a.attemptedAt != b.attemptedAt { return a.attemptedAt < b.attemptedAt }
+        return a.centre < b.centre
+    }
+}
+
+/// Ids of the names in one name table (campaigns, offers, ...), looked up from raw bytes
+/// without allocating: an open-addressing table over a hash of the bytes. A new name is added
+/// to the database table inside the import's transaction.
+private struct NameTable {
+    private let insert: SQLiteStatement
+    private let select: SQLiteStatement
+    private var names: [(bytes: [UInt8], hash: UInt64, id: Int64)] = []
+    /// Indices into `names` + 1; 0 = empty slot. Its size is a power of two, at most half full.
+    private var slots = [Int32](repeating: 0, count: 64)
+
+    init(db: SQLiteDatabase, table: String) throws {
+        insert = try db.prepare("INSERT INTO \(table) (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
+        select = try db.prepare("SELECT id FROM \(table) WHERE name = ?1")
+    }
+
+    /// The id of the trimmed name, or nil when it is empty.
+    mutating func id(of field: UnsafeRawBufferPointer) throws -> Int64? {
+        var start = 0, end = field.count
+        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
+        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        guard start < end else { return nil }
+        let name = UnsafeRawBufferPointer(rebasing: field[start..<end])
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+        while slots[slot] != 0 {
+            let entry = names[Int(slots[slot]) - 1]
+            if entry.hash == hash, entry.bytes.count == name.count,
+               entry.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) {
+                return entry.id
+            }
+            slot = (slot + 1) & mask
+        }
+        let id = try databaseID(HistoryImport.text(name))
+        names.append((Array(name), hash, id))
+        slots[slot] = Int32(names.count)
+        if names.count * 2 > slots.count { rehash() }
+        return id
+    }
+
+    mutating func id(of name: String) throws -> Int64? {
+        var name = name
+        return try name.withUTF8 { try id(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func rehash() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, entry) in names.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash ^ (entry.hash >> 29)) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index + 1)
+        }
+    }
+
+    private func databaseID(_ name: String) throws -> Int64 {
+        insert.reset()
+        insert.bind(1, name)
+        _ = try insert.step()
+        select.reset()
+        select.bind(1, name)
+        guard try select.step() else { preconditionFailure("a name just inserted is missing") }
+        return select.int64(0)
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+
+/// The contact history: every attempt (påringning) imported from dialer logs, in one SQLite
+/// database file that data teams can open with the `sqlite3` shell (the `attempt_log` view
+/// shows it readably). Names (campaign, offer, contact centre, outcome) are stored once in
+/// their own tables; an attempt row is integers only, keyed by the natural key
+/// (campaign, number, time, contact centre), so re-importing a log adds nothing.
+public final class HistoryStore {
+    public enum Mode: Sendable {
+        /// For snapshots and stats: never writes.
+        case readOnly
+        /// The database must exist.
+        case readWrite
+        /// Creates the database (and its schema) when the file does not exist.
+        case create
+    }
+
+    /// The schema this version reads and writes (`PRAGMA user_version`).
+    public static let schemaVersion: Int64 = 1
+
+    public let path: String
+    let db: SQLiteDatabase
+
+    public init(path: String, mode: Mode = .readWrite) throws {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists, mode != .create { throw NixWashError.historyNotFound(path: path) }
+        switch mode {
+        case .readOnly: db = try SQLiteDatabase(path: path, mode: .readOnly)
+        case .readWrite: db = try SQLiteDatabase(path: path, mode: .readWrite)
+        case .create: db = try SQLiteDatabase(path: path, mode: .create)
+        }
+        try checkSchema(mayCreate: mode == .create)
+        if mode != .readOnly {
+            // WAL: a scrub can read the history while an import writes. NORMAL is safe in WAL
+            // mode (a power cut can lose the last commit, never corrupt the file).
+            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        }
+        // Aggregations over millions of attempts sort in memory, not in temporary files.
+        try db.execute("PRAGMA temp_store = MEMORY;")
+    }
+
+    private func checkSchema(mayCreate: Bool) throws {
+        let version: Int64
+        do {
+            version = try db.scalar("PRAGMA user_version")
+        } catch {
+            // SQLite only notices a foreign file when it first reads it.
+            throw NixWashError.notAHistoryDatabase(path: path)
+        }
+        if version > HistoryStore.schemaVersion {
+            throw NixWashError.historySchemaTooNew(path: path, version: version, supported: HistoryStore.schemaVersion)
+        }
+        if version == HistoryStore.schemaVersion { return }
+        let tables = try db.scalar("SELECT count(*) FROM sqlite_schema")
+        guard tables == 0, mayCreate else { throw NixWashError.notAHistoryDatabase(path: path) }
+        // 8 KiB pages: shallower trees for tens of millions of attempts (set before the first write).
+        try db.execute("PRAGMA page_size = 8192; BEGIN IMMEDIATE")
+        do {
+            try db.execute(HistoryStore.schema)
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The schema, with the reasoning kept next to it so the file documents itself.
+    static let schema = """
+        CREATE TABLE campaigns (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE offers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE contact_centres (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE outcomes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        -- One row per imported log file.
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            size INTEGER,                        -- bytes on disk; NULL for standard input
+            sha256 TEXT,                         -- of the file as stored; NULL for standard input
+            imported_at TEXT NOT NULL,           -- UTC, ISO 8601
+            rows INTEGER NOT NULL,               -- data rows read
+            inserted INTEGER NOT NULL,           -- new attempts
+            duplicates INTEGER NOT NULL,         -- attempts already in the history
+            bad INTEGER NOT NULL,                -- rows rejected (reported with line and reason)
+            ambiguous_local_times INTEGER NOT NULL -- local times in the repeated October hour, read as CEST
+        );
+        -- The primary key is the natural key of an attempt and, with the campaign first, the one
+        -- index the rules need: a run reads a campaign's attempts as one range in number order.
+        -- No secondary index: each one would double the cost of an import.
+        CREATE TABLE attempts (
+            campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+            number INTEGER NOT NULL,             -- E.164 digits: +46701234567 is 46701234567
+            attempted_at INTEGER NOT NULL,       -- seconds since 1970-01-01T00:00:00Z
+            contact_centre_id INTEGER NOT NULL REFERENCES contact_centres(id),
+            offer_id INTEGER NOT NULL REFERENCES offers(id),
+            local_date INTEGER NOT NULL,         -- Europe/Stockholm date, days since 1970-01-01
+            outcome_id INTEGER REFERENCES outcomes(id),
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            PRIMARY KEY (campaign_id, number, attempted_at, contact_centre_id)
+        ) WITHOUT ROWID;
+        -- Which campaigns made which offer: the offer rule reads those campaigns' ranges.
+        CREATE TABLE campaign_offers (
+            campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+            offer_id INTEGER NOT NULL REFERENCES offers(id),
+            PRIMARY KEY (offer_id, campaign_id)
+        ) WITHOUT ROWID;
+        CREATE VIEW attempt_log AS
+            SELECT '+' || a.number AS number,
+                   strftime('%Y-%m-%dT%H:%M:%SZ', a.attempted_at, 'unixepoch') AS attempted_at_utc,
+                   date(a.local_date * 86400, 'unixepoch') AS local_date,
+                   c.name AS campaign, o.name AS offer, k.name AS contact_centre, r.name AS outcome,
+                   a.import_id AS import_id
+            FROM attempts a
+            JOIN campaigns c ON c.id = a.campaign_id
+            JOIN offers o ON o.id = a.offer_id
+            JOIN contact_centres k ON k.id = a.contact_centre_id
+            LEFT JOIN outcomes r ON r.id = a.outcome_id;
+        PRAGMA user_version = 1;
+        """
+
+    /// Starts an import: one transaction for everything added until `commit()`.
+    public func beginImport(maxBadRows: Int? = nil) throws -> HistoryImport {
+        try HistoryImport(store: self, maxBadRows: maxBadRows)
+    }
+
+    /// Adds attempts given as values (one transaction), e.g. from another system or a test.
+    @discardableResult
+    public func insert(attempts: [HistoryAttempt], source: String = "(api)") throws -> HistoryFileSummary {
+        let session = try beginImport()
+        try session.startFile(path: source, size: nil, sha256: nil)
+        for (index, attempt) in attempts.enumerated() {
+            try session.add(line: UInt64(index + 1), attempt: attempt)
+        }
+        let summary = try session.finishFile()
+        try session.commit()
+        return summary
+    }
+
+    /// Removes every attempt whose Stockholm local date is before `localDate`; returns how many.
+    /// The rules look back at most a year: older attempts are personal data with no use.
+    public func purge(before localDate: Int32) throws -> Int {
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            let delete = try db.prepare("DELETE FROM attempts WHERE local_date < ?1")
+            delete.bind(1, Int64(localDate))
+            _ = try delete.step()
+            let removed = db.changes
+            try db.execute("""
+                DELETE FROM campaign_offers WHERE NOT EXISTS (SELECT 1 FROM attempts a
+                    WHERE a.campaign_id = campaign_offers.campaign_id AND a.offer_id = campaign_offers.offer_id)
+                """)
+            try db.execute("COMMIT")
+            return removed
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Gives the space of purged attempts back to the file system (rewrites the file).
+    public func vacuum() throws {
+        try db.execute("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+    }
+
+    /// Totals for `nixwash history stats`.
+    public func stats() throws -> HistoryStats {
+        var stats = HistoryStats()
+        let totals = try db.prepare("""
+            SELECT count(*), min(local_date), max(local_date), min(attempted_at), max(attempted_at)
+            FROM attempts
+            """)
+        if try totals.step() {
+            stats.attempts = Int(totals.int64(0))
+            stats.firstDate = totals.optionalInt64(1).map { LocalDate(daysSinceEpoch: Int($0)).description }
+            stats.lastDate = totals.optionalInt64(2).map { LocalDate(daysSinceEpoch: Int($0)).description }
+            stats.firstAttemptUTC = totals.optionalInt64(3).map(HistoryStore.isoInstant)
+            stats.lastAttemptUTC = totals.optionalInt64(4).map(HistoryStore.isoInstant)
+        }
+        stats.numbers = Int(try db.scalar("SELECT count(DISTINCT number) FROM attempts"))
+        stats.imports = Int(try db.scalar("SELECT count(*) FROM imports"))
+        let perCampaign = try db.prepare("""
+            SELECT c.name, o.name, t.attempts, t.numbers, t.first, t.last
+            FROM (SELECT campaign_id, offer_id, count(*) AS attempts, count(DISTINCT number) AS numbers,
+                         min(local_date) AS first, max(local_date) AS last
+                  FROM attempts GROUP BY campaign_id, offer_id) t
+            JOIN campaigns c ON c.id = t.campaign_id JOIN offers o ON o.id = t.offer_id
+            ORDER BY c.name, o.name
+            """)
+        while try perCampaign.step() {
+            stats.campaigns.append(HistoryStats.Campaign(
+                campaign: perCampaign.text(0) ?? "", offer: perCampaign.text(1) ?? "",
+                attempts: Int(perCampaign.int64(2)), numbers: Int(perCampaign.int64(3)),
+                firstDate: LocalDate(daysSinceEpoch: Int(perCampaign.int64(4))).description,
+                lastDate: LocalDate(daysSinceEpoch: Int(perCampaign.int64(5))).description))
+        }
+        return stats
+    }
+
+    /// `2026-03-29T00:30:00Z`.
+    static func isoInstant(_ instant: Int64) -> String {
+        let days = instant >= 0 ? instant / 86_400 : (instant - 86_399) / 86_400
+        let second = Int(instant - days * 86_400)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(LocalDate(daysSinceEpoch: Int(days)))T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
+    }
+}
+
+/// One attempt given as values rather than as a log row.
+public struct HistoryAttempt: Equatable, Sendable {
+    public var number: PhoneKey
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var attemptedAt: Int64
+    public var campaign: String
+    public var offer: String
+    public var contactCentre: String
+    public var outcome: String?
+
+    public init(number: PhoneKey, attemptedAt: Int64, campaign: String, offer: String,
+                contactCentre: String, outcome: String? = nil) {
+        self.number = number
+        self.attemptedAt = attemptedAt
+        self.campaign = campaign
+        self.offer = offer
+        self.contactCentre = contactCentre
+        self.outcome = outcome
+    }
+}
+
+/// What `nixwash history stats` shows. Dates are Europe/Stockholm local dates.
+public struct HistoryStats: Codable, Equatable, Sendable {
+    public struct Campaign: Codable, Equatable, Sendable {
+        public var campaign: String
+        public var offer: String
+        public var attempts: Int
+        public var numbers: Int
+        public var firstDate: String
+        public var lastDate: String
+    }
+
+    public var attempts = 0
+    public var numbers = 0
+    public var imports = 0
+    public var firstDate: String?
+    public var lastDate: String?
+    public var firstAttemptUTC: String?
+    public var lastAttemptUTC: String?
+    /// One entry per campaign and offer.
+    public var campaigns: [Campaign] = []
+}

@@ -1,0 +1,139 @@
+import CSQLite
+
+/// A small typed wrapper over the sqlite3 C API: one connection, prepared statements that
+/// finalize themselves, and errors that name the database file. Only what the contact
+/// history needs; no query builder.
+final class SQLiteDatabase {
+    enum Mode {
+        case readOnly
+        case readWrite
+        /// Read-write, creating the file when it does not exist.
+        case create
+    }
+
+    let path: String
+    private(set) var handle: OpaquePointer
+
+    init(path: String, mode: Mode) throws {
+        self.path = path
+        var flags: Int32
+        switch mode {
+        case .readOnly: flags = SQLITE_OPEN_READONLY
+        case .readWrite: flags = SQLITE_OPEN_READWRITE
+        case .create: flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        // One connection per thread of use: no SQLite-internal mutexes on the hot path.
+        flags |= SQLITE_OPEN_NOMUTEX
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_close_v2(db)
+            throw NixWashError.historyDatabase(path: path, reason: reason)
+        }
+        handle = db
+        // A reader waits for a writer's checkpoint instead of failing at once.
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs one or more statements that return no rows of interest.
+    func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            if rc & 0xff == SQLITE_BUSY {
+                sqlite3_free(message)
+                throw NixWashError.historyBusy(path: path)
+            }
+            let reason = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_free(message)
+            throw NixWashError.historyDatabase(path: path, reason: reason)
+        }
+    }
+
+    func prepare(_ sql: String) throws -> SQLiteStatement {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc) }
+        return SQLiteStatement(database: self, statement: statement)
+    }
+
+    /// The single integer a query such as `SELECT count(*) ...` or `PRAGMA user_version` returns.
+    func scalar(_ sql: String) throws -> Int64 {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.int64(0) : 0
+    }
+
+    /// Rows changed by the most recent INSERT, UPDATE or DELETE.
+    var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    func error(_ rc: Int32) -> NixWashError {
+        if rc & 0xff == SQLITE_BUSY { return .historyBusy(path: path) }
+        let message = String(cString: sqlite3_errmsg(handle))
+        return .historyDatabase(path: path, reason: message.isEmpty ? String(cString: sqlite3_errstr(rc)) : message)
+    }
+}
+
+/// A prepared statement. Parameters and columns are numbered as in SQLite: parameters from 1,
+/// columns from 0. Reusable through `reset()`; finalized when released.
+final class SQLiteStatement {
+    private let database: SQLiteDatabase
+    private let statement: OpaquePointer
+
+    fileprivate init(database: SQLiteDatabase, statement: OpaquePointer) {
+        self.database = database
+        self.statement = statement
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(statement, index, value)
+    }
+
+    func bind(_ index: Int32, _ value: String) {
+        sqlite3_bind_text(statement, index, value, -1, nixwash_sqlite_transient())
+    }
+
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+    }
+
+    func bind(_ index: Int32, _ value: String?) {
+        if let value { bind(index, value) } else { sqlite3_bind_null(statement, index) }
+    }
+
+    /// Advances to the next row: true when a row is available, false when the statement is done.
+    func step() throws -> Bool {
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let rc:
+            let error = database.error(rc)
+            sqlite3_reset(statement)
+            throw error
+        }
+    }
+
+    /// Makes the statement ready to run again with new bindings.
+    func reset() {
+        sqlite3_reset(statement)
+    }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+
+    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
+
+    func text(_ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(statement, column) else { return nil }
+        return String(cString: bytes)
+    }
+}

@@ -1,0 +1,159 @@
+/// A calendar day without a time or a time zone: the call date, a register date, an agreement
+/// end. Every date the rules speak of is a Europe/Stockholm calendar day (see `StockholmTime`
+/// for the way from an instant to its day). Proleptic Gregorian calendar, years 1...9999.
+///
+/// Pure integer arithmetic (days since 1970-01-01), so it costs no allocation and no Foundation.
+public struct LocalDate: Hashable, Comparable, Sendable, LosslessStringConvertible, Codable {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// The date, or nil when it does not exist (month 13, 30 February, year 0).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              day >= 1, day <= LocalDate.daysInMonth(year: year, month: month) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The day `days` days after 1970-01-01 (negative: before it).
+    public init(daysSinceEpoch days: Int) {
+        // Howard Hinnant's civil_from_days: exact for the proleptic Gregorian calendar.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let month = mp < 10 ? mp + 3 : mp - 9
+        self.year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        self.month = month
+        self.day = doy - (153 * mp + 2) / 5 + 1
+    }
+
+    /// Days since 1970-01-01 (negative before it).
+    public var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Parses exactly `YYYY-MM-DD` (ISO 8601 calendar date, four-digit year); nil otherwise,
+    /// also for dates that do not exist.
+    public init?<Bytes: Collection>(utf8 bytes: Bytes) where Bytes.Element == UInt8 {
+        guard bytes.count == 10 else { return nil }
+        var values = (0, 0, 0)
+        var index = 0
+        for byte in bytes {
+            switch index {
+            case 4, 7:
+                guard byte == UInt8(ascii: "-") else { return nil }
+            default:
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                let digit = Int(byte - UInt8(ascii: "0"))
+                if index < 4 { values.0 = values.0 * 10 + digit }
+                else if index < 7 { values.1 = values.1 * 10 + digit }
+                else { values.2 = values.2 * 10 + digit }
+            }
+            index += 1
+        }
+        self.init(year: values.0, month: values.1, day: values.2)
+    }
+
+    /// Parses exactly `YYYY-MM-DD`; nil otherwise.
+    public init?(_ description: String) {
+        self.init(utf8: description.utf8)
+    }
+
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    // MARK: Arithmetic
+
+    /// The date `days` days later (earlier when negative).
+    public func adding(days: Int) -> LocalDate {
+        LocalDate(daysSinceEpoch: daysSinceEpoch + days)
+    }
+
+    /// Whole days from `other` to this date: positive when this date is later.
+    public func days(since other: LocalDate) -> Int {
+        daysSinceEpoch - other.daysSinceEpoch
+    }
+
+    /// The same day of the month `months` calendar months later (earlier when negative),
+    /// clamped to the last day of a shorter month: 2025-12-31 + 2 months = 2026-02-28,
+    /// 2023-12-31 + 2 months = 2024-02-29, 2026-03-31 - 1 month = 2026-02-28.
+    public func adding(months: Int) -> LocalDate {
+        let total = year * 12 + (month - 1) + months
+        let newYear = total >= 0 ? total / 12 : (total - 11) / 12
+        let newMonth = total - newYear * 12 + 1
+        let newDay = min(day, LocalDate.daysInMonth(year: newYear, month: newMonth))
+        return LocalDate(unchecked: newYear, newMonth, newDay)
+    }
+
+    /// ISO weekday: 1 = Monday ... 7 = Sunday.
+    public var weekday: Int {
+        // 1970-01-01 was a Thursday (4).
+        let r = (daysSinceEpoch + 3) % 7
+        return (r < 0 ? r + 7 : r) + 1
+    }
+
+    /// Saturday or Sunday.
+    public var isWeekend: Bool { weekday >= 6 }
+
+    public static func isLeapYear(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// The last day of `month` in `year` that falls on ISO `weekday` (1 = Monday ... 7 = Sunday).
+    public static func last(weekday: Int, ofMonth month: Int, year: Int) -> LocalDate {
+        let lastDay = LocalDate(unchecked: year, month, daysInMonth(year: year, month: month))
+        let back = (lastDay.weekday - weekday + 7) % 7
+        return lastDay.adding(days: -back)
+    }
+
+    init(unchecked year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    // MARK: Codable, as the string YYYY-MM-DD
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = LocalDate(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a date of the form YYYY-MM-DD")
+        }
+        self = date
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

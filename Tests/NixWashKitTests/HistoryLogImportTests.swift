@@ -1,0 +1,160 @@
+import Foundation
+import XCTest
+@testable import NixWashKit
+
+final class HistoryLogImportTests: XCTestCase {
+    private var folder: URL!
+    private var store: HistoryStore!
+
+    override func setUpWithError() throws {
+        folder = try makeTemporaryFolder(self)
+        store = try HistoryStore(path: folder.appendingPathComponent("history.db").path, mode: .create)
+    }
+
+    private func write(_ name: String, _ text: String) throws -> String {
+        let path = folder.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private func count() throws -> Int64 { try store.db.scalar("SELECT count(*) FROM attempts") }
+
+    private static let log = """
+        number,attempted_at,campaign,offer,contact_centre,outcome
+        070-123 45 67,2026-05-10 10:00:00,Sommar,Bredband,Kalmar,answered
+        +46701234567,2026-05-10T10:00:00+02:00,Sommar,Bredband,Kalmar,answered
+        0046701234567,2026-05-10T14:00:00+0200,Sommar,Bredband,Kalmar,busy
+        08-123 456 78,2026-05-11T08:00:00Z,Sommar,Bredband,Luleå,
+        """ + "\n"
+
+    func testAPlainLogImportsAndImportingItAgainAddsNothing() throws {
+        let path = try write("dialer.csv", HistoryLogImportTests.log)
+        let first = try store.importLogs([path])
+        XCTAssertEqual(first.count, 1)
+        // Rows 2 and 3 are the same attempt written two ways.
+        XCTAssertEqual([first[0].rows, first[0].inserted, first[0].duplicates, first[0].bad], [4, 3, 1, 0])
+        let again = try store.importLogs([path])
+        XCTAssertEqual([again[0].rows, again[0].inserted, again[0].duplicates, again[0].bad], [4, 0, 4, 0])
+        XCTAssertEqual(try count(), 3)
+        let record = try store.db.prepare("SELECT path, size, sha256, rows, inserted, duplicates, bad FROM imports ORDER BY id")
+        XCTAssertTrue(try record.step())
+        var hasher = SHA256()
+        Data(HistoryLogImportTests.log.utf8).withUnsafeBytes { hasher.update($0) }
+        XCTAssertEqual(record.text(0), path)
+        XCTAssertEqual(record.int64(1), Int64(HistoryLogImportTests.log.utf8.count))
+        XCTAssertEqual(record.text(2), hasher.finalize())
+        XCTAssertEqual((3...6).map { record.int64(Int32($0)) }, [4, 3, 1, 0])
+        XCTAssertTrue(try record.step())
+        XCTAssertEqual((3...6).map { record.int64(Int32($0)) }, [4, 0, 4, 0])
+        let outcomes = try store.db.scalar("SELECT count(*) FROM attempts WHERE outcome_id IS NULL")
+        XCTAssertEqual(outcomes, 1)
+    }
+
+    func testTheGzipSampleLogImports() throws {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("SampleData/history.csv.gz").path
+        let summary = try store.importLogs([sample])[0]
+        XCTAssertGreaterThan(summary.rows, 100)
+        XCTAssertEqual(summary.bad, 0, summary.badRows.map { "\($0.line): \($0.detail)" }.joined(separator: "; "))
+        XCTAssertEqual(summary.inserted + summary.duplicates, summary.rows)
+        XCTAssertEqual(try count(), Int64(summary.inserted))
+        XCTAssertEqual(try store.importLogs([sample])[0].inserted, 0)
+    }
+
+    func testBadRowsAreReportedWithTheirLineAndReason() throws {
+        let path = try write("bad.csv", """
+            number,attempted_at,campaign,offer,contact_centre
+            0701234567,2026-05-10 10:00,Sommar,Bredband,Kalmar
+            12,2026-05-10 10:00,Sommar,Bredband,Kalmar
+            0701234568,10/05/2026 10:00,Sommar,Bredband,Kalmar
+            0701234569,2026-03-29 02:30,Sommar,Bredband,Kalmar
+            0701234570,2026-05-10 10:00,Sommar,Bredband
+            0701234571,2026-05-10 10:00,,Bredband,Kalmar
+            0701234572,2026-05-10 10:00,"Som"mar,Bredband,Kalmar
+            0701234573,2026-05-10 10:00,Sommar,Bredband,Kalmar
+
+            """)
+        let summary = try store.importLogs([path])[0]
+        XCTAssertEqual(summary.rows, 8)
+        XCTAssertEqual(summary.inserted, 2)
+        XCTAssertEqual(summary.bad, 6)
+        XCTAssertEqual(summary.badRows.map(\.line), [3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(summary.badRows.map(\.reason), [.invalidNumber, .badTimestamp, .nonexistentLocalTime,
+                                                       .missingField, .missingField, .malformedRow])
+        XCTAssertTrue(summary.badRows[0].detail.contains("'12'"), summary.badRows[0].detail)
+        XCTAssertEqual(try count(), 2)
+
+        // With a limit the same file imports nothing, and says why.
+        let strict = try HistoryStore(path: folder.appendingPathComponent("strict.db").path, mode: .create)
+        XCTAssertThrowsError(try strict.importLogs([path], maxBadRows: 5)) { error in
+            guard case let .tooManyBadRows(errorPath, bad, limit, line, _)? = error as? NixWashError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual([errorPath, "\(bad)", "\(limit)", "\(line)"], [path, "6", "5", "3"])
+        }
+        XCTAssertEqual(try strict.db.scalar("SELECT count(*) FROM attempts"), 0)
+        XCTAssertEqual(try strict.db.scalar("SELECT count(*) FROM imports"), 0)
+    }
+
+    func testColumnsAreFoundByTheirUsualNamesOrMapped() throws {
+        let swedish = try write("sv.csv", """
+            Telefon;Tidpunkt;Uppdrag;Erbjudande;KKC;Utfall
+            0701234567;2026-05-10 10:00;Sommar;Bredband;Kalmar;svar
+
+            """)
+        XCTAssertEqual(try store.importLogs([swedish])[0].inserted, 1)
+
+        let odd = try write("odd.csv", """
+            Mobile no,When,Project,Product code,Site
+            0701234568,2026-05-10 10:00,Sommar,Bredband,Kalmar
+
+            """)
+        XCTAssertThrowsError(try store.importLogs([odd])) { error in
+            XCTAssertEqual(error as? NixWashError, .noAttemptLogColumn(path: odd, field: "number",
+                                                                       header: ["Mobile no", "When", "Project", "Product code", "Site"]))
+            XCTAssertEqual((error as? NixWashError)?.kind, .usage)
+        }
+        var columns = AttemptLogColumns()
+        for assignment in ["number=Mobile no", "attempted_at=when", "campaign=Project", "offer=Product code", "contact_centre=Site"] {
+            XCTAssertTrue(columns.map(assignment), assignment)
+        }
+        XCTAssertFalse(columns.map("phone=Mobile"))
+        XCTAssertFalse(columns.map("number"))
+        XCTAssertEqual(try store.importLogs([odd], columns: columns)[0].inserted, 1)
+
+        var wrong = AttemptLogColumns()
+        XCTAssertTrue(wrong.map("number=Phone"))
+        XCTAssertThrowsError(try store.importLogs([odd], columns: wrong)) { error in
+            XCTAssertEqual(error as? NixWashError, .missingColumn(path: odd, column: "Phone",
+                                                                  header: ["Mobile no", "When", "Project", "Product code", "Site"]))
+        }
+        XCTAssertEqual(try count(), 2)
+    }
+
+    func testOneUnreadableFileRollsBackTheWholeImport() throws {
+        let good = try write("good.csv", HistoryLogImportTests.log)
+        let missing = folder.appendingPathComponent("missing.csv").path
+        XCTAssertThrowsError(try store.importLogs([good, missing]))
+        XCTAssertEqual(try count(), 0)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM imports"), 0)
+    }
+
+    func testSHA256KnownDigests() {
+        func digest(_ text: String) -> String {
+            var hasher = SHA256()
+            var text = text
+            text.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
+            return hasher.finalize()
+        }
+        XCTAssertEqual(digest(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        var hasher = SHA256()
+        let bytes = Array(String(repeating: "a", count: 1000).utf8)
+        var offset = 0
+        for piece in [1, 63, 64, 65, 7, 800] {
+            bytes[offset..<(offset + piece)].withUnsafeBytes { hasher.update($0) }
+            offset += piece
+        }
+        XCTAssertEqual(hasher.finalize(), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+}

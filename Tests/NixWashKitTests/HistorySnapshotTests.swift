@@ -1,0 +1,180 @@
+import Foundation
+import XCTest
+@testable import NixWashKit
+
+final class HistorySnapshotTests: XCTestCase {
+    private var store: HistoryStore!
+    /// Monday 15 June 2026, the call date of most tests.
+    private let callDate = localDay(2026, 6, 15)
+
+    override func setUpWithError() throws {
+        store = try HistoryStore(path: makeTemporaryFolder(self).appendingPathComponent("h.db").path, mode: .create)
+    }
+
+    /// Seconds since the epoch of a Stockholm local time `daysBefore` days before the call date.
+    private func local(_ daysBefore: Int32, _ time: String, from date: Int32? = nil) -> Int64 {
+        let text = LocalDate(daysSinceEpoch: Int((date ?? callDate) - daysBefore)).description + " " + time
+        guard case let .instant(instant, _) = AttemptTimestamp.parse(text) else { fatalError(text) }
+        return instant
+    }
+
+    private func attempt(_ number: UInt64, _ at: Int64, campaign: String = "C", offer: String = "O",
+                         centre: String = "K") -> HistoryAttempt {
+        HistoryAttempt(number: PhoneKey(rawValue: number), attemptedAt: at, campaign: campaign, offer: offer, contactCentre: centre)
+    }
+
+    private func snapshot(campaign: String = "C", offer: String = "O", centre: String = "K", date: Int32? = nil,
+                          campaignWindowDays: Int = 30) throws -> HistorySnapshot {
+        try HistorySnapshot.load(db: store, callDate: date ?? callDate, campaign: campaign, offer: offer,
+                                 contactCentre: centre, campaignWindowDays: campaignWindowDays)
+    }
+
+    private func history(_ snapshot: HistorySnapshot, _ number: UInt64) -> NumberHistory {
+        snapshot.history(for: PhoneKey(rawValue: number))
+    }
+
+    func testCampaignWindowEdgesAndTheCallDate() throws {
+        try store.insert(attempts: [
+            attempt(46_700_000_001, local(0, "09:00")),
+            attempt(46_700_000_001, local(0, "13:30")),
+            attempt(46_700_000_001, local(0, "11:00")),
+            attempt(46_700_000_001, local(29, "20:59"), centre: "K2"),  // first day of the window
+            attempt(46_700_000_001, local(30, "23:59")),                // one day outside
+            attempt(46_700_000_001, local(-1, "00:00")),                // after the call date
+            // Only on the last day of the window.
+            attempt(46_700_000_002, local(0, "23:59:59"), centre: "K2"),
+            // Only outside.
+            attempt(46_700_000_003, local(30, "12:00")),
+        ])
+        let snapshot = try snapshot()
+        XCTAssertEqual(history(snapshot, 46_700_000_001),
+                       NumberHistory(campaignAttemptsInWindow: 4, centreAttemptsOnCallDate: 3,
+                                     lastCentreAttemptOnCallDate: local(0, "13:30"), otherCampaignsWithSameOffer: 0))
+        // Another contact centre counts for the 30 days, not for this centre's day.
+        XCTAssertEqual(history(snapshot, 46_700_000_002),
+                       NumberHistory(campaignAttemptsInWindow: 1, centreAttemptsOnCallDate: 0,
+                                     lastCentreAttemptOnCallDate: nil, otherCampaignsWithSameOffer: 0))
+        XCTAssertEqual(history(snapshot, 46_700_000_003), .none)
+        XCTAssertEqual(history(snapshot, 46_700_000_004), .none)
+        XCTAssertEqual(snapshot.count, 2)
+        // The window length is a setting.
+        XCTAssertEqual(history(try self.snapshot(campaignWindowDays: 1), 46_700_000_001).campaignAttemptsInWindow, 3)
+        // The other centre's view of the same day.
+        let k2 = history(try self.snapshot(centre: "K2"), 46_700_000_002)
+        XCTAssertEqual(k2.centreAttemptsOnCallDate, 1)
+        XCTAssertEqual(k2.lastCentreAttemptOnCallDate, local(0, "23:59:59"))
+    }
+
+    func testOfferWindowEdgesAndOtherCampaigns() throws {
+        try store.insert(attempts: [
+            attempt(46_700_000_010, local(364, "10:00"), campaign: "C2"),  // 365th day: counts
+            attempt(46_700_000_010, local(365, "10:00"), campaign: "C3"),  // 366th day: does not
+            attempt(46_700_000_011, local(10, "10:00"), campaign: "C2"),
+            attempt(46_700_000_011, local(11, "10:00"), campaign: "C2"),   // same campaign twice: one campaign
+            attempt(46_700_000_011, local(200, "10:00"), campaign: "C3"),
+            attempt(46_700_000_011, local(5, "10:00"), campaign: "C4", offer: "O2"),  // a different offer
+            attempt(46_700_000_011, local(100, "10:00"), campaign: "C"),   // this campaign is not "other"
+            attempt(46_700_000_012, local(5, "10:00"), campaign: "C4", offer: "O2"),
+            attempt(46_700_000_013, local(-3, "10:00"), campaign: "C2"),   // after the call date
+        ])
+        let snapshot = try snapshot()
+        XCTAssertEqual(history(snapshot, 46_700_000_010).otherCampaignsWithSameOffer, 1)
+        XCTAssertEqual(history(snapshot, 46_700_000_011),
+                       NumberHistory(campaignAttemptsInWindow: 0, centreAttemptsOnCallDate: 0,
+                                     lastCentreAttemptOnCallDate: nil, otherCampaignsWithSameOffer: 2))
+        XCTAssertEqual(history(snapshot, 46_700_000_012), .none)
+        XCTAssertEqual(history(snapshot, 46_700_000_013), .none)
+        // A campaign the history has never seen: every campaign with the offer is another one.
+        let fresh = try self.snapshot(campaign: "Brand new")
+        XCTAssertEqual(history(fresh, 46_700_000_011).otherCampaignsWithSameOffer, 3)
+        // The other offer's view.
+        XCTAssertEqual(history(try self.snapshot(offer: "O2"), 46_700_000_012).otherCampaignsWithSameOffer, 1)
+        // Nothing matches an unknown offer.
+        XCTAssertEqual(try self.snapshot(campaign: "X", offer: "unknown").count, 0)
+    }
+
+    func testACampaignWithTwoOffersCountsOnlyWhereItMadeTheOffer() throws {
+        try store.insert(attempts: [
+            attempt(46_700_000_030, local(3, "10:00"), campaign: "C2", offer: "O"),
+            attempt(46_700_000_031, local(3, "10:00"), campaign: "C2", offer: "O2"),
+        ])
+        let snapshot = try snapshot()
+        XCTAssertEqual(history(snapshot, 46_700_000_030).otherCampaignsWithSameOffer, 1)
+        XCTAssertEqual(history(snapshot, 46_700_000_031), .none)
+    }
+
+    func testAttemptsAroundSummerTimeChangesLandOnTheirLocalDate() throws {
+        // Sunday 29 March 2026: summer time starts at 01:00Z.
+        let spring = localDay(2026, 3, 29)
+        // Sunday 25 October 2026: summer time ends at 01:00Z.
+        let autumn = localDay(2026, 10, 25)
+        try store.insert(attempts: [
+            attempt(46_700_000_020, utcSeconds(2026, 3, 28, 22, 59, 59)),  // 23:59:59 CET on the 28th
+            attempt(46_700_000_020, utcSeconds(2026, 3, 28, 23, 0)),       // 00:00 CET on the 29th
+            attempt(46_700_000_020, utcSeconds(2026, 3, 29, 21, 59, 59)),  // 23:59:59 CEST on the 29th
+            attempt(46_700_000_020, utcSeconds(2026, 3, 29, 22, 0)),       // 00:00 CEST on the 30th
+            attempt(46_700_000_021, utcSeconds(2026, 10, 24, 21, 59, 59)), // 23:59:59 CEST on the 24th
+            attempt(46_700_000_021, utcSeconds(2026, 10, 24, 22, 0)),      // 00:00 CEST on the 25th
+            attempt(46_700_000_021, utcSeconds(2026, 10, 25, 0, 30)),      // 02:30 CEST, first time round
+            attempt(46_700_000_021, utcSeconds(2026, 10, 25, 1, 30)),      // 02:30 CET, second time round
+            attempt(46_700_000_021, utcSeconds(2026, 10, 25, 22, 59, 59)), // 23:59:59 CET on the 25th
+            attempt(46_700_000_021, utcSeconds(2026, 10, 25, 23, 0)),      // 00:00 CET on the 26th
+        ])
+        let springDay = history(try snapshot(date: spring, campaignWindowDays: 1), 46_700_000_020)
+        XCTAssertEqual(springDay.centreAttemptsOnCallDate, 2)
+        XCTAssertEqual(springDay.lastCentreAttemptOnCallDate, utcSeconds(2026, 3, 29, 21, 59, 59))
+        XCTAssertEqual(history(try snapshot(date: spring - 1, campaignWindowDays: 1), 46_700_000_020).centreAttemptsOnCallDate, 1)
+        XCTAssertEqual(history(try snapshot(date: spring + 1, campaignWindowDays: 2), 46_700_000_020).campaignAttemptsInWindow, 3)
+
+        let autumnDay = history(try snapshot(date: autumn, campaignWindowDays: 1), 46_700_000_021)
+        XCTAssertEqual(autumnDay.centreAttemptsOnCallDate, 4)
+        XCTAssertEqual(autumnDay.lastCentreAttemptOnCallDate, utcSeconds(2026, 10, 25, 22, 59, 59))
+        XCTAssertEqual(history(try snapshot(date: autumn - 1, campaignWindowDays: 1), 46_700_000_021).centreAttemptsOnCallDate, 1)
+        XCTAssertEqual(history(try snapshot(date: autumn + 1, campaignWindowDays: 1), 46_700_000_021).centreAttemptsOnCallDate, 1)
+    }
+
+    func testEveryNumberIsFoundAmongManyAndNoOtherIs() throws {
+        var generator = SystemRandomNumberGenerator()
+        // Swedish mobile and fixed numbers and a few foreign ones: an uneven key range.
+        var numbers = Set<UInt64>()
+        while numbers.count < 3000 {
+            switch numbers.count % 3 {
+            case 0: numbers.insert(46_700_000_000 + UInt64.random(in: 0..<99_999_999, using: &generator))
+            case 1: numbers.insert(4_681_000_000 + UInt64.random(in: 0..<9_999_999, using: &generator))
+            default: numbers.insert(4_520_000_000 + UInt64.random(in: 0..<9_999_999, using: &generator))
+            }
+        }
+        let sorted = numbers.sorted()
+        var attempts: [HistoryAttempt] = []
+        for (i, number) in sorted.enumerated() {
+            for j in 0...(i % 3) { attempts.append(attempt(number, local(Int32(j), "10:00"))) }
+        }
+        try store.insert(attempts: attempts)
+        let snapshot = try snapshot()
+        XCTAssertEqual(snapshot.count, sorted.count)
+        for (i, number) in sorted.enumerated() {
+            XCTAssertEqual(history(snapshot, number).campaignAttemptsInWindow, i % 3 + 1, "\(number)")
+            if !numbers.contains(number + 1) { XCTAssertEqual(history(snapshot, number + 1), .none) }
+        }
+        XCTAssertEqual(history(snapshot, 0), .none)
+        XCTAssertEqual(history(snapshot, sorted.last! + 1), .none)
+        XCTAssertEqual(history(snapshot, UInt64.max), .none)
+    }
+
+    func testAnEmptyHistoryGivesNoneForEveryNumber() throws {
+        let snapshot = try snapshot()
+        XCTAssertEqual(snapshot.count, 0)
+        XCTAssertEqual(history(snapshot, 46_701_234_567), .none)
+    }
+
+    func testTheQueriesReadPrimaryKeyRangesWithoutSorting() throws {
+        for sql in ["SELECT number, count(*) FROM attempts WHERE campaign_id = 1 AND local_date BETWEEN 1 AND 2 GROUP BY number ORDER BY number",
+                    "SELECT number FROM attempts WHERE campaign_id = 1 AND offer_id = 2 AND local_date BETWEEN 1 AND 2 GROUP BY number ORDER BY number"] {
+            let plan = try store.db.prepare("EXPLAIN QUERY PLAN " + sql)
+            var details: [String] = []
+            while try plan.step() { details.append(plan.text(3) ?? "") }
+            XCTAssertFalse(details.contains { $0.contains("TEMP B-TREE") }, details.joined(separator: "; "))
+            XCTAssertTrue(details.contains { $0.contains("SEARCH attempts USING PRIMARY KEY (campaign_id=?)") }, details.joined(separator: "; "))
+        }
+    }
+}

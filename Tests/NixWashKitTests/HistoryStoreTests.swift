@@ -1,0 +1,245 @@
+import Foundation
+import XCTest
+@testable import NixWashKit
+
+final class HistoryStoreTests: XCTestCase {
+    private func newStore() throws -> HistoryStore {
+        try HistoryStore(path: makeTemporaryFolder(self).appendingPathComponent("history.db").path, mode: .create)
+    }
+
+    private struct Row {
+        var number: UInt64
+        var at: String
+        var campaign = "C1"
+        var offer = "O1"
+        var centre = "K1"
+        var outcome: String? = "answered"
+    }
+
+    private func importRows(_ store: HistoryStore, _ rows: [Row], path: String = "log.csv",
+                            maxBadRows: Int? = nil) throws -> HistoryFileSummary {
+        let session = try store.beginImport(maxBadRows: maxBadRows)
+        try session.startFile(path: path, size: nil, sha256: nil)
+        for (i, row) in rows.enumerated() {
+            try session.add(line: UInt64(i + 2), number: PhoneKey(rawValue: row.number), attemptedAt: row.at,
+                            campaign: row.campaign, offer: row.offer, contactCentre: row.centre, outcome: row.outcome)
+        }
+        let summary = try session.finishFile()
+        try session.commit()
+        return summary
+    }
+
+    private func attempts(_ store: HistoryStore) throws -> Int64 {
+        try store.db.scalar("SELECT count(*) FROM attempts")
+    }
+
+    private func day(_ i: Int) -> Row {
+        Row(number: 46_701_234_567, at: "2026-05-\(10 + i) 10:00:00")
+    }
+
+    func testReimportingTheSameLogAddsNothing() throws {
+        let store = try newStore()
+        let rows = (0..<8).map(day) + [Row(number: 46_812_345_678, at: "2026-05-10T10:00:00+02:00", centre: "K2")]
+        let first = try importRows(store, rows)
+        XCTAssertEqual(first.rows, 9)
+        XCTAssertEqual(first.inserted, 9)
+        XCTAssertEqual(first.duplicates, 0)
+        let second = try importRows(store, rows)
+        XCTAssertEqual(second.inserted, 0)
+        XCTAssertEqual(second.duplicates, 9)
+        XCTAssertEqual(try attempts(store), 9)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM imports"), 2)
+        XCTAssertEqual(try store.db.scalar("SELECT sum(inserted) FROM imports"), 9)
+        // The same instant written with an offset or as local time is the same attempt.
+        let rewritten = try importRows(store, [Row(number: 46_701_234_567, at: "2026-05-10T08:00:00Z")])
+        XCTAssertEqual(rewritten.duplicates, 1)
+    }
+
+    func testOverlappingExportsAddOnlyTheNewAttempts() throws {
+        let store = try newStore()
+        let monday = try importRows(store, (0..<6).map(day), path: "export-1.csv")
+        let tuesday = try importRows(store, (3..<10).map(day), path: "export-2.csv")
+        XCTAssertEqual(monday.inserted, 6)
+        XCTAssertEqual(tuesday.inserted, 4)
+        XCTAssertEqual(tuesday.duplicates, 3)
+        XCTAssertEqual(try attempts(store), 10)
+        // Same number and time but another campaign or contact centre: distinct attempts.
+        var other = day(0)
+        other.centre = "K2"
+        var otherCampaign = day(0)
+        otherCampaign.campaign = "C2"
+        XCTAssertEqual(try importRows(store, [other, otherCampaign]).inserted, 2)
+    }
+
+    func testBadRowsAreReportedWithLineAndReasonAndTheRestImported() throws {
+        let store = try newStore()
+        var emptyCampaign = day(1)
+        emptyCampaign.campaign = "  "
+        var emptyOffer = day(2)
+        emptyOffer.offer = ""
+        var emptyCentre = day(3)
+        emptyCentre.centre = ""
+        let rows = [day(0), Row(number: 46_701_234_567, at: "yesterday"), Row(number: 46_701_234_567, at: "2026-03-29 02:15"),
+                    emptyCampaign, emptyOffer, emptyCentre, Row(number: 46_701_234_567, at: "1990-01-01 10:00"), day(4)]
+        let summary = try importRows(store, rows)
+        XCTAssertEqual(summary.rows, 8)
+        XCTAssertEqual(summary.inserted, 2)
+        XCTAssertEqual(summary.bad, 6)
+        XCTAssertEqual(summary.badRows.map(\.line), [3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(summary.badRows.map(\.reason), [.badTimestamp, .nonexistentLocalTime, .missingField,
+                                                       .missingField, .missingField, .timestampOutOfRange])
+        XCTAssertTrue(summary.badRows[0].detail.contains("'yesterday'"), summary.badRows[0].detail)
+        XCTAssertEqual(summary.badRows[2].detail, "campaign is empty")
+        XCTAssertEqual(try attempts(store), 2)
+        XCTAssertEqual(try store.db.scalar("SELECT bad FROM imports"), 6)
+    }
+
+    func testTooManyBadRowsImportsNothingAtAll() throws {
+        let store = try newStore()
+        _ = try importRows(store, [day(0)])
+        let session = try store.beginImport(maxBadRows: 1)
+        try session.startFile(path: "good.csv", size: nil, sha256: nil)
+        try session.add(line: 2, number: PhoneKey(rawValue: 46_701_111_111), attemptedAt: "2026-05-11 10:00",
+                        campaign: "C1", offer: "O1", contactCentre: "K1")
+        _ = try session.finishFile()
+        try session.startFile(path: "bad.csv", size: nil, sha256: nil)
+        try session.reject(line: 2, reason: .invalidNumber, detail: "'12' is too short")
+        XCTAssertThrowsError(try session.reject(line: 5, reason: .invalidNumber, detail: "'x' has no digits")) { error in
+            XCTAssertEqual(error as? NixWashError, .tooManyBadRows(path: "bad.csv", bad: 2, limit: 1, firstLine: 2,
+                                                                   firstReason: "invalid_number: '12' is too short"))
+        }
+        session.rollback()
+        XCTAssertEqual(try attempts(store), 1)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM imports"), 1)
+    }
+
+    func testAnImportThatNeverCommitsLeavesTheHistoryAsBefore() throws {
+        let store = try newStore()
+        _ = try importRows(store, (0..<3).map(day))
+        let reader = try HistoryStore(path: store.path, mode: .readOnly)
+        do {
+            let session = try store.beginImport()
+            defer { withExtendedLifetime(session) {} }
+            try session.startFile(path: "killed.csv", size: nil, sha256: nil)
+            for i in 0..<5000 {
+                try session.add(line: UInt64(i + 2), number: PhoneKey(rawValue: 46_700_000_000 + UInt64(i)),
+                                attemptedAt: "2026-05-20 12:00", campaign: "New campaign", offer: "O9", contactCentre: "K1")
+            }
+            _ = try session.finishFile()
+            // Written inside the transaction, invisible to every other connection.
+            XCTAssertEqual(try attempts(store), 5003)
+            XCTAssertEqual(try attempts(reader), 3)
+        }  // released without commit
+        XCTAssertEqual(try attempts(store), 3)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM campaigns WHERE name = 'New campaign'"), 0)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM imports"), 1)
+        // And the store still takes imports.
+        XCTAssertEqual(try importRows(store, [day(5)]).inserted, 1)
+    }
+
+    func testAmbiguousLocalTimesAreReadAsSummerTimeAndCounted() throws {
+        let store = try newStore()
+        let summary = try importRows(store, [Row(number: 46_701_234_567, at: "2026-10-25 02:30:00"),
+                                             Row(number: 46_701_234_568, at: "2026-10-25 03:30:00")])
+        XCTAssertEqual(summary.ambiguousLocalTimes, 1)
+        XCTAssertEqual(try store.db.scalar("SELECT attempted_at FROM attempts WHERE number = 46701234567"),
+                       utcSeconds(2026, 10, 25, 0, 30))
+        XCTAssertEqual(try store.db.scalar("SELECT ambiguous_local_times FROM imports"), 1)
+    }
+
+    func testTheAttemptLogViewReadsLikeTheDialerLog() throws {
+        let store = try newStore()
+        _ = try importRows(store, [Row(number: 46_701_234_567, at: "2026-07-01 00:30", campaign: "Sommar", offer: "Bredband",
+                                       centre: "Kalmar", outcome: nil)])
+        let row = try store.db.prepare("SELECT number, attempted_at_utc, local_date, campaign, offer, contact_centre, outcome FROM attempt_log")
+        XCTAssertTrue(try row.step())
+        XCTAssertEqual((0..<6).map { row.text(Int32($0)) },
+                       ["+46701234567", "2026-06-30T22:30:00Z", "2026-07-01", "Sommar", "Bredband", "Kalmar"])
+        XCTAssertTrue(row.isNull(6))
+    }
+
+    func testLatin1NamesAreStoredAsUTF8() throws {
+        let store = try newStore()
+        let session = try store.beginImport()
+        try session.startFile(path: "excel.csv", size: nil, sha256: nil)
+        let latin1: [UInt8] = [0x48, 0xF6, 0x73, 0x74]  // "Höst" in Latin-1
+        try latin1.withUnsafeBytes { campaign in
+            try Array("2026-09-01 10:00".utf8).withUnsafeBytes { at in
+                try Array("O".utf8).withUnsafeBytes { other in
+                    try session.add(line: 2, number: PhoneKey(rawValue: 46_701_234_567), attemptedAt: at,
+                                    campaign: campaign, offer: other, contactCentre: other, outcome: nil)
+                }
+            }
+        }
+        try session.commit()
+        let name = try store.db.prepare("SELECT name FROM campaigns")
+        XCTAssertTrue(try name.step())
+        XCTAssertEqual(name.text(0), "Höst")
+    }
+
+    func testPurgeRemovesAttemptsBeforeTheLocalDate() throws {
+        let store = try newStore()
+        // 2026-05-09T22:30Z is 00:30 on 10 May in Stockholm: kept by a purge before 10 May.
+        _ = try importRows(store, [Row(number: 46_701_234_567, at: "2026-05-09T22:30:00Z"),
+                                   Row(number: 46_701_234_567, at: "2026-05-09T21:30:00Z")] + (1..<5).map(day))
+        let removed = try store.purge(before: localDay(2026, 5, 10))
+        XCTAssertEqual(removed, 1)
+        XCTAssertEqual(try attempts(store), 5)
+        XCTAssertEqual(try store.purge(before: localDay(2026, 5, 10)), 0)
+        try store.vacuum()
+        XCTAssertEqual(try attempts(store), 5)
+        // A campaign with no attempts left no longer counts as having made its offer.
+        _ = try importRows(store, [Row(number: 46_701_234_567, at: "2025-01-10 10:00", campaign: "Old")])
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM campaign_offers"), 2)
+        XCTAssertEqual(try store.purge(before: localDay(2026, 1, 1)), 1)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM campaign_offers"), 1)
+    }
+
+    func testStats() throws {
+        let store = try newStore()
+        XCTAssertEqual(try store.stats(), HistoryStats())
+        _ = try importRows(store, (0..<3).map(day) + [Row(number: 46_812_345_678, at: "2026-06-01 09:00", campaign: "C2", offer: "O2")])
+        let stats = try store.stats()
+        XCTAssertEqual(stats.attempts, 4)
+        XCTAssertEqual(stats.numbers, 2)
+        XCTAssertEqual(stats.imports, 1)
+        XCTAssertEqual(stats.firstDate, "2026-05-10")
+        XCTAssertEqual(stats.lastDate, "2026-06-01")
+        XCTAssertEqual(stats.firstAttemptUTC, "2026-05-10T08:00:00Z")
+        XCTAssertEqual(stats.campaigns, [
+            .init(campaign: "C1", offer: "O1", attempts: 3, numbers: 1, firstDate: "2026-05-10", lastDate: "2026-05-12"),
+            .init(campaign: "C2", offer: "O2", attempts: 1, numbers: 1, firstDate: "2026-06-01", lastDate: "2026-06-01"),
+        ])
+    }
+
+    func testOpeningSomethingElseFailsWithAMessageNamingTheFile() throws {
+        let folder = try makeTemporaryFolder(self)
+        let missing = folder.appendingPathComponent("missing.db").path
+        XCTAssertThrowsError(try HistoryStore(path: missing)) { error in
+            XCTAssertEqual(error as? NixWashError, .historyNotFound(path: missing))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
+        let text = folder.appendingPathComponent("leads.csv").path
+        try Data(String(repeating: "number,name\n46701234567,Anna\n", count: 100).utf8).write(to: URL(fileURLWithPath: text))
+        XCTAssertThrowsError(try HistoryStore(path: text, mode: .create)) { error in
+            XCTAssertEqual(error as? NixWashError, .notAHistoryDatabase(path: text))
+        }
+        let other = folder.appendingPathComponent("other.db").path
+        try SQLiteDatabase(path: other, mode: .create).execute("CREATE TABLE t (x)")
+        XCTAssertThrowsError(try HistoryStore(path: other, mode: .create)) { error in
+            XCTAssertEqual(error as? NixWashError, .notAHistoryDatabase(path: other))
+        }
+        let newer = folder.appendingPathComponent("newer.db").path
+        try SQLiteDatabase(path: newer, mode: .create).execute("PRAGMA user_version = 7")
+        XCTAssertThrowsError(try HistoryStore(path: newer)) { error in
+            XCTAssertEqual(error as? NixWashError, .historySchemaTooNew(path: newer, version: 7, supported: 1))
+        }
+    }
+
+    func testTheDatabaseIsInWALMode() throws {
+        let store = try newStore()
+        let mode = try store.db.prepare("PRAGMA journal_mode")
+        XCTAssertTrue(try mode.step())
+        XCTAssertEqual(mode.text(0), "wal")
+    }
+}
