@@ -119,6 +119,22 @@ final class IndexTests: XCTestCase {
         try assertAgreesWithSet(keys, &random)
     }
 
+    /// A dense run next to far-away outliers: the run's slice is cut into buckets by the
+    /// outliers' span, so buckets hold hundreds of keys and the halving step is exercised.
+    func testSkewedKeysWithHugeBuckets() throws {
+        var random = TestRandom(seed: 6)
+        var keys = (0..<3000).map { 46_701_000_000 + UInt64($0) * 3 }
+        keys += [46_000_000_000, 46_999_999_999, 1, 999_999_999_999_999]
+        keys += (0..<100).map { _ in 46_500_000_000 + random.below(1_000_000_000) }
+        let path = try temporaryIndexPath(self)
+        try writeIndex(keys, to: path)
+        let index = try BlockIndex(path: path)
+        let levelTwo = UnsafeBufferPointer(start: index.lookup.levelTwo, count: index.header.levelTwoCount)
+        let largestBucket = zip(levelTwo, levelTwo.dropFirst()).map { Int($1) - Int($0) }.max() ?? 0
+        XCTAssertGreaterThan(largestBucket, 100, "the test no longer makes big buckets")
+        try assertAgreesWithSet(keys, &random)
+    }
+
     func testHeaderRoundTrips() throws {
         let path = try temporaryIndexPath(self)
         let sources = [
