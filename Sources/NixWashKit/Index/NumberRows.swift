@@ -63,7 +63,7 @@ public final class NumberRows<Row> {
     /// themselves: a struct of pointers, so a lookup through it causes no ARC traffic.
     public var view: NumberRowsView<Row> {
         NumberRowsView(lookup: lookup, rowStarts: UnsafePointer(rowStarts.baseAddress!),
-                       rows: UnsafePointer(rows.baseAddress!))
+                       rows: UnsafePointer(rows.baseAddress!), oneRowPerKey: rowCount == count)
     }
 
     /// The rows of `key` (empty when the number is not in the list). Valid while this object
@@ -76,11 +76,15 @@ public struct NumberRowsView<Row> {
     @usableFromInline let lookup: KeyLookup
     @usableFromInline let rowStarts: UnsafePointer<UInt32>
     @usableFromInline let rows: UnsafePointer<Row>
+    /// Every number has exactly one row (the usual list): row i belongs to key i, and the
+    /// row-start read, a dependent cache miss, is skipped.
+    @usableFromInline let oneRowPerKey: Bool
 
     /// The rows of `key` (empty when the number is not in the list).
     @inlinable @inline(__always)
     public func rows(for key: PhoneKey) -> UnsafeBufferPointer<Row> {
         guard let index = lookup.index(of: key.rawValue) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        if oneRowPerKey { return UnsafeBufferPointer(start: rows + index, count: 1) }
         let start = Int(rowStarts[index])
         return UnsafeBufferPointer(start: rows + start, count: Int(rowStarts[index + 1]) - start)
     }
