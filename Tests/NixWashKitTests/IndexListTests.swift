@@ -63,6 +63,16 @@ final class IndexListTests: XCTestCase {
         }
     }
 
+    func testNumberRowsWithOneRowPerNumber() {
+        let entries = (0..<500).map { (key: key(46_700_000_000 + UInt64($0) * 7), row: Int32($0)) }
+        let rows = NumberRows(entries)
+        XCTAssertTrue(rows.view.oneRowPerKey)
+        for (i, entry) in entries.enumerated() {
+            XCTAssertEqual(Array(rows.rows(for: entry.key)), [Int32(i)])
+            XCTAssertEqual(Array(rows.rows(for: key(entry.key.rawValue + 1))), [])
+        }
+    }
+
     // MARK: Reading files
 
     private func file(_ name: String, _ text: String, gzip: Bool = false) throws -> String {
