@@ -208,20 +208,26 @@ extension IndexCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check index files completely: header, body checksum, key order and lookup tables.",
-            discussion: "Exit 0 when every file is sound, 1 (with the reason on standard error) when one is not."
+            discussion: "Checks every file given. Exit 0 when all are sound, 1 (with each problem on standard error) when one is not."
         )
 
         @Argument(help: "Index files.")
         var files: [String]
 
         func run() throws {
-            try runMappingErrors {
-                for file in files {
+            // Every file is checked and reported, so one bad file does not hide another.
+            var failed = false
+            for file in files {
+                do {
                     let index = try BlockIndex(path: file)
                     try index.verify()
                     print("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
+                } catch let error as NixWashError {
+                    printError(error.localizedDescription)
+                    failed = true
                 }
             }
+            if failed { throw ExitCode(1) }
         }
     }
 }

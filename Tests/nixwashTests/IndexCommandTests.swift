@@ -65,9 +65,14 @@ final class IndexCommandTests: XCTestCase {
         var bytes = [UInt8](try Data(contentsOf: url))
         bytes[bytes.count - 1] ^= 0xFF
         try Data(bytes).write(to: url)
-        let verify = try runNixwash(["index", "verify", "block.idx"], in: folder)
+        try Data(bytes).write(to: folder.appendingPathComponent("copy.idx"))
+        let sound = try runNixwash(["index", "build", "--kind", "block", "--label", "Acme", "--out", "sound.idx", "block.txt"], in: folder)
+        XCTAssertEqual(sound.status, 0, sound.stderr)
+        let verify = try runNixwash(["index", "verify", "block.idx", "sound.idx", "copy.idx"], in: folder)
         XCTAssertEqual(verify.status, 1)
         XCTAssertTrue(verify.stderr.contains("block.idx: the index is corrupt: the body checksum"), verify.stderr)
+        XCTAssertTrue(verify.stderr.contains("copy.idx: the index is corrupt"), verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("sound.idx: OK, 2 numbers"), verify.stdout)
 
         try Data(bytes.dropLast(4)).write(to: url)
         let info = try runNixwash(["index", "info", "block.idx"], in: folder)
