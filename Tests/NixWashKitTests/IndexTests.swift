@@ -172,6 +172,14 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["test.nixidx"])
     }
 
+    func testWriteIntoMissingFolderNamesTheTarget() throws {
+        let path = try temporaryIndexPath(self, "missing/x.nixidx")
+        XCTAssertThrowsError(try writeIndex([1], to: path)) { error in
+            guard case let .writeFailed(failedPath, _)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(failedPath, path)
+        }
+    }
+
     func testMergeAddsAndRemoves() {
         let base: [UInt64] = [10, 20, 30, 40]
         let merged = base.withUnsafeBufferPointer {

@@ -160,7 +160,9 @@ final class AtomicFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporaryPath = folder + "." + name + ".tmp-" + String(getpid())
         unlink(temporaryPath) // left behind by a killed build with the same process id
-        file = try SystemFile.createExclusive(temporaryPath)
+        do { file = try SystemFile.createExclusive(temporaryPath) } catch let NixWashError.cannotOpen(_, reason) {
+            throw NixWashError.writeFailed(path: path, reason: "cannot create a file next to it: \(reason)")
+        }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
