@@ -137,6 +137,41 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try importRows(store, [day(5)]).inserted, 1)
     }
 
+    /// Small chunks, so that chunks are inserted on the inserter's thread while the next ones
+    /// are read, new names appear while a chunk is in hand, and files end mid-chunk: the result
+    /// must be the same as one chunk per file.
+    func testChunkedImportsCountLikeOneChunk() throws {
+        func run(chunkSize: Int) throws -> ([HistoryFileSummary], Int64, Int64) {
+            let store = try newStore()
+            let session = try HistoryImport(store: store, maxBadRows: nil, chunkSize: chunkSize)
+            var summaries: [HistoryFileSummary] = []
+            for file in 0..<3 {
+                try session.startFile(path: "log-\(file).csv", size: nil, sha256: nil)
+                for i in 0..<1000 {
+                    let row = file * 400 + i  // files overlap by 600 rows
+                    if row % 97 == 0 {
+                        try session.reject(line: UInt64(i + 2), reason: .invalidNumber, detail: "test")
+                        continue
+                    }
+                    try session.add(line: UInt64(i + 2), number: PhoneKey(rawValue: 46_700_000_000 + UInt64(row % 700)),
+                                    attemptedAt: "2026-05-\(10 + row % 20) 10:00", campaign: "C\(row / 50)",
+                                    offer: "O\(row % 3)", contactCentre: "K\(row % 4)", outcome: row % 5 == 0 ? nil : "R\(row % 6)")
+                }
+                summaries.append(try session.finishFile())
+            }
+            try session.commit()
+            return (summaries, try attempts(store), try store.db.scalar("SELECT count(*) FROM campaign_offers"))
+        }
+        let whole = try run(chunkSize: 1 << 20)
+        XCTAssertEqual(whole.0.map(\.inserted), [989, 396, 396])  // 11, 4 and 4 rows are multiples of 97
+        for chunkSize in [1, 7, 100, 999] {
+            let chunked = try run(chunkSize: chunkSize)
+            XCTAssertEqual(chunked.0, whole.0, "chunk size \(chunkSize)")
+            XCTAssertEqual(chunked.1, whole.1, "chunk size \(chunkSize)")
+            XCTAssertEqual(chunked.2, whole.2, "chunk size \(chunkSize)")
+        }
+    }
+
     func testAmbiguousLocalTimesAreReadAsSummerTimeAndCounted() throws {
         let store = try newStore()
         let summary = try importRows(store, [Row(number: 46_701_234_567, at: "2026-10-25 02:30:00"),
@@ -236,10 +271,14 @@ final class HistoryStoreTests: XCTestCase {
         }
     }
 
-    func testTheDatabaseIsInWALMode() throws {
+    func testTheDatabaseIsInWALModeAndAnImportEndsInTheDatabaseFile() throws {
         let store = try newStore()
         let mode = try store.db.prepare("PRAGMA journal_mode")
         XCTAssertTrue(try mode.step())
         XCTAssertEqual(mode.text(0), "wal")
+        mode.reset()
+        _ = try importRows(store, (0..<5).map(day))
+        let wal = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? NSNumber
+        XCTAssertEqual(wal?.intValue, 0, "the checkpoint after the commit empties the log file")
     }
 }

@@ -45,40 +45,39 @@ public struct HistoryFileSummary: Codable, Equatable, Sendable {
 /// One import: a single SQLite transaction spanning every file added until `commit()`.
 /// If the process dies, or the import is released or fails before `commit()`, the history is
 /// exactly as before. Rows are buffered and inserted sorted by the primary key in chunks, so
-/// SQLite writes its pages nearly in order.
+/// SQLite writes its pages nearly in order; a chunk is sorted and inserted on a second thread
+/// while the caller reads the next one.
 public final class HistoryImport {
     /// How many bad rows a file summary lists (all of them are counted).
     public static let badRowSampleLimit = 1000
     /// Rows buffered before a sorted insert.
-    static let chunkSize = 1 << 20
+    private let chunkSize: Int
 
     private let db: SQLiteDatabase
     /// Bad rows a file may have before the whole import is refused; nil = no limit.
     private let maxBadRows: Int?
-    private let insertAttempt: SQLiteStatement
+    private let inserter: ChunkInserter
+    private var statements: InsertStatements
     private let insertFile: SQLiteStatement
     private let updateFile: SQLiteStatement
-    private let insertCampaignOffer: SQLiteStatement
     private var campaigns: NameTable
     private var offers: NameTable
     private var centres: NameTable
     private var outcomes: NameTable
     private var pending: [PendingAttempt] = []
     private var file: HistoryFileSummary?
-    private var importID: Int64 = 0
     private var open = true
 
-    init(store: HistoryStore, maxBadRows: Int?) throws {
+    /// - Parameter chunkSize: rows sorted and inserted at a time (tests use small chunks).
+    init(store: HistoryStore, maxBadRows: Int?, chunkSize: Int = 1 << 18) throws {
         db = store.db
         self.maxBadRows = maxBadRows
-        // A large page cache keeps the trees being written in memory until the commit.
-        try db.execute("PRAGMA cache_size = -262144; BEGIN IMMEDIATE")
+        self.chunkSize = chunkSize
+        inserter = ChunkInserter(chunkSize: chunkSize)
         do {
-            insertAttempt = try db.prepare("""
-                INSERT OR IGNORE INTO attempts
-                    (campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, import_id)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                """)
+            // A large page cache keeps the trees being written in memory until the commit.
+            try db.execute("PRAGMA cache_size = -262144; BEGIN IMMEDIATE")
+            statements = try InsertStatements(db: db)
             insertFile = try db.prepare("""
                 INSERT INTO imports (path, size, sha256, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times)
                 VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0)
@@ -87,19 +86,22 @@ public final class HistoryImport {
                 UPDATE imports SET rows = ?2, inserted = ?3, duplicates = ?4, bad = ?5, ambiguous_local_times = ?6
                 WHERE id = ?1
                 """)
-            insertCampaignOffer = try db.prepare("INSERT OR IGNORE INTO campaign_offers (campaign_id, offer_id) VALUES (?1, ?2)")
-            campaigns = try NameTable(db: db, table: "campaigns")
-            offers = try NameTable(db: db, table: "offers")
-            centres = try NameTable(db: db, table: "contact_centres")
-            outcomes = try NameTable(db: db, table: "outcomes")
+            campaigns = try NameTable(db: db, table: "campaigns", lock: inserter.databaseLock)
+            offers = try NameTable(db: db, table: "offers", lock: inserter.databaseLock)
+            centres = try NameTable(db: db, table: "contact_centres", lock: inserter.databaseLock)
+            outcomes = try NameTable(db: db, table: "outcomes", lock: inserter.databaseLock)
         } catch {
             try? db.execute("ROLLBACK")
+            inserter.stop()
             throw error
         }
-        pending.reserveCapacity(HistoryImport.chunkSize)
+        pending.reserveCapacity(chunkSize)
     }
 
-    deinit { rollback() }
+    deinit {
+        rollback()
+        inserter.stop()
+    }
 
     /// Begins a log file: later rows are counted in its summary.
     public func startFile(path: String, size: UInt64?, sha256: String?) throws {
@@ -110,7 +112,7 @@ public final class HistoryImport {
         insertFile.bind(3, sha256)
         insertFile.bind(4, HistoryStore.isoInstant(Int64(Date().timeIntervalSince1970)))
         _ = try insertFile.step()
-        importID = db.lastInsertRowID
+        statements.importID = db.lastInsertRowID
         file = HistoryFileSummary(path: path, size: size, sha256: sha256)
     }
 
@@ -120,11 +122,10 @@ public final class HistoryImport {
     public func add(line: UInt64, number: PhoneKey, attemptedAt: UnsafeRawBufferPointer,
                     campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
                     contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws {
-        let instant: Int64
+        let instant: Int64, ambiguous: Bool
         switch AttemptTimestamp.parse(attemptedAt) {
-        case let .instant(value, ambiguous):
-            instant = value
-            if ambiguous { file!.ambiguousLocalTimes += 1 }
+        case let .instant(value, isAmbiguous):
+            (instant, ambiguous) = (value, isAmbiguous)
         case .malformed:
             return try reject(line: line, reason: .badTimestamp,
                               detail: "attempted_at '\(Self.text(attemptedAt))' is not a timestamp like 2026-03-29T14:30:00+02:00 or 2026-03-29 14:30:00")
@@ -135,6 +136,26 @@ public final class HistoryImport {
             return try reject(line: line, reason: .timestampOutOfRange,
                               detail: "attempted_at '\(Self.text(attemptedAt))' is outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)")
         }
+        try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
+                   offer: offer, contactCentre: contactCentre, outcome: outcome)
+    }
+
+    /// Adds an attempt given as values.
+    func add(line: UInt64, attempt: HistoryAttempt) throws {
+        guard AttemptTimestamp.supportedInstants.contains(attempt.attemptedAt) else {
+            return try reject(line: line, reason: .timestampOutOfRange, detail: "attempted_at \(attempt.attemptedAt) is outside the supported years")
+        }
+        var c = attempt.campaign, o = attempt.offer, k = attempt.contactCentre, r = attempt.outcome ?? ""
+        try c.withUTF8 { c in try o.withUTF8 { o in try k.withUTF8 { k in try r.withUTF8 { r in
+            try append(line: line, number: attempt.number, instant: attempt.attemptedAt, ambiguous: false,
+                       campaign: .init(c), offer: .init(o), contactCentre: .init(k),
+                       outcome: attempt.outcome == nil ? nil : .init(r))
+        } } } }
+    }
+
+    private func append(line: UInt64, number: PhoneKey, instant: Int64, ambiguous: Bool,
+                        campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
+                        contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws {
         guard let campaignID = try campaigns.id(of: campaign) else {
             return try reject(line: line, reason: .missingField, detail: "campaign is empty")
         }
@@ -146,10 +167,11 @@ public final class HistoryImport {
         }
         let outcomeID = try outcome.flatMap { try outcomes.id(of: $0) } ?? 0
         file!.rows += 1
+        if ambiguous { file!.ambiguousLocalTimes += 1 }
         pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
                                       campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
                                       localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
-        if pending.count == HistoryImport.chunkSize { try flush() }
+        if pending.count == chunkSize { try inserter.submit(&pending, with: statements) }
     }
 
     /// `add` with the fields as strings.
@@ -169,29 +191,6 @@ public final class HistoryImport {
         } } } }
     }
 
-    /// Adds an attempt given as values.
-    func add(line: UInt64, attempt: HistoryAttempt) throws {
-        guard AttemptTimestamp.supportedInstants.contains(attempt.attemptedAt) else {
-            return try reject(line: line, reason: .timestampOutOfRange, detail: "attempted_at \(attempt.attemptedAt) is outside the supported years")
-        }
-        guard let campaignID = try campaigns.id(of: attempt.campaign) else {
-            return try reject(line: line, reason: .missingField, detail: "campaign is empty")
-        }
-        guard let offerID = try offers.id(of: attempt.offer) else {
-            return try reject(line: line, reason: .missingField, detail: "offer is empty")
-        }
-        guard let centreID = try centres.id(of: attempt.contactCentre) else {
-            return try reject(line: line, reason: .missingField, detail: "contact_centre is empty")
-        }
-        let outcomeID = try attempt.outcome.flatMap { try outcomes.id(of: $0) } ?? 0
-        file!.rows += 1
-        pending.append(PendingAttempt(number: Int64(attempt.number.rawValue), attemptedAt: attempt.attemptedAt,
-                                      campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
-                                      localDate: StockholmTime.localDay(at: attempt.attemptedAt),
-                                      outcome: Int32(outcomeID)))
-        if pending.count == HistoryImport.chunkSize { try flush() }
-    }
-
     /// Records a row that cannot be imported. Throws `tooManyBadRows` once the file has more
     /// than `maxBadRows`.
     public func reject(line: UInt64, reason: HistoryBadRowReason, detail: String) throws {
@@ -208,11 +207,14 @@ public final class HistoryImport {
 
     /// Ends the current file: inserts its buffered rows and records its summary.
     public func finishFile() throws -> HistoryFileSummary {
-        guard var summary = file else { preconditionFailure("finishFile() without startFile()") }
-        try flush()
-        summary = file!
+        guard file != nil else { preconditionFailure("finishFile() without startFile()") }
+        if !pending.isEmpty { try inserter.submit(&pending, with: statements) }
+        let inserted = try inserter.waitUntilIdle()
+        file!.inserted += inserted
+        file!.duplicates += file!.rows - file!.bad - inserted
+        let summary = file!
         updateFile.reset()
-        updateFile.bind(1, importID)
+        updateFile.bind(1, statements.importID)
         updateFile.bind(2, Int64(summary.rows))
         updateFile.bind(3, Int64(summary.inserted))
         updateFile.bind(4, Int64(summary.duplicates))
@@ -226,6 +228,7 @@ public final class HistoryImport {
     /// Makes everything added visible at once. Without it nothing is kept.
     public func commit() throws {
         if file != nil { _ = try finishFile() }
+        _ = try inserter.waitUntilIdle()
         try db.execute("COMMIT")
         open = false
         // Move the import into the database file and shrink the log file again; a reader still
@@ -237,15 +240,41 @@ public final class HistoryImport {
     public func rollback() {
         guard open else { return }
         open = false
+        _ = try? inserter.waitUntilIdle()
         try? db.execute("ROLLBACK")
     }
 
-    private func flush() throws {
-        guard !pending.isEmpty else { return }
-        pending.sort()
+    /// A field's bytes as text for a message (invalid UTF-8 read as Latin-1).
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        if let utf8 = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) { return utf8 }
+        return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    }
+}
+
+/// The statements a chunk is inserted with. A chunk's job holds them only while it runs, so
+/// they are always finalized on the thread that owns the import, never on the inserter's.
+private struct InsertStatements {
+    let db: SQLiteDatabase
+    let insertAttempt: SQLiteStatement
+    let insertCampaignOffer: SQLiteStatement
+    var importID: Int64 = 0
+
+    init(db: SQLiteDatabase) throws {
+        self.db = db
+        insertAttempt = try db.prepare("""
+            INSERT OR IGNORE INTO attempts
+                (campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, import_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        insertCampaignOffer = try db.prepare("INSERT OR IGNORE INTO campaign_offers (campaign_id, offer_id) VALUES (?1, ?2)")
+    }
+
+    /// Sorts the chunk and inserts it; returns how many attempts were new.
+    func insert(_ work: inout [PendingAttempt]) throws -> Int {
+        work.sort()
         var inserted = 0
         var campaignOffer: (Int32, Int32) = (0, 0)
-        for attempt in pending {
+        for attempt in work {
             if attempt.campaign != campaignOffer.0 || attempt.offer != campaignOffer.1 {
                 campaignOffer = (attempt.campaign, attempt.offer)
                 insertCampaignOffer.bind(1, Int64(attempt.campaign))
@@ -265,15 +294,95 @@ public final class HistoryImport {
             inserted += db.changes
             insertAttempt.reset()
         }
-        file!.inserted += inserted
-        file!.duplicates += pending.count - inserted
-        pending.removeAll(keepingCapacity: true)
+        return inserted
+    }
+}
+
+/// Sorts and inserts chunks of buffered attempts on a thread of its own, so that reading the
+/// log (CSV, numbers, timestamps) and writing SQLite pages use two cores. The connection is
+/// used by one thread at a time: the inserter holds `databaseLock` while it inserts, and the
+/// reading side takes it for its rare statements while a chunk may be in hand (a new name).
+private final class ChunkInserter {
+    let databaseLock = NSLock()
+    private let condition = NSCondition()
+    // Guarded by `condition`:
+    private var chunk: [PendingAttempt] = []
+    private var job: InsertStatements?
+    private var spare: [PendingAttempt] = []
+    private var busy = false
+    private var stopping = false
+    private var running = true
+    private var inserted = 0
+    private var failure: Error?
+
+    init(chunkSize: Int) {
+        spare.reserveCapacity(chunkSize)
+        let thread = Thread { [self] in run() }
+        thread.name = "nixwash history insert"
+        thread.start()
     }
 
-    /// A field's bytes as text for a message (invalid UTF-8 read as Latin-1).
-    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
-        if let utf8 = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) { return utf8 }
-        return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    /// Hands `buffer` over for inserting (waiting while the previous chunk is still being
+    /// inserted) and gives back an empty buffer. Throws the failure of an earlier chunk.
+    func submit(_ buffer: inout [PendingAttempt], with statements: InsertStatements) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while busy { condition.wait() }
+        if let failure { throw failure }
+        swap(&chunk, &buffer)
+        swap(&buffer, &spare)
+        job = statements
+        busy = true
+        condition.broadcast()
+    }
+
+    /// Waits until every chunk handed over is inserted; returns how many attempts were new
+    /// since the last call. Throws the failure of a chunk.
+    func waitUntilIdle() throws -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        while busy { condition.wait() }
+        if let failure { throw failure }
+        defer { inserted = 0 }
+        return inserted
+    }
+
+    /// Ends the thread, after the chunk in hand, and waits for it.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        condition.lock()
+        while true {
+            while !busy, !stopping { condition.wait() }
+            if !busy { break }
+            var work: [PendingAttempt] = []
+            swap(&work, &chunk)
+            var statements = job
+            job = nil
+            condition.unlock()
+            databaseLock.lock()
+            let result = Result { try statements!.insert(&work) }
+            databaseLock.unlock()
+            statements = nil
+            condition.lock()
+            work.removeAll(keepingCapacity: true)
+            spare = work
+            switch result {
+            case let .success(count): inserted += count
+            case let .failure(error): failure = failure ?? error
+            }
+            busy = false
+            condition.broadcast()
+        }
+        running = false
+        condition.broadcast()
+        condition.unlock()
     }
 }
 
@@ -304,11 +413,13 @@ private struct PendingAttempt: Comparable {
 private struct NameTable {
     private let insert: SQLiteStatement
     private let select: SQLiteStatement
+    private let lock: NSLock
     private var names: [(bytes: [UInt8], hash: UInt64, id: Int64)] = []
     /// Indices into `names` + 1; 0 = empty slot. Its size is a power of two, at most half full.
     private var slots = [Int32](repeating: 0, count: 64)
 
-    init(db: SQLiteDatabase, table: String) throws {
+    init(db: SQLiteDatabase, table: String, lock: NSLock) throws {
+        self.lock = lock
         insert = try db.prepare("INSERT INTO \(table) (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
         select = try db.prepare("SELECT id FROM \(table) WHERE name = ?1")
     }
@@ -339,11 +450,6 @@ private struct NameTable {
         return id
     }
 
-    mutating func id(of name: String) throws -> Int64? {
-        var name = name
-        return try name.withUTF8 { try id(of: UnsafeRawBufferPointer($0)) }
-    }
-
     private mutating func rehash() {
         slots = [Int32](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
@@ -355,12 +461,17 @@ private struct NameTable {
     }
 
     private func databaseID(_ name: String) throws -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
         insert.reset()
         insert.bind(1, name)
         _ = try insert.step()
         select.reset()
         select.bind(1, name)
         guard try select.step() else { preconditionFailure("a name just inserted is missing") }
+        // Reset at once: a statement left on a row holds a read transaction, and the checkpoint
+        // after the commit could not empty the log file.
+        defer { select.reset() }
         return select.int64(0)
     }
 }
