@@ -331,20 +331,11 @@ def build_plan(cc):
         for d, t in enumerate(trans[rep[b]]):
             table[s * 10 + d] = number[block[t]] if t in live else 0
 
-    # Fewest and most digits still to read before a valid number, for the rejection reasons.
-    INF = 255
-    min_rem, max_rem = [INF] * n, [0] * n
+    # Most digits still to read before a valid number, for the rejection reasons.
+    max_rem = [0] * n
     for _ in range(MAX_NSN + 2):
         for s in range(1, n):
-            lo = 0 if types[s] else INF
-            hi = 0
-            for d in range(10):
-                t = table[s * 10 + d]
-                if t:
-                    lo = min(lo, min_rem[t] + 1)
-                    hi = max(hi, max_rem[t] + 1)
-            min_rem[s], max_rem[s] = lo, hi
-    min_rem[0] = 0
+            max_rem[s] = max([max_rem[t] + 1 for t in table[s * 10:(s + 1) * 10] if t] or [0])
 
     main = metas[0]
     lengths = sorted({l for m in metas for l in m.general_desc.possible_length})
@@ -363,7 +354,7 @@ def build_plan(cc):
                     geographic |= 1 << d
                     break
                 stack.extend(table[x * 10:(x + 1) * 10])
-    return dict(table=table, types=types, min_rem=min_rem, max_rem=max_rem,
+    return dict(table=table, types=types, max_rem=max_rem,
                 trunk=main.national_prefix_for_parsing == "0", geographic=geographic,
                 min_len=lengths[0], max_len=lengths[-1], regions=regions)
 
@@ -388,16 +379,11 @@ extension NumberingPlan {{
         callingCode: {cc},
         hasTrunkPrefix: {"true" if p["trunk"] else "false"},
         geographicFirstDigits: 0b{p["geographic"]:010b},
-        minLength: {p["min_len"]},
-        maxLength: {p["max_len"]},
         transitions: [
 {swift_array(p["table"], 30)}
         ],
         types: [
 {swift_array(p["types"], 30)}
-        ],
-        minRemaining: [
-{swift_array(p["min_rem"], 30)}
         ],
         maxRemaining: [
 {swift_array(p["max_rem"], 30)}

@@ -99,9 +99,17 @@ def main():
     customer_count = args.customers if args.customers is not None else max(n // 20, 5)
     attempt_count = args.attempts if args.attempts is not None else max(n // 5, 10)
 
-    # The pool of consumers the leads are drawn from.
-    pool_size = max(int(n * 0.97), 1)
+    # The pool of consumers the leads are drawn from: each lead number is the next unused one
+    # (vendor B rows may use two), and about 3 % repeat an earlier one.
+    pool_size = max(int(n * 1.5), 1)
     pool = [mobile(rng) if rng.random() < 0.75 else fixed(rng) for _ in range(pool_size)]
+    next_unused = [0]
+
+    def pool_number(rng):
+        if next_unused[0] > 0 and (rng.random() < 0.03 or next_unused[0] >= pool_size):
+            return pool[rng.randrange(next_unused[0])]
+        next_unused[0] += 1
+        return pool[next_unused[0] - 1]
 
     # Register, block list, customers and consents overlap the pool.
     with gzip.open(os.path.join(args.out, "nix-register.txt.gz"), "wt", encoding="ascii", compresslevel=6) as f:
@@ -171,7 +179,7 @@ def main():
             return bad_number(rng)
         if roll < 0.06:
             return odd_number(rng)
-        return written(pool[rng.randrange(pool_size)], rng)
+        return written(pool_number(rng), rng)
 
     buf = io.StringIO()
     buf.write("Förnamn;Efternamn;Adress;Postnr;Ort;Telefon;Källa\n")

@@ -64,10 +64,16 @@ public enum NixWashError: LocalizedError, Equatable {
     case tooManyBadRows(path: String, bad: Int, limit: Int, firstLine: UInt64, firstReason: String)
     case noAttemptLogColumn(path: String, field: String, header: [String])
 
+    // MARK: Scrub
+    /// A lead list with no address-source column, and no source given for the run.
+    case noSource(path: String, header: [String])
+    /// The counts do not add up: a bug, never a result to hand a dialer.
+    case accountingBroken(detail: String)
+
     public var kind: FailureKind {
         switch self {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn,
-             .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn:
+             .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource:
             return .usage
         case .noCallDay, .staleRegister:
             return .compliance
@@ -110,6 +116,10 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column named '\(column)'. The header has: \(header.joined(separator: ", "))."
         case let .noPhoneColumn(path, header):
             return "\(path): no column looks like a phone number column. The header has: \(header.joined(separator: ", ")). Name the column with --phone-column."
+        case let .noSource(path, header):
+            return "\(path): no address-source column (e.g. källa, source) in the header (\(header.joined(separator: ", "))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
+        case let .accountingBroken(detail):
+            return "the accounting does not balance (\(detail)); no output was written. This is a bug in nixwash: please report it with the inputs."
         case let .invalidSetting(source, reason):
             return "\(source): \(reason)"
         case let .invalidRuleProfile(path, key, reason):

@@ -7,6 +7,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "rules": rulesBench,
     "index": indexBench,
     "history": historyBench,
+    "phone": phoneBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

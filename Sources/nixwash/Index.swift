@@ -49,6 +49,9 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
     for path in paths {
         let summary = try ListReading.readNumbers(path: path, role: role, options: options, into: &keys)
         let s = summary.source
+        // A register or block list without a single number is an incomplete delivery, not an
+        // empty list; a delta file may well be empty.
+        if role == .register && s.numbers == 0 { throw NixWashError.headerOnly(path: path) }
         printError("\(path): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) lines without a valid number\(summary.headerless ? " (no header)" : "")")
         for example in summary.invalidExamples { printError("  \(path): \(example)") }
         if s.invalidLines > UInt64(summary.invalidExamples.count) {
@@ -205,20 +208,26 @@ extension IndexCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check index files completely: header, body checksum, key order and lookup tables.",
-            discussion: "Exit 0 when every file is sound, 1 (with the reason on standard error) when one is not."
+            discussion: "Checks every file given. Exit 0 when all are sound, 1 (with each problem on standard error) when one is not."
         )
 
         @Argument(help: "Index files.")
         var files: [String]
 
         func run() throws {
-            try runMappingErrors {
-                for file in files {
+            // Every file is checked and reported, so one bad file does not hide another.
+            var failed = false
+            for file in files {
+                do {
                     let index = try BlockIndex(path: file)
                     try index.verify()
                     print("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
+                } catch let error as NixWashError {
+                    printError(error.localizedDescription)
+                    failed = true
                 }
             }
+            if failed { throw ExitCode(1) }
         }
     }
 }
@@ -283,7 +292,7 @@ struct IndexInfo: Encodable {
         bodyChecksum = hex(header.bodyChecksum)
         headerChecksum = hex(header.headerChecksum)
         sources = header.sources.map {
-            Source(name: $0.name, role: $0.role.name, checksum: hex($0.checksum), bytes: $0.contentLength,
+            Source(name: $0.name, role: $0.role.name, checksum: hex($0.checksum), bytes: $0.fileLength,
                    lines: $0.lines, numbers: $0.numbers, invalidLines: $0.invalidLines)
         }
     }

@@ -45,6 +45,9 @@ struct Inspect: ParsableCommand {
             let sample = column.sampledValues > 0 ? "  \(column.validNumbers)/\(column.sampledValues) sampled values are valid numbers" : ""
             lines.append("    \(column.index + 1). \(column.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(column.role.padding(toLength: 6, withPad: " ", startingAt: 0))\(sample)")
         }
+        if r.rows == 0 {
+            lines.append("  note         the file has a header but no data rows: a scrub refuses it (exit 1)")
+        }
         if r.headerLooksLikeData {
             lines.append("  note         the first line holds a phone number: the file seems to have no header")
         }

@@ -134,3 +134,25 @@ final class IOTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: final), ["b.txt"])
     }
 }
+
+final class SHA256Tests: XCTestCase {
+    func testKnownDigestsWhateverTheUpdateSizes() {
+        func digest(_ text: String, split: Int) -> String {
+            var hash = SHA256()
+            let data = Array(text.utf8)
+            var i = 0
+            while i < data.count {
+                let end = min(data.count, i + split)
+                data[i..<end].withUnsafeBytes { hash.update($0) }
+                i = end
+            }
+            return hash.finalize()
+        }
+        let long = String(repeating: "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu", count: 1)
+        for split in [1, 3, 63, 64, 65, 1000] {
+            XCTAssertEqual(digest("", split: split), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+            XCTAssertEqual(digest("abc", split: split), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+            XCTAssertEqual(digest(long, split: split), "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
+        }
+    }
+}

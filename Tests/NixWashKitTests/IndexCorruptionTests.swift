@@ -94,6 +94,19 @@ final class IndexCorruptionTests: XCTestCase {
         }
     }
 
+    /// Every byte of the file is covered by the header or the body checksum, so no single
+    /// damaged byte anywhere can give an index that opens (and then answers wrongly).
+    func testAnyFlippedByteFailsToOpen() throws {
+        var random = TestRandom(seed: 12)
+        for _ in 0..<150 {
+            var bytes = original
+            let offset = Int(random.below(UInt64(bytes.count)))
+            bytes[offset] ^= UInt8(1 + random.below(255))
+            try write(bytes)
+            XCTAssertThrowsError(try BlockIndex(path: path), "byte \(offset) flipped")
+        }
+    }
+
     func testFlippedByteInHeader() throws {
         for offset in [17, 20, 33, 84, 110] {
             var bytes = original

@@ -119,12 +119,28 @@ final class IndexTests: XCTestCase {
         try assertAgreesWithSet(keys, &random)
     }
 
+    /// A dense run next to far-away outliers: the run's slice is cut into buckets by the
+    /// outliers' span, so buckets hold hundreds of keys and the halving step is exercised.
+    func testSkewedKeysWithHugeBuckets() throws {
+        var random = TestRandom(seed: 6)
+        var keys = (0..<3000).map { 46_701_000_000 + UInt64($0) * 3 }
+        keys += [46_000_000_000, 46_999_999_999, 1, 999_999_999_999_999]
+        keys += (0..<100).map { _ in 46_500_000_000 + random.below(1_000_000_000) }
+        let path = try temporaryIndexPath(self)
+        try writeIndex(keys, to: path)
+        let index = try BlockIndex(path: path)
+        let levelTwo = UnsafeBufferPointer(start: index.lookup.levelTwo, count: index.header.levelTwoCount)
+        let largestBucket = zip(levelTwo, levelTwo.dropFirst()).map { Int($1) - Int($0) }.max() ?? 0
+        XCTAssertGreaterThan(largestBucket, 100, "the test no longer makes big buckets")
+        try assertAgreesWithSet(keys, &random)
+    }
+
     func testHeaderRoundTrips() throws {
         let path = try temporaryIndexPath(self)
         let sources = [
-            IndexSource(name: "nix-2026-11-01.txt.gz", role: .register, checksum: 0xDEAD_BEEF, contentLength: 1234,
+            IndexSource(name: "nix-2026-11-01.txt.gz", role: .register, checksum: 0xDEAD_BEEF, fileLength: 1234,
                         lines: 100, numbers: 98, invalidLines: 2),
-            IndexSource(name: "delta-ädd.csv", role: .added, checksum: 7, contentLength: 9, lines: 1, numbers: 1, invalidLines: 0),
+            IndexSource(name: "delta-ädd.csv", role: .added, checksum: 7, fileLength: 9, lines: 1, numbers: 1, invalidLines: 0),
         ]
         let written = try writeIndex([46_701_234_567, 46_812_345_678, 46_701_234_567], to: path, kind: .block,
                                      label: "Kund spärr", registerDate: DayNumber.from(year: 2026, month: 11, day: 1),
@@ -156,6 +172,14 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["test.nixidx"])
     }
 
+    func testWriteIntoMissingFolderNamesTheTarget() throws {
+        let path = try temporaryIndexPath(self, "missing/x.nixidx")
+        XCTAssertThrowsError(try writeIndex([1], to: path)) { error in
+            guard case let .writeFailed(failedPath, _)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(failedPath, path)
+        }
+    }
+
     func testMergeAddsAndRemoves() {
         let base: [UInt64] = [10, 20, 30, 40]
         let merged = base.withUnsafeBufferPointer {
@@ -164,6 +188,24 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(merged, [5, 20, 30, 40, 50])
         let empty = [UInt64]().withUnsafeBufferPointer { IndexWriter.merge(base: $0, added: [], removed: [1]) }
         XCTAssertEqual(empty, [])
+    }
+
+    func testRadixSortAgreesWithSort() {
+        var random = TestRandom(seed: 8)
+        let shapes: [(inout TestRandom) -> UInt64] = [
+            { $0.next() },
+            { 46_700_000_000 + $0.below(100_000_000) },
+            { _ in 46_701_234_567 },
+            { $0.below(2) == 0 ? 0 : UInt64.max - $0.below(4) },
+        ]
+        for shape in shapes {
+            for count in [0, 1, 2, 1000, 70_000] {
+                var keys = (0..<count).map { _ in shape(&random) }
+                let expected = keys.sorted()
+                IndexWriter.radixSort(&keys)
+                XCTAssertEqual(keys, expected, "\(count) keys")
+            }
+        }
     }
 
     func testSortAndRemoveDuplicates() {

@@ -38,6 +38,25 @@ public final class CSVWriter {
         }
     }
 
+    public func writeField(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try writeField($0) }
+    }
+
+    /// Writes a non-negative integer in decimal without allocating.
+    public func writeField(_ value: UInt64) throws {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
+        try withUnsafeMutableBytes(of: &digits) { scratch in
+            var v = value
+            var i = scratch.count
+            repeat {
+                i -= 1
+                scratch[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            try writeField(UnsafeRawBufferPointer(rebasing: scratch[i...]))
+        }
+    }
+
     public func writeField(_ text: String) throws {
         var text = text
         try text.withUTF8 { try writeField(UnsafeRawBufferPointer($0)) }

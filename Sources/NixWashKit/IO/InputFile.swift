@@ -1,5 +1,19 @@
 import CZlib
 
+/// Sees every byte of a file as it is read from disk, e.g. to fingerprint it.
+public protocol RawByteObserver: AnyObject {
+    func observe(_ bytes: UnsafeRawBufferPointer)
+}
+
+/// The SHA-256 of a file's bytes as read, for the report.
+public final class InputFingerprint: RawByteObserver {
+    private var hash = SHA256()
+    public init() {}
+    public func observe(_ bytes: UnsafeRawBufferPointer) { hash.update(bytes) }
+    /// The digest of everything observed; call once, after the file was read to its end.
+    public func digest() -> String { hash.finalize() }
+}
+
 /// A lead list, register or log opened for streaming: a path or `-` for standard input,
 /// gzip-compressed or plain (told apart by the magic bytes, never by the name). Gzip files
 /// may hold several members, which read as one stream. Damage is an error naming the file and
@@ -19,11 +33,13 @@ public final class InputFile {
     private var bytesFromFile: UInt64 = 0
     private var stream: UnsafeMutablePointer<z_stream>?
     private var finished = false
+    private let observer: RawByteObserver?
 
     /// - Parameter bufferSize: how many compressed bytes are read at a time (tests use tiny
     ///   sizes so gzip members split at every position).
-    public init(path: String, bufferSize: Int = 1 << 18) throws {
+    public init(path: String, bufferSize: Int = 1 << 18, observer: RawByteObserver? = nil) throws {
         self.path = path
+        self.observer = observer
         file = path == "-" ? SystemFile.standardInput : try SystemFile.openForReading(path)
         compressedSize = file.size()
         raw = .allocate(byteCount: max(bufferSize, 2), alignment: 16)
@@ -61,6 +77,7 @@ public final class InputFile {
         guard !sawEndOfFile else { return 0 }
         let n = try file.read(into: buffer)
         bytesFromFile += UInt64(n)
+        observer?.observe(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         if n == 0 { sawEndOfFile = true }
         return n
     }
@@ -75,6 +92,7 @@ public final class InputFile {
         }
         let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[rawEnd...]))
         if n == 0 { sawEndOfFile = true }
+        observer?.observe(UnsafeRawBufferPointer(rebasing: raw[rawEnd..<(rawEnd + n)]))
         rawEnd += n
         bytesFromFile += UInt64(n)
     }

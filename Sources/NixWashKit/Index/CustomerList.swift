@@ -27,6 +27,8 @@ public final class CustomerList {
     /// The distinct categories of the list, as first written in it.
     public let categories: [String]
     public let table: NumberRows<Row>
+    /// Pointers into `table`, read by the hot path without retaining anything.
+    @usableFromInline let rows: NumberRowsView<Row>
     private let categoryIDs: [String: UInt32]
 
     /// - Parameter entries: number, agreement end (nil = active), category (nil or blank = none).
@@ -51,6 +53,7 @@ public final class CustomerList {
         self.categories = categories
         self.categoryIDs = ids
         self.table = NumberRows(rows)
+        self.rows = table.view
     }
 
     /// Categories match ignoring case and surrounding spaces.
@@ -70,7 +73,7 @@ public final class CustomerList {
     @inlinable
     public func agreementEnd(for key: PhoneKey, category: CategoryFilter) -> AgreementEnd? {
         var latest: Int32?
-        for row in table.rows(for: key) {
+        for row in rows.rows(for: key) {
             if let wanted = category.id, row.category != 0, row.category != wanted { continue }
             latest = max(latest ?? row.agreementEnd, row.agreementEnd)
         }
@@ -83,10 +86,12 @@ public final class CustomerList {
 /// consent to be called; several rows per number allowed.
 public final class ConsentList {
     public let table: NumberRows<Int32>
+    @usableFromInline let rows: NumberRowsView<Int32>
 
     /// - Parameter entries: number and consent date (days since 1970-01-01).
     public init(entries: [(key: PhoneKey, consentDate: Int32)]) {
         table = NumberRows(entries.map { ($0.key, $0.consentDate) })
+        rows = table.view
     }
 
     /// The latest consent given on or before `day` (a consent dated after the call date does
@@ -94,7 +99,7 @@ public final class ConsentList {
     @inlinable
     public func latestConsent(for key: PhoneKey, onOrBefore day: Int32) -> Int32? {
         var latest: Int32?
-        for consent in table.rows(for: key) where consent <= day {
+        for consent in rows.rows(for: key) where consent <= day {
             latest = max(latest ?? consent, consent)
         }
         return latest

@@ -27,8 +27,8 @@
 ///                field set to 0
 ///      104       label, UTF-8
 ///                sources, sourceCount records of:
-///                   8  checksum: XXH64 of the file's content (after gzip decompression)
-///                   8  content length in bytes (after decompression)
+///                   8  checksum: XXH64 of the file as stored (compressed bytes for gzip)
+///                   8  file length in bytes
 ///                   8  lines read
 ///                   8  valid numbers read
 ///                   8  lines without a valid number
@@ -92,19 +92,20 @@ public struct IndexSource: Equatable, Sendable {
 
     public var name: String
     public var role: Role
-    /// XXH64 of the content after gzip decompression.
+    /// XXH64 of the file as stored (compressed bytes for a gzip file).
     public var checksum: UInt64
-    public var contentLength: UInt64
+    /// Length of the file as stored, in bytes.
+    public var fileLength: UInt64
     public var lines: UInt64
     public var numbers: UInt64
     public var invalidLines: UInt64
 
-    public init(name: String, role: Role, checksum: UInt64, contentLength: UInt64,
+    public init(name: String, role: Role, checksum: UInt64, fileLength: UInt64,
                 lines: UInt64, numbers: UInt64, invalidLines: UInt64) {
         self.name = name
         self.role = role
         self.checksum = checksum
-        self.contentLength = contentLength
+        self.fileLength = fileLength
         self.lines = lines
         self.numbers = numbers
         self.invalidLines = invalidLines
@@ -159,7 +160,7 @@ public struct IndexHeader: Equatable, Sendable {
         out.bytes.append(contentsOf: labelBytes)
         for source in sources {
             out.append(source.checksum)
-            out.append(source.contentLength)
+            out.append(source.fileLength)
             out.append(source.lines)
             out.append(source.numbers)
             out.append(source.invalidLines)
@@ -258,7 +259,7 @@ public struct IndexHeader: Equatable, Sendable {
         }
         var sources: [IndexSource] = []
         for _ in 0..<sourceCount {
-            guard let checksum = reader.read(UInt64.self), let contentLength = reader.read(UInt64.self),
+            guard let checksum = reader.read(UInt64.self), let fileLength = reader.read(UInt64.self),
                   let lines = reader.read(UInt64.self), let numbers = reader.read(UInt64.self),
                   let invalid = reader.read(UInt64.self), let roleRaw = reader.read(UInt8.self),
                   let role = IndexSource.Role(rawValue: roleRaw), reader.read(UInt8.self) != nil,
@@ -266,7 +267,7 @@ public struct IndexHeader: Equatable, Sendable {
                   let name = String(validating: nameBytes, as: UTF8.self) else {
                 throw corrupt("the list of source files in the header is not valid")
             }
-            sources.append(IndexSource(name: name, role: role, checksum: checksum, contentLength: contentLength,
+            sources.append(IndexSource(name: name, role: role, checksum: checksum, fileLength: fileLength,
                                        lines: lines, numbers: numbers, invalidLines: invalid))
         }
         return IndexHeader(formatVersion: version, kind: kind, label: label,

@@ -25,7 +25,7 @@ public enum IndexWriter {
 
     /// Sorts `keys` ascending and removes repeated keys, in place.
     public static func sortAndRemoveDuplicates(_ keys: inout [UInt64]) {
-        keys.sort()
+        if keys.count < 1 << 16 { keys.sort() } else { radixSort(&keys) }
         guard keys.count > 1 else { return }
         let distinct = keys.withUnsafeMutableBufferPointer { buffer -> Int in
             var last = 0
@@ -36,6 +36,47 @@ public enum IndexWriter {
             return last + 1
         }
         keys.removeSubrange(distinct...)
+    }
+
+    /// Least-significant-digit radix sort in 11-bit digits: a register's 10 million keys sort
+    /// in a few linear passes instead of a comparison sort's ~23 (phone keys fit in 50 bits,
+    /// so the passes whose digit is the same for every key are skipped).
+    static func radixSort(_ keys: inout [UInt64]) {
+        let bits = 11, buckets = 1 << 11, passes = (64 + bits - 1) / bits
+        var counts = [Int](repeating: 0, count: buckets * passes)
+        keys.withUnsafeBufferPointer { source in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for key in source {
+                    for pass in 0..<passes {
+                        counts[pass * buckets + Int((key >> UInt64(pass * bits)) & UInt64(buckets - 1))] += 1
+                    }
+                }
+            }
+        }
+        var scratch = [UInt64](repeating: 0, count: keys.count)
+        for pass in 0..<passes {
+            let histogram = counts[(pass * buckets)..<((pass + 1) * buckets)]
+            if histogram.contains(keys.count) { continue } // every key has the same digit
+            var offsets = [Int](repeating: 0, count: buckets)
+            var total = 0
+            for (bucket, count) in histogram.enumerated() {
+                offsets[bucket] = total
+                total += count
+            }
+            let shift = UInt64(pass * bits)
+            keys.withUnsafeBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    offsets.withUnsafeMutableBufferPointer { offsets in
+                        for key in source {
+                            let bucket = Int((key >> shift) & UInt64(buckets - 1))
+                            target[offsets[bucket]] = key
+                            offsets[bucket] += 1
+                        }
+                    }
+                }
+            }
+            swap(&keys, &scratch)
+        }
     }
 
     /// `base` plus `added` minus `removed`; all three sorted and free of repeats, and so is
@@ -119,7 +160,9 @@ final class AtomicFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporaryPath = folder + "." + name + ".tmp-" + String(getpid())
         unlink(temporaryPath) // left behind by a killed build with the same process id
-        file = try SystemFile.createExclusive(temporaryPath)
+        do { file = try SystemFile.createExclusive(temporaryPath) } catch let NixWashError.cannotOpen(_, reason) {
+            throw NixWashError.writeFailed(path: path, reason: "cannot create a file next to it: \(reason)")
+        }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {

@@ -132,7 +132,7 @@ public enum ListReading {
             throw NixWashError.tooManyInvalidNumbers(path: path, invalid: invalid, lines: lines,
                                                      examples: examples.map(\.description))
         }
-        let source = IndexSource(name: path, role: role, checksum: checksum, contentLength: fileLength,
+        let source = IndexSource(name: path, role: role, checksum: checksum, fileLength: fileLength,
                                  lines: lines, numbers: numbers, invalidLines: invalid)
         return ListFileSummary(source: source, invalidExamples: examples, headerless: headerless)
     }
@@ -229,7 +229,7 @@ public enum ListReading {
             throw NixWashError.tooManyInvalidNumbers(path: path, invalid: invalid, lines: lines,
                                                      examples: examples.map(\.description))
         }
-        let source = IndexSource(name: path, role: .register, checksum: checksum, contentLength: fileLength,
+        let source = IndexSource(name: path, role: .register, checksum: checksum, fileLength: fileLength,
                                  lines: lines, numbers: numbers, invalidLines: invalid)
         return ListFileSummary(source: source, invalidExamples: examples, headerless: false)
     }

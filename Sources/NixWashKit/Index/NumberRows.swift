@@ -14,8 +14,8 @@ public final class NumberRows<Row> {
     private let levelOne: UnsafeMutableBufferPointer<UInt64>
     private let levelTwo: UnsafeMutableBufferPointer<UInt32>
     /// Rows of the number at key index i: rowStarts[i] ..< rowStarts[i + 1].
-    @usableFromInline let rowStarts: UnsafeMutableBufferPointer<UInt32>
-    @usableFromInline let rows: UnsafeMutableBufferPointer<Row>
+    private let rowStarts: UnsafeMutableBufferPointer<UInt32>
+    private let rows: UnsafeMutableBufferPointer<Row>
 
     /// Groups `entries` by number (order within a number kept as given).
     public init(_ entries: [(key: PhoneKey, row: Row)]) {
@@ -59,12 +59,33 @@ public final class NumberRows<Row> {
         rows.deallocate()
     }
 
+    /// The search over this object's memory, for callers that keep this object alive
+    /// themselves: a struct of pointers, so a lookup through it causes no ARC traffic.
+    public var view: NumberRowsView<Row> {
+        NumberRowsView(lookup: lookup, rowStarts: UnsafePointer(rowStarts.baseAddress!),
+                       rows: UnsafePointer(rows.baseAddress!), oneRowPerKey: rowCount == count)
+    }
+
     /// The rows of `key` (empty when the number is not in the list). Valid while this object
     /// lives.
-    @inlinable
+    public func rows(for key: PhoneKey) -> UnsafeBufferPointer<Row> { view.rows(for: key) }
+}
+
+/// Pointers into a `NumberRows`, valid while it lives.
+public struct NumberRowsView<Row> {
+    @usableFromInline let lookup: KeyLookup
+    @usableFromInline let rowStarts: UnsafePointer<UInt32>
+    @usableFromInline let rows: UnsafePointer<Row>
+    /// Every number has exactly one row (the usual list): row i belongs to key i, and the
+    /// row-start read, a dependent cache miss, is skipped.
+    @usableFromInline let oneRowPerKey: Bool
+
+    /// The rows of `key` (empty when the number is not in the list).
+    @inlinable @inline(__always)
     public func rows(for key: PhoneKey) -> UnsafeBufferPointer<Row> {
         guard let index = lookup.index(of: key.rawValue) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        if oneRowPerKey { return UnsafeBufferPointer(start: rows + index, count: 1) }
         let start = Int(rowStarts[index])
-        return UnsafeBufferPointer(rebasing: rows[start..<Int(rowStarts[index + 1])])
+        return UnsafeBufferPointer(start: rows + start, count: Int(rowStarts[index + 1]) - start)
     }
 }

@@ -1,18 +1,44 @@
-/// The digits of one phone field, kept on the stack. Longer fields only count their digits:
-/// no number has more than 17, so anything past `capacity` is rejected as too long anyway.
+/// The digits of one phone field, four bits each in two registers (no memory traffic, no
+/// allocation). Longer fields only count their digits: no number has more than 17, so anything
+/// past `capacity` is rejected as too long anyway.
 struct DigitBuffer {
     static let capacity = 32
-    private var storage = SIMD32<UInt8>()
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
     private(set) var count = 0
 
     @inline(__always)
     mutating func append(_ digit: UInt8) {
-        if count < Self.capacity { storage[count] = digit }
+        if count < 16 {
+            low |= UInt64(digit) << UInt64(count &* 4)
+        } else if count < Self.capacity {
+            high |= UInt64(digit) << UInt64((count &- 16) &* 4)
+        }
         count += 1
     }
 
+    /// Appends eight digits packed four bits each, first digit lowest. Swift's shifts by 64 or
+    /// more give 0 and negative ones shift the other way, which splits them across the words.
     @inline(__always)
-    subscript(index: Int) -> UInt8 { storage[index] }
+    mutating func append(eight packed: UInt64) {
+        let shift = count &* 4
+        low |= packed << shift
+        high |= packed << (shift &- 64)
+        count += 8
+    }
+
+    /// The digits from `start` on, four bits each, first digit lowest (16 at most).
+    @inline(__always)
+    func nibbles(from start: Int) -> UInt64 {
+        let shift = start &* 4
+        return low >> shift | high << (64 &- shift)
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> UInt8 {
+        index < 16 ? UInt8(truncatingIfNeeded: low >> UInt64(index &* 4)) & 0xF
+                   : UInt8(truncatingIfNeeded: high >> UInt64((index &- 16) &* 4)) & 0xF
+    }
 }
 
 /// Turns what a vendor typed into a phone field into an E.164 number with its country and type,
@@ -29,17 +55,21 @@ struct DigitBuffer {
 /// `.norway`. Numbers with any other assigned calling code come out valid with country nil and
 /// type `.unknown` when their length is plausible for that code.
 ///
-/// The hot path reads the bytes once, keeps the digits on the stack and walks one table per
+/// The hot path reads the bytes once, keeps the digits in two registers and walks one table per
 /// country: no Foundation, no allocation, no regex.
 public struct PhoneNormalizer: Sendable {
     public let defaultCountry: PhoneCountry
     private let plan: NumberingPlan
     private let countryDigits: Int
+    private let callingCodes: CallingCodeTable
+    private let byteClasses: ByteClasses
 
     public init(defaultCountry: PhoneCountry = .sweden) {
         self.defaultCountry = defaultCountry
         self.plan = defaultCountry.plan
         self.countryDigits = defaultCountry.callingCode < 100 ? 2 : 3
+        self.callingCodes = .shared
+        self.byteClasses = .shared
     }
 
     public func normalize(_ text: String) -> PhoneParseResult {
@@ -55,17 +85,31 @@ public struct PhoneNormalizer: Sendable {
         var parenthesisStart = -1
         var parenthesisedZero = -1
         let count = bytes.count
-        var i = Self.skipLabel(bytes)
+        let classes = byteClasses.classes
+        var i = 0
         while i < count {
+            // Eight digits in a row (compact forms): check and pack them at once.
+            if i &+ 8 <= count {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let values = word ^ 0x3030_3030_3030_3030
+                if ((values &+ 0x7676_7676_7676_7676) | values) & 0x8080_8080_8080_8080 == 0 {
+                    var packed = (values | values >> 4) & 0x00FF_00FF_00FF_00FF
+                    packed = (packed | packed >> 8) & 0x0000_FFFF_0000_FFFF
+                    packed = (packed | packed >> 16) & 0x0000_0000_FFFF_FFFF
+                    digits.append(eight: packed)
+                    i &+= 8
+                    continue
+                }
+            }
             let byte = bytes[i]
             i += 1
-            switch byte {
-            case 0x30...0x39:
-                digits.append(byte &- 0x30)
-            case 0x20, 0x09, 0x0A, 0x0D, 0x2D, 0x2E, 0x2F, 0x22, 0x27, 0xA0, 0xAD, 0x96, 0x97:
-                // space, tab, CR, LF, - . / " ', Latin-1 no-break space and soft hyphen,
-                // Windows-1252 en and em dash
+            let byteClass = classes[Int(byte)]
+            if byteClass < 10 {
+                digits.append(byteClass)
                 continue
+            }
+            if byteClass == ByteClasses.separator { continue }
+            switch byte {
             case 0x28:
                 parenthesisStart = digits.count
             case 0x29:
@@ -76,7 +120,11 @@ public struct PhoneNormalizer: Sendable {
             case 0x2B:
                 if digits.count == 0, !plus { plus = true } else { badCharacter = true }
             case 0x41...0x5A, 0x61...0x7A:
-                letters = true
+                if digits.count == 0, !plus, !letters, let end = Self.labelEnd(bytes, at: i - 1) {
+                    i = end
+                } else {
+                    letters = true
+                }
             case 0x80...:
                 let width = Self.unicodeSeparatorWidth(bytes, at: i - 1)
                 if width == 0 { letters = true } else { i += width - 1 }
@@ -132,7 +180,7 @@ public struct PhoneNormalizer: Sendable {
         while nsn < digits.count, nsn - start < 3 {
             code = code * 10 + Int(digits[nsn])
             nsn += 1
-            entry = countryCallingCodes[code]
+            entry = callingCodes.entries[code]
             if entry != 0 { break }
         }
         if entry == 0 {
@@ -177,24 +225,22 @@ public struct PhoneNormalizer: Sendable {
         }
     }
 
-    /// Skips leading separators and a label such as `tel:` (RFC 3966), `Tel.`, `Tfn:`, `Mobil:`;
-    /// returns where the number proper starts. Anything else is left for the main loop.
-    private static func skipLabel(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var i = 0
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x22 || bytes[i] == 0x27 { i += 1 }
+    /// Where the number proper starts after a label such as `tel:` (RFC 3966), `Tel.`, `Tfn:`,
+    /// `Mobil ` that starts at `start`, or nil when the letters there are no such label.
+    private static func labelEnd(_ bytes: UnsafeRawBufferPointer, at start: Int) -> Int? {
         // The label, lower-cased and packed into an integer: at most 7 ASCII letters.
         var word: UInt64 = 0
-        var j = i
-        while j < bytes.count, j - i < 8 {
+        var j = start
+        while j < bytes.count, j - start < 8 {
             let lower = bytes[j] | 0x20
             guard lower >= 0x61, lower <= 0x7A else { break }
             word = word << 8 | UInt64(lower)
             j += 1
         }
-        guard j > i, j - i < 8, j < bytes.count, knownLabels.contains(word) else { return 0 }
+        guard j - start < 8, j < bytes.count, knownLabels.contains(word) else { return nil }
         switch bytes[j] {
         case 0x3A, 0x2E, 0x20: return j + 1  // ':', '.', ' '
-        default: return 0
+        default: return nil
         }
     }
 
@@ -227,4 +273,30 @@ public struct PhoneNormalizer: Sendable {
             return 0
         }
     }
+}
+
+/// What each byte of a phone field is, for the scanning loop: a digit's value, a separator, or
+/// something that needs a closer look. Built once, in memory that is never freed.
+struct ByteClasses: @unchecked Sendable {  // immutable and never freed
+    static let separator: UInt8 = 10
+    static let other: UInt8 = 11
+    static let shared = ByteClasses()
+    let classes: UnsafePointer<UInt8>
+
+    init() {
+        let table = immortalCopy([UInt8](repeating: Self.other, count: 256))
+        for digit in 0..<10 { table[0x30 + digit] = UInt8(digit) }
+        // space, tab, LF, CR, - . / " ', Latin-1 no-break space and soft hyphen,
+        // Windows-1252 en and em dash
+        for byte in [0x20, 0x09, 0x0A, 0x0D, 0x2D, 0x2E, 0x2F, 0x22, 0x27, 0xA0, 0xAD, 0x96, 0x97] {
+            table[byte] = Self.separator
+        }
+        classes = UnsafePointer(table)
+    }
+}
+
+/// `countryCallingCodes` in immortal memory, so that a lookup is a bare load.
+struct CallingCodeTable: @unchecked Sendable {  // immutable and never freed
+    static let shared = CallingCodeTable(entries: UnsafePointer(immortalCopy(countryCallingCodes)))
+    let entries: UnsafePointer<UInt32>
 }

@@ -1,6 +1,9 @@
 /// Why a number is not callable: the reason codes of SPEC section 1, declared in precedence
 /// order (a number's primary reason is the first that applies).
 public enum Reason: String, CaseIterable, Comparable, Sendable {
+    /// Not in SPEC's list: a CSV row that could not be read cleanly (a stray quote, or not as
+    /// many fields as the header), so none of its phone fields can be trusted.
+    case malformedRow = "malformed_row"
     case invalidNumber = "invalid_number"
     case numberType = "number_type"
     case foreignNumber = "foreign_number"
@@ -12,9 +15,30 @@ public enum Reason: String, CaseIterable, Comparable, Sendable {
     case quotaDaily = "quota_daily"
     case minGap = "min_gap"
 
-    public var precedence: Int { Reason.allCases.firstIndex(of: self)! }
+    /// Position in precedence order; a switch, so hot paths never touch `allCases`.
+    @inlinable
+    public var precedence: Int {
+        switch self {
+        case .malformedRow: return 0
+        case .invalidNumber: return 1
+        case .numberType: return 2
+        case .foreignNumber: return 3
+        case .duplicate: return 4
+        case .companyBlock: return 5
+        case .nix: return 6
+        case .offerQuota: return 7
+        case .quota30d: return 8
+        case .quotaDaily: return 9
+        case .minGap: return 10
+        }
+    }
 
     public static func < (lhs: Reason, rhs: Reason) -> Bool { lhs.precedence < rhs.precedence }
+}
+
+extension Reason {
+    /// All reasons, indexed by precedence.
+    public static let inPrecedenceOrder: [Reason] = allCases.sorted { $0.precedence < $1.precedence }
 }
 
 /// A set of reasons packed into bits, so a verdict costs no allocation.
@@ -29,9 +53,9 @@ public struct ReasonSet: OptionSet, Hashable, Sendable {
     /// The first reason in precedence order, or nil when the set is empty.
     public var primary: Reason? {
         guard rawValue != 0 else { return nil }
-        return Reason.allCases[rawValue.trailingZeroBitCount]
+        return Reason.inPrecedenceOrder[rawValue.trailingZeroBitCount]
     }
 
     /// All reasons in precedence order.
-    public var reasons: [Reason] { Reason.allCases.filter { contains($0) } }
+    public var reasons: [Reason] { Reason.inPrecedenceOrder.filter { contains($0) } }
 }

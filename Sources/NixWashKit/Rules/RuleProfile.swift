@@ -25,8 +25,9 @@ import Foundation
 /// | `consent_exemption_months` | integer ≥ 0 | 3 | months after the consent date that the consent exemption lasts |
 /// | `register_validity_months` | integer ≥ 1 | 2 | months after the NIX register date that a run may call |
 ///
-/// Number types: mobile, fixed, freephone, premium, shared_cost, personal, m2m, paging, voip,
-/// uan (the phone normalizer's names).
+/// Number types: the phone normalizer's names (`NumberType` raw values but `unknown`): mobile,
+/// fixed, fixed_or_mobile, freephone, premium, shared_cost, personal, m2m, paging, voip, uan,
+/// voicemail.
 public struct RuleProfile: Equatable, Sendable, Codable {
     public var dailyLimit: Int
     public var minGapMinutes: Int
@@ -59,10 +60,9 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         registerValidityMonths: 2)
 
     /// Number types the phone normalizer knows (`called_number_types`).
-    public static let knownNumberTypes = ["mobile", "fixed", "freephone", "premium", "shared_cost",
-                                          "personal", "m2m", "paging", "voip", "uan"]
+    public static let knownNumberTypes = NumberType.allCases.filter { $0 != .unknown }.map(\.rawValue)
     /// Countries the phone normalizer knows (`called_countries`).
-    public static let knownCountries = ["SE", "NO", "FI", "DK"]
+    public static let knownCountries = PhoneCountry.allCases.map(\.rawValue)
 
     public init(dailyLimit: Int, minGapMinutes: Int, campaignLimit: Int, campaignWindowDays: Int,
                 offerCampaignLimit: Int, offerWindowDays: Int,

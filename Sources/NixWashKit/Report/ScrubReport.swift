@@ -1,0 +1,102 @@
+/// Counts of rows and numbers, for the whole run or one address source.
+public struct ScrubCounts: Codable, Equatable, Sendable {
+    public var rowsIn: UInt64 = 0
+    public var rowsCallable: UInt64 = 0
+    /// Rows that keep no callable number (each has at least one line in the rejects).
+    public var rowsNotCallable: UInt64 = 0
+    public var numbersIn: UInt64 = 0
+    public var numbersCallable: UInt64 = 0
+    public var numbersRejected: UInt64 = 0
+    /// Rejected numbers by their primary reason.
+    public var rejectedByReason: [String: UInt64] = [:]
+    /// Every reason that applied to a rejected number (a number may count under several).
+    public var reasonsApplied: [String: UInt64] = [:]
+    /// Callable numbers that are in NIX and stayed callable through an exemption.
+    public var nixExemptions: [String: UInt64] = [:]
+
+    public init() {}
+
+    public var rowsBalance: Bool { rowsIn == rowsCallable + rowsNotCallable }
+    public var numbersBalance: Bool { numbersIn == numbersCallable + numbersRejected }
+
+    enum CodingKeys: String, CodingKey {
+        case rowsIn = "rows_in", rowsCallable = "rows_callable", rowsNotCallable = "rows_not_callable"
+        case numbersIn = "numbers_in", numbersCallable = "numbers_callable", numbersRejected = "numbers_rejected"
+        case rejectedByReason = "rejected_by_reason", reasonsApplied = "reasons_applied", nixExemptions = "nix_exemptions"
+    }
+}
+
+/// `report.json`: what an auditor needs to reproduce and trust a run.
+public struct ScrubReport: Codable, Sendable {
+    public struct Tool: Codable, Sendable {
+        public var name = "nixwash"
+        public var version = NixWashVersion.current
+    }
+
+    public struct InputFileReport: Codable, Sendable {
+        public var path: String
+        public var size: UInt64?
+        public var sha256: String
+        public var compression: String
+        public var delimiter: String
+        public var encoding: String
+        public var rows: UInt64
+        public var phoneColumns: [String]
+        public var sourceColumn: String?
+        /// The callable and rejects files this input's rows went to.
+        public var outputs: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case path, size, sha256, compression, delimiter, encoding, rows
+            case phoneColumns = "phone_columns", sourceColumn = "source_column", outputs
+        }
+    }
+
+    public struct ListReport: Codable, Sendable {
+        public var kind: String
+        public var label: String
+        public var path: String
+        public var registerDate: String?
+        public var entries: Int
+        public var indexChecksum: String
+
+        enum CodingKeys: String, CodingKey {
+            case kind, label, path, entries
+            case registerDate = "register_date", indexChecksum = "index_checksum"
+        }
+    }
+
+    public struct Accounting: Codable, Sendable {
+        public var rows: String
+        public var numbers: String
+        public var balanced: Bool
+    }
+
+    public var tool = Tool()
+    public var started: String
+    public var finished: String
+    public var callDate: String
+    public var campaign: String
+    public var offer: String
+    public var contactCentre: String
+    public var productCategory: String?
+    public var ruleProfile: RuleProfile
+    public var ruleProfilePath: String?
+    public var callingWindow: [String: String]
+    public var inputs: [InputFileReport]
+    public var registers: [ListReport]
+    public var customers: [String: String]?
+    public var consents: [String: String]?
+    public var history: [String: String]?
+    public var totals: ScrubCounts
+    public var bySource: [String: ScrubCounts]
+    public var accounting: Accounting
+    public var outputs: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case tool, started, finished, campaign, offer, inputs, registers, customers, consents, history, totals, accounting, outputs
+        case callDate = "call_date", contactCentre = "contact_centre", productCategory = "product_category"
+        case ruleProfile = "rule_profile", ruleProfilePath = "rule_profile_path", callingWindow = "calling_window"
+        case bySource = "by_source"
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A campaign file (JSON) so a nightly job can run `nixwash scrub --config campaign.json
+/// leads/*.gz`: every scrub setting under the same name as its command-line option, in snake
+/// case. Relative paths are relative to the campaign file's folder. A key nixwash does not
+/// know is an error naming it, so a misspelt setting never silently falls back.
+///
+/// ```json
+/// {
+///   "call_date": "2026-11-23", "campaign": "vinter-2026", "offer": "bredband-100",
+///   "contact_centre": "kkc-umea", "product_category": "bredband",
+///   "nix_index": "nix.idx", "block_indexes": ["block.idx"],
+///   "customers": "customers.csv", "consents": "consents.csv", "history_db": "history.db",
+///   "rule_profile": "rules.json", "leads": ["leads-a.csv.gz"], "output": "out/vinter",
+///   "phone_columns": ["Telefon"], "source_column": "Källa", "source": "Leadbolaget AB",
+///   "delimiter": ";", "default_country": "SE", "compression_level": 1
+/// }
+/// ```
+public struct CampaignFile: Equatable, Sendable {
+    public var callDate: LocalDate?
+    public var campaign: String?
+    public var offer: String?
+    public var contactCentre: String?
+    public var productCategory: String?
+    public var nixIndex: String?
+    public var blockIndexes: [String]?
+    public var customers: String?
+    public var consents: String?
+    public var historyDatabase: String?
+    public var ruleProfile: String?
+    public var leads: [String]?
+    public var output: String?
+    public var phoneColumns: [String]?
+    public var sourceColumn: String?
+    public var source: String?
+    public var delimiter: String?
+    public var defaultCountry: PhoneCountry?
+    public var compressionLevel: Int?
+
+    public static let keys = ["call_date", "campaign", "offer", "contact_centre", "product_category", "nix_index",
+                              "block_indexes", "customers", "consents", "history_db", "rule_profile", "leads",
+                              "output", "phone_columns", "source_column", "source", "delimiter", "default_country",
+                              "compression_level"]
+
+    public init() {}
+
+    public static func load(path: String) throws -> CampaignFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw NixWashError.cannotOpen(path: path, reason: (error as NSError).localizedDescription)
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw NixWashError.invalidSetting(source: path, reason: "not valid JSON (\(detail)). Fix the campaign file and rerun.")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw NixWashError.invalidSetting(source: path, reason: "a campaign file is a JSON object of settings.")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        return try CampaignFile(dictionary, path: path, folder: folder.isEmpty ? "." : folder)
+    }
+
+    init(_ d: [String: Any], path: String, folder: String) throws {
+        for key in d.keys where !Self.keys.contains(key) {
+            throw NixWashError.invalidSetting(source: path, reason: "unknown key '\(key)'. Known keys: \(Self.keys.joined(separator: ", ")).")
+        }
+        func string(_ key: String) throws -> String? {
+            guard let value = d[key] else { return nil }
+            guard let text = value as? String, !text.isEmpty else {
+                throw NixWashError.invalidSetting(source: path, reason: "key '\(key)' must be a non-empty string.")
+            }
+            return text
+        }
+        func strings(_ key: String) throws -> [String]? {
+            guard let value = d[key] else { return nil }
+            guard let list = value as? [String] else {
+                throw NixWashError.invalidSetting(source: path, reason: "key '\(key)' must be an array of strings.")
+            }
+            return list
+        }
+        func resolve(_ relative: String) -> String {
+            relative.hasPrefix("/") || relative == "-" ? relative : folder + "/" + relative
+        }
+        if let text = try string("call_date") {
+            guard let date = LocalDate(text) else {
+                throw NixWashError.invalidSetting(source: path, reason: "key 'call_date' must be a date YYYY-MM-DD, not '\(text)'.")
+            }
+            callDate = date
+        }
+        campaign = try string("campaign")
+        offer = try string("offer")
+        contactCentre = try string("contact_centre")
+        productCategory = try string("product_category")
+        nixIndex = try string("nix_index").map(resolve)
+        blockIndexes = try strings("block_indexes")?.map(resolve)
+        customers = try string("customers").map(resolve)
+        consents = try string("consents").map(resolve)
+        historyDatabase = try string("history_db").map(resolve)
+        ruleProfile = try string("rule_profile").map(resolve)
+        leads = try strings("leads")?.map(resolve)
+        output = try string("output").map(resolve)
+        phoneColumns = try strings("phone_columns")
+        sourceColumn = try string("source_column")
+        source = try string("source")
+        delimiter = try string("delimiter")
+        if let code = try string("default_country") {
+            guard let country = PhoneCountry(rawValue: code) else {
+                throw NixWashError.invalidSetting(source: path, reason: "key 'default_country' must be one of \(PhoneCountry.allCases.map(\.rawValue).joined(separator: ", ")), not '\(code)'.")
+            }
+            defaultCountry = country
+        }
+        if let value = d["compression_level"] {
+            guard let level = value as? Int, (1...9).contains(level) else {
+                throw NixWashError.invalidSetting(source: path, reason: "key 'compression_level' must be a whole number from 1 to 9.")
+            }
+            compressionLevel = level
+        }
+    }
+}

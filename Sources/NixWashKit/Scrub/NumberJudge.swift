@@ -1,0 +1,208 @@
+/// Which exemption kept a NIX-registered number callable.
+public enum NixExemption: String, Sendable, Codable {
+    case customer
+    case consent
+}
+
+/// The full verdict on one phone field: every reason that applies (the primary one is the
+/// first in precedence), the number when it parsed, and for a callable number the exemption
+/// it used and the quota figures the dialer needs.
+public struct NumberVerdict: Equatable, Sendable {
+    public var reasons: ReasonSet
+    public var number: NormalizedNumber?
+    public var rejection: PhoneRejection?
+    public var exemption: NixExemption?
+    /// Block lists (by position in the run's list) the number is on, as bits.
+    public var blockLists: UInt64
+    public var quota: QuotaVerdict
+    public var history: NumberHistory
+
+    public var isCallable: Bool { reasons.isEmpty }
+}
+
+/// Everything a verdict consults, loaded once before the first row: the NIX and block
+/// indexes (mapped), the customer and consent lists, the history snapshot, the rule profile.
+/// `judge` touches no database and allocates nothing.
+public final class NumberJudge {
+    public let configuration: ScrubConfiguration
+    public let nix: BlockIndex
+    public let blockLists: [BlockIndex]
+    public let customers: CustomerList?
+    public let consents: ConsentList?
+    public let history: HistorySnapshot?
+    public let quotaJudge: QuotaJudge
+
+    let normalizer: PhoneNormalizer
+    private let seen = KeySet()
+    private let calledTypes: UInt32
+    private let calledCountries: UInt32
+    private let customerCategory: CustomerList.CategoryFilter?
+    private let callDay: Int32
+
+    /// Opens and checks every list, and refuses (exit 3) a run whose call date is a no-call
+    /// day or whose NIX register is too old for it.
+    public init(configuration c: ScrubConfiguration) throws {
+        configuration = c
+        let profile = c.profile
+        nix = try BlockIndex(path: c.nixIndex)
+        guard nix.header.kind == .nix else {
+            throw NixWashError.invalidSetting(source: c.nixIndex, reason: "is a block-list index, not a NIX register index. Give the NIX index with --nix and block lists with --block.")
+        }
+        guard let registerDay = nix.header.registerDate else {
+            throw NixWashError.invalidSetting(source: c.nixIndex, reason: "the NIX index has no register date, so its freshness cannot be checked. Rebuild it with --register-date.")
+        }
+        let registerDate = LocalDate(daysSinceEpoch: Int(registerDay))
+        if let refusal = profile.refusal(callDate: c.callDate, registerDate: registerDate, register: c.nixIndex) {
+            throw refusal
+        }
+        blockLists = try c.blockIndexes.map { path in
+            let index = try BlockIndex(path: path)
+            guard index.header.kind == .block else {
+                throw NixWashError.invalidSetting(source: path, reason: "is a NIX register index, not a block-list index. Give it with --nix.")
+            }
+            return index
+        }
+        guard blockLists.count <= 64 else {
+            throw NixWashError.invalidSetting(source: "--block", reason: "at most 64 block lists per run (\(blockLists.count) given).")
+        }
+        let listOptions = ListReadingOptions(csv: CSVOptions(maxRecordSize: c.csv.maxRecordSize),
+                                             normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
+        customers = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions).0 }
+        consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions).0 }
+        customerCategory = customers?.category(c.productCategory)
+        callDay = Int32(c.callDate.daysSinceEpoch)
+        if let path = c.historyDatabase {
+            let store = try HistoryStore(path: path, mode: .readOnly)
+            history = try HistorySnapshot.load(db: store, callDate: callDay, campaign: c.campaign, offer: c.offer,
+                                               contactCentre: c.contactCentre,
+                                               campaignWindowDays: profile.campaignWindowDays,
+                                               offerWindowDays: profile.offerWindowDays)
+        } else {
+            history = nil
+        }
+        quotaJudge = QuotaJudge(profile: profile, callDate: c.callDate)
+        normalizer = PhoneNormalizer(defaultCountry: c.defaultCountry)
+        calledTypes = profile.calledNumberTypes.reduce(0) { bits, name in
+            bits | (NumberType(rawValue: name).map { 1 << Self.bit(of: $0) } ?? 0)
+        }
+        calledCountries = profile.calledCountries.reduce(0) { bits, code in
+            bits | (PhoneCountry(rawValue: code).map { 1 << Self.bit(of: $0) } ?? 0)
+        }
+    }
+
+    private static func bit(of type: NumberType) -> UInt32 { UInt32(NumberType.allCases.firstIndex(of: type)!) }
+    private static func bit(of country: PhoneCountry) -> UInt32 { UInt32(PhoneCountry.allCases.firstIndex(of: country)!) }
+    private static let typeBits: [UInt32] = NumberType.allCases.map { 1 << bit(of: $0) }
+
+    private func isCalled(_ type: NumberType) -> Bool {
+        switch type {
+        case .unknown:
+            return true  // a number of a country without a plan: foreign_number says it all
+        case .fixedLineOrMobile:
+            return calledTypes & (1 << Self.bit(of: .mobile) | 1 << Self.bit(of: .fixedLine)) != 0
+        default:
+            return calledTypes & (1 << Self.bit(of: type)) != 0
+        }
+    }
+
+    private func isCalled(_ country: PhoneCountry?) -> Bool {
+        guard let country else { return false }
+        return calledCountries & (1 << Self.bit(of: country)) != 0
+    }
+
+    /// Judges one phone field. Numbers are remembered for the duplicate rule, so call it once
+    /// per field in input order.
+    public func judge(_ field: UnsafeRawBufferPointer) -> NumberVerdict {
+        switch normalizer.normalize(field) {
+        case let .invalid(rejection):
+            return NumberVerdict(reasons: ReasonSet(.invalidNumber), number: nil, rejection: rejection, exemption: nil,
+                                 blockLists: 0, quota: QuotaVerdict(reasons: [], attemptsLeftToday: 0, notBefore: 0),
+                                 history: .none)
+        case let .valid(number):
+            return judge(number)
+        }
+    }
+
+    public func judge(_ number: NormalizedNumber) -> NumberVerdict {
+        var reasons = ReasonSet()
+        let key = number.key
+        if !isCalled(number.type) { reasons.insert(.numberType) }
+        if !isCalled(number.country) { reasons.insert(.foreignNumber) }
+        if !seen.insert(key.rawValue) { reasons.insert(.duplicate) }
+        var blocked: UInt64 = 0
+        for (i, list) in blockLists.enumerated() where list.contains(key: key) { blocked |= 1 << UInt64(i) }
+        if blocked != 0 { reasons.insert(.companyBlock) }
+        var exemption: NixExemption?
+        if nix.contains(key: key) {
+            exemption = nixExemption(for: key)
+            if exemption == nil { reasons.insert(.nix) }
+        }
+        let history = self.history?.history(for: key) ?? .none
+        let quota = quotaJudge.judge(history)
+        reasons.formUnion(quota.reasons)
+        return NumberVerdict(reasons: reasons, number: number, rejection: nil, exemption: exemption,
+                             blockLists: blocked, quota: quota, history: history)
+    }
+
+    /// The exemption that lifts NIX for this number on the call date, customer first.
+    private func nixExemption(for key: PhoneKey) -> NixExemption? {
+        let profile = configuration.profile
+        if let customers, let category = customerCategory, profile.customerExemption,
+           let end = customers.agreementEnd(for: key, category: category) {
+            let endDate: LocalDate?
+            switch end {
+            case .active: endDate = nil
+            case let .ended(day): endDate = LocalDate(daysSinceEpoch: Int(day))
+            }
+            // The category was matched by the lookup; pass none so it is not compared twice.
+            if profile.customerExempts(agreementEnd: endDate, customerCategory: nil, campaignCategory: nil,
+                                       callDate: configuration.callDate) {
+                return .customer
+            }
+        }
+        if let consents, profile.consentExemption,
+           let day = consents.latestConsent(for: key, onOrBefore: callDay),
+           profile.consentExempts(consentDate: LocalDate(daysSinceEpoch: Int(day)), callDate: configuration.callDate) {
+            return .consent
+        }
+        return nil
+    }
+
+    /// Words for the rejects file and `explain`: why each reason applies.
+    public func details(of verdict: NumberVerdict) -> [(Reason, String)] {
+        let c = configuration
+        let p = c.profile
+        var out: [(Reason, String)] = []
+        for reason in verdict.reasons.reasons {
+            switch reason {
+            case .malformedRow:
+                continue
+            case .invalidNumber:
+                out.append((reason, verdict.rejection?.detail ?? "not a valid number"))
+            case .numberType:
+                out.append((reason, "a \(verdict.number?.type.rawValue ?? "?") number; the campaign calls \(p.calledNumberTypes.joined(separator: ", "))"))
+            case .foreignNumber:
+                let country = verdict.number?.country?.rawValue ?? "another country"
+                out.append((reason, "a number of \(country); the campaign calls \(p.calledCountries.joined(separator: ", "))"))
+            case .duplicate:
+                out.append((reason, "the number already appeared earlier in this run"))
+            case .companyBlock:
+                let labels = blockLists.indices.filter { verdict.blockLists & (1 << UInt64($0)) != 0 }.map { blockLists[$0].header.label }
+                out.append((reason, "on the block list \(labels.joined(separator: ", "))"))
+            case .nix:
+                let registerDate = nix.header.registerDate.map { LocalDate(daysSinceEpoch: Int($0)).description } ?? "?"
+                out.append((reason, "in the NIX register \(nix.header.label) of \(registerDate), no exemption applies"))
+            case .offerQuota:
+                out.append((reason, "\(verdict.history.otherCampaignsWithSameOffer) other campaigns with the offer \(c.offer) attempted it in the \(p.offerWindowDays) days to \(c.callDate) (limit \(p.offerCampaignLimit))"))
+            case .quota30d:
+                out.append((reason, "\(verdict.history.campaignAttemptsInWindow) attempts in the campaign \(c.campaign) in the \(p.campaignWindowDays) days to \(c.callDate) (limit \(p.campaignLimit))"))
+            case .quotaDaily:
+                out.append((reason, "\(verdict.history.centreAttemptsOnCallDate) attempts by \(c.contactCentre) on \(c.callDate) (limit \(p.dailyLimit))"))
+            case .minGap:
+                let last = verdict.history.lastCentreAttemptOnCallDate.map { StockholmTime.iso8601($0) } ?? "?"
+                out.append((reason, "last attempt \(last) plus \(p.minGapMinutes) minutes is at or after the calling window closes at \(StockholmTime.iso8601(quotaJudge.window.close))"))
+            }
+        }
+        return out
+    }
+}

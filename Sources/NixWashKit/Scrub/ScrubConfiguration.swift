@@ -1,0 +1,47 @@
+/// Everything one scrub needs: the run's context (call date, campaign, offer, contact
+/// centre), the inputs, the lists it washes against, the rule profile and the output folder.
+/// The CLI builds it from options and a campaign file; the library never parses arguments.
+public struct ScrubConfiguration: Sendable {
+    public var leadFiles: [String]
+    public var outputFolder: String
+    /// Replace an existing output folder (atomically, after the new one is complete).
+    public var replaceOutput = false
+
+    public var callDate: LocalDate
+    public var campaign: String
+    public var offer: String
+    public var contactCentre: String
+    /// The campaign's product category, matched against the customer list's.
+    public var productCategory: String?
+
+    public var nixIndex: String
+    public var blockIndexes: [String] = []
+    public var customers: String?
+    public var consents: String?
+    public var historyDatabase: String?
+    public var profile: RuleProfile = .default
+    /// Where the profile came from, for the report (nil: the built-in defaults).
+    public var profilePath: String?
+
+    /// Phone columns by header name (empty: found from the header).
+    public var phoneColumns: [String] = []
+    /// The address-source column by header name (nil: found from the header).
+    public var sourceColumn: String?
+    /// The address source of files that have no source column, or of rows whose source is empty.
+    public var source: String?
+    public var defaultCountry: PhoneCountry = .sweden
+    public var csv = CSVOptions()
+    /// zlib level of the gzip outputs (1 fast … 9 small).
+    public var compressionLevel: Int32 = 1
+
+    public init(leadFiles: [String], outputFolder: String, callDate: LocalDate, campaign: String,
+                offer: String, contactCentre: String, nixIndex: String) {
+        self.leadFiles = leadFiles
+        self.outputFolder = outputFolder
+        self.callDate = callDate
+        self.campaign = campaign
+        self.offer = offer
+        self.contactCentre = contactCentre
+        self.nixIndex = nixIndex
+    }
+}

@@ -1,0 +1,118 @@
+/// The run's counters, overall and per address source, kept in flat arrays indexed by
+/// reason precedence so counting allocates nothing; turned into `ScrubCounts` at the end.
+struct Tally {
+    private struct Counters {
+        var rowsIn: UInt64 = 0
+        var rowsCallable: UInt64 = 0
+        var rowsNotCallable: UInt64 = 0
+        var numbersCallable: UInt64 = 0
+        var numbersRejected: UInt64 = 0
+        var primary = [UInt64](repeating: 0, count: Reason.allCases.count)
+        var applied = [UInt64](repeating: 0, count: Reason.allCases.count)
+        var customerExemptions: UInt64 = 0
+        var consentExemptions: UInt64 = 0
+
+        var counts: ScrubCounts {
+            var c = ScrubCounts()
+            c.rowsIn = rowsIn
+            c.rowsCallable = rowsCallable
+            c.rowsNotCallable = rowsNotCallable
+            c.numbersCallable = numbersCallable
+            c.numbersRejected = numbersRejected
+            c.numbersIn = numbersCallable + numbersRejected
+            for reason in Reason.inPrecedenceOrder {
+                c.rejectedByReason[reason.rawValue] = primary[reason.precedence]
+                c.reasonsApplied[reason.rawValue] = applied[reason.precedence]
+            }
+            c.nixExemptions = [NixExemption.customer.rawValue: customerExemptions, NixExemption.consent.rawValue: consentExemptions]
+            return c
+        }
+    }
+
+    private var total = Counters()
+    private var perSource: [Counters] = []
+    private var sources: [[UInt8]] = []
+    private var lastSource = -1
+    private let defaultSource: [UInt8]?
+
+    init(defaultSource: String?) {
+        self.defaultSource = defaultSource.map { Array($0.utf8) }
+    }
+
+    /// The index of a row's address source: the source field when it has one, else the run's
+    /// `--source`, else the file's path. Sources repeat row after row, so the last one is
+    /// checked first and a new one costs one small allocation.
+    mutating func sourceIndex(for field: UnsafeRawBufferPointer?, fallback: [UInt8]) -> Int {
+        if let field, field.contains(where: { $0 != 0x20 }) {
+            return index(of: field)
+        }
+        return (defaultSource ?? fallback).withUnsafeBytes { index(of: $0) }
+    }
+
+    private mutating func index(of bytes: UnsafeRawBufferPointer) -> Int {
+        if lastSource >= 0, sources[lastSource].elementsEqual(bytes) { return lastSource }
+        if let known = sources.firstIndex(where: { $0.elementsEqual(bytes) }) {
+            lastSource = known
+            return known
+        }
+        sources.append(Array(bytes))
+        perSource.append(Counters())
+        lastSource = sources.count - 1
+        return lastSource
+    }
+
+    func sourceBytes(_ index: Int) -> [UInt8] { sources[index] }
+    func sourceName(_ index: Int) -> String { sources[index].withUnsafeBytes { decodeText($0) } }
+
+    mutating func countRow(source: Int) {
+        total.rowsIn += 1
+        perSource[source].rowsIn += 1
+    }
+
+    mutating func countRowCallable(source: Int) {
+        total.rowsCallable += 1
+        perSource[source].rowsCallable += 1
+    }
+
+    mutating func countRowNotCallable(source: Int) {
+        total.rowsNotCallable += 1
+        perSource[source].rowsNotCallable += 1
+    }
+
+    mutating func countCallable(exemption: NixExemption?, source: Int) {
+        Self.countCallable(&total, exemption)
+        Self.countCallable(&perSource[source], exemption)
+    }
+
+    private static func countCallable(_ c: inout Counters, _ exemption: NixExemption?) {
+        c.numbersCallable += 1
+        switch exemption {
+        case .customer?: c.customerExemptions += 1
+        case .consent?: c.consentExemptions += 1
+        case nil: break
+        }
+    }
+
+    mutating func countRejected(_ reasons: ReasonSet, source: Int) {
+        Self.countRejected(&total, reasons)
+        Self.countRejected(&perSource[source], reasons)
+    }
+
+    private static func countRejected(_ c: inout Counters, _ reasons: ReasonSet) {
+        c.numbersRejected += 1
+        c.primary[reasons.rawValue.trailingZeroBitCount] += 1
+        var bits = reasons.rawValue
+        while bits != 0 {
+            c.applied[bits.trailingZeroBitCount] += 1
+            bits &= bits - 1
+        }
+    }
+
+    var totals: ScrubCounts { total.counts }
+
+    var bySource: [String: ScrubCounts] {
+        var result: [String: ScrubCounts] = [:]
+        for i in sources.indices { result[sourceName(i)] = perSource[i].counts }
+        return result
+    }
+}

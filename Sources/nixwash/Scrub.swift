@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import NixWashKit
+
+struct Scrub: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Wash lead lists: write the callable list, the rejects with reasons, and the reports.",
+        discussion: """
+        Streams every lead list once and judges every number in every phone column against the \
+        rules of the profile, the NIX register, the block lists and the contact history. Writes \
+        callable.csv.gz, rejects.csv.gz, report.json and report.html into the output folder, \
+        which appears only when the run succeeds. Exit codes: 0 success, 1 runtime failure, \
+        3 compliance refusal (no-call day, stale NIX register), 64 usage error.
+        """
+    )
+
+    @OptionGroup var campaign: CampaignOptions
+    @OptionGroup var csv: CSVReadingOptions
+
+    @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: nixwash-CAMPAIGN-CALLDATE).")
+    var output: String?
+
+    @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
+    var replace = false
+
+    @Option(name: .customLong("phone-column"), help: "Phone column by header name (repeatable; default: found from the header).")
+    var phoneColumns: [String] = []
+
+    @Option(help: "Address-source column by header name (default: found from the header, e.g. källa, source).")
+    var sourceColumn: String?
+
+    @Option(help: "Address source of lists without a source column (and of rows whose source is empty).")
+    var source: String?
+
+    @Option(help: "Gzip level of the outputs, 1 (fast) to 9 (small).")
+    var compressionLevel: Int?
+
+    @Flag(name: .shortAndLong, help: "No progress and no summary; errors only.")
+    var quiet = false
+
+    @Argument(help: "Lead lists (gzip or plain CSV; '-' for standard input). Default: \"leads\" of the campaign file.")
+    var leads: [String] = []
+
+    func validate() throws {
+        if let compressionLevel, !(1...9).contains(compressionLevel) {
+            throw ValidationError("--compression-level must be from 1 to 9.")
+        }
+    }
+
+    func run() throws {
+        try runMappingErrors {
+            let file = try campaign.loadCampaignFile()
+            let leadFiles = leads.isEmpty ? (file.leads ?? []) : leads
+            guard !leadFiles.isEmpty else {
+                throw NixWashError.invalidSetting(source: "nixwash scrub", reason: "no lead lists given: name them as arguments or set \"leads\" in the campaign file.")
+            }
+            var config = try campaign.configuration(file: file, leadFiles: leadFiles, outputFolder: output)
+            config.replaceOutput = replace
+            config.phoneColumns = phoneColumns.isEmpty ? (file.phoneColumns ?? []) : phoneColumns
+            config.sourceColumn = sourceColumn ?? file.sourceColumn
+            config.source = source ?? file.source
+            var options = csv.csvOptions
+            if options.delimiter == nil, let name = file.delimiter {
+                guard let delimiter = CSVDialect.delimiter(named: name) else {
+                    throw NixWashError.invalidSetting(source: campaign.campaignFile ?? "campaign file", reason: "key 'delimiter' must be ',' ';' or 'tab'.")
+                }
+                options.delimiter = delimiter
+            }
+            config.csv = options
+            config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
+
+            let progress = ProgressDisplay(enabled: !quiet && isatty(2) != 0)
+            let started = Date()
+            let report = try Scrubber(configuration: config).run(progress: progress.update)
+            progress.clear()
+            if !quiet { print(Self.summary(report, folder: config.outputFolder, seconds: Date().timeIntervalSince(started))) }
+        }
+    }
+
+    static func summary(_ r: ScrubReport, folder: String, seconds: Double) -> String {
+        let t = r.totals
+        func pct(_ part: UInt64, _ whole: UInt64) -> String { whole == 0 ? "" : String(format: " (%.1f %%)", Double(part) * 100 / Double(whole)) }
+        var lines = [
+            "nixwash: washed \(t.rowsIn) rows for \(r.campaign) / \(r.offer) / \(r.contactCentre) on \(r.callDate) in \(String(format: "%.1f", seconds)) s",
+            "  rows     \(t.rowsIn) in = \(t.rowsCallable) callable\(pct(t.rowsCallable, t.rowsIn)) + \(t.rowsNotCallable) with no callable number",
+            "  numbers  \(t.numbersIn) in = \(t.numbersCallable) callable\(pct(t.numbersCallable, t.numbersIn)) + \(t.numbersRejected) rejected",
+        ]
+        let exemptions = (t.nixExemptions["customer"] ?? 0, t.nixExemptions["consent"] ?? 0)
+        if exemptions.0 + exemptions.1 > 0 {
+            lines.append("  callable through a NIX exemption: \(exemptions.0) customer, \(exemptions.1) consent")
+        }
+        lines.append("  rejected by reason")
+        for reason in Reason.inPrecedenceOrder {
+            let n = t.rejectedByReason[reason.rawValue] ?? 0
+            if n > 0 { lines.append("    \(reason.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(n)") }
+        }
+        lines.append("  by source")
+        for (name, c) in r.bySource.sorted(by: { $0.key < $1.key }) {
+            lines.append("    \(name): \(c.numbersIn) numbers, \(c.numbersCallable) callable\(pct(c.numbersCallable, c.numbersIn)), \(c.numbersRejected) rejected")
+        }
+        lines.append("  outputs in \(folder)/: \(r.outputs.joined(separator: ", "))")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A one-line progress bar on stderr, redrawn at most a few times a second, only on a terminal.
+final class ProgressDisplay {
+    private let enabled: Bool
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ p: ScrubProgress) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.25 else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(started), 0.001)
+        let mbps = Double(p.totalBytesRead) / elapsed / 1_000_000
+        var line = "  \(p.rows) rows  \(String(format: "%.1f", mbps)) MB/s  file \(p.fileIndex + 1)/\(p.files)"
+        if let total = p.totalSize, total > 0 {
+            let fraction = min(1, Double(p.totalBytesRead) / Double(total))
+            let width = 24
+            let filled = Int(fraction * Double(width))
+            let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+            line = "  [\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] \(String(format: "%3.0f", fraction * 100)) %" + line + String(format: "  ETA %.0f s", eta)
+        }
+        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+        drawn = true
+    }
+
+    func clear() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import XCTest
+@testable import NixWashKit
+
+private func day(_ text: String) -> Int32 { DayNumber.parse(text)! }
+private func key(_ raw: UInt64) -> PhoneKey { PhoneKey(rawValue: raw) }
+
+final class IndexListTests: XCTestCase {
+    // MARK: Customer and consent lookups
+
+    func testCustomerAgreementLatestMatchingRow() {
+        let list = CustomerList(entries: [
+            (key(46_701_111_111), day("2025-01-31"), "El"),
+            (key(46_701_111_111), day("2026-03-01"), "Bredband"),
+            (key(46_702_222_222), nil, nil),
+            (key(46_702_222_222), day("2020-01-01"), nil),
+            (key(46_703_333_333), day("2026-06-30"), nil),
+            (key(46_703_333_333), day("2026-07-31"), " el "),
+        ])
+        let any = list.category(nil)
+        XCTAssertEqual(list.agreementEnd(for: key(46_701_111_111), category: any), .ended(day: day("2026-03-01")))
+        XCTAssertEqual(list.agreementEnd(for: key(46_701_111_111), category: list.category("EL")), .ended(day: day("2025-01-31")))
+        // A category the list does not know matches only rows without a category.
+        XCTAssertNil(list.agreementEnd(for: key(46_701_111_111), category: list.category("Försäkring")))
+        XCTAssertEqual(list.agreementEnd(for: key(46_703_333_333), category: list.category("Försäkring")), .ended(day: day("2026-06-30")))
+        XCTAssertEqual(list.agreementEnd(for: key(46_703_333_333), category: list.category("el")), .ended(day: day("2026-07-31")))
+        // An active agreement wins over any end date.
+        XCTAssertEqual(list.agreementEnd(for: key(46_702_222_222), category: list.category("El")), .active)
+        XCTAssertNil(list.agreementEnd(for: key(46_709_999_999), category: any))
+        XCTAssertEqual(list.categories, ["El", "Bredband"])
+        XCTAssertEqual(list.table.count, 3)
+        XCTAssertEqual(list.table.rowCount, 6)
+    }
+
+    func testConsentLatestOnOrBeforeTheDay() {
+        let list = ConsentList(entries: [
+            (key(46_701_111_111), day("2026-08-01")),
+            (key(46_701_111_111), day("2026-10-15")),
+            (key(46_701_111_111), day("2026-12-24")),
+        ])
+        XCTAssertEqual(list.latestConsent(for: key(46_701_111_111), onOrBefore: day("2026-11-21")), day("2026-10-15"))
+        XCTAssertEqual(list.latestConsent(for: key(46_701_111_111), onOrBefore: day("2027-01-01")), day("2026-12-24"))
+        XCTAssertNil(list.latestConsent(for: key(46_701_111_111), onOrBefore: day("2026-07-31")))
+        XCTAssertNil(list.latestConsent(for: key(46_701_111_112), onOrBefore: day("2027-01-01")))
+        XCTAssertNil(ConsentList(entries: []).latestConsent(for: key(46_701_111_111), onOrBefore: 0))
+    }
+
+    /// The in-memory lookup agrees with a dictionary for random rows.
+    func testNumberRowsAgreeWithDictionary() {
+        var random = TestRandom(seed: 11)
+        for count in [0, 1, 2, 50, 3000] {
+            var entries: [(key: PhoneKey, row: Int32)] = []
+            var expected: [UInt64: [Int32]] = [:]
+            for i in 0..<count {
+                let raw = 46_700_000_000 + random.below(UInt64(count) * 3 + 1)
+                entries.append((key(raw), Int32(i)))
+                expected[raw, default: []].append(Int32(i))
+            }
+            let rows = NumberRows(entries)
+            for raw in 46_699_999_990...(46_700_000_010 + UInt64(count) * 3) {
+                XCTAssertEqual(Array(rows.rows(for: key(raw))), expected[raw] ?? [], "key \(raw) of \(count)")
+            }
+        }
+    }
+
+    func testNumberRowsWithOneRowPerNumber() {
+        let entries = (0..<500).map { (key: key(46_700_000_000 + UInt64($0) * 7), row: Int32($0)) }
+        let rows = NumberRows(entries)
+        XCTAssertTrue(rows.view.oneRowPerKey)
+        for (i, entry) in entries.enumerated() {
+            XCTAssertEqual(Array(rows.rows(for: entry.key)), [Int32(i)])
+            XCTAssertEqual(Array(rows.rows(for: key(entry.key.rawValue + 1))), [])
+        }
+    }
+
+    // MARK: Reading files
+
+    private func file(_ name: String, _ text: String, gzip: Bool = false) throws -> String {
+        let folder = try makeTemporaryFolder(self)
+        let url = folder.appendingPathComponent(name)
+        try writeFile(url, gzip ? try gzipBytes(bytes(text), in: folder) : bytes(text))
+        return url.path
+    }
+
+    private func read(_ path: String, _ options: ListReadingOptions = ListReadingOptions()) throws -> ([UInt64], ListFileSummary) {
+        var keys: [UInt64] = []
+        let summary = try ListReading.readNumbers(path: path, role: .register, options: options, into: &keys)
+        return (keys, summary)
+    }
+
+    func testOneNumberALineWithoutHeader() throws {
+        let path = try file("nix.txt", "070-123 45 67\r\n+46701234568\r\n\r\n0046 8 123 456 78\r\n")
+        let (keys, summary) = try read(path)
+        XCTAssertEqual(keys, [46_701_234_567, 46_701_234_568, 46_812_345_678])
+        XCTAssertTrue(summary.headerless)
+        XCTAssertEqual(summary.source.lines, 3)
+        XCTAssertEqual(summary.source.numbers, 3)
+        XCTAssertEqual(summary.source.invalidLines, 0)
+        let raw = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertEqual(summary.source.checksum, raw.withUnsafeBytes { XXHash64.hash($0) })
+        XCTAssertEqual(summary.source.fileLength, UInt64(raw.count))
+    }
+
+    func testGzipCSVWithHeaderReadsEveryPhoneColumn() throws {
+        let path = try file("block.csv.gz", "kund;Telefon;mobilnummer;kommentar\n1;08-123 456 78;070 111 22 33;x\n2;;0701112234;\n", gzip: true)
+        let (keys, summary) = try read(path)
+        XCTAssertEqual(keys, [46_812_345_678, 46_701_112_233, 46_701_112_234])
+        XCTAssertFalse(summary.headerless)
+        XCTAssertEqual(summary.source.lines, 2)
+    }
+
+    func testExplicitColumnAndNumberHeaderName() throws {
+        let path = try file("list.csv", "number,other\n0701234567,0709999999\n")
+        XCTAssertEqual(try read(path).0, [46_701_234_567])
+        var options = ListReadingOptions()
+        options.numberColumns = ["OTHER"]
+        XCTAssertEqual(try read(path, options).0, [46_709_999_999])
+        options.numberColumns = ["missing"]
+        XCTAssertThrowsError(try read(path, options)) { error in
+            guard case .missingColumn? = error as? NixWashError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testNoNumberColumnIsAUsageError() throws {
+        let path = try file("list.csv", "namn,ort\nAnna,Umeå\n")
+        XCTAssertThrowsError(try read(path)) { error in
+            XCTAssertEqual(error as? NixWashError, .noNumberColumn(path: path, header: ["namn", "ort"]))
+            XCTAssertEqual((error as? NixWashError)?.kind, .usage)
+        }
+    }
+
+    func testInvalidLinesAreCountedAndTooManyFail() throws {
+        var text = ""
+        for i in 0..<200 { text += "07012\(String(format: "%05d", i))\n" }
+        text += "hej\n070\n"
+        let path = try file("nix.txt", text)
+        let (keys, summary) = try read(path)
+        XCTAssertEqual(keys.count, 200)
+        XCTAssertEqual(summary.source.invalidLines, 2)
+        XCTAssertEqual(summary.invalidExamples.map(\.line), [201, 202])
+        XCTAssertEqual(summary.invalidExamples.first?.description, "line 201: 'hej' (letters)")
+
+        var strict = ListReadingOptions()
+        strict.maxInvalidShare = 0.005
+        XCTAssertThrowsError(try read(path, strict)) { error in
+            guard case let .tooManyInvalidNumbers(_, invalid, lines, examples)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(invalid, 2)
+            XCTAssertEqual(lines, 202)
+            XCTAssertEqual(examples.first, "line 201: 'hej' (letters)")
+        }
+    }
+
+    func testCustomerAndConsentFiles() throws {
+        let customers = try file("kunder.csv", "telefon;avtal_slut;kategori\n070-111 11 11;2026-03-01;El\n0702222222;;\n0703333333;2026-07-31 00:00:00;\nfel;2026-01-01;\n")
+        let (list, summary) = try ListReading.readCustomers(path: customers, options: ListReadingOptions(maxInvalidShare: 0.5))
+        XCTAssertEqual(list.agreementEnd(for: key(46_701_111_111), category: list.category(nil)), .ended(day: day("2026-03-01")))
+        XCTAssertEqual(list.agreementEnd(for: key(46_702_222_222), category: list.category(nil)), .active)
+        XCTAssertEqual(list.agreementEnd(for: key(46_703_333_333), category: list.category(nil)), .ended(day: day("2026-07-31")))
+        XCTAssertEqual(summary.source.invalidLines, 1)
+        XCTAssertEqual(list.categories, ["El"])
+
+        let consents = try file("samtycke.csv", "mobil,samtyckesdatum\n0701111111,2026-10-01\n0701111111,2026-09-01\n")
+        let (consent, _) = try ListReading.readConsents(path: consents, options: ListReadingOptions())
+        XCTAssertEqual(consent.latestConsent(for: key(46_701_111_111), onOrBefore: day("2026-11-21")), day("2026-10-01"))
+
+        let badDate = try file("kunder.csv", "telefon,avtal_slut\n0701111111,31/12/2026\n")
+        XCTAssertThrowsError(try ListReading.readCustomers(path: badDate, options: ListReadingOptions())) { error in
+            XCTAssertEqual(error as? NixWashError, .invalidListDate(path: badDate, line: 2, column: "avtal_slut", value: "31/12/2026"))
+        }
+    }
+}

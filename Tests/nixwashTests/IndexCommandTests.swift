@@ -1,0 +1,114 @@
+import Foundation
+import XCTest
+
+final class IndexCommandTests: XCTestCase {
+    private func write(_ text: String, _ name: String, in folder: URL) throws {
+        try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+    }
+
+    func testBuildInfoVerifyUpdate() throws {
+        let folder = try temporaryFolder(self)
+        try write("070-123 45 67\n0701234568\n+46 8 123 456 78\n0701234567\n", "nix.txt", in: folder)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [folder.appendingPathComponent("nix.txt").path]
+        try gzip.run()
+        gzip.waitUntilExit()
+
+        let build = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX-Telefon",
+                                    "--register-date", "2026-11-01", "--out", "nix.idx", "nix.txt.gz"], in: folder)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertTrue(build.stdout.contains("nix.idx: 3 numbers (1 repeats removed)"), build.stdout)
+
+        let info = try runNixwash(["index", "info", "--json", "nix.idx"], in: folder)
+        XCTAssertEqual(info.status, 0, info.stderr)
+        let report = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [[String: Any]])?.first)
+        XCTAssertEqual(report["kind"] as? String, "nix")
+        XCTAssertEqual(report["label"] as? String, "NIX-Telefon")
+        XCTAssertEqual(report["registerDate"] as? String, "2026-11-01")
+        XCTAssertEqual(report["validUntil"] as? String, "2027-01-01")
+        XCTAssertEqual(report["entries"] as? Int, 3)
+        XCTAssertEqual(report["firstNumber"] as? String, "+46701234567")
+        let sources = try XCTUnwrap(report["sources"] as? [[String: Any]])
+        XCTAssertEqual(sources.first?["lines"] as? Int, 4)
+
+        let text = try runNixwash(["index", "info", "nix.idx"], in: folder)
+        XCTAssertTrue(text.stdout.contains("register date  2026-11-01"), text.stdout)
+
+        let verify = try runNixwash(["index", "verify", "nix.idx"], in: folder)
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("nix.idx: OK, 3 numbers"), verify.stdout)
+
+        try write("nummer\n0709999999\n", "added.csv", in: folder)
+        try write("0701234568\n", "removed.txt", in: folder)
+        let update = try runNixwash(["index", "update", "nix.idx", "--add", "added.csv", "--remove", "removed.txt",
+                                     "--register-date", "2026-11-15"], in: folder)
+        XCTAssertEqual(update.status, 0, update.stderr)
+        XCTAssertTrue(update.stdout.contains("3 numbers: 1 added, 1 removed"), update.stdout)
+        let updated = try runNixwash(["index", "info", "--json", "nix.idx"], in: folder)
+        let after = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(updated.stdout.utf8)) as? [[String: Any]])?.first)
+        XCTAssertEqual(after["registerDate"] as? String, "2026-11-15")
+        XCTAssertEqual((after["sources"] as? [[String: Any]])?.map { $0["role"] as? String }, ["register", "added", "removed"])
+
+        let rebuild = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX-Telefon",
+                                      "--register-date", "2026-12-01", "--out", "nix.idx", "added.csv"], in: folder)
+        XCTAssertEqual(rebuild.status, 0, rebuild.stderr)
+        XCTAssertTrue(rebuild.stdout.contains("compared with the index it replaces: 0 added, 2 removed"), rebuild.stdout)
+    }
+
+    func testCorruptIndexExitsOneNamingTheFile() throws {
+        let folder = try temporaryFolder(self)
+        try write("0701234567\n0701234568\n", "block.txt", in: folder)
+        let build = try runNixwash(["index", "build", "--kind", "block", "--label", "Acme", "--out", "block.idx", "block.txt"], in: folder)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        let url = folder.appendingPathComponent("block.idx")
+        var bytes = [UInt8](try Data(contentsOf: url))
+        bytes[bytes.count - 1] ^= 0xFF
+        try Data(bytes).write(to: url)
+        try Data(bytes).write(to: folder.appendingPathComponent("copy.idx"))
+        let sound = try runNixwash(["index", "build", "--kind", "block", "--label", "Acme", "--out", "sound.idx", "block.txt"], in: folder)
+        XCTAssertEqual(sound.status, 0, sound.stderr)
+        let verify = try runNixwash(["index", "verify", "block.idx", "sound.idx", "copy.idx"], in: folder)
+        XCTAssertEqual(verify.status, 1)
+        XCTAssertTrue(verify.stderr.contains("block.idx: the index is corrupt: the body checksum"), verify.stderr)
+        XCTAssertTrue(verify.stderr.contains("copy.idx: the index is corrupt"), verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("sound.idx: OK, 2 numbers"), verify.stdout)
+
+        try Data(bytes.dropLast(4)).write(to: url)
+        let info = try runNixwash(["index", "info", "block.idx"], in: folder)
+        XCTAssertEqual(info.status, 1)
+        XCTAssertTrue(info.stderr.contains("block.idx: the index is truncated"), info.stderr)
+    }
+
+    func testUsageAndInputErrors() throws {
+        let folder = try temporaryFolder(self)
+        try write("0701234567\nhej\n", "nix.txt", in: folder)
+        let noDate = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--out", "x.idx", "nix.txt"], in: folder)
+        XCTAssertEqual(noDate.status, 64)
+        XCTAssertTrue(noDate.stderr.contains("--register-date is required"), noDate.stderr)
+
+        let badKind = try runNixwash(["index", "build", "--kind", "nixx", "--label", "NIX", "--out", "x.idx", "nix.txt"], in: folder)
+        XCTAssertEqual(badKind.status, 64)
+
+        let invalid = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
+                                      "--out", "x.idx", "nix.txt"], in: folder)
+        XCTAssertEqual(invalid.status, 1)
+        XCTAssertTrue(invalid.stderr.contains("nix.txt: 1 of 2 lines"), invalid.stderr)
+        XCTAssertTrue(invalid.stderr.contains("line 2: 'hej' (letters)"), invalid.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.idx").path))
+
+        let allowed = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
+                                      "--max-invalid-share", "0.5", "--out", "x.idx", "nix.txt"], in: folder)
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssertTrue(allowed.stderr.contains("nix.txt: line 2: 'hej' (letters)"), allowed.stderr)
+
+        try write("telefon\n", "headeronly.csv", in: folder)
+        let empty = try runNixwash(["index", "build", "--kind", "block", "--label", "B", "--out", "x.idx", "headeronly.csv"], in: folder)
+        XCTAssertEqual(empty.status, 1)
+        XCTAssertTrue(empty.stderr.contains("headeronly.csv: the file has a header line but no data rows"), empty.stderr)
+
+        let notIndex = try runNixwash(["index", "info", "nix.txt"], in: folder)
+        XCTAssertEqual(notIndex.status, 1)
+        XCTAssertTrue(notIndex.stderr.contains("nix.txt: not a nixwash index"), notIndex.stderr)
+    }
+}
