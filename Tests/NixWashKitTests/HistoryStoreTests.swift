@@ -245,6 +245,16 @@ final class HistoryStoreTests: XCTestCase {
             .init(campaign: "C1", offer: "O1", attempts: 3, numbers: 1, firstDate: "2026-05-10", lastDate: "2026-05-12"),
             .init(campaign: "C2", offer: "O2", attempts: 1, numbers: 1, firstDate: "2026-06-01", lastDate: "2026-06-01"),
         ])
+        // A campaign that made two offers to the same number, alternately.
+        _ = try importRows(store, [Row(number: 46_812_345_678, at: "2026-06-02 09:00", campaign: "C2", offer: "O3"),
+                                   Row(number: 46_812_345_678, at: "2026-06-03 09:00", campaign: "C2", offer: "O2"),
+                                   Row(number: 46_812_345_679, at: "2026-06-03 09:00", campaign: "C2", offer: "O3")])
+        let again = try store.stats()
+        XCTAssertEqual(again.attempts, 7)
+        XCTAssertEqual(again.numbers, 3)
+        XCTAssertEqual(again.lastAttemptUTC, "2026-06-03T07:00:00Z")
+        XCTAssertEqual(again.campaigns.map { "\($0.campaign)/\($0.offer): \($0.attempts) \($0.numbers)" },
+                       ["C1/O1: 3 1", "C2/O2: 2 1", "C2/O3: 2 2"])
     }
 
     func testOpeningSomethingElseFailsWithAMessageNamingTheFile() throws {
