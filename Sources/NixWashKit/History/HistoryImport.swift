@@ -72,7 +72,8 @@ public final class HistoryImport {
         db = store.db
         self.maxBadRows = maxBadRows
         // A large page cache keeps the trees being written in memory until the commit.
-        try db.execute("PRAGMA cache_size = -262144; BEGIN IMMEDIATE")
+        try db.execute("PRAGMA cache_size = -262144")
+        try db.beginWriting()
         do {
             insertAttempt = try db.prepare("""
                 INSERT OR IGNORE INTO attempts
@@ -229,8 +230,8 @@ public final class HistoryImport {
         try db.execute("COMMIT")
         open = false
         // Move the import into the database file and shrink the log file again; a reader still
-        // busy with older pages only delays this to a later checkpoint.
-        try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        // busy with older pages, or the next import, only delays this to a later checkpoint.
+        db.checkpointIfIdle()
     }
 
     /// Drops everything added (also done when the import is released without `commit()`).
