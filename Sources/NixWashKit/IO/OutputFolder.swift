@@ -33,12 +33,19 @@ public final class OutputFolder {
     public func path(for fileName: String) -> String { temporaryPath + "/" + fileName }
 
     /// Moves the folder into place. With `replaceExisting`, an old folder of that name is
-    /// swapped out and removed only after the new one is in place.
+    /// swapped out and removed only after the new one is in place; the swap is one step where
+    /// the system allows, so the final name never stands empty, even if the process is killed.
     public func commit() throws {
         FileSystem.syncDirectory(temporaryPath)
         var displaced: String?
         if FileSystem.exists(finalPath) {
             guard replaceExisting else { throw NixWashError.outputExists(path: finalPath) }
+            if FileSystem.exchange(temporaryPath, finalPath) {
+                committed = true
+                FileSystem.syncDirectory(OutputFolder.split(finalPath).parent)
+                FileSystem.removeTree(temporaryPath)  // the old folder, swapped out
+                return
+            }
             let (parent, name) = OutputFolder.split(finalPath)
             displaced = "\(parent)/.\(name).replaced-\(getpid())"
             try FileSystem.rename(finalPath, to: displaced!)

@@ -95,6 +95,18 @@ enum FileSystem {
         }
     }
 
+    /// Swaps two paths in one step (renameat2 with RENAME_EXCHANGE, Linux 3.15+), so that
+    /// each name always holds one complete folder. False where the system or the filesystem
+    /// cannot; the caller then falls back to two renames.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        guard let renameat2 = renameat2Function else { return false }
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */) == 0
+        #else
+        return false
+        #endif
+    }
+
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
@@ -127,3 +139,9 @@ enum FileSystem {
         if fd >= 0 { _ = fsync(fd); _ = close(fd) }
     }
 }
+
+#if os(Linux)
+private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+/// glibc declares renameat2 only under _GNU_SOURCE, which Swift's Glibc module does not set.
+private let renameat2Function: RenameAt2? = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }
+#endif
