@@ -33,4 +33,11 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(sweden.normalize("+20 00 370744400"), .invalid(.badPrefix))
         XCTAssertEqual(sweden.normalize("+20 0 1012345678"), sweden.normalize("+20 1012345678"))
     }
+
+    /// "(0)" after more digits than the digit buffer holds read past its end (a trap in a
+    /// checked build, a stray stack read in the release build).
+    func testAParenthesisedZeroPastThirtyTwoDigitsIsTooLong() {
+        let field = String(repeating: "6", count: 40) + "(0)"
+        XCTAssertEqual(PhoneNormalizer().normalize(field), .invalid(.tooLong))
+    }
 }

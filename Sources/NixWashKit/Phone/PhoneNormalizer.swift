@@ -69,7 +69,9 @@ public struct PhoneNormalizer: Sendable {
             case 0x28:
                 parenthesisStart = digits.count
             case 0x29:
-                if parenthesisStart >= 0, digits.count == parenthesisStart + 1, digits[parenthesisStart] == 0 {
+                // Past the buffer's capacity digits are only counted (the field is too long).
+                if parenthesisStart >= 0, parenthesisStart < DigitBuffer.capacity,
+                   digits.count == parenthesisStart + 1, digits[parenthesisStart] == 0 {
                     parenthesisedZero = parenthesisStart
                 }
                 parenthesisStart = -1
