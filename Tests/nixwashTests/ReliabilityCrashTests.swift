@@ -118,6 +118,32 @@ final class ReliabilityCrashTests: XCTestCase {
         XCTAssertEqual(try HistoryStore(path: db.path, mode: .readOnly).attemptRows(), expected)
     }
 
+    /// `index build` killed at random moments: the index it replaces stays whole and verifies;
+    /// the next build clears the temporary files the kills left.
+    func testAnIndexBuildKilledAtRandomMomentsLeavesTheOldIndex() throws {
+        let register = (0..<150_000).map { "070\(1_000_000 + $0 * 13)" }.joined(separator: "\n") + "\n"
+        try Data(register.utf8).write(to: folder.appendingPathComponent("big.txt"))
+        let build = ["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01", "--out"]
+        let (clean, seconds) = try timedRun(build + ["reference.idx", "big.txt"], in: folder)
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        var random = SeededRandom(seed: 11)
+        var killed = 0
+        for round in 0..<8 {
+            let process = try startNixwash(build + ["nix.idx", "big.txt"], in: folder)
+            if kill(process, after: seconds * random.fraction()) { killed += 1 }
+            let index = try BlockIndex(path: folder.appendingPathComponent("nix.idx").path)
+            XCTAssertNoThrow(try index.verify(), "round \(round)")
+            XCTAssertTrue(index.header.entryCount == 3 || index.header.entryCount == 150_000, "round \(round)")
+            if index.header.entryCount == 150_000 {
+                // The build finished first: put the old index back for the next round.
+                XCTAssertEqual(try runNixwash(build + ["nix.idx", "register.txt"], in: folder).status, 0)
+            }
+        }
+        XCTAssertGreaterThanOrEqual(killed, 3, "kills must land during the build (build time \(seconds) s)")
+        XCTAssertEqual(try runNixwash(build + ["nix.idx", "big.txt"], in: folder).status, 0)
+        XCTAssertEqual(try entries().filter { $0.hasPrefix(".") }, [], "temporary files of killed builds are left")
+    }
+
     /// Scrubs running while the index they read is rebuilt finish with the old register, whole;
     /// a scrub started afterwards reads the new one.
     func testScrubsKeepTheIndexTheyOpenedWhenItIsReplaced() throws {

@@ -172,10 +172,10 @@ func fuzzHistory(_ bytes: UnsafeRawBufferPointer) {
     let path = writeScratch("log.csv", bytes)
     expectingNixWashErrors {
         let session = try HistoryFuzzing.store.beginImport(maxBadRows: nil)
+        defer { session.rollback() }
         let summary = try session.importLog(path: path)
         precondition(summary.inserted + summary.duplicates + summary.bad == summary.rows,
                      "rows do not add up: \(summary)")
-        session.rollback()
     }
 }
 
@@ -198,11 +198,21 @@ func fuzzCampaign(_ bytes: UnsafeRawBufferPointer) {
     expectingNixWashErrors { _ = try CampaignFile.load(path: path) }
 }
 
-/// A register or block list as `nixwash index build` reads it.
+/// The same bytes as a register or block list (as `nixwash index build` reads it), a customer
+/// list and a consent list; every customer and consent read must be answerable.
 func fuzzList(_ bytes: UnsafeRawBufferPointer) {
-    let path = writeScratch("register.txt", bytes)
+    let path = writeScratch("list.csv", bytes)
+    let options = ListReadingOptions(maxInvalidShare: 1)
     expectingNixWashErrors {
         var keys: [UInt64] = []
-        _ = try ListReading.readNumbers(path: path, role: .register, options: ListReadingOptions(maxInvalidShare: 1), into: &keys)
+        _ = try ListReading.readNumbers(path: path, role: .register, options: options, into: &keys)
+    }
+    expectingNixWashErrors {
+        let (customers, _) = try ListReading.readCustomers(path: path, options: options)
+        _ = customers.agreementEnd(for: PhoneKey(rawValue: 46_701_234_567), category: customers.category("bredband"))
+    }
+    expectingNixWashErrors {
+        let (consents, _) = try ListReading.readConsents(path: path, options: options)
+        _ = consents.latestConsent(for: PhoneKey(rawValue: 46_701_234_567), onOrBefore: 20_000)
     }
 }

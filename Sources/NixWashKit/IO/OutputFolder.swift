@@ -19,7 +19,8 @@ public final class OutputFolder {
         self.replaceExisting = replaceExisting
         if FileSystem.exists(finalPath), !replaceExisting { throw NixWashError.outputExists(path: finalPath) }
         let (parent, name) = OutputFolder.split(finalPath)
-        OutputFolder.removeStalePartials(parent: parent, name: name)
+        FileSystem.removeLeftoversOfDeadProcesses(in: parent, prefix: ".\(name).partial-")
+        FileSystem.removeLeftoversOfDeadProcesses(in: parent, prefix: ".\(name).replaced-")
         temporaryPath = "\(parent)/.\(name).partial-\(getpid())"
         FileSystem.removeTree(temporaryPath)
         try FileSystem.makeDirectory(temporaryPath)
@@ -66,19 +67,5 @@ public final class OutputFolder {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }
         let parent = String(path[..<slash])
         return (parent.isEmpty ? "/" : parent, String(path[path.index(after: slash)...]))
-    }
-
-    /// Removes partial folders of earlier runs into the same place whose process is gone.
-    private static func removeStalePartials(parent: String, name: String) {
-        guard let dir = opendir(parent) else { return }
-        defer { closedir(dir) }
-        let prefix = ".\(name).partial-"
-        while let entry = readdir(dir) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            guard entryName.hasPrefix(prefix), let pid = Int32(entryName.dropFirst(prefix.count)) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { FileSystem.removeTree(parent + "/" + entryName) }
-        }
     }
 }

@@ -133,6 +133,20 @@ enum FileSystem {
         }
     }
 
+    /// Removes the entries of `parent` named `prefix` + a process id whose process is gone:
+    /// the temporary files and folders of killed runs, which would otherwise pile up.
+    static func removeLeftoversOfDeadProcesses(in parent: String, prefix: String) {
+        guard let dir = opendir(parent) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard entryName.hasPrefix(prefix), let pid = Int32(entryName.dropFirst(prefix.count)) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { removeTree(parent + "/" + entryName) }
+        }
+    }
+
     /// Makes a rename inside `directory` durable.
     static func syncDirectory(_ directory: String) {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -118,6 +118,9 @@ final class AtomicFile {
         folder = slash.map { String(path[...$0]) } ?? "./"
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporaryPath = folder + "." + name + ".tmp-" + String(getpid())
+        // Left behind by killed builds: a 10-million-number index is 100 MB a time.
+        FileSystem.removeLeftoversOfDeadProcesses(in: folder.count > 1 ? String(folder.dropLast()) : folder,
+                                                  prefix: "." + name + ".tmp-")
         unlink(temporaryPath) // left behind by a killed build with the same process id
         file = try SystemFile.createExclusive(temporaryPath)
     }
