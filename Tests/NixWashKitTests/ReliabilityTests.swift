@@ -62,4 +62,27 @@ final class ReliabilityTests: XCTestCase {
         try session.commit()
         XCTAssertEqual(try snapshotCount(), 501)
     }
+
+    /// Sources are looked up by hash (a scan over every source was quadratic when a vendor's
+    /// source column held a new value on every row): thousands of sources, met in an
+    /// interleaved order, each counted under its own name, the empty field under the fallback.
+    func testManyDistinctSourcesAreEachCountedOnce() {
+        var tally = Tally(defaultSource: nil)
+        let fallback = Array("leads.csv".utf8)
+        for round in 0..<3 {
+            for i in 0..<5000 {
+                let name = Array("källa-\((i * 7919) % 5000)".utf8)
+                let source = name.withUnsafeBytes { tally.sourceIndex(for: $0, fallback: fallback) }
+                XCTAssertEqual(tally.sourceBytes(source), name, "round \(round)")
+                tally.countRow(source: source)
+            }
+            let blank = Array("  ".utf8)
+            tally.countRow(source: blank.withUnsafeBytes { tally.sourceIndex(for: $0, fallback: fallback) })
+        }
+        let bySource = tally.bySource
+        XCTAssertEqual(bySource.count, 5001)
+        XCTAssertEqual(bySource["källa-4999"]?.rowsIn, 3)
+        XCTAssertEqual(bySource["leads.csv"]?.rowsIn, 3)
+        XCTAssertTrue(bySource.values.allSatisfy { $0.rowsIn == 3 })
+    }
 }
