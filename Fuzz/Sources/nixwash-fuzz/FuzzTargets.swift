@@ -8,7 +8,7 @@ import NixWashKit
 /// (scripts/fuzz sets it). Every input must end in a result or a `NixWashError`: anything else
 /// (a trap, a sanitizer report, another error type, a broken invariant) is a finding.
 enum FuzzTarget: String, CaseIterable {
-    case gzip, csv, phone, index, history, profile, campaign, list
+    case gzip, csv, phone, index, history, profile, campaign, list, scrub
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["NIXWASH_FUZZ_TARGET"] ?? ""
@@ -84,6 +84,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     case .profile: fuzzProfile(bytes)
     case .campaign: fuzzCampaign(bytes)
     case .list: fuzzList(bytes)
+    case .scrub: fuzzScrub(bytes)
     }
     return 0
 }
@@ -215,4 +216,42 @@ func fuzzList(_ bytes: UnsafeRawBufferPointer) {
         let (consents, _) = try ListReading.readConsents(path: path, options: options)
         _ = consents.latestConsent(for: PhoneKey(rawValue: 46_701_234_567), onOrBefore: 20_000)
     }
+}
+
+/// A whole scrub of the bytes as a lead list (first byte: delimiter and record limit) against a
+/// small NIX register: it ends in outputs or a NixWashError, never in broken accounting, and a
+/// failed run leaves no output folder.
+func fuzzScrub(_ bytes: UnsafeRawBufferPointer) {
+    guard let first = bytes.first else { return }
+    let leads = writeScratch("leads.csv", UnsafeRawBufferPointer(rebasing: bytes.dropFirst()))
+    let out = scratchFolder + "/out"
+    var config = ScrubConfiguration(leadFiles: [leads], outputFolder: out, callDate: LocalDate("2026-11-23")!,
+                                    campaign: "c", offer: "o", contactCentre: "k", nixIndex: ScrubFuzzing.nixIndex)
+    config.source = "fallback"
+    let delimiters: [UInt8?] = [nil, UInt8(ascii: ","), UInt8(ascii: ";"), 0x09]
+    config.csv = CSVOptions(delimiter: delimiters[Int(first & 3)], maxRecordSize: first & 4 == 0 ? 1 << 20 : 1024)
+    do {
+        let report = try Scrubber(configuration: config).run()
+        precondition(report.accounting.balanced, "unbalanced: \(report.accounting)")
+        try? FileManager.default.removeItem(atPath: out)
+    } catch let error as NixWashError {
+        if case .accountingBroken = error { preconditionFailure(error.errorDescription ?? "") }
+        precondition(access(out, F_OK) != 0, "a failed scrub left its output folder: \(error)")
+    } catch {
+        preconditionFailure("an error that is not a NixWashError: \(error)")
+    }
+}
+
+enum ScrubFuzzing {
+    static let nixIndex: String = {
+        let path = scratchFolder + "/nix.idx"
+        let keys: [UInt64] = [46_701_234_567, 46_701_234_568, 46_812_345_678]
+        do {
+            try IndexWriter.write(keys: keys, metadata: IndexWriter.Metadata(kind: .nix, label: "NIX", registerDate: 20_758,
+                                                                             buildTime: 0, sources: []), to: path)
+        } catch {
+            fatalError("cannot write the fuzzing index: \(error)")
+        }
+        return path
+    }()
 }
