@@ -17,6 +17,8 @@ struct NixWash: ParsableCommand {
         // A write past `ulimit -f` fails like a full disk (exit 1, a message, no output left in
         // place) instead of killing the process with SIGXFSZ and no word.
         signal(SIGXFSZ, SIG_IGN)
+        // Ctrl-C or a service stop removes the run's temporary outputs before the process ends.
+        InterruptCleanup.installHandlers()
         main(nil)
         // A summary that never reached its file (`> /dev/full`, a full disk behind a redirect)
         // is a failure, not a silent success. A pipe closed early (`| head`) ends the process

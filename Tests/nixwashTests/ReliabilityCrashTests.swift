@@ -58,6 +58,41 @@ final class ReliabilityCrashTests: XCTestCase {
         XCTAssertEqual(try entries().filter { $0.hasPrefix(".") }, [], "partial folders of killed runs are left")
     }
 
+    /// SIGTERM (a service stop) or SIGINT (Ctrl-C) at random moments: the run removes its
+    /// temporary outputs itself and ends by that signal; nothing is left at all.
+    func testAScrubOrIndexBuildStoppedBySIGTERMOrSIGINTLeavesNothing() throws {
+        try writeLeadList(folder.appendingPathComponent("leads.csv"), rows: 20_000)
+        let (reference, seconds) = try timedRun(scrubArguments(out: "reference"), in: folder)
+        XCTAssertEqual(reference.status, 0, reference.stderr)
+        let register = (0..<100_000).map { "070\(1_000_000 + $0 * 13)" }.joined(separator: "\n") + "\n"
+        try Data(register.utf8).write(to: folder.appendingPathComponent("big.txt"))
+        let build = ["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01", "--out"]
+        let (built, buildSeconds) = try timedRun(build + ["built.idx", "big.txt"], in: folder)
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let before = try entries()
+        var random = SeededRandom(seed: 12)
+        var stopped = 0
+        for round in 0..<12 {
+            let signalNumber = round % 2 == 0 ? SIGTERM : SIGINT
+            let scrub = round % 3 != 2
+            let process = try startNixwash(scrub ? scrubArguments(out: "out") : build + ["nix.idx", "big.txt"], in: folder)
+            usleep(useconds_t((scrub ? seconds : buildSeconds) * random.fraction() * 1_000_000))
+            let running = process.isRunning
+            kill(process.processIdentifier, signalNumber)
+            process.waitUntilExit()
+            if running, process.terminationReason == .uncaughtSignal {
+                stopped += 1
+                XCTAssertEqual(process.terminationStatus, signalNumber, "round \(round)")
+                XCTAssertEqual(try entries(), before, "round \(round): left behind")
+            } else if scrub {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent("out"))
+            } else {
+                XCTAssertEqual(try runNixwash(build + ["nix.idx", "register.txt"], in: folder).status, 0)
+            }
+        }
+        XCTAssertGreaterThanOrEqual(stopped, 4, "signals must land during the runs (\(seconds) s, \(buildSeconds) s)")
+    }
+
     /// `--replace` killed at random moments: the final name always holds one complete folder,
     /// the old one or the new one.
     func testAReplacingScrubKilledAtRandomMomentsAlwaysLeavesACompleteFolder() throws {

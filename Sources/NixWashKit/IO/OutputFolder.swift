@@ -11,6 +11,8 @@ public final class OutputFolder {
     public let temporaryPath: String
     private let replaceExisting: Bool
     private var committed = false
+    /// This folder's entries in `InterruptCleanup`.
+    private var cleanupSlots: [Int?] = []
 
     public init(path: String, replaceExisting: Bool = false) throws {
         var trimmed = path
@@ -24,14 +26,21 @@ public final class OutputFolder {
         temporaryPath = "\(parent)/.\(name).partial-\(getpid())"
         FileSystem.removeTree(temporaryPath)
         try FileSystem.makeDirectory(temporaryPath)
+        cleanupSlots.append(InterruptCleanup.register(temporaryPath))
     }
 
     deinit {
         if !committed { FileSystem.removeTree(temporaryPath) }
+        cleanupSlots.forEach(InterruptCleanup.release)
     }
 
-    /// The temporary path of an output file; it moves to the final folder on `commit()`.
-    public func path(for fileName: String) -> String { temporaryPath + "/" + fileName }
+    /// The temporary path of an output file; it moves to the final folder on `commit()`, and
+    /// is removed if the process is interrupted before.
+    public func path(for fileName: String) -> String {
+        let path = temporaryPath + "/" + fileName
+        cleanupSlots.append(InterruptCleanup.register(path))
+        return path
+    }
 
     /// Moves the folder into place. With `replaceExisting`, an old folder of that name is
     /// swapped out and removed only after the new one is in place; the swap is one step where

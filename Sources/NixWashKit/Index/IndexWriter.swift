@@ -111,6 +111,7 @@ final class AtomicFile {
     let temporaryPath: String
     private let file: SystemFile
     private var committed = false
+    private var cleanupSlot: Int?
 
     init(path: String) throws {
         self.path = path
@@ -123,6 +124,7 @@ final class AtomicFile {
                                                   prefix: "." + name + ".tmp-")
         unlink(temporaryPath) // left behind by a killed build with the same process id
         file = try SystemFile.createExclusive(temporaryPath)
+        cleanupSlot = InterruptCleanup.register(temporaryPath)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -141,5 +143,6 @@ final class AtomicFile {
 
     deinit {
         if !committed { unlink(temporaryPath) }
+        InterruptCleanup.release(cleanupSlot)
     }
 }
