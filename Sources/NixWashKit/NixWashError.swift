@@ -69,6 +69,11 @@ public enum NixWashError: LocalizedError, Equatable {
     /// The counts do not add up: a bug, never a result to hand a dialer.
     case accountingBroken(detail: String)
 
+    // MARK: Reliability
+    /// Standard output, which holds a command's result (inspect, explain, stats), could not be
+    /// written: a full disk behind a redirect, `/dev/full`.
+    case standardOutputFailed(reason: String)
+
     public var kind: FailureKind {
         switch self {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn,
@@ -173,6 +178,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): the contact history was written by a newer nixwash (schema version \(version); this one reads up to \(supported)). Use a newer nixwash."
         case let .tooManyBadRows(path, bad, limit, firstLine, firstReason):
             return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on line \(firstLine): \(firstReason)); nothing was imported. Fix the log, or raise --max-bad-rows to import the good rows."
+        case let .standardOutputFailed(reason):
+            return "standard output: write failed: \(reason). Free disk space or fix the redirect and rerun."
         case let .noAttemptLogColumn(path, field, header):
             return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with --column \(field)=HEADER."
         }

@@ -185,7 +185,7 @@ extension IndexCommand {
         var files: [String]
 
         func run() throws {
-            try runMappingErrors {
+            try runMappingErrors(resultOnStandardOutput: true) {
                 let today = DayNumber.utcDay(ofSecondsSinceEpoch: secondsNow())
                 var reports: [IndexInfo] = []
                 for file in files {
@@ -212,7 +212,7 @@ extension IndexCommand {
         var files: [String]
 
         func run() throws {
-            try runMappingErrors {
+            try runMappingErrors(resultOnStandardOutput: true) {
                 for file in files {
                     let index = try BlockIndex(path: file)
                     try index.verify()

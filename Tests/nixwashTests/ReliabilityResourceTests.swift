@@ -89,6 +89,25 @@ final class ReliabilityResourceTests: XCTestCase {
         XCTAssertEqual(message, "nixwash: standard output: write failed: No space left on device. Free disk space or fix the redirect and rerun.\n")
     }
 
+    /// A scrub's result is its folder: with the summary lost to a full device it still exits 0
+    /// (a non-zero exit must mean no output in place) and says on stderr what was lost.
+    func testAScrubWhoseSummaryIsLostStillSucceeds() throws {
+        let process = Process()
+        process.executableURL = nixwashBinary()
+        process.arguments = Array(scrubArguments(out: "out").filter { $0 != "-q" })
+        process.currentDirectoryURL = folder
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, message)
+        XCTAssertEqual(message, "nixwash: standard output: write failed: No space left on device; the summary was lost, the run itself completed.\n")
+        XCTAssertEqual(try reportJSON(folder.appendingPathComponent("out"))["outputs"] as? [String],
+                       ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html"])
+    }
+
     /// `nixwash inspect ... | head -1`: the reader goes away early and nixwash ends by SIGPIPE
     /// (141 in the shell) without a word on stderr.
     func testStandardOutputClosedEarlyEndsQuietly() throws {
