@@ -37,6 +37,7 @@ let package = Package(
         ),
         // Fixtures/ holds committed test data (read from the bundle or the source tree).
         .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"]),
+        // BadInputs/ is read from the source tree by the end-to-end tests.
+        .testTarget(name: "nixwashTests", dependencies: ["NixWashKit"], exclude: ["BadInputs"]),
     ]
 )

@@ -70,6 +70,11 @@ public enum NixWashError: LocalizedError, Equatable {
     /// The counts do not add up: a bug, never a result to hand a dialer.
     case accountingBroken(detail: String)
 
+    // MARK: Reliability
+    /// Standard output, which holds a command's result (inspect, explain, stats), could not be
+    /// written: a full disk behind a redirect, `/dev/full`.
+    case standardOutputFailed(reason: String)
+
     public var kind: FailureKind {
         switch self {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn,
@@ -80,6 +85,25 @@ public enum NixWashError: LocalizedError, Equatable {
         default:
             return .runtime
         }
+    }
+
+    /// Header names for a message: a binary file read as text has control characters (which
+    /// would drive the terminal) and huge "names"; both are tamed so the message stays readable.
+    static func listed(_ header: [String]) -> String {
+        let maxNames = 30, maxLength = 40
+        var names = header.prefix(maxNames).map { name -> String in
+            var out = ""
+            for scalar in name.unicodeScalars.prefix(maxLength) {
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                    out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            return name.unicodeScalars.count > maxLength ? out + "…" : out
+        }
+        if header.count > maxNames { names.append("… and \(header.count - maxNames) more") }
+        return names.joined(separator: ", ")
     }
 
     public var errorDescription: String? {
@@ -113,11 +137,11 @@ public enum NixWashError: LocalizedError, Equatable {
         case let .csvSyntax(path, line, column, reason):
             return "\(path):\(line):\(column): \(reason)."
         case let .missingColumn(path, column, header):
-            return "\(path): no column named '\(column)'. The header has: \(header.joined(separator: ", "))."
+            return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
         case let .noPhoneColumn(path, header):
-            return "\(path): no column looks like a phone number column. The header has: \(header.joined(separator: ", ")). Name the column with --phone-column."
+            return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with --phone-column."
         case let .noSource(path, header):
-            return "\(path): no address-source column (e.g. källa, source) in the header (\(header.joined(separator: ", "))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
+            return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
         case let .accountingBroken(detail):
             return "the accounting does not balance (\(detail)); no output was written. This is a bug in nixwash: please report it with the inputs."
         case let .invalidSetting(source, reason):
@@ -142,7 +166,7 @@ public enum NixWashError: LocalizedError, Equatable {
             let shown = examples.isEmpty ? "" : " First ones: " + examples.joined(separator: "; ") + "."
             return "\(path): \(invalid) of \(lines) lines (\(String(format: "%.2f", share)) %) do not hold a valid phone number.\(shown) Check that this is the right file and column, or raise --max-invalid-share to build anyway."
         case let .noNumberColumn(path, header):
-            return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(header.joined(separator: ", ")). Name the column with --column."
+            return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(Self.listed(header)). Name the column with --column."
         case let .invalidListDate(path, line, column, value):
             return "\(path):\(line): column '\(column)' holds '\(value)', which is not a date. Write dates as YYYY-MM-DD (or leave the field empty where that is allowed) and rerun."
         case let .historyDatabase(path, reason):
@@ -157,8 +181,10 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): the contact history was written by a newer nixwash (schema version \(version); this one reads up to \(supported)). Use a newer nixwash."
         case let .tooManyBadRows(path, bad, limit, firstLine, firstReason):
             return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on line \(firstLine): \(firstReason)); nothing was imported. Fix the log, or raise --max-bad-rows to import the good rows."
+        case let .standardOutputFailed(reason):
+            return "standard output: write failed: \(reason). Free disk space or fix the redirect and rerun."
         case let .noAttemptLogColumn(path, field, header):
-            return "\(path): no column for the attempt log field '\(field)'. The header has: \(header.joined(separator: ", ")). Name it with --column \(field)=HEADER."
+            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with --column \(field)=HEADER."
         }
     }
 }

@@ -4,9 +4,17 @@ import NixWashKit
 
 /// Runs a subcommand body and turns library errors into the exit codes of SPEC section 4,
 /// with the error's message on stderr.
-func runMappingErrors(_ body: () throws -> Void) throws {
+///
+/// `resultOnStandardOutput`: the command's result is what it prints (inspect, explain, stats,
+/// index info and verify), so output that cannot be written is a failure, exit 1. Commands whose
+/// result is a folder, an index or the history only warn (see `NixWash.main`): their work is in
+/// place, and a non-zero exit must mean that nothing of the run was left in place.
+func runMappingErrors(resultOnStandardOutput: Bool = false, _ body: () throws -> Void) throws {
     do {
         try body()
+        if resultOnStandardOutput, let reason = standardOutputFailure() {
+            throw NixWashError.standardOutputFailed(reason: reason)
+        }
     } catch let error as NixWashError {
         printError(error.localizedDescription)
         switch error.kind {
@@ -19,4 +27,13 @@ func runMappingErrors(_ body: () throws -> Void) throws {
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data(("nixwash: " + message + "\n").utf8))
+}
+
+/// Why standard output could not be written (flushing it first), or nil when all of it was.
+/// A pipe closed early (`| head`) never gets here: SIGPIPE ends the process quietly first.
+func standardOutputFailure() -> String? {
+    let flushed = fflush(stdout) == 0
+    let code = errno
+    guard !flushed || ferror(stdout) != 0 else { return nil }
+    return flushed ? "a write failed" : String(cString: strerror(code))
 }

@@ -21,7 +21,7 @@ struct Explain: ParsableCommand {
     var number: String
 
     func run() throws {
-        try runMappingErrors {
+        try runMappingErrors(resultOnStandardOutput: true) {
             let file = try campaign.loadCampaignFile()
             let config = try campaign.configuration(file: file, leadFiles: [], outputFolder: nil)
             let judge = try NumberJudge(configuration: config)

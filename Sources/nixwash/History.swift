@@ -109,7 +109,7 @@ struct HistoryCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try runMappingErrors {
+            try runMappingErrors(resultOnStandardOutput: true) {
                 let stats = try HistoryStore(path: db, mode: .readOnly).stats()
                 if json {
                     let encoder = JSONEncoder()

@@ -188,7 +188,7 @@ extension IndexCommand {
         var files: [String]
 
         func run() throws {
-            try runMappingErrors {
+            try runMappingErrors(resultOnStandardOutput: true) {
                 let today = DayNumber.utcDay(ofSecondsSinceEpoch: secondsNow())
                 var reports: [IndexInfo] = []
                 for file in files {
@@ -215,16 +215,18 @@ extension IndexCommand {
         var files: [String]
 
         func run() throws {
-            // Every file is checked and reported, so one bad file does not hide another.
             var failed = false
-            for file in files {
-                do {
-                    let index = try BlockIndex(path: file)
-                    try index.verify()
-                    print("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
-                } catch let error as NixWashError {
-                    printError(error.localizedDescription)
-                    failed = true
+            try runMappingErrors(resultOnStandardOutput: true) {
+                // Every file is checked and reported, so one bad file does not hide another.
+                for file in files {
+                    do {
+                        let index = try BlockIndex(path: file)
+                        try index.verify()
+                        print("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
+                    } catch let error as NixWashError {
+                        printError(error.localizedDescription)
+                        failed = true
+                    }
                 }
             }
             if failed { throw ExitCode(1) }

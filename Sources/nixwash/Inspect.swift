@@ -17,7 +17,7 @@ struct Inspect: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        try runMappingErrors {
+        try runMappingErrors(resultOnStandardOutput: true) {
             var reports: [LeadFileInspection] = []
             for file in files {
                 let report = try LeadFileInspection.inspect(path: file, options: csv.csvOptions)

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import NixWashKit
 
 @main
@@ -9,4 +12,17 @@ struct NixWash: ParsableCommand {
         version: NixWashVersion.current,
         subcommands: [Scrub.self, Explain.self, Inspect.self, IndexCommand.self, HistoryCommand.self]
     )
+
+    static func main() {
+        // A write past `ulimit -f` fails like a full disk (exit 1, a message, no output left in
+        // place) instead of killing the process with SIGXFSZ and no word.
+        signal(SIGXFSZ, SIG_IGN)
+        // Ctrl-C or a service stop removes the run's temporary outputs before the process ends.
+        InterruptCleanup.installHandlers()
+        main(nil)
+        // A command whose result is a file or database succeeded even if its summary was lost.
+        if let reason = standardOutputFailure() {
+            printError("standard output: write failed: \(reason); the summary was lost, the run itself completed.")
+        }
+    }
 }

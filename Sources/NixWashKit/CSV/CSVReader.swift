@@ -111,7 +111,9 @@ public final class CSVReader {
     // The record being assembled.
     private var openRecordFirstField = 0
     private var openRecordNewlines: UInt64 = 0
-    private var openRecordTooLarge = false
+    /// The line of the first record found larger than `maxRecordSize`, which may have ended
+    /// (and `nextLine` moved on) before the check runs.
+    private var tooLargeRecordLine: UInt64?
     private var nextLine: UInt64 = 1
     private var pendingCarriageReturn = false
     // After a malformed field: the fault, while the rest of its line is skipped.
@@ -297,7 +299,10 @@ public final class CSVReader {
 
     private func checkOpenRecordSize() throws {
         let openBytes = fieldBytesCount - (openRecordFirstField == 0 ? 0 : fieldEnds[openRecordFirstField - 1])
-        if openRecordTooLarge || csv_get_buffer_size(&parser) > options.maxRecordSize || openBytes > options.maxRecordSize {
+        if let line = tooLargeRecordLine {
+            throw NixWashError.recordTooLarge(path: input.path, line: line, limit: options.maxRecordSize)
+        }
+        if csv_get_buffer_size(&parser) > options.maxRecordSize || openBytes > options.maxRecordSize {
             throw NixWashError.recordTooLarge(path: input.path, line: nextLine, limit: options.maxRecordSize)
         }
     }
@@ -341,7 +346,7 @@ public final class CSVReader {
         fieldEnds[fieldCount] = fieldBytesCount
         fieldCount += 1
         let openBytes = fieldBytesCount - (openRecordFirstField == 0 ? 0 : fieldEnds[openRecordFirstField - 1])
-        if openBytes > options.maxRecordSize { openRecordTooLarge = true }
+        if openBytes > options.maxRecordSize, tooLargeRecordLine == nil { tooLargeRecordLine = nextLine }
     }
 
     /// Line breaks inside a quoted field: `\n`, and `\r` not followed by `\n`.

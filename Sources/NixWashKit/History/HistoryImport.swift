@@ -74,9 +74,10 @@ public final class HistoryImport {
         self.maxBadRows = maxBadRows
         self.chunkSize = chunkSize
         inserter = ChunkInserter(chunkSize: chunkSize)
+        // A large page cache keeps the trees being written in memory until the commit.
+        try db.execute("PRAGMA cache_size = -262144")
+        try db.beginWriting()
         do {
-            // A large page cache keeps the trees being written in memory until the commit.
-            try db.execute("PRAGMA cache_size = -262144; BEGIN IMMEDIATE")
             statements = try InsertStatements(db: db)
             insertFile = try db.prepare("""
                 INSERT INTO imports (path, size, sha256, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times)
@@ -232,8 +233,8 @@ public final class HistoryImport {
         try db.execute("COMMIT")
         open = false
         // Move the import into the database file and shrink the log file again; a reader still
-        // busy with older pages only delays this to a later checkpoint.
-        try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        // busy with older pages, or the next import, only delays this to a later checkpoint.
+        db.checkpointIfIdle()
     }
 
     /// Drops everything added (also done when the import is released without `commit()`).

@@ -36,6 +36,11 @@ public struct HistorySnapshot: Sendable {
                             offerWindowDays: Int = 365) throws -> HistorySnapshot {
         precondition(campaignWindowDays >= 1 && offerWindowDays >= 1, "a window holds at least the call date")
         let database = db.db
+        // One consistent view of the names and both queries: an import committing between
+        // the name lookups and the queries could otherwise give this campaign a new id that
+        // the offer query then counts as another campaign.
+        try database.execute("BEGIN")
+        defer { try? database.execute("COMMIT") }
         func id(_ table: String, _ name: String) throws -> Int64? {
             let statement = try database.prepare("SELECT id FROM \(table) WHERE name = ?1")
             statement.bind(1, name)
@@ -46,8 +51,6 @@ public struct HistorySnapshot: Sendable {
         let offerID = try id("offers", offer) ?? -1
         let centreID = try id("contact_centres", contactCentre) ?? -1
 
-        try database.execute("BEGIN")  // one consistent view of both queries
-        defer { try? database.execute("COMMIT") }
         // The primary key starts with the campaign, so this reads one range in number order.
         let campaignRows = try database.prepare("""
             SELECT number, count(*),

@@ -52,12 +52,21 @@ public final class HistoryStore {
             throw NixWashError.historySchemaTooNew(path: path, version: version, supported: HistoryStore.schemaVersion)
         }
         if version == HistoryStore.schemaVersion { return }
-        let tables = try db.scalar("SELECT count(*) FROM sqlite_schema")
-        guard tables == 0, mayCreate else { throw NixWashError.notAHistoryDatabase(path: path) }
+        guard mayCreate, try db.scalar("SELECT count(*) FROM sqlite_schema") == 0 else {
+            throw NixWashError.notAHistoryDatabase(path: path)
+        }
         // 8 KiB pages: shallower trees for tens of millions of attempts (set before the first write).
-        try db.execute("PRAGMA page_size = 8192; BEGIN IMMEDIATE")
+        try db.execute("PRAGMA page_size = 8192")
+        try db.beginWriting()
         do {
-            try db.execute(HistoryStore.schema)
+            // Another import may have created the same new database meanwhile: decide again
+            // under the write lock, or both would create the schema and the second would fail.
+            if try db.scalar("PRAGMA user_version") != HistoryStore.schemaVersion {
+                guard try db.scalar("SELECT count(*) FROM sqlite_schema") == 0 else {
+                    throw NixWashError.notAHistoryDatabase(path: path)
+                }
+                try db.execute(HistoryStore.schema)
+            }
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
@@ -139,7 +148,7 @@ public final class HistoryStore {
     /// Removes every attempt whose Stockholm local date is before `localDate`; returns how many.
     /// The rules look back at most a year: older attempts are personal data with no use.
     public func purge(before localDate: Int32) throws -> Int {
-        try db.execute("BEGIN IMMEDIATE")
+        try db.beginWriting()
         do {
             let delete = try db.prepare("DELETE FROM attempts WHERE local_date < ?1")
             delete.bind(1, Int64(localDate))

@@ -38,6 +38,26 @@ final class SQLiteDatabase {
 
     deinit { sqlite3_close_v2(handle) }
 
+    /// How long a writer waits for another writer (an import in another process) to finish.
+    /// Longer than any import takes, so two imports started together both land; a reader never
+    /// waits for a writer in WAL mode.
+    static let writerWaitMilliseconds: Int32 = 30 * 60 * 1000
+
+    /// `BEGIN IMMEDIATE`, waiting up to `writerWaitMilliseconds` for the write lock.
+    func beginWriting() throws {
+        sqlite3_busy_timeout(handle, SQLiteDatabase.writerWaitMilliseconds)
+        defer { sqlite3_busy_timeout(handle, 10_000) }
+        try execute("BEGIN IMMEDIATE")
+    }
+
+    /// Moves the write-ahead log into the database file and empties it, unless a reader or
+    /// another writer is busy: then a later checkpoint does it, and nobody waits for this one.
+    func checkpointIfIdle() {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, 10_000) }
+        try? execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
     /// Runs one or more statements that return no rows of interest.
     func execute(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?

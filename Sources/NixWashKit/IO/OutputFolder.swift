@@ -11,6 +11,8 @@ public final class OutputFolder {
     public let temporaryPath: String
     private let replaceExisting: Bool
     private var committed = false
+    /// This folder's entries in `InterruptCleanup`.
+    private var cleanupSlots: [Int?] = []
 
     public init(path: String, replaceExisting: Bool = false) throws {
         var trimmed = path
@@ -19,26 +21,41 @@ public final class OutputFolder {
         self.replaceExisting = replaceExisting
         if FileSystem.exists(finalPath), !replaceExisting { throw NixWashError.outputExists(path: finalPath) }
         let (parent, name) = OutputFolder.split(finalPath)
-        OutputFolder.removeStalePartials(parent: parent, name: name)
+        FileSystem.removeLeftoversOfDeadProcesses(in: parent, prefix: ".\(name).partial-")
+        FileSystem.removeLeftoversOfDeadProcesses(in: parent, prefix: ".\(name).replaced-")
         temporaryPath = "\(parent)/.\(name).partial-\(getpid())"
         FileSystem.removeTree(temporaryPath)
         try FileSystem.makeDirectory(temporaryPath)
+        cleanupSlots.append(InterruptCleanup.register(temporaryPath))
     }
 
     deinit {
         if !committed { FileSystem.removeTree(temporaryPath) }
+        cleanupSlots.forEach(InterruptCleanup.release)
     }
 
-    /// The temporary path of an output file; it moves to the final folder on `commit()`.
-    public func path(for fileName: String) -> String { temporaryPath + "/" + fileName }
+    /// The temporary path of an output file; it moves to the final folder on `commit()`, and
+    /// is removed if the process is interrupted before.
+    public func path(for fileName: String) -> String {
+        let path = temporaryPath + "/" + fileName
+        cleanupSlots.append(InterruptCleanup.register(path))
+        return path
+    }
 
     /// Moves the folder into place. With `replaceExisting`, an old folder of that name is
-    /// swapped out and removed only after the new one is in place.
+    /// swapped out and removed only after the new one is in place; the swap is one step where
+    /// the system allows, so the final name never stands empty, even if the process is killed.
     public func commit() throws {
         FileSystem.syncDirectory(temporaryPath)
         var displaced: String?
         if FileSystem.exists(finalPath) {
             guard replaceExisting else { throw NixWashError.outputExists(path: finalPath) }
+            if FileSystem.exchange(temporaryPath, finalPath) {
+                committed = true
+                FileSystem.syncDirectory(OutputFolder.split(finalPath).parent)
+                FileSystem.removeTree(temporaryPath)  // the old folder, swapped out
+                return
+            }
             let (parent, name) = OutputFolder.split(finalPath)
             displaced = "\(parent)/.\(name).replaced-\(getpid())"
             try FileSystem.rename(finalPath, to: displaced!)
@@ -59,19 +76,5 @@ public final class OutputFolder {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }
         let parent = String(path[..<slash])
         return (parent.isEmpty ? "/" : parent, String(path[path.index(after: slash)...]))
-    }
-
-    /// Removes partial folders of earlier runs into the same place whose process is gone.
-    private static func removeStalePartials(parent: String, name: String) {
-        guard let dir = opendir(parent) else { return }
-        defer { closedir(dir) }
-        let prefix = ".\(name).partial-"
-        while let entry = readdir(dir) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            guard entryName.hasPrefix(prefix), let pid = Int32(entryName.dropFirst(prefix.count)) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { FileSystem.removeTree(parent + "/" + entryName) }
-        }
     }
 }

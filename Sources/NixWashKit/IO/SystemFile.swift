@@ -95,6 +95,18 @@ enum FileSystem {
         }
     }
 
+    /// Swaps two paths in one step (renameat2 with RENAME_EXCHANGE, Linux 3.15+), so that
+    /// each name always holds one complete folder. False where the system or the filesystem
+    /// cannot; the caller then falls back to two renames.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        guard let renameat2 = renameat2Function else { return false }
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */) == 0
+        #else
+        return false
+        #endif
+    }
+
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
@@ -121,9 +133,29 @@ enum FileSystem {
         }
     }
 
+    /// Removes the entries of `parent` named `prefix` + a process id whose process is gone:
+    /// the temporary files and folders of killed runs, which would otherwise pile up.
+    static func removeLeftoversOfDeadProcesses(in parent: String, prefix: String) {
+        guard let dir = opendir(parent) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard entryName.hasPrefix(prefix), let pid = Int32(entryName.dropFirst(prefix.count)) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { removeTree(parent + "/" + entryName) }
+        }
+    }
+
     /// Makes a rename inside `directory` durable.
     static func syncDirectory(_ directory: String) {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { _ = fsync(fd); _ = close(fd) }
     }
 }
+
+#if os(Linux)
+private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+/// glibc declares renameat2 only under _GNU_SOURCE, which Swift's Glibc module does not set.
+private let renameat2Function: RenameAt2? = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }
+#endif

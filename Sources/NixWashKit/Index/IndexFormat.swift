@@ -236,7 +236,9 @@ public struct IndexHeader: Equatable, Sendable {
               levelOneShift < 64, minKey <= maxKey else {
             throw corrupt("the table sizes in the header are impossible")
         }
-        guard levelOneCount == ((maxKey - minKey) >> UInt64(levelOneShift)) + 1 else {
+        // levelOneCount is at least 1 here; `+ 1` on the other side would overflow for a full
+        // key range with shift 0.
+        guard levelOneCount - 1 == (maxKey - minKey) >> UInt64(levelOneShift) else {
             throw corrupt("the level-one table size does not match the key range")
         }
         let expectedBody = entryCount * 8 + levelOneCount * 8 + levelTwoCount * 4

@@ -152,6 +152,7 @@ final class AtomicFile {
     let temporaryPath: String
     private let file: SystemFile
     private var committed = false
+    private var cleanupSlot: Int?
 
     init(path: String) throws {
         self.path = path
@@ -159,10 +160,14 @@ final class AtomicFile {
         folder = slash.map { String(path[...$0]) } ?? "./"
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporaryPath = folder + "." + name + ".tmp-" + String(getpid())
+        // Left behind by killed builds: a 10-million-number index is 100 MB a time.
+        FileSystem.removeLeftoversOfDeadProcesses(in: folder.count > 1 ? String(folder.dropLast()) : folder,
+                                                  prefix: "." + name + ".tmp-")
         unlink(temporaryPath) // left behind by a killed build with the same process id
         do { file = try SystemFile.createExclusive(temporaryPath) } catch let NixWashError.cannotOpen(_, reason) {
             throw NixWashError.writeFailed(path: path, reason: "cannot create a file next to it: \(reason)")
         }
+        cleanupSlot = InterruptCleanup.register(temporaryPath)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -181,5 +186,6 @@ final class AtomicFile {
 
     deinit {
         if !committed { unlink(temporaryPath) }
+        InterruptCleanup.release(cleanupSlot)
     }
 }

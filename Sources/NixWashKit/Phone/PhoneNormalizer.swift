@@ -113,7 +113,9 @@ public struct PhoneNormalizer: Sendable {
             case 0x28:
                 parenthesisStart = digits.count
             case 0x29:
-                if parenthesisStart >= 0, digits.count == parenthesisStart + 1, digits[parenthesisStart] == 0 {
+                // Past the buffer's capacity digits are only counted (the field is too long).
+                if parenthesisStart >= 0, parenthesisStart < DigitBuffer.capacity,
+                   digits.count == parenthesisStart + 1, digits[parenthesisStart] == 0 {
                     parenthesisedZero = parenthesisStart
                 }
                 parenthesisStart = -1
@@ -193,7 +195,12 @@ public struct PhoneNormalizer: Sendable {
         }
         // A country whose plan is not carried: check the length only.
         let codeLength = nsn - start
-        if nsn < digits.count, digits[nsn] == 0, entry & 0x1_0000 != 0 || parenthesisedZero == nsn { nsn += 1 }
+        if nsn < digits.count, digits[nsn] == 0, entry & 0x1_0000 != 0 || parenthesisedZero == nsn {
+            nsn += 1
+            // A country that dials a trunk 0 has no national number starting with 0: a second
+            // 0 would survive into the E.164 form, which would then read as another number.
+            if entry & 0x1_0000 != 0, nsn < digits.count, digits[nsn] == 0 { return .invalid(.badPrefix) }
+        }
         let length = digits.count - nsn
         if length < Int(entry & 0xFF) { return .invalid(.tooShort) }
         if length > Int((entry >> 8) & 0xFF) || codeLength + length > 15 {

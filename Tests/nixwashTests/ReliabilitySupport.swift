@@ -1,0 +1,80 @@
+import Foundation
+@testable import NixWashKit
+import XCTest
+
+/// A small seeded generator, so a failing kill schedule can be replayed.
+struct SeededRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state = state &+ 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ bound: UInt64) -> UInt64 { next() % bound }
+    mutating func fraction() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// A lead list of `rows` rows with distinct Swedish mobile numbers 070-1000000 upwards.
+func writeLeadList(_ url: URL, rows: Int) throws {
+    var text = "namn;telefon;källa\n"
+    text.reserveCapacity(rows * 32)
+    for i in 0..<rows { text += "n\(i);070-\(1_000_000 + i);V\(i % 3)\n" }
+    try Data(text.utf8).write(to: url)
+}
+
+/// Starts the binary without waiting; standard output and error go to /dev/null.
+func startNixwash(_ arguments: [String], in directory: URL) throws -> Process {
+    let process = Process()
+    process.executableURL = nixwashBinary()
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
+/// Seconds a run of the binary takes here (the kill delays are drawn up to it).
+func timedRun(_ arguments: [String], in directory: URL) throws -> (RunResult, Double) {
+    let started = Date()
+    let result = try runNixwash(arguments, in: directory)
+    return (result, Date().timeIntervalSince(started))
+}
+
+/// Kills `process` with SIGKILL after `seconds`; true when the kill came before it ended.
+func kill(_ process: Process, after seconds: Double) -> Bool {
+    usleep(useconds_t(seconds * 1_000_000))
+    let running = process.isRunning
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return running && process.terminationReason == .uncaughtSignal
+}
+
+func reportJSON(_ url: URL) throws -> [String: Any] {
+    try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url.appendingPathComponent("report.json"))) as? [String: Any])
+}
+
+extension HistoryStore {
+    /// `PRAGMA integrity_check`: "ok" for a sound database.
+    func integrity() throws -> String {
+        let statement = try db.prepare("PRAGMA integrity_check")
+        return try statement.step() ? statement.text(0) ?? "" : ""
+    }
+
+    /// Every attempt, readably and in key order, without the import it came from.
+    func attemptRows() throws -> [String] {
+        let statement = try db.prepare("""
+            SELECT number || ' ' || attempted_at_utc || ' ' || campaign || ' ' || offer || ' ' || contact_centre
+                   || ' ' || coalesce(outcome, '-') FROM attempt_log ORDER BY 1
+            """)
+        var rows: [String] = []
+        while try statement.step() { rows.append(statement.text(0) ?? "") }
+        return rows
+    }
+
+    func scalar(_ sql: String) throws -> Int64 { try db.scalar(sql) }
+}
