@@ -47,12 +47,12 @@ public final class Scrubber {
         var callableRows: UInt64 = 0
         var rejectRows: UInt64 = 0
 
-        init(index: Int, dialect: CSVDialect, header: [[UInt8]], folder: OutputFolder, level: Int32) throws {
+        init(index: Int, dialect: CSVDialect, header: [[UInt8]], folder: OutputFolder, workers: CompressionWorkers) throws {
             let suffix = index == 0 ? "" : "-\(index + 1)"
             callableName = "callable\(suffix).csv.gz"
             rejectsName = "rejects\(suffix).csv.gz"
-            callable = CSVWriter(sink: try GzipFileSink(path: folder.path(for: callableName), level: level), dialect: dialect)
-            rejects = CSVWriter(sink: try GzipFileSink(path: folder.path(for: rejectsName), level: level), dialect: dialect)
+            callable = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: callableName), workers: workers), dialect: dialect)
+            rejects = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: rejectsName), workers: workers), dialect: dialect)
             for field in header { try callable.writeField(field) }
             for name in Scrubber.callableColumns { try callable.writeField(name) }
             try callable.endRow()
@@ -89,8 +89,12 @@ public final class Scrubber {
         }
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
+        // Output compression runs on every core while this thread judges (the pipeline:
+        // read-ahead thread inflates, this one parses and judges, workers deflate blocks).
+        let workers = CompressionWorkers(level: c.compressionLevel)
+        defer { workers.shutdown() }
         let groups = try shapes.enumerated().map { i, shape in
-            try OutputGroup(index: i, dialect: shape.dialect, header: shape.header, folder: folder, level: c.compressionLevel)
+            try OutputGroup(index: i, dialect: shape.dialect, header: shape.header, folder: folder, workers: workers)
         }
         var tally = Tally(defaultSource: c.source)
         var inputReports: [ScrubReport.InputFileReport] = []
@@ -102,6 +106,8 @@ public final class Scrubber {
         for (fileIndex, lead) in leads.enumerated() {
             let group = groups[lead.group]
             var encoding = EncodingGuess()
+            lead.reader.input.startReadingAhead()
+            defer { lead.reader.input.stopReadingAhead() }
             try scrubFile(lead, group: group, judge: judge, tally: &tally, encoding: &encoding) { rows in
                 guard let progress else { return }
                 let read = lead.reader.input.compressedBytesRead
