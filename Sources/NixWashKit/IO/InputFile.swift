@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Foundation
 import CISAL
 
 /// Sees every byte of a file as it is read from disk, e.g. to fingerprint it.
@@ -22,7 +18,7 @@ public final class InputFingerprint: RawByteObserver {
 /// gzip-compressed or plain (told apart by the magic bytes, never by the name). Gzip files
 /// may hold several members, which read as one stream (inflated by Intel ISA-L, about three
 /// times zlib's speed). Damage is an error naming the file and the byte offset; a short read
-/// is never silent. `startReadingAhead()` moves reading and inflating to a thread of its own.
+/// is never silent.
 public final class InputFile {
     public let path: String
     /// Whether the content is gzip-compressed.
@@ -61,37 +57,13 @@ public final class InputFile {
     }
 
     /// Bytes of the file consumed so far (compressed bytes for gzip): drives progress and ETA.
-    public var compressedBytesRead: UInt64 {
-        readAhead?.compressedBytesConsumed ?? bytesFromFile - UInt64(rawEnd - rawStart)
-    }
+    public var compressedBytesRead: UInt64 { bytesFromFile - UInt64(rawEnd - rawStart) }
 
     /// Reads up to `buffer.count` bytes of content; 0 means the end of the content.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0 else { return 0 }
-        if let readAhead { return try readAhead.read(into: buffer) }
-        return try decode(into: buffer)
+        return isGzip ? try inflate(into: buffer) : try readPlain(into: buffer)
     }
-
-    private func decode(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        isGzip ? try inflate(into: buffer) : try readPlain(into: buffer)
-    }
-
-    private var readAhead: ReadAhead?
-
-    /// From now on, reads and inflates on a thread of its own into a few blocks of
-    /// `blockSize` content bytes, so decompression overlaps the caller's work. Errors arrive
-    /// in order, from the `read` that reaches them. The observer then sees bytes on that thread.
-    public func startReadingAhead(blockSize: Int = 1 << 20, blocks: Int = 4) {
-        guard readAhead == nil else { return }
-        let ahead = ReadAhead(blockSize: blockSize, blocks: blocks, startOffset: compressedBytesRead)
-        readAhead = ahead
-        let thread = Thread { [self] in ahead.produce { try self.decode(into: $0) } bytesRead: { self.bytesFromFile - UInt64(self.rawEnd - self.rawStart) } }
-        thread.name = "nixwash-read"
-        thread.start()
-    }
-
-    /// Stops a read-ahead thread early (the caller gave up on the file); safe to call twice.
-    public func stopReadingAhead() { readAhead?.cancel() }
 
     private func readPlain(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if rawStart < rawEnd {
@@ -181,105 +153,5 @@ public final class InputFile {
             throw NixWashError.trailingGarbage(path: path, offset: compressedBytesRead)
         }
         nixwash_isal_inflate_reset(stream)
-    }
-}
-
-/// The hand-off between a reading thread and the reader of an `InputFile`: a few blocks of
-/// content going round, each with how far into the file it reached.
-private final class ReadAhead {
-    private struct Block {
-        var bytes: UnsafeMutableRawBufferPointer
-        var count = 0
-        var compressedBytesRead: UInt64 = 0
-        var error: Error?
-    }
-
-    private let monitor = Monitor()
-    private var free: [Block]
-    private var ready: [Block] = []
-    private var current: Block?
-    private var offset = 0
-    private var cancelled = false
-    private let allBuffers: [UnsafeMutableRawBufferPointer]
-    private(set) var compressedBytesConsumed: UInt64
-
-    init(blockSize: Int, blocks: Int, startOffset: UInt64) {
-        allBuffers = (0..<max(blocks, 2)).map { _ in .allocate(byteCount: max(blockSize, 1), alignment: 16) }
-        free = allBuffers.map { Block(bytes: $0) }
-        compressedBytesConsumed = startOffset
-    }
-
-    deinit { for buffer in allBuffers { buffer.deallocate() } }
-
-    /// The reading thread: fills free blocks until the end, an error or `cancel()`.
-    func produce(_ decode: (UnsafeMutableRawBufferPointer) throws -> Int, bytesRead: () -> UInt64) {
-        while true {
-            monitor.lock()
-            while free.isEmpty && !cancelled { monitor.wait() }
-            if cancelled {
-                monitor.unlock()
-                return
-            }
-            var block = free.removeLast()
-            monitor.unlock()
-            var done = false
-            do {
-                // Fill the block as far as the content goes, so blocks hand off rarely.
-                var filled = 0
-                while filled < block.bytes.count {
-                    let n = try decode(UnsafeMutableRawBufferPointer(rebasing: block.bytes[filled...]))
-                    if n == 0 { done = true; break }
-                    filled += n
-                }
-                block.count = filled
-            } catch {
-                block.error = error
-                done = true
-            }
-            block.compressedBytesRead = bytesRead()
-            monitor.locked {
-                ready.append(block)
-                if done && block.count > 0 && block.error == nil {
-                    // A last, empty block marks the end.
-                    ready.append(Block(bytes: UnsafeMutableRawBufferPointer(start: nil, count: 0), compressedBytesRead: block.compressedBytesRead))
-                }
-                monitor.broadcast()
-            }
-            if done { return }
-        }
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            if let block = current {
-                if let error = block.error { throw error }
-                if block.count == 0 { return 0 }  // the end, delivered again on every call
-                if offset < block.count {
-                    let n = min(buffer.count, block.count - offset)
-                    buffer.baseAddress!.copyMemory(from: block.bytes.baseAddress! + offset, byteCount: n)
-                    offset += n
-                    return n
-                }
-                monitor.locked {
-                    free.append(block)
-                    monitor.broadcast()
-                }
-                current = nil
-            }
-            monitor.lock()
-            while ready.isEmpty { monitor.wait() }
-            let next = ready.removeFirst()
-            monitor.unlock()
-            current = next
-            offset = 0
-            compressedBytesConsumed = next.compressedBytesRead
-        }
-    }
-
-    func cancel() {
-        monitor.locked {
-            cancelled = true
-            monitor.broadcast()
-        }
     }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The run's counters, overall and per address source, kept in flat arrays indexed by
 /// reason precedence so counting allocates nothing; turned into `ScrubCounts` at the end.
 struct Tally {
@@ -50,7 +54,7 @@ struct Tally {
     }
 
     private mutating func index(of bytes: UnsafeRawBufferPointer) -> Int {
-        if lastSource >= 0, sources[lastSource].elementsEqual(bytes) { return lastSource }
+        if lastSource >= 0, Self.equal(sources[lastSource], bytes) { return lastSource }
         if let known = sources.firstIndex(where: { $0.elementsEqual(bytes) }) {
             lastSource = known
             return known
@@ -59,6 +63,11 @@ struct Tally {
         perSource.append(Counters())
         lastSource = sources.count - 1
         return lastSource
+    }
+
+    @inline(__always)
+    private static func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (b.count == 0 || a.withUnsafeBytes { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 })
     }
 
     func sourceBytes(_ index: Int) -> [UInt8] { sources[index] }
