@@ -17,6 +17,16 @@ import random
 import subprocess
 
 
+def swedish(written):
+    digits = "".join(c for c in written if c.isdigit())
+    if any(c.isalpha() for c in written) or written.startswith(("+47", "+358", "+45")):
+        return False
+    national = digits[2:] if digits.startswith("46") else digits[4:] if digits.startswith("0046") else digits[1:]
+    if national.startswith("0"):  # +46 (0)70 ...
+        national = national[1:]
+    return 7 <= len(national) <= 9 and not national.startswith(("900", "20", "939", "746"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--leads", required=True, help="a vendor-A lead list (gzip, ';', phone column Telefon)")
@@ -36,9 +46,10 @@ def main():
     with gzip.open(args.leads, "rt", encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split(";")
         phone = header.index("Telefon")
-        # Every third row's number, when it ends in a digit (not one of the bad ones).
+        # Every third row's number, when it is a Swedish one that a register can hold (not
+        # one of the generator's bad, foreign or premium-rate forms).
         usable = [n for i, line in enumerate(f) if i % 3 == 0
-                  for n in (line.split(";", phone + 1)[phone],) if n[-1:].isdigit()]
+                  for n in (line.split(";", phone + 1)[phone],) if swedish(n)]
 
     def mobile():
         return "+4670%07d" % rng.randrange(10**7)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads a lead list on a thread of its own: inflating, CSV parsing and the encoding guess
+/// Reads a lead list on a thread of its own: inflating, CSV parsing, the encoding guess, the
+/// phone normalizer and the duplicate rule (which needs input order, which this thread has)
 /// run there while the scrubbing thread judges the batch before. A few batches go round
 /// (memory stays flat), each holding copies of its records' fields; an error arrives after
 /// the records read before it, as it would from `CSVReader.next()`.
@@ -13,6 +14,10 @@ final class RecordBatches {
         private var endsCapacity: Int
         private var endsCount = 0
         private var records: [(firstField: Int, count: Int, line: UInt64, problem: CSVProblem?)] = []
+        /// Each record's phone fields in phone-column order (placeholders for records that are
+        /// not judged: malformed or of the wrong width).
+        fileprivate var numbers: [PreparedNumber] = []
+        private let phoneColumnCount: Int
         /// The reader's position after this batch, for progress and the report.
         fileprivate(set) var compressedBytesRead: UInt64 = 0
         fileprivate(set) var recordsRead: UInt64 = 0
@@ -20,7 +25,9 @@ final class RecordBatches {
         fileprivate(set) var error: Error?
         fileprivate(set) var isLast = false
 
-        init(bytes: Int, fields: Int, records capacity: Int) {
+        init(bytes: Int, fields: Int, records capacity: Int, phoneColumns: Int) {
+            phoneColumnCount = phoneColumns
+            numbers.reserveCapacity(capacity * phoneColumns)
             bytesCapacity = bytes
             self.bytes = .allocate(byteCount: bytes, alignment: 16)
             endsCapacity = fields
@@ -44,7 +51,16 @@ final class RecordBatches {
                              ends: UnsafePointer(ends + r.firstField), start: r.firstField == 0 ? 0 : ends[r.firstField - 1])
         }
 
+        /// All phone fields of the batch, record after record.
+        var numberCount: Int { numbers.count }
+        func number(at flatIndex: Int) -> PreparedNumber { numbers[flatIndex] }
+
+        /// Phone field `column` (a position in the phone columns) of record `index`.
+        @inline(__always)
+        func number(_ index: Int, _ column: Int) -> PreparedNumber { numbers[index * phoneColumnCount + column] }
+
         fileprivate func reset() {
+            numbers.removeAll(keepingCapacity: true)
             bytesCount = 0
             endsCount = 0
             records.removeAll(keepingCapacity: true)
@@ -80,7 +96,16 @@ final class RecordBatches {
         }
     }
 
+    /// A phone field as the reading thread left it: nil for a blank field.
+    struct PreparedNumber {
+        var parsed: PhoneParseResult?
+        var duplicate: Bool
+    }
+
     private let reader: CSVReader
+    private let columns: Int
+    private let phoneColumns: [Int]
+    private let judge: NumberJudge
     private let recordsPerBatch: Int
     private let bytesPerBatch: Int
     private let monitor = Monitor()
@@ -88,15 +113,22 @@ final class RecordBatches {
     private var ready: [Batch] = []
     private var cancelled = false
     private var started = false
+    /// Keeps the read-ahead loads of `markDuplicates` from being optimized away.
+    private var peekSink: UInt64 = 0
     /// The encoding seen in every field; complete once the last batch arrived.
     private(set) var encoding = EncodingGuess()
 
-    init(reader: CSVReader, batches: Int = 4, recordsPerBatch: Int = 4096, bytesPerBatch: Int = 1 << 19) {
+    init(reader: CSVReader, phoneColumns: [Int], judge: NumberJudge, batches: Int = 4, recordsPerBatch: Int = 4096,
+         bytesPerBatch: Int = 1 << 19) {
         self.reader = reader
+        columns = reader.header.count
+        self.phoneColumns = phoneColumns
+        self.judge = judge
         self.recordsPerBatch = recordsPerBatch
         self.bytesPerBatch = bytesPerBatch
         free = (0..<max(batches, 2)).map { _ in
-            Batch(bytes: bytesPerBatch + (1 << 16), fields: recordsPerBatch * 16, records: recordsPerBatch)
+            Batch(bytes: bytesPerBatch + (1 << 16), fields: recordsPerBatch * 16, records: recordsPerBatch,
+                  phoneColumns: phoneColumns.count)
         }
     }
 
@@ -127,6 +159,40 @@ final class RecordBatches {
         }
     }
 
+    /// Normalizes the phone fields of a record the scrub judges, in input order, and notes
+    /// which numbers were seen before.
+    @inline(__always)
+    private func prepareNumbers(of record: CSVRecord, into batch: Batch) {
+        guard record.problem == nil, record.count == columns else {
+            for _ in phoneColumns { batch.numbers.append(PreparedNumber(parsed: nil, duplicate: false)) }
+            return
+        }
+        for column in phoneColumns {
+            let field = record.field(column)
+            if Scrubber.isBlank(field) {
+                batch.numbers.append(PreparedNumber(parsed: nil, duplicate: false))
+                continue
+            }
+            batch.numbers.append(PreparedNumber(parsed: judge.normalizer.normalize(field), duplicate: false))
+        }
+    }
+
+    /// The duplicate rule over a batch, in input order. A first pass reads every number's
+    /// place in the set, so the cache misses of thousands of independent loads overlap; the
+    /// second then finds them cached.
+    private func markDuplicates(in batch: Batch) {
+        var peeked: UInt64 = 0
+        for item in batch.numbers {
+            if case let .valid(number)? = item.parsed { peeked |= judge.peekSighting(number.key) }
+        }
+        peekSink |= peeked
+        for i in batch.numbers.indices {
+            if case let .valid(number)? = batch.numbers[i].parsed {
+                batch.numbers[i].duplicate = !judge.firstSighting(number.key)
+            }
+        }
+    }
+
     private func produce() {
         var encoding = EncodingGuess()
         while true {
@@ -147,11 +213,13 @@ final class RecordBatches {
                     }
                     for i in 0..<record.count { encoding.observe(record.field(i)) }
                     batch.append(record)
+                    prepareNumbers(of: record, into: batch)
                 }
             } catch {
                 batch.error = error
                 batch.isLast = true
             }
+            markDuplicates(in: batch)
             batch.compressedBytesRead = reader.input.compressedBytesRead
             batch.recordsRead = reader.recordsRead
             let last = batch.isLast
