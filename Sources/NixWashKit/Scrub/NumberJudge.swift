@@ -205,6 +205,34 @@ public final class NumberJudge {
         return nil
     }
 
+    /// Exactly what `details(of:)` reads of a verdict, so verdicts with equal keys get equal
+    /// words and the scrub can write the words of a repeated case without building them.
+    struct DetailKey: Hashable {
+        var reasons: UInt16
+        var rejection: PhoneRejection?
+        var type: NumberType?
+        var country: PhoneCountry?
+        var blockLists: UInt64 = 0
+        var otherCampaigns = 0
+        var campaignAttempts = 0
+        var centreAttempts = 0
+        var lastCentreAttempt: Int64?
+    }
+
+    func detailKey(of verdict: NumberVerdict) -> DetailKey {
+        let reasons = verdict.reasons
+        var key = DetailKey(reasons: reasons.rawValue)
+        if reasons.contains(.invalidNumber) { key.rejection = verdict.rejection }
+        if reasons.contains(.numberType) { key.type = verdict.number?.type }
+        if reasons.contains(.foreignNumber) { key.country = verdict.number?.country }
+        if reasons.contains(.companyBlock) { key.blockLists = verdict.blockLists }
+        if reasons.contains(.offerQuota) { key.otherCampaigns = verdict.history.otherCampaignsWithSameOffer }
+        if reasons.contains(.quota30d) { key.campaignAttempts = verdict.history.campaignAttemptsInWindow }
+        if reasons.contains(.quotaDaily) { key.centreAttempts = verdict.history.centreAttemptsOnCallDate }
+        if reasons.contains(.minGap) { key.lastCentreAttempt = verdict.history.lastCentreAttemptOnCallDate }
+        return key
+    }
+
     /// Words for the rejects file and `explain`: why each reason applies.
     public func details(of verdict: NumberVerdict) -> [(Reason, String)] {
         let c = configuration

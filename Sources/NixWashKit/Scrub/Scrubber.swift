@@ -187,7 +187,11 @@ public final class Scrubber {
         var notBefore: Int64 = .min
         var notBeforeText: [UInt8] = []
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-        var reasonLists: [UInt16: [UInt8]] = [:]  // "nix|duplicate" by reason set
+        // Words that repeat from reject to reject, made once: "nix|duplicate" by reason set,
+        // the detail of each distinct case, source names as text.
+        var reasonLists: [UInt16: [UInt8]] = [:]
+        var details: [NumberJudge.DetailKey: String] = [:]
+        var sourceNames: [Int: String] = [:]
         let callable = group.callable
         let rejects = group.rejects
 
@@ -210,7 +214,13 @@ public final class Scrubber {
                 try rejects.writeField(text)
             }
             try rejects.writeField(detail)
-            try rejects.writeField(tally.sourceName(source))
+            if let name = sourceNames[source] {
+                try rejects.writeField(name)
+            } else {
+                let name = tally.sourceName(source)
+                sourceNames[source] = name
+                try rejects.writeField(name)
+            }
             try rejects.endRow()
             group.rejectRows += 1
         }
@@ -269,7 +279,14 @@ public final class Scrubber {
                         if first == nil { first = (verdict, column) }
                     } else {
                         rejected[column] = true
-                        let detail = judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
+                        let detailKey = judge.detailKey(of: verdict)
+                        let detail: String
+                        if let known = details[detailKey] {
+                            detail = known
+                        } else {
+                            detail = judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
+                            if details.count < 65_536 { details[detailKey] = detail }
+                        }
                         try writeReject(record, column: column, raw: field, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
                         tally.countRejected(verdict.reasons, source: source)
                     }
