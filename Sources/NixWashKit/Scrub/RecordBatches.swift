@@ -1,8 +1,8 @@
 import Foundation
 
 /// Reads a lead list on a thread of its own: inflating, CSV parsing, the encoding guess, the
-/// phone normalizer and the duplicate rule (which needs input order, which this thread has)
-/// run there while the scrubbing thread judges the batch before. A few batches go round
+/// phone normalizer, the duplicate rule (which needs input order, which this thread has) and
+/// the list lookups run there while the scrubbing thread judges the batch before. A few batches go round
 /// (memory stays flat), each holding copies of its records' fields; an error arrives after
 /// the records read before it, as it would from `CSVReader.next()`.
 final class RecordBatches {
@@ -51,10 +51,6 @@ final class RecordBatches {
                              ends: UnsafePointer(ends + r.firstField), start: r.firstField == 0 ? 0 : ends[r.firstField - 1])
         }
 
-        /// All phone fields of the batch, record after record.
-        var numberCount: Int { numbers.count }
-        func number(at flatIndex: Int) -> PreparedNumber { numbers[flatIndex] }
-
         /// Phone field `column` (a position in the phone columns) of record `index`.
         @inline(__always)
         func number(_ index: Int, _ column: Int) -> PreparedNumber { numbers[index * phoneColumnCount + column] }
@@ -99,7 +95,8 @@ final class RecordBatches {
     /// A phone field as the reading thread left it: nil for a blank field.
     struct PreparedNumber {
         var parsed: PhoneParseResult?
-        var duplicate: Bool
+        var duplicate = false
+        var hits = NumberJudge.ListHits.none
     }
 
     private let reader: CSVReader
@@ -164,16 +161,16 @@ final class RecordBatches {
     @inline(__always)
     private func prepareNumbers(of record: CSVRecord, into batch: Batch) {
         guard record.problem == nil, record.count == columns else {
-            for _ in phoneColumns { batch.numbers.append(PreparedNumber(parsed: nil, duplicate: false)) }
+            for _ in phoneColumns { batch.numbers.append(PreparedNumber(parsed: nil)) }
             return
         }
         for column in phoneColumns {
             let field = record.field(column)
             if Scrubber.isBlank(field) {
-                batch.numbers.append(PreparedNumber(parsed: nil, duplicate: false))
+                batch.numbers.append(PreparedNumber(parsed: nil))
                 continue
             }
-            batch.numbers.append(PreparedNumber(parsed: judge.normalizer.normalize(field), duplicate: false))
+            batch.numbers.append(PreparedNumber(parsed: judge.normalizer.normalize(field)))
         }
     }
 
@@ -189,6 +186,16 @@ final class RecordBatches {
         for i in batch.numbers.indices {
             if case let .valid(number)? = batch.numbers[i].parsed {
                 batch.numbers[i].duplicate = !judge.firstSighting(number.key)
+            }
+        }
+    }
+
+    /// The batch's list lookups (NIX, block lists, history) in one loop of independent
+    /// lookups, so their cache misses overlap.
+    private func lookUp(_ batch: Batch) {
+        for i in batch.numbers.indices {
+            if case let .valid(number)? = batch.numbers[i].parsed {
+                batch.numbers[i].hits = judge.listHits(number.key)
             }
         }
     }
@@ -220,6 +227,7 @@ final class RecordBatches {
                 batch.isLast = true
             }
             markDuplicates(in: batch)
+            lookUp(batch)
             batch.compressedBytesRead = reader.input.compressedBytesRead
             batch.recordsRead = reader.recordsRead
             let last = batch.isLast

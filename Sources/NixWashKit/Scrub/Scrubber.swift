@@ -229,19 +229,8 @@ public final class Scrubber {
         let batches = RecordBatches(reader: reader, phoneColumns: phoneColumns, judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
-        var hits: [NumberJudge.ListHits] = []
-        let phoneCount = phoneColumns.count
         while let current = batches.next(after: batch) {
             batch = current
-            // The batch's list lookups first, in one loop of independent lookups.
-            hits.removeAll(keepingCapacity: true)
-            for i in 0..<current.numberCount {
-                if case let .valid(number)? = current.number(at: i).parsed {
-                    hits.append(judge.listHits(number.key))
-                } else {
-                    hits.append(.none)
-                }
-            }
             for index in 0..<current.count {
                 let record = current.record(index)
                 let source = tally.sourceIndex(for: sourceColumn.flatMap { $0 < record.count ? record.field($0) : nil },
@@ -273,7 +262,7 @@ public final class Scrubber {
                     guard let parsed = prepared.parsed else { continue }
                     let field = record.field(column)
                     sawNumber = true
-                    let verdict = judge.judge(parsed, duplicate: prepared.duplicate, hits: hits[index * phoneCount + position])
+                    let verdict = judge.judge(parsed, duplicate: prepared.duplicate, hits: prepared.hits)
                     if verdict.isCallable {
                         tally.countCallable(exemption: verdict.exemption, source: source)
                         if first == nil { first = (verdict, column) }
