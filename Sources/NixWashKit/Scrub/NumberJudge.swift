@@ -136,16 +136,20 @@ public final class NumberJudge {
     /// can look up a whole batch in one tight loop whose cache misses overlap.
     struct ListHits {
         var inNix: Bool
+        /// For a number in NIX, the exemption that lifts it (customer and consent lists).
+        var exemption: NixExemption?
         var blockLists: UInt64
         var history: NumberHistory
-        static let none = ListHits(inNix: false, blockLists: 0, history: .none)
+        static let none = ListHits(inNix: false, exemption: nil, blockLists: 0, history: .none)
     }
 
     @inline(__always)
     func listHits(_ key: PhoneKey) -> ListHits {
         var blocked: UInt64 = 0
         for (i, list) in blockLists.enumerated() where list.contains(key: key) { blocked |= 1 << UInt64(i) }
-        return ListHits(inNix: nix.contains(key: key), blockLists: blocked, history: history?.history(for: key) ?? .none)
+        let inNix = nix.contains(key: key)
+        return ListHits(inNix: inNix, exemption: inNix ? nixExemption(for: key) : nil, blockLists: blocked,
+                        history: history?.history(for: key) ?? .none)
     }
 
     /// Judges a field already normalized, whose duplicate status is known; touches nothing
@@ -171,7 +175,7 @@ public final class NumberJudge {
         if blocked != 0 { reasons.insert(.companyBlock) }
         var exemption: NixExemption?
         if hits.inNix {
-            exemption = nixExemption(for: key)
+            exemption = hits.exemption
             if exemption == nil { reasons.insert(.nix) }
         }
         let history = hits.history

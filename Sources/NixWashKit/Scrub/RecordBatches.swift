@@ -190,7 +190,7 @@ final class RecordBatches {
         }
     }
 
-    /// The batch's list lookups (NIX, block lists, history) in one loop of independent
+    /// The batch's list lookups (NIX and its exemptions, block lists, history) in one loop of independent
     /// lookups, so their cache misses overlap.
     private func lookUp(_ batch: Batch) {
         for i in batch.numbers.indices {
