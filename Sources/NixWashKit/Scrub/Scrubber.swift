@@ -191,6 +191,7 @@ public final class Scrubber {
         // the detail of each distinct case, source names as text.
         var reasonLists: [UInt16: [UInt8]] = [:]
         var details: [NumberJudge.DetailKey: String] = [:]
+        var fixedDetails = [String?](repeating: nil, count: 1 << Reason.allCases.count)
         var sourceNames: [Int: String] = [:]
         let callable = group.callable
         let rejects = group.rejects
@@ -268,13 +269,19 @@ public final class Scrubber {
                         if first == nil { first = (verdict, column) }
                     } else {
                         rejected[column] = true
-                        let detailKey = judge.detailKey(of: verdict)
                         let detail: String
-                        if let known = details[detailKey] {
-                            detail = known
+                        let reasonBits = Int(verdict.reasons.rawValue)
+                        if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0, let known = fixedDetails[reasonBits] {
+                            detail = known  // the common case (nix, duplicate), without hashing
                         } else {
-                            detail = judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
-                            if details.count < 65_536 { details[detailKey] = detail }
+                            let detailKey = judge.detailKey(of: verdict)
+                            if let known = details[detailKey] {
+                                detail = known
+                            } else {
+                                detail = judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
+                                if details.count < 65_536 { details[detailKey] = detail }
+                            }
+                            if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0 { fixedDetails[reasonBits] = detail }
                         }
                         try writeReject(record, column: column, raw: field, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
                         tally.countRejected(verdict.reasons, source: source)
@@ -317,6 +324,9 @@ public final class Scrubber {
         }
         encoding = batches.encoding
     }
+
+    /// Reasons whose words in `details(of:)` are the same for every number of a run.
+    private static let fixedWordReasons = ReasonSet(rawValue: ReasonSet(.duplicate).rawValue | ReasonSet(.nix).rawValue)
 
     private static let customerExemption = Array(NixExemption.customer.rawValue.utf8)
     private static let consentExemption = Array(NixExemption.consent.rawValue.utf8)
