@@ -90,6 +90,28 @@ public final class CSVWriter {
         try text.withUTF8 { try writeField(UnsafeRawBufferPointer($0)) }
     }
 
+    /// A field's bytes as `writeField` would write them (quoted when it must be), to write
+    /// many times with `writeEncodedField` without checking them each time.
+    public func encoded(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        let quote = bytes.withUnsafeBytes { needsQuotes($0) }
+        guard quote else { return bytes }
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
+    }
+
+    /// Writes a field made by `encoded`.
+    public func writeEncodedField(_ bytes: [UInt8]) {
+        if fieldsInRow > 0 { appendByte(delimiter) }
+        fieldsInRow += 1
+        append(bytes)
+    }
+
     /// Ends the current row with the dialect's line ending.
     public func endRow() throws {
         append(dialect.lineEnding)

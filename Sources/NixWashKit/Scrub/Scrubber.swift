@@ -189,15 +189,15 @@ public final class Scrubber {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         // Words that repeat from reject to reject, made once: "nix|duplicate" by reason set,
         // the detail of each distinct case, source names as text.
-        var reasonLists: [UInt16: [UInt8]] = [:]
-        var details: [NumberJudge.DetailKey: String] = [:]
-        var fixedDetails = [String?](repeating: nil, count: 1 << Reason.allCases.count)
-        var sourceNames: [Int: String] = [:]
+        var reasonLists = [[UInt8]?](repeating: nil, count: 1 << Reason.allCases.count)
+        var details: [NumberJudge.DetailKey: [UInt8]] = [:]
+        var fixedDetails = [[UInt8]?](repeating: nil, count: 1 << Reason.allCases.count)
+        var sourceNames: [[UInt8]?] = []
         let callable = group.callable
         let rejects = group.rejects
 
         func writeReject(_ record: CSVRecord, column: Int?, raw: UnsafeRawBufferPointer?, verdict: NumberVerdict?,
-                         reasons: ReasonSet, detail: String, source: Int) throws {
+                         reasons: ReasonSet, detail: [UInt8], source: Int) throws {
             for i in 0..<columns {
                 if i < record.count { try rejects.writeField(record.field(i)) } else { try rejects.writeField(UnsafeRawBufferPointer(start: nil, count: 0)) }
             }
@@ -206,21 +206,22 @@ public final class Scrubber {
             try rejects.writeField(column.map { phoneNames[$0] } ?? [])
             try rejects.writeField(raw ?? UnsafeRawBufferPointer(start: nil, count: 0))
             if let key = verdict?.number?.key { try rejects.writeField(key.rawValue, prefix: UInt8(ascii: "+")) } else { try rejects.writeField(empty) }
-            try rejects.writeField(reasons.primary!.rawValue)
-            if let text = reasonLists[reasons.rawValue] {
+            try rejects.writeField(Self.reasonNames[reasons.rawValue.trailingZeroBitCount])
+            if let text = reasonLists[Int(reasons.rawValue)] {
                 try rejects.writeField(text)
             } else {
                 let text = Array(reasons.reasons.map(\.rawValue).joined(separator: "|").utf8)
-                reasonLists[reasons.rawValue] = text
+                reasonLists[Int(reasons.rawValue)] = text
                 try rejects.writeField(text)
             }
-            try rejects.writeField(detail)
+            rejects.writeEncodedField(detail)
+            while sourceNames.count <= source { sourceNames.append(nil) }
             if let name = sourceNames[source] {
-                try rejects.writeField(name)
+                rejects.writeEncodedField(name)
             } else {
-                let name = tally.sourceName(source)
+                let name = rejects.encoded(tally.sourceName(source))
                 sourceNames[source] = name
-                try rejects.writeField(name)
+                rejects.writeEncodedField(name)
             }
             try rejects.endRow()
             group.rejectRows += 1
@@ -240,7 +241,7 @@ public final class Scrubber {
 
                 if let problem = record.problem {
                     let detail = "line \(problem.line), column \(problem.column): \(problem.message)"
-                    try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: detail, source: source)
+                    try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: rejects.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.malformedRow), source: source)
                     tally.countRowNotCallable(source: source)
                     continue
@@ -250,7 +251,7 @@ public final class Scrubber {
                     if record.count > columns {
                         detail += "; fields beyond the header: " + (columns..<record.count).map { record.string($0) }.joined(separator: " | ")
                     }
-                    try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: detail, source: source)
+                    try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: rejects.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.malformedRow), source: source)
                     tally.countRowNotCallable(source: source)
                     continue
@@ -269,7 +270,7 @@ public final class Scrubber {
                         if first == nil { first = (verdict, column) }
                     } else {
                         rejected[column] = true
-                        let detail: String
+                        let detail: [UInt8]
                         let reasonBits = Int(verdict.reasons.rawValue)
                         if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0, let known = fixedDetails[reasonBits] {
                             detail = known  // the common case (nix, duplicate), without hashing
@@ -278,7 +279,7 @@ public final class Scrubber {
                             if let known = details[detailKey] {
                                 detail = known
                             } else {
-                                detail = judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
+                                detail = rejects.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
                                 if details.count < 65_536 { details[detailKey] = detail }
                             }
                             if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0 { fixedDetails[reasonBits] = detail }
@@ -290,7 +291,7 @@ public final class Scrubber {
                 if !sawNumber {
                     let detail = "invalid_number: the row has no phone number (\(phoneColumns.map { header[$0] }.joined(separator: ", ")) are empty)"
                     try writeReject(record, column: phoneColumns[0], raw: record.field(phoneColumns[0]), verdict: nil,
-                                    reasons: ReasonSet(.invalidNumber), detail: detail, source: source)
+                                    reasons: ReasonSet(.invalidNumber), detail: rejects.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.invalidNumber), source: source)
                 }
                 if let first {
@@ -323,6 +324,11 @@ public final class Scrubber {
             if let error = current.error { throw error }
         }
         encoding = batches.encoding
+    }
+
+    /// Reason names by precedence (a set's primary reason is its lowest bit).
+    private static let reasonNames: [[UInt8]] = (0..<Reason.allCases.count).map { precedence in
+        Array(Reason.allCases.first { $0.precedence == precedence }!.rawValue.utf8)
     }
 
     /// Reasons whose words in `details(of:)` are the same for every number of a run.
