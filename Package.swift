@@ -16,11 +16,13 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV",
                        providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL",
+                       providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite",
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "NixWashKit",
-            dependencies: ["CZlib", "CLibCSV", "CSQLite"],
+            dependencies: ["CZlib", "CISAL", "CLibCSV", "CSQLite"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

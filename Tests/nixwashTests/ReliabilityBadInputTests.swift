@@ -40,9 +40,9 @@ final class ReliabilityBadInputTests: XCTestCase {
         try assertRefused(["truncated.csv.gz"], status: 1,
             "truncated.csv.gz: gzip stream ends early at byte 1310 of the file: the file is truncated. Ask the sender for a complete copy.")
         try assertRefused(["corrupt-crc.csv.gz"], status: 1,
-            "corrupt-crc.csv.gz: corrupt gzip data at byte 2617 of the file (incorrect data check). Ask the sender for a new copy; `gzip -t` confirms the damage.")
+            "corrupt-crc.csv.gz: corrupt gzip data at byte 2621 of the file (incorrect data check). Ask the sender for a new copy; `gzip -t` confirms the damage.")
         try assertRefused(["bad-header.csv.gz"], status: 1,
-            "bad-header.csv.gz: corrupt gzip data at byte 4 of the file (unknown compression method). Ask the sender for a new copy; `gzip -t` confirms the damage.")
+            "bad-header.csv.gz: corrupt gzip data at byte 10 of the file (unknown compression method). Ask the sender for a new copy; `gzip -t` confirms the damage.")
         try assertRefused(["trailing-garbage.csv.gz"], status: 1,
             "trailing-garbage.csv.gz: data that is not gzip follows the last gzip member at byte 2621 of the file. Ask the sender for a clean copy.")
         try assertRefused(["nul-byte.csv"], status: 1,

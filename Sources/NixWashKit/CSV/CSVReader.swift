@@ -239,21 +239,36 @@ public final class CSVReader {
         guard bytes.count > 0 else { return }
         let context = Unmanaged.passUnretained(self).toOpaque()
         var offset = 0
+        // Where a fault's column is counted from when its line starts before this call.
+        var faultOrigin = 0
+        var scan = LineScan(bytes)
         while offset < bytes.count {
             if skippedLineProblem != nil {
-                guard let end = bytes[offset...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { break }
+                guard let end = scan.nextLineBreak(from: offset) else { break }
                 endMalformedRecord(terminator: Int32(bytes[end]))
                 offset = end + 1
+                faultOrigin = offset
                 continue
             }
-            let rest = bytes.count - offset
+            // Most lines have no quote: at a record boundary they are split at the delimiters
+            // here, as libcsv would split them, without a call per field.
+            if parser.pstate == 0, parser.entry_pos == 0, openRecordFirstField == fieldCount {
+                offset = splitPlainLines(&scan, from: offset)
+                if offset == bytes.count { break }
+            }
+            // libcsv takes the rest of this line: quoted fields, or a line the chunk cuts.
+            let end = scan.nextLineBreak(from: offset).map { $0 + 1 } ?? bytes.count
+            let rest = end - offset
             let consumed = csv_parse(&parser, bytes.baseAddress! + offset, rest, fieldCallback, rowCallback, context)
-            if consumed == rest { break }
+            if consumed == rest {
+                offset = end
+                continue
+            }
             guard csv_error(&parser) == CSV_EPARSE else {
                 throw NixWashError.readFailed(path: input.path, reason: String(cString: csv_strerror(csv_error(&parser))))
             }
             let at = offset + consumed
-            let lineStart = bytes[offset..<at].lastIndex(where: { $0 == 0x0A || $0 == 0x0D })
+            let lineStart = bytes[faultOrigin..<at].lastIndex(where: { $0 == 0x0A || $0 == 0x0D })
             let column = lineStart.map { at - $0 } ?? (bytesSinceLineBreak + at + 1)
             // Line breaks inside the unfinished quoted field are lines of this record too.
             openRecordNewlines += Self.lineBreaks(in: UnsafeRawBufferPointer(start: parser.entry_buf, count: parser.entry_pos))
@@ -272,6 +287,30 @@ public final class CSVReader {
             bytesSinceLineBreak += bytes.count
         }
         try checkOpenRecordSize()
+    }
+
+    /// Splits whole lines without a quote from `offset` on into records, as libcsv (strict,
+    /// spaces kept) would: fields between delimiters, byte for byte; an empty line is an
+    /// empty row. Stops at the first line with a quote or without its line break; returns
+    /// where it stopped.
+    private func splitPlainLines(_ scan: inout LineScan, from start: Int) -> Int {
+        let base = scan.base
+        let delimiter = dialect.delimiter
+        var offset = start
+        while let lineEnd = scan.nextLineBreak(from: offset), !scan.hasQuote(from: offset, before: lineEnd) {
+            if lineEnd > offset {
+                var fieldStart = offset
+                while let d = memchr(base + fieldStart, Int32(delimiter), lineEnd - fieldStart) {
+                    let at = base.distance(to: UnsafeRawPointer(d))
+                    appendPlainField(base + fieldStart, at - fieldStart)
+                    fieldStart = at + 1
+                }
+                appendPlainField(base + fieldStart, lineEnd - fieldStart)
+            }
+            endRow(Int32(base.load(fromByteOffset: lineEnd, as: UInt8.self)))
+            offset = lineEnd + 1
+        }
+        return offset
     }
 
     private func finish() throws {
@@ -349,6 +388,21 @@ public final class CSVReader {
         if openBytes > options.maxRecordSize, tooLargeRecordLine == nil { tooLargeRecordLine = nextLine }
     }
 
+    /// `appendField` for a field with no line break in it (the plain-line path).
+    @inline(__always)
+    private func appendPlainField(_ data: UnsafeRawPointer, _ length: Int) {
+        if fieldBytesCount + length > fieldBytesCapacity || fieldCount == fieldEndsCapacity {
+            appendField(data, length)
+            return
+        }
+        (fieldBytes + fieldBytesCount).copyMemory(from: data, byteCount: length)
+        fieldBytesCount += length
+        fieldEnds[fieldCount] = fieldBytesCount
+        fieldCount += 1
+        let openBytes = fieldBytesCount - (openRecordFirstField == 0 ? 0 : fieldEnds[openRecordFirstField - 1])
+        if openBytes > options.maxRecordSize, tooLargeRecordLine == nil { tooLargeRecordLine = nextLine }
+    }
+
     /// Line breaks inside a quoted field: `\n`, and `\r` not followed by `\n`.
     private static func lineBreaks(in bytes: UnsafeRawBufferPointer) -> UInt64 {
         var count: UInt64 = 0
@@ -379,6 +433,40 @@ public final class CSVReader {
         openRecordNewlines = 0
         openRecordFirstField = fieldCount
         pendingCarriageReturn = terminator == 0x0D
+    }
+}
+
+/// Finds line breaks and quotes in a chunk with `memchr`, remembering the next of each so
+/// every byte is looked at about once.
+private struct LineScan {
+    let base: UnsafeRawPointer
+    let count: Int
+    private var nextLF = -1
+    private var nextCR = -1
+    private var nextQuote = -1
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        base = bytes.baseAddress!
+        count = bytes.count
+    }
+
+    private func find(_ byte: UInt8, from offset: Int) -> Int {
+        guard offset < count, let p = memchr(base + offset, Int32(byte), count - offset) else { return count }
+        return base.distance(to: UnsafeRawPointer(p))
+    }
+
+    /// The first `\n` or `\r` at or after `offset`.
+    mutating func nextLineBreak(from offset: Int) -> Int? {
+        if nextLF < offset { nextLF = find(0x0A, from: offset) }
+        if nextCR < offset { nextCR = find(0x0D, from: offset) }
+        let end = min(nextLF, nextCR)
+        return end < count ? end : nil
+    }
+
+    /// Whether a `"` lies in `offset..<end`.
+    mutating func hasQuote(from offset: Int, before end: Int) -> Bool {
+        if nextQuote < offset { nextQuote = find(UInt8(ascii: "\""), from: offset) }
+        return nextQuote < end
     }
 }
 

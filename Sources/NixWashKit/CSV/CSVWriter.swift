@@ -9,10 +9,14 @@ public final class CSVWriter {
     private var count = 0
     private var fieldsInRow = 0
     private let flushThreshold: Int
+    private let delimiter: UInt8
+    private let delimiterWord: UInt64
 
     public init(sink: ByteSink, dialect: CSVDialect, bufferSize: Int = 1 << 18) {
         self.sink = sink
         self.dialect = dialect
+        delimiter = dialect.delimiter
+        delimiterWord = UInt64(dialect.delimiter) &* 0x0101_0101_0101_0101
         capacity = max(bufferSize, 64)
         flushThreshold = capacity / 2
         buffer = .allocate(byteCount: capacity, alignment: 16)
@@ -22,7 +26,26 @@ public final class CSVWriter {
     deinit { buffer.deallocate() }
 
     /// Writes one field of the current row.
+    @inline(__always)
     public func writeField(_ field: UnsafeRawBufferPointer) throws {
+        let n = field.count
+        if count + n < capacity, !needsQuotes(field) {
+            // The common case: room in the buffer and nothing to quote.
+            if fieldsInRow > 0 {
+                buffer.storeBytes(of: delimiter, toByteOffset: count, as: UInt8.self)
+                count += 1
+            }
+            fieldsInRow += 1
+            if n > 0 {
+                (buffer + count).copyMemory(from: field.baseAddress!, byteCount: n)
+                count += n
+            }
+            return
+        }
+        try writeFieldSlowly(field)
+    }
+
+    private func writeFieldSlowly(_ field: UnsafeRawBufferPointer) throws {
         if fieldsInRow > 0 { appendByte(dialect.delimiter) }
         fieldsInRow += 1
         if needsQuotes(field) {
@@ -42,8 +65,9 @@ public final class CSVWriter {
         try bytes.withUnsafeBytes { try writeField($0) }
     }
 
-    /// Writes a non-negative integer in decimal without allocating.
-    public func writeField(_ value: UInt64) throws {
+    /// Writes a non-negative integer in decimal, after `prefix` if given (`+` makes an
+    /// E.164 number of a `PhoneKey`), without allocating.
+    public func writeField(_ value: UInt64, prefix: UInt8? = nil) throws {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
         try withUnsafeMutableBytes(of: &digits) { scratch in
             var v = value
@@ -53,6 +77,10 @@ public final class CSVWriter {
                 scratch[i] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
             } while v > 0
+            if let prefix {
+                i -= 1
+                scratch[i] = prefix
+            }
             try writeField(UnsafeRawBufferPointer(rebasing: scratch[i...]))
         }
     }
@@ -60,6 +88,28 @@ public final class CSVWriter {
     public func writeField(_ text: String) throws {
         var text = text
         try text.withUTF8 { try writeField(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A field's bytes as `writeField` would write them (quoted when it must be), to write
+    /// many times with `writeEncodedField` without checking them each time.
+    public func encoded(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        let quote = bytes.withUnsafeBytes { needsQuotes($0) }
+        guard quote else { return bytes }
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
+    }
+
+    /// Writes a field made by `encoded`.
+    public func writeEncodedField(_ bytes: [UInt8]) {
+        if fieldsInRow > 0 { appendByte(delimiter) }
+        fieldsInRow += 1
+        append(bytes)
     }
 
     /// Ends the current row with the dialect's line ending.
@@ -86,13 +136,39 @@ public final class CSVWriter {
         count = 0
     }
 
+    /// Whether a field holds the delimiter, a quote or a line break: eight bytes at a time
+    /// (a byte equal to one of them is a zero byte after XOR with it repeated).
     @inline(__always)
     private func needsQuotes(_ field: UnsafeRawBufferPointer) -> Bool {
-        let delimiter = dialect.delimiter
-        for byte in field where byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
-            return true
+        let n = field.count
+        guard n > 0 else { return false }
+        let p = field.baseAddress!
+        var i = 0
+        while i + 8 <= n {
+            let word = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if Self.hasByte(word, delimiterWord) || Self.hasByte(word, Self.quoteWord)
+                || Self.hasByte(word, Self.lineFeedWord) || Self.hasByte(word, Self.carriageReturnWord) {
+                return true
+            }
+            i += 8
+        }
+        while i < n {
+            let byte = p.load(fromByteOffset: i, as: UInt8.self)
+            if byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D { return true }
+            i += 1
         }
         return false
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let quoteWord = UInt64(UInt8(ascii: "\"")) &* ones
+    private static let lineFeedWord = UInt64(0x0A) &* ones
+    private static let carriageReturnWord = UInt64(0x0D) &* ones
+
+    @inline(__always)
+    private static func hasByte(_ word: UInt64, _ repeated: UInt64) -> Bool {
+        let x = word ^ repeated
+        return (x &- ones) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     private func reserve(_ extra: Int) {

@@ -17,6 +17,9 @@ public struct EncodingGuess: Sendable {
         var i = 0
         let n = bytes.count
         while i < n {
+            // ASCII runs eight bytes at a time.
+            while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { return }
             let lead = bytes[i]
             if lead < 0x80 { i += 1; continue }
             sawNonASCII = true

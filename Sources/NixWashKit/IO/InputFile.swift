@@ -1,4 +1,4 @@
-import CZlib
+import CISAL
 
 /// Sees every byte of a file as it is read from disk, e.g. to fingerprint it.
 public protocol RawByteObserver: AnyObject {
@@ -16,8 +16,9 @@ public final class InputFingerprint: RawByteObserver {
 
 /// A lead list, register or log opened for streaming: a path or `-` for standard input,
 /// gzip-compressed or plain (told apart by the magic bytes, never by the name). Gzip files
-/// may hold several members, which read as one stream. Damage is an error naming the file and
-/// the byte offset; a short read is never silent.
+/// may hold several members, which read as one stream (inflated by Intel ISA-L, about three
+/// times zlib's speed). Damage is an error naming the file and the byte offset; a short read
+/// is never silent.
 public final class InputFile {
     public let path: String
     /// Whether the content is gzip-compressed.
@@ -31,7 +32,7 @@ public final class InputFile {
     private var rawEnd = 0
     private var sawEndOfFile = false
     private var bytesFromFile: UInt64 = 0
-    private var stream: UnsafeMutablePointer<z_stream>?
+    private var stream: UnsafeMutablePointer<inflate_state>?
     private var finished = false
     private let observer: RawByteObserver?
 
@@ -51,10 +52,7 @@ public final class InputFile {
     }
 
     deinit {
-        if let stream {
-            inflateEnd(stream)
-            stream.deallocate()
-        }
+        if let stream { nixwash_isal_inflate_free(stream) }
         raw.deallocate()
     }
 
@@ -98,40 +96,49 @@ public final class InputFile {
     }
 
     private func startInflate() throws {
-        let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        s.initialize(to: z_stream())
-        guard nixwash_inflateInit2(s, 16 + MAX_WBITS) == Z_OK else {
-            s.deallocate()
-            throw NixWashError.readFailed(path: path, reason: "zlib could not start")
+        guard let s = nixwash_isal_inflate_new() else {
+            throw NixWashError.readFailed(path: path, reason: "no memory for the gzip inflater")
         }
         stream = s
     }
 
     private func inflate(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let s = stream, !finished else { return 0 }
-        s.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-        s.pointee.avail_out = UInt32(clamping: buffer.count)
-        let capacity = Int(s.pointee.avail_out)
+        let out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let capacity = UInt32(clamping: buffer.count)
+        var produced = 0
         while true {
             if rawStart == rawEnd, !sawEndOfFile { try fillRaw() }
-            s.pointee.next_in = (raw.baseAddress! + rawStart).assumingMemoryBound(to: Bytef.self)
-            s.pointee.avail_in = UInt32(rawEnd - rawStart)
-            let status = CZlib.inflate(s, Z_NO_FLUSH)
-            rawStart = rawEnd - Int(s.pointee.avail_in)
-            let produced = capacity - Int(s.pointee.avail_out)
-            switch status {
-            case Z_STREAM_END:
-                try startNextMember()
-                if produced > 0 || finished { return produced }
-            case Z_OK, Z_BUF_ERROR:
-                if produced > 0 { return produced }
-                if rawStart == rawEnd, sawEndOfFile {
-                    throw NixWashError.truncatedGzip(path: path, offset: compressedBytesRead)
-                }
-            default:
-                let reason = s.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                throw NixWashError.corruptGzip(path: path, offset: compressedBytesRead, reason: reason)
+            var consumed: UInt32 = 0, made: UInt32 = 0, memberEnded: Int32 = 0
+            let status = nixwash_isal_inflate(s, (raw.baseAddress! + rawStart).assumingMemoryBound(to: UInt8.self),
+                                              UInt32(rawEnd - rawStart), out + produced, capacity - UInt32(produced),
+                                              &consumed, &made, &memberEnded)
+            rawStart += Int(consumed)
+            produced += Int(made)
+            guard status >= ISAL_DECOMP_OK else {
+                throw NixWashError.corruptGzip(path: path, offset: compressedBytesRead, reason: Self.inflateError(status))
             }
+            if memberEnded != 0 {
+                try startNextMember()
+                if produced == Int(capacity) || finished { return produced }
+                continue
+            }
+            if produced > 0 { return produced }
+            if rawStart == rawEnd, sawEndOfFile {
+                throw NixWashError.truncatedGzip(path: path, offset: compressedBytesRead)
+            }
+        }
+    }
+
+    private static func inflateError(_ status: Int32) -> String {
+        switch status {
+        case ISAL_INVALID_BLOCK: return "invalid deflate block"
+        case ISAL_INVALID_SYMBOL: return "invalid deflate symbol"
+        case ISAL_INVALID_LOOKBACK: return "invalid distance too far back"
+        case ISAL_INVALID_WRAPPER: return "invalid gzip header"
+        case ISAL_UNSUPPORTED_METHOD: return "unknown compression method"
+        case ISAL_INCORRECT_CHECKSUM: return "incorrect data check"
+        default: return "inflate error \(status)"
         }
     }
 
@@ -145,6 +152,6 @@ public final class InputFile {
         guard raw[rawStart] == 0x1f else {
             throw NixWashError.trailingGarbage(path: path, offset: compressedBytesRead)
         }
-        inflateReset(stream)
+        nixwash_isal_inflate_reset(stream)
     }
 }

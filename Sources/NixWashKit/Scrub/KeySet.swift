@@ -2,79 +2,89 @@
 import Glibc
 #endif
 
-/// The numbers seen so far in a run, for the `duplicate` rule, in memory that does not grow
-/// with the lead lists: Swedish numbers (all but a handful of any Swedish campaign's) are
-/// bits in one bitmap per national-number length, mapped lazily so only the pages of number
-/// ranges that occur are ever touched (mobile numbers, 9 digits starting with 7, share one
-/// 12.5 MB stretch; all Swedish ranges together are at most 139 MB of address space). Other
-/// countries' numbers go to a small open-addressing hash set.
+/// The numbers seen so far in a run, for the `duplicate` rule, as non-zero `UInt64` keys (no
+/// E.164 number packs to 0). Keys below 2^36, every number of up to 11 digits (all of
+/// Sweden's, Norway's and Denmark's), are bits in blocks of 4 KiB made on first use, so
+/// memory follows the number ranges in use and not the rows: ten million numbers take about
+/// what one million take, and a lookup touches one cache line. Blocks are carved from 2 MiB
+/// chunks the kernel may back with huge pages, so a lookup rarely misses the TLB as well.
+/// Longer keys go to an open-addressing hash set (8 bytes a slot, at most half full). No
+/// allocation per insert beyond a new block or a doubling.
 final class KeySet {
-    /// Bitmaps for national significant numbers of 1...9 digits after +46, back to back.
-    private let bitmap: UnsafeMutablePointer<UInt64>
-    private let bitmapWords: Int
-    private static let offsets: [Int] = {
-        var offsets = [0]
-        var power = 1
-        for _ in 1...9 {
-            power *= 10
-            offsets.append(offsets.last! + power)
-        }
-        return offsets
-    }()
-    private let others = HashKeySet()
-
-    init() {
-        let bits = KeySet.offsets.last!
-        bitmapWords = (bits + 63) / 64
-        let bytes = bitmapWords * 8
-        let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-        guard let address, address != MAP_FAILED else { fatalError("nixwash: cannot reserve \(bytes) bytes of address space") }
-        bitmap = address.assumingMemoryBound(to: UInt64.self)
-    }
-
-    deinit { munmap(bitmap, bitmapWords * 8) }
-
-    /// Inserts `key`; false when it was already there.
-    @inline(__always)
-    func insert(_ key: UInt64) -> Bool {
-        // +46 followed by 1...9 digits: 46 * 10^L ..< 47 * 10^L for length L.
-        var power: UInt64 = 10
-        for length in 1...9 {
-            if key < 46 * power { break }
-            if key < 47 * power {
-                let bit = KeySet.offsets[length - 1] + Int(key - 46 * power)
-                let word = bit >> 6
-                let mask: UInt64 = 1 << UInt64(bit & 63)
-                if bitmap[word] & mask != 0 { return false }
-                bitmap[word] |= mask
-                return true
-            }
-            power *= 10
-        }
-        return others.insert(key)
-    }
-}
-
-/// An open-addressing hash set of non-zero `UInt64` keys (no E.164 number packs to 0).
-final class HashKeySet {
+    private static let bitmapLimit: UInt64 = 1 << 36
+    private static let blockShift: UInt64 = 15  // 2^15 bits = 4 KiB a block
+    private let blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
+    private let blockCount = Int(KeySet.bitmapLimit >> KeySet.blockShift)
+    private static let chunkSize = 1 << 21
+    private var chunks: [UnsafeMutableRawPointer] = []
+    private var chunkOffset = KeySet.chunkSize
     private var slots: UnsafeMutablePointer<UInt64>
     private var capacity: Int
+    private var hashedCount = 0
     private(set) var count = 0
 
-    init(initialCapacity: Int = 1 << 10) {
+    init(initialCapacity: Int = 1 << 12) {
+        // A zeroed directory from calloc costs memory only where it is written.
+        blocks = calloc(blockCount, MemoryLayout<UnsafeMutablePointer<UInt64>?>.stride)!
+            .assumingMemoryBound(to: UnsafeMutablePointer<UInt64>?.self)
         capacity = max(16, initialCapacity.nextPowerOfTwo)
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: 0, count: capacity)
     }
 
-    deinit { slots.deallocate() }
-
-    /// Inserts `key`; false when it was already there.
-    func insert(_ key: UInt64) -> Bool {
-        if (count + 1) * 2 > capacity { grow() }
-        return Self.insert(key, into: slots, mask: capacity - 1, count: &count)
+    deinit {
+        for chunk in chunks { free(chunk) }
+        free(blocks)
+        slots.deallocate()
     }
 
+    /// Inserts `key`; false when it was already there.
+    @inline(__always)
+    func insert(_ key: UInt64) -> Bool {
+        if key < Self.bitmapLimit {
+            let blockIndex = Int(key >> Self.blockShift)
+            let block = blocks[blockIndex] ?? newBlock(blockIndex)
+            let bit = Int(key & ((1 << Self.blockShift) - 1))
+            let mask: UInt64 = 1 << UInt64(bit & 63)
+            let word = block[bit >> 6]
+            if word & mask != 0 { return false }
+            block[bit >> 6] = word | mask
+            count += 1
+            return true
+        }
+        if (hashedCount + 1) * 2 > capacity { grow() }
+        guard Self.insert(key, into: slots, mask: capacity - 1, count: &hashedCount) else { return false }
+        count += 1
+        return true
+    }
+
+    /// The word holding `key`'s bit, or 0: reading it ahead of `insert`, for many keys in a
+    /// row, lets their cache misses overlap.
+    @inline(__always)
+    func peek(_ key: UInt64) -> UInt64 {
+        guard key < Self.bitmapLimit, let block = blocks[Int(key >> Self.blockShift)] else { return 0 }
+        return block[Int(key & ((1 << Self.blockShift) - 1)) >> 6]
+    }
+
+    private func newBlock(_ index: Int) -> UnsafeMutablePointer<UInt64> {
+        let blockSize = 1 << (Self.blockShift - 3)
+        if chunkOffset + blockSize > Self.chunkSize {
+            var chunk: UnsafeMutableRawPointer?
+            guard posix_memalign(&chunk, Self.chunkSize, Self.chunkSize) == 0, let chunk else {
+                fatalError("out of memory for the duplicate set")
+            }
+            _ = madvise(chunk, Self.chunkSize, Int32(MADV_HUGEPAGE))
+            memset(chunk, 0, Self.chunkSize)
+            chunks.append(chunk)
+            chunkOffset = 0
+        }
+        let block = (chunks[chunks.count - 1] + chunkOffset).assumingMemoryBound(to: UInt64.self)
+        chunkOffset += blockSize
+        blocks[index] = block
+        return block
+    }
+
+    @inline(__always)
     private static func insert(_ key: UInt64, into slots: UnsafeMutablePointer<UInt64>, mask: Int, count: inout Int) -> Bool {
         // Fibonacci hashing spreads the dense low digits of phone numbers over the table.
         var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask

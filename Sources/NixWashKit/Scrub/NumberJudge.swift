@@ -113,31 +113,72 @@ public final class NumberJudge {
     /// Judges one phone field. Numbers are remembered for the duplicate rule, so call it once
     /// per field in input order.
     public func judge(_ field: UnsafeRawBufferPointer) -> NumberVerdict {
-        switch normalizer.normalize(field) {
+        let parsed = normalizer.normalize(field)
+        if case let .valid(number) = parsed {
+            return judge(parsed, duplicate: !firstSighting(number.key))
+        }
+        return judge(parsed, duplicate: false)
+    }
+
+    public func judge(_ number: NormalizedNumber) -> NumberVerdict {
+        judge(.valid(number), duplicate: !firstSighting(number.key))
+    }
+
+    /// Remembers a number for the duplicate rule; true the first time. The scrub calls it
+    /// from its reading thread, in input order, and passes the answer to
+    /// `judge(_:duplicate:)` on the judging thread.
+    func firstSighting(_ key: PhoneKey) -> Bool { seen.insert(key.rawValue) }
+
+    /// Reads ahead where `firstSighting(key)` will look (see `KeySet.peek`).
+    func peekSighting(_ key: PhoneKey) -> UInt64 { seen.peek(key.rawValue) }
+
+    /// What the lists hold about a number: the lookups of a verdict, apart so that the scrub
+    /// can look up a whole batch in one tight loop whose cache misses overlap.
+    struct ListHits {
+        var inNix: Bool
+        /// For a number in NIX, the exemption that lifts it (customer and consent lists).
+        var exemption: NixExemption?
+        var blockLists: UInt64
+        var history: NumberHistory
+        static let none = ListHits(inNix: false, exemption: nil, blockLists: 0, history: .none)
+    }
+
+    @inline(__always)
+    func listHits(_ key: PhoneKey) -> ListHits {
+        var blocked: UInt64 = 0
+        for (i, list) in blockLists.enumerated() where list.contains(key: key) { blocked |= 1 << UInt64(i) }
+        let inNix = nix.contains(key: key)
+        return ListHits(inNix: inNix, exemption: inNix ? nixExemption(for: key) : nil, blockLists: blocked,
+                        history: history?.history(for: key) ?? .none)
+    }
+
+    /// Judges a field already normalized, whose duplicate status is known; touches nothing
+    /// shared, so it may run beside `firstSighting` on another thread. `hits` are the
+    /// number's `listHits` when already looked up.
+    func judge(_ parsed: PhoneParseResult, duplicate: Bool, hits known: ListHits? = nil) -> NumberVerdict {
+        let number: NormalizedNumber
+        switch parsed {
         case let .invalid(rejection):
             return NumberVerdict(reasons: ReasonSet(.invalidNumber), number: nil, rejection: rejection, exemption: nil,
                                  blockLists: 0, quota: QuotaVerdict(reasons: [], attemptsLeftToday: 0, notBefore: 0),
                                  history: .none)
-        case let .valid(number):
-            return judge(number)
+        case let .valid(valid):
+            number = valid
         }
-    }
-
-    public func judge(_ number: NormalizedNumber) -> NumberVerdict {
         var reasons = ReasonSet()
         let key = number.key
         if !isCalled(number.type) { reasons.insert(.numberType) }
         if !isCalled(number.country) { reasons.insert(.foreignNumber) }
-        if !seen.insert(key.rawValue) { reasons.insert(.duplicate) }
-        var blocked: UInt64 = 0
-        for (i, list) in blockLists.enumerated() where list.contains(key: key) { blocked |= 1 << UInt64(i) }
+        if duplicate { reasons.insert(.duplicate) }
+        let hits = known ?? listHits(key)
+        let blocked = hits.blockLists
         if blocked != 0 { reasons.insert(.companyBlock) }
         var exemption: NixExemption?
-        if nix.contains(key: key) {
-            exemption = nixExemption(for: key)
+        if hits.inNix {
+            exemption = hits.exemption
             if exemption == nil { reasons.insert(.nix) }
         }
-        let history = self.history?.history(for: key) ?? .none
+        let history = hits.history
         let quota = quotaJudge.judge(history)
         reasons.formUnion(quota.reasons)
         return NumberVerdict(reasons: reasons, number: number, rejection: nil, exemption: exemption,
@@ -166,6 +207,34 @@ public final class NumberJudge {
             return .consent
         }
         return nil
+    }
+
+    /// Exactly what `details(of:)` reads of a verdict, so verdicts with equal keys get equal
+    /// words and the scrub can write the words of a repeated case without building them.
+    struct DetailKey: Hashable {
+        var reasons: UInt16
+        var rejection: PhoneRejection?
+        var type: NumberType?
+        var country: PhoneCountry?
+        var blockLists: UInt64 = 0
+        var otherCampaigns = 0
+        var campaignAttempts = 0
+        var centreAttempts = 0
+        var lastCentreAttempt: Int64?
+    }
+
+    func detailKey(of verdict: NumberVerdict) -> DetailKey {
+        let reasons = verdict.reasons
+        var key = DetailKey(reasons: reasons.rawValue)
+        if reasons.contains(.invalidNumber) { key.rejection = verdict.rejection }
+        if reasons.contains(.numberType) { key.type = verdict.number?.type }
+        if reasons.contains(.foreignNumber) { key.country = verdict.number?.country }
+        if reasons.contains(.companyBlock) { key.blockLists = verdict.blockLists }
+        if reasons.contains(.offerQuota) { key.otherCampaigns = verdict.history.otherCampaignsWithSameOffer }
+        if reasons.contains(.quota30d) { key.campaignAttempts = verdict.history.campaignAttemptsInWindow }
+        if reasons.contains(.quotaDaily) { key.centreAttempts = verdict.history.centreAttemptsOnCallDate }
+        if reasons.contains(.minGap) { key.lastCentreAttempt = verdict.history.lastCentreAttemptOnCallDate }
+        return key
     }
 
     /// Words for the rejects file and `explain`: why each reason applies.

@@ -47,12 +47,12 @@ public final class Scrubber {
         var callableRows: UInt64 = 0
         var rejectRows: UInt64 = 0
 
-        init(index: Int, dialect: CSVDialect, header: [[UInt8]], folder: OutputFolder, level: Int32) throws {
+        init(index: Int, dialect: CSVDialect, header: [[UInt8]], folder: OutputFolder, workers: CompressionWorkers) throws {
             let suffix = index == 0 ? "" : "-\(index + 1)"
             callableName = "callable\(suffix).csv.gz"
             rejectsName = "rejects\(suffix).csv.gz"
-            callable = CSVWriter(sink: try GzipFileSink(path: folder.path(for: callableName), level: level), dialect: dialect)
-            rejects = CSVWriter(sink: try GzipFileSink(path: folder.path(for: rejectsName), level: level), dialect: dialect)
+            callable = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: callableName), workers: workers), dialect: dialect)
+            rejects = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: rejectsName), workers: workers), dialect: dialect)
             for field in header { try callable.writeField(field) }
             for name in Scrubber.callableColumns { try callable.writeField(name) }
             try callable.endRow()
@@ -89,8 +89,12 @@ public final class Scrubber {
         }
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
+        // Output compression runs on every core while this thread judges (the pipeline:
+        // read-ahead thread inflates, this one parses and judges, workers deflate blocks).
+        let workers = CompressionWorkers(level: c.compressionLevel)
+        defer { workers.shutdown() }
         let groups = try shapes.enumerated().map { i, shape in
-            try OutputGroup(index: i, dialect: shape.dialect, header: shape.header, folder: folder, level: c.compressionLevel)
+            try OutputGroup(index: i, dialect: shape.dialect, header: shape.header, folder: folder, workers: workers)
         }
         var tally = Tally(defaultSource: c.source)
         var inputReports: [ScrubReport.InputFileReport] = []
@@ -102,9 +106,8 @@ public final class Scrubber {
         for (fileIndex, lead) in leads.enumerated() {
             let group = groups[lead.group]
             var encoding = EncodingGuess()
-            try scrubFile(lead, group: group, judge: judge, tally: &tally, encoding: &encoding) { rows in
+            try scrubFile(lead, group: group, judge: judge, tally: &tally, encoding: &encoding) { rows, read in
                 guard let progress else { return }
-                let read = lead.reader.input.compressedBytesRead
                 progress(ScrubProgress(rows: rows, file: lead.reader.path, fileIndex: fileIndex, files: leads.count,
                                        fileBytesRead: read, fileSize: lead.reader.input.compressedSize,
                                        totalBytesRead: bytesBefore + read, totalSize: totalSize))
@@ -168,7 +171,7 @@ public final class Scrubber {
 
     /// Streams one lead list through the judge into its group's writers.
     private func scrubFile(_ lead: Lead, group: OutputGroup, judge: NumberJudge, tally: inout Tally,
-                           encoding: inout EncodingGuess, progress: (UInt64) -> Void) throws {
+                           encoding: inout EncodingGuess, progress: (_ rows: UInt64, _ bytesRead: UInt64) -> Void) throws {
         let reader = lead.reader
         let header = reader.header
         let columns = header.count
@@ -176,14 +179,25 @@ public final class Scrubber {
         let sourceColumn = lead.roles.sourceColumn
         let fileBytes = Array(reader.path.utf8)
         let phoneNames = header.map { Array($0.utf8) }
-        var rejected = [Bool](repeating: false, count: columns)
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(64)
+        // Per-row state lives in buffers made once per file: the hot loop allocates nothing.
+        let rejected = UnsafeMutablePointer<Bool>.allocate(capacity: max(columns, 1))
+        rejected.initialize(repeating: false, count: max(columns, 1))
+        defer { rejected.deallocate() }
+        // `not_before` is the window's opening for nearly every number: formatted once per value.
+        var notBefore: Int64 = .min
+        var notBeforeText: [UInt8] = []
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        // Words that repeat from reject to reject, made once: "nix|duplicate" by reason set,
+        // the detail of each distinct case, source names as text.
+        var reasonLists = [[UInt8]?](repeating: nil, count: 1 << Reason.allCases.count)
+        var details: [NumberJudge.DetailKey: [UInt8]] = [:]
+        var fixedDetails = [[UInt8]?](repeating: nil, count: 1 << Reason.allCases.count)
+        var sourceNames: [[UInt8]?] = []
         let callable = group.callable
         let rejects = group.rejects
 
         func writeReject(_ record: CSVRecord, column: Int?, raw: UnsafeRawBufferPointer?, verdict: NumberVerdict?,
-                         reasons: ReasonSet, detail: String, source: Int) throws {
+                         reasons: ReasonSet, detail: [UInt8], source: Int) throws {
             for i in 0..<columns {
                 if i < record.count { try rejects.writeField(record.field(i)) } else { try rejects.writeField(UnsafeRawBufferPointer(start: nil, count: 0)) }
             }
@@ -191,101 +205,141 @@ public final class Scrubber {
             try rejects.writeField(record.line)
             try rejects.writeField(column.map { phoneNames[$0] } ?? [])
             try rejects.writeField(raw ?? UnsafeRawBufferPointer(start: nil, count: 0))
-            try rejects.writeField(verdict?.number.map { $0.key.e164 } ?? "")
-            try rejects.writeField(reasons.primary!.rawValue)
-            try rejects.writeField(reasons.reasons.map(\.rawValue).joined(separator: "|"))
-            try rejects.writeField(detail)
-            try rejects.writeField(tally.sourceName(source))
+            if let key = verdict?.number?.key { try rejects.writeField(key.rawValue, prefix: UInt8(ascii: "+")) } else { try rejects.writeField(empty) }
+            try rejects.writeField(Self.reasonNames[reasons.rawValue.trailingZeroBitCount])
+            if let text = reasonLists[Int(reasons.rawValue)] {
+                try rejects.writeField(text)
+            } else {
+                let text = Array(reasons.reasons.map(\.rawValue).joined(separator: "|").utf8)
+                reasonLists[Int(reasons.rawValue)] = text
+                try rejects.writeField(text)
+            }
+            rejects.writeEncodedField(detail)
+            while sourceNames.count <= source { sourceNames.append(nil) }
+            if let name = sourceNames[source] {
+                rejects.writeEncodedField(name)
+            } else {
+                let name = rejects.encoded(tally.sourceName(source))
+                sourceNames[source] = name
+                rejects.writeEncodedField(name)
+            }
             try rejects.endRow()
             group.rejectRows += 1
         }
 
-        while let record = try reader.next() {
-            for i in 0..<record.count { encoding.observe(record.field(i)) }
-            let source = tally.sourceIndex(for: sourceColumn.flatMap { $0 < record.count ? record.field($0) : nil },
-                                           fallback: fileBytes)
-            tally.countRow(source: source)
-            if reader.recordsRead & 0xFFFF == 0 { progress(reader.recordsRead) }
+        // Reading runs on a thread of its own, a batch of records ahead of this loop.
+        let batches = RecordBatches(reader: reader, phoneColumns: phoneColumns, judge: judge)
+        defer { batches.cancel() }
+        var batch: RecordBatches.Batch?
+        while let current = batches.next(after: batch) {
+            batch = current
+            for index in 0..<current.count {
+                let record = current.record(index)
+                let source = tally.sourceIndex(for: sourceColumn.flatMap { $0 < record.count ? record.field($0) : nil },
+                                               fallback: fileBytes)
+                tally.countRow(source: source)
 
-            if let problem = record.problem {
-                let detail = "line \(problem.line), column \(problem.column): \(problem.message)"
-                try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: detail, source: source)
-                tally.countRejected(ReasonSet(.malformedRow), source: source)
-                tally.countRowNotCallable(source: source)
-                continue
-            }
-            if record.count != columns {
-                var detail = "the row has \(record.count) fields, the header has \(columns)"
-                if record.count > columns {
-                    detail += "; fields beyond the header: " + (columns..<record.count).map { record.string($0) }.joined(separator: " | ")
+                if let problem = record.problem {
+                    let detail = "line \(problem.line), column \(problem.column): \(problem.message)"
+                    try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: rejects.encoded(detail), source: source)
+                    tally.countRejected(ReasonSet(.malformedRow), source: source)
+                    tally.countRowNotCallable(source: source)
+                    continue
                 }
-                try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: detail, source: source)
-                tally.countRejected(ReasonSet(.malformedRow), source: source)
-                tally.countRowNotCallable(source: source)
-                continue
-            }
+                if record.count != columns {
+                    var detail = "the row has \(record.count) fields, the header has \(columns)"
+                    if record.count > columns {
+                        detail += "; fields beyond the header: " + (columns..<record.count).map { record.string($0) }.joined(separator: " | ")
+                    }
+                    try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: rejects.encoded(detail), source: source)
+                    tally.countRejected(ReasonSet(.malformedRow), source: source)
+                    tally.countRowNotCallable(source: source)
+                    continue
+                }
 
-            var first: (verdict: NumberVerdict, column: Int)?
-            var sawNumber = false
-            for column in phoneColumns {
-                let field = record.field(column)
-                guard !Self.isBlank(field) else { continue }
-                sawNumber = true
-                let verdict = judge.judge(field)
-                if verdict.isCallable {
-                    tally.countCallable(exemption: verdict.exemption, source: source)
-                    if first == nil { first = (verdict, column) }
+                var first: (verdict: NumberVerdict, column: Int)?
+                var sawNumber = false
+                for (position, column) in phoneColumns.enumerated() {
+                    let prepared = current.number(index, position)
+                    guard let parsed = prepared.parsed else { continue }
+                    let field = record.field(column)
+                    sawNumber = true
+                    let verdict = judge.judge(parsed, duplicate: prepared.duplicate, hits: prepared.hits)
+                    if verdict.isCallable {
+                        tally.countCallable(exemption: verdict.exemption, source: source)
+                        if first == nil { first = (verdict, column) }
+                    } else {
+                        rejected[column] = true
+                        let detail: [UInt8]
+                        let reasonBits = Int(verdict.reasons.rawValue)
+                        if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0, let known = fixedDetails[reasonBits] {
+                            detail = known  // the common case (nix, duplicate), without hashing
+                        } else {
+                            let detailKey = judge.detailKey(of: verdict)
+                            if let known = details[detailKey] {
+                                detail = known
+                            } else {
+                                detail = rejects.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
+                                if details.count < 65_536 { details[detailKey] = detail }
+                            }
+                            if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0 { fixedDetails[reasonBits] = detail }
+                        }
+                        try writeReject(record, column: column, raw: field, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
+                        tally.countRejected(verdict.reasons, source: source)
+                    }
+                }
+                if !sawNumber {
+                    let detail = "invalid_number: the row has no phone number (\(phoneColumns.map { header[$0] }.joined(separator: ", ")) are empty)"
+                    try writeReject(record, column: phoneColumns[0], raw: record.field(phoneColumns[0]), verdict: nil,
+                                    reasons: ReasonSet(.invalidNumber), detail: rejects.encoded(detail), source: source)
+                    tally.countRejected(ReasonSet(.invalidNumber), source: source)
+                }
+                if let first {
+                    for i in 0..<columns {
+                        try callable.writeField(rejected[i] ? empty : record.field(i))
+                    }
+                    try callable.writeField(first.verdict.number!.key.rawValue, prefix: UInt8(ascii: "+"))
+                    try callable.writeField(tally.sourceBytes(source))
+                    try callable.writeField(UInt64(first.verdict.quota.attemptsLeftToday))
+                    if first.verdict.quota.notBefore != notBefore {
+                        notBefore = first.verdict.quota.notBefore
+                        notBeforeText.removeAll(keepingCapacity: true)
+                        StockholmTime.appendISO8601(notBefore, to: &notBeforeText)
+                    }
+                    try callable.writeField(notBeforeText)
+                    switch first.verdict.exemption {
+                    case nil: try callable.writeField(empty)
+                    case .customer?: try callable.writeField(Self.customerExemption)
+                    case .consent?: try callable.writeField(Self.consentExemption)
+                    }
+                    try callable.endRow()
+                    group.callableRows += 1
+                    tally.countRowCallable(source: source)
                 } else {
-                    rejected[column] = true
-                    let detail = judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ")
-                    try writeReject(record, column: column, raw: field, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
-                    tally.countRejected(verdict.reasons, source: source)
+                    tally.countRowNotCallable(source: source)
                 }
+                for column in phoneColumns { rejected[column] = false }
             }
-            if !sawNumber {
-                let detail = "invalid_number: the row has no phone number (\(phoneColumns.map { header[$0] }.joined(separator: ", ")) are empty)"
-                try writeReject(record, column: phoneColumns[0], raw: record.field(phoneColumns[0]), verdict: nil,
-                                reasons: ReasonSet(.invalidNumber), detail: detail, source: source)
-                tally.countRejected(ReasonSet(.invalidNumber), source: source)
-            }
-            if let first {
-                for i in 0..<columns {
-                    if rejected[i] { try callable.writeField(UnsafeRawBufferPointer(start: nil, count: 0)) } else { try callable.writeField(record.field(i)) }
-                }
-                scratch.removeAll(keepingCapacity: true)
-                scratch.append(UInt8(ascii: "+"))
-                Self.appendDecimal(first.verdict.number!.key.rawValue, to: &scratch)
-                try callable.writeField(scratch)
-                try callable.writeField(tally.sourceBytes(source))
-                try callable.writeField(UInt64(first.verdict.quota.attemptsLeftToday))
-                scratch.removeAll(keepingCapacity: true)
-                StockholmTime.appendISO8601(first.verdict.quota.notBefore, to: &scratch)
-                try callable.writeField(scratch)
-                try callable.writeField(first.verdict.exemption?.rawValue ?? "")
-                try callable.endRow()
-                group.callableRows += 1
-                tally.countRowCallable(source: source)
-            } else {
-                tally.countRowNotCallable(source: source)
-            }
-            for column in phoneColumns { rejected[column] = false }
+            progress(current.recordsRead, current.compressedBytesRead)
+            if let error = current.error { throw error }
         }
-        progress(reader.recordsRead)
+        encoding = batches.encoding
     }
+
+    /// Reason names by precedence (a set's primary reason is its lowest bit).
+    private static let reasonNames: [[UInt8]] = (0..<Reason.allCases.count).map { precedence in
+        Array(Reason.allCases.first { $0.precedence == precedence }!.rawValue.utf8)
+    }
+
+    /// Reasons whose words in `details(of:)` are the same for every number of a run.
+    private static let fixedWordReasons = ReasonSet(rawValue: ReasonSet(.duplicate).rawValue | ReasonSet(.nix).rawValue)
+
+    private static let customerExemption = Array(NixExemption.customer.rawValue.utf8)
+    private static let consentExemption = Array(NixExemption.consent.rawValue.utf8)
 
     @inline(__always)
     static func isBlank(_ field: UnsafeRawBufferPointer) -> Bool {
         for byte in field where byte != 0x20 && byte != 0x09 { return false }
         return true
-    }
-
-    static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
-        let start = bytes.count
-        var v = value
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-        bytes[start...].reverse()
     }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The run's counters, overall and per address source, kept in flat arrays indexed by
 /// reason precedence so counting allocates nothing; turned into `ScrubCounts` at the end.
 struct Tally {
@@ -53,7 +57,7 @@ struct Tally {
     }
 
     private mutating func index(of bytes: UnsafeRawBufferPointer) -> Int {
-        if lastSource >= 0, sources[lastSource].elementsEqual(bytes) { return lastSource }
+        if lastSource >= 0, Self.equal(sources[lastSource], bytes) { return lastSource }
         // Hashed, not a scan of all sources: a vendor file whose source column holds a
         // different value on every row (a mis-mapped id column) made the scan quadratic,
         // 27 s for 8,000 rows and hours for a million.
@@ -63,7 +67,7 @@ struct Tally {
         var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
         while sourceSlots[slot] != 0 {
             let known = Int(sourceSlots[slot]) - 1
-            if sourceHashes[known] == hash, sources[known].elementsEqual(bytes) {
+            if sourceHashes[known] == hash, Self.equal(sources[known], bytes) {
                 lastSource = known
                 return known
             }
@@ -86,6 +90,11 @@ struct Tally {
             while sourceSlots[slot] != 0 { slot = (slot + 1) & mask }
             sourceSlots[slot] = Int32(index + 1)
         }
+    }
+
+    @inline(__always)
+    private static func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (b.count == 0 || a.withUnsafeBytes { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 })
     }
 
     func sourceBytes(_ index: Int) -> [UInt8] { sources[index] }

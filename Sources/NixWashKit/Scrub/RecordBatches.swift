@@ -1,0 +1,242 @@
+import Foundation
+
+/// Reads a lead list on a thread of its own: inflating, CSV parsing, the encoding guess, the
+/// phone normalizer, the duplicate rule (which needs input order, which this thread has) and
+/// the list lookups run there while the scrubbing thread judges the batch before. A few batches go round
+/// (memory stays flat), each holding copies of its records' fields; an error arrives after
+/// the records read before it, as it would from `CSVReader.next()`.
+final class RecordBatches {
+    final class Batch {
+        private(set) var bytes: UnsafeMutableRawPointer
+        private var bytesCapacity: Int
+        private var bytesCount = 0
+        private(set) var ends: UnsafeMutablePointer<Int>
+        private var endsCapacity: Int
+        private var endsCount = 0
+        private var records: [(firstField: Int, count: Int, line: UInt64, problem: CSVProblem?)] = []
+        /// Each record's phone fields in phone-column order (placeholders for records that are
+        /// not judged: malformed or of the wrong width).
+        fileprivate var numbers: [PreparedNumber] = []
+        private let phoneColumnCount: Int
+        /// The reader's position after this batch, for progress and the report.
+        fileprivate(set) var compressedBytesRead: UInt64 = 0
+        fileprivate(set) var recordsRead: UInt64 = 0
+        /// The error that ended the file after these records, if any.
+        fileprivate(set) var error: Error?
+        fileprivate(set) var isLast = false
+
+        init(bytes: Int, fields: Int, records capacity: Int, phoneColumns: Int) {
+            phoneColumnCount = phoneColumns
+            numbers.reserveCapacity(capacity * phoneColumns)
+            bytesCapacity = bytes
+            self.bytes = .allocate(byteCount: bytes, alignment: 16)
+            endsCapacity = fields
+            ends = .allocate(capacity: fields)
+            records.reserveCapacity(capacity)
+        }
+
+        deinit {
+            bytes.deallocate()
+            ends.deallocate()
+        }
+
+        var count: Int { records.count }
+        fileprivate var byteCount: Int { bytesCount }
+
+        /// Record `index`, valid until the batch goes back to its reader.
+        @inline(__always)
+        func record(_ index: Int) -> CSVRecord {
+            let r = records[index]
+            return CSVRecord(line: r.line, count: r.count, problem: r.problem, bytes: UnsafeRawPointer(bytes),
+                             ends: UnsafePointer(ends + r.firstField), start: r.firstField == 0 ? 0 : ends[r.firstField - 1])
+        }
+
+        /// Phone field `column` (a position in the phone columns) of record `index`.
+        @inline(__always)
+        func number(_ index: Int, _ column: Int) -> PreparedNumber { numbers[index * phoneColumnCount + column] }
+
+        fileprivate func reset() {
+            numbers.removeAll(keepingCapacity: true)
+            bytesCount = 0
+            endsCount = 0
+            records.removeAll(keepingCapacity: true)
+            error = nil
+            isLast = false
+        }
+
+        /// Copies a record in: its fields are back to back in the reader's memory.
+        fileprivate func append(_ record: CSVRecord) {
+            let size = record.totalBytes
+            if bytesCount + size > bytesCapacity {
+                let capacity = max(bytesCapacity * 2, bytesCount + size)
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+                grown.copyMemory(from: bytes, byteCount: bytesCount)
+                bytes.deallocate()
+                bytes = grown
+                bytesCapacity = capacity
+            }
+            if endsCount + record.count > endsCapacity {
+                let capacity = max(endsCapacity * 2, endsCount + record.count)
+                let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+                grown.update(from: ends, count: endsCount)
+                ends.deallocate()
+                ends = grown
+                endsCapacity = capacity
+            }
+            if size > 0 { (bytes + bytesCount).copyMemory(from: record.bytes + record.start, byteCount: size) }
+            let shift = bytesCount - record.start
+            for i in 0..<record.count { ends[endsCount + i] = record.ends[i] + shift }
+            records.append((endsCount, record.count, record.line, record.problem))
+            endsCount += record.count
+            bytesCount += size
+        }
+    }
+
+    /// A phone field as the reading thread left it: nil for a blank field.
+    struct PreparedNumber {
+        var parsed: PhoneParseResult?
+        var duplicate = false
+        var hits = NumberJudge.ListHits.none
+    }
+
+    private let reader: CSVReader
+    private let columns: Int
+    private let phoneColumns: [Int]
+    private let judge: NumberJudge
+    private let recordsPerBatch: Int
+    private let bytesPerBatch: Int
+    private let monitor = Monitor()
+    private var free: [Batch]
+    private var ready: [Batch] = []
+    private var cancelled = false
+    private var started = false
+    /// Keeps the read-ahead loads of `markDuplicates` from being optimized away.
+    private var peekSink: UInt64 = 0
+    /// The encoding seen in every field; complete once the last batch arrived.
+    private(set) var encoding = EncodingGuess()
+
+    init(reader: CSVReader, phoneColumns: [Int], judge: NumberJudge, batches: Int = 4, recordsPerBatch: Int = 4096,
+         bytesPerBatch: Int = 1 << 19) {
+        self.reader = reader
+        columns = reader.header.count
+        self.phoneColumns = phoneColumns
+        self.judge = judge
+        self.recordsPerBatch = recordsPerBatch
+        self.bytesPerBatch = bytesPerBatch
+        free = (0..<max(batches, 2)).map { _ in
+            Batch(bytes: bytesPerBatch + (1 << 16), fields: recordsPerBatch * 16, records: recordsPerBatch,
+                  phoneColumns: phoneColumns.count)
+        }
+    }
+
+    /// The next batch (the one before goes back for reuse), or nil after the last.
+    func next(after previous: Batch?) -> Batch? {
+        if !started {
+            started = true
+            let thread = Thread { [self] in self.produce() }
+            thread.name = "nixwash-parse"
+            thread.start()
+        }
+        monitor.lock()
+        defer { monitor.unlock() }
+        if let previous {
+            free.append(previous)
+            monitor.broadcast()
+            if previous.isLast { return nil }
+        }
+        while ready.isEmpty { monitor.wait() }
+        return ready.removeFirst()
+    }
+
+    /// Stops the reading thread early (the scrub failed); safe to call at any time.
+    func cancel() {
+        monitor.locked {
+            cancelled = true
+            monitor.broadcast()
+        }
+    }
+
+    /// Normalizes the phone fields of a record the scrub judges, in input order, and notes
+    /// which numbers were seen before.
+    @inline(__always)
+    private func prepareNumbers(of record: CSVRecord, into batch: Batch) {
+        guard record.problem == nil, record.count == columns else {
+            for _ in phoneColumns { batch.numbers.append(PreparedNumber(parsed: nil)) }
+            return
+        }
+        for column in phoneColumns {
+            let field = record.field(column)
+            if Scrubber.isBlank(field) {
+                batch.numbers.append(PreparedNumber(parsed: nil))
+                continue
+            }
+            batch.numbers.append(PreparedNumber(parsed: judge.normalizer.normalize(field)))
+        }
+    }
+
+    /// The duplicate rule over a batch, in input order. A first pass reads every number's
+    /// place in the set, so the cache misses of thousands of independent loads overlap; the
+    /// second then finds them cached.
+    private func markDuplicates(in batch: Batch) {
+        var peeked: UInt64 = 0
+        for item in batch.numbers {
+            if case let .valid(number)? = item.parsed { peeked |= judge.peekSighting(number.key) }
+        }
+        peekSink |= peeked
+        for i in batch.numbers.indices {
+            if case let .valid(number)? = batch.numbers[i].parsed {
+                batch.numbers[i].duplicate = !judge.firstSighting(number.key)
+            }
+        }
+    }
+
+    /// The batch's list lookups (NIX and its exemptions, block lists, history) in one loop of independent
+    /// lookups, so their cache misses overlap.
+    private func lookUp(_ batch: Batch) {
+        for i in batch.numbers.indices {
+            if case let .valid(number)? = batch.numbers[i].parsed {
+                batch.numbers[i].hits = judge.listHits(number.key)
+            }
+        }
+    }
+
+    private func produce() {
+        var encoding = EncodingGuess()
+        while true {
+            monitor.lock()
+            while free.isEmpty && !cancelled { monitor.wait() }
+            if cancelled {
+                monitor.unlock()
+                return
+            }
+            let batch = free.removeLast()
+            monitor.unlock()
+            batch.reset()
+            do {
+                while batch.count < recordsPerBatch, batch.byteCount < bytesPerBatch {
+                    guard let record = try reader.next() else {
+                        batch.isLast = true
+                        break
+                    }
+                    for i in 0..<record.count { encoding.observe(record.field(i)) }
+                    batch.append(record)
+                    prepareNumbers(of: record, into: batch)
+                }
+            } catch {
+                batch.error = error
+                batch.isLast = true
+            }
+            markDuplicates(in: batch)
+            lookUp(batch)
+            batch.compressedBytesRead = reader.input.compressedBytesRead
+            batch.recordsRead = reader.recordsRead
+            let last = batch.isLast
+            monitor.locked {
+                if last { self.encoding = encoding }
+                ready.append(batch)
+                monitor.broadcast()
+            }
+            if last { return }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+@testable import NixWashKit
+
+/// Output compressed in independent gzip members by several threads: the members come out in
+/// input order and the file reads back whole with nixwash's reader and the system's gzip, at
+/// ISA-L and zlib levels, for outputs of no bytes, less than a block and many blocks.
+final class IOBlockGzipTests: XCTestCase {
+    private func readBack(_ path: String) throws -> [UInt8] {
+        let input = try InputFile(path: path, bufferSize: 4096)
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try input.read(into: $0) }
+            if n == 0 { break }
+            result += buffer[0..<n]
+        }
+        return result
+    }
+
+    private func systemGzipChecksum(_ path: String) throws -> (status: Int32, output: String) {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "gzip -t '\(path)' && gzip -dc '\(path)' | sha256sum | cut -c1-64"]
+        let out = Pipe()
+        shell.standardOutput = out
+        try shell.run()
+        shell.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (shell.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    private func sha256Hex(_ bytes: [UInt8]) -> String {
+        var hash = SHA256()
+        bytes.withUnsafeBytes { hash.update($0) }
+        return hash.finalize()
+    }
+
+    func testMembersComeOutInOrderAndReadBackAtEveryLevel() throws {
+        let folder = try makeTemporaryFolder(self)
+        // Numbered lines, so any block out of order changes the content.
+        var content: [UInt8] = []
+        for i in 0..<60_000 { content += Array("\(i);070-\(1_000_000 + i * 7);Åsa Öberg\n".utf8) }
+        for level: Int32 in [1, 3, 6] {
+            let workers = CompressionWorkers(level: level, threads: 3)
+            defer { workers.shutdown() }
+            for (name, data) in [("empty", [UInt8]()), ("small", Array(content[0..<1000])), ("large", content)] {
+                let path = folder.appendingPathComponent("\(name)-\(level).csv.gz").path
+                // 7 KiB blocks and odd write sizes: many members, writes across block edges.
+                let sink = try BlockGzipFileSink(path: path, workers: workers, blockSize: 7 * 1024, maxBlocksInFlight: 3)
+                var offset = 0
+                while offset < data.count {
+                    let n = min(3001, data.count - offset)
+                    try data[offset..<(offset + n)].withUnsafeBytes { try sink.write($0) }
+                    offset += n
+                }
+                try sink.finish()
+                XCTAssertEqual(try readBack(path), data, "\(name) at level \(level)")
+                let system = try systemGzipChecksum(path)
+                XCTAssertEqual(system.status, 0, "gzip -t of \(name) at level \(level)")
+                XCTAssertEqual(system.output, sha256Hex(data), "\(name) at level \(level)")
+            }
+        }
+    }
+}
