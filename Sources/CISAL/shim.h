@@ -25,17 +25,19 @@ static inline void nixwash_isal_inflate_reset(struct inflate_state *state) {
 
 static inline void nixwash_isal_inflate_free(struct inflate_state *state) { free(state); }
 
-/* Inflates from in[0..<in_count] into out[0..<out_count]; sets how much was consumed and
-   produced and whether the member (trailer included) ended. Returns ISA-L's status. */
+/* Inflates from in[0..<in_count] into out[0..<out_count]; sets how much input is left (which
+   can exceed in_count: ISA-L hands back bytes of earlier input it had read ahead, moving
+   next_in before `in`), how much was produced and whether the member (trailer included)
+   ended. Returns ISA-L's status. */
 static inline int nixwash_isal_inflate(struct inflate_state *state, const uint8_t *in, uint32_t in_count,
                                        uint8_t *out, uint32_t out_count,
-                                       uint32_t *consumed, uint32_t *produced, int *member_ended) {
+                                       uint32_t *remaining, uint32_t *produced, int *member_ended) {
     state->next_in = (uint8_t *)in;
     state->avail_in = in_count;
     state->next_out = out;
     state->avail_out = out_count;
     int status = isal_inflate(state);
-    *consumed = in_count - state->avail_in;
+    *remaining = state->avail_in;
     *produced = out_count - state->avail_out;
     *member_ended = state->block_state == ISAL_BLOCK_FINISH;
     return status;

@@ -156,3 +156,24 @@ final class SHA256Tests: XCTestCase {
         }
     }
 }
+
+final class GzipFuzzRegressionTests: XCTestCase {
+    /// A fuzz find (gzip target): a member whose header is followed by a stored block whose
+    /// length check fails, read with a 39-byte buffer, crashed on a negative byte count.
+    func testDamagedMemberIsAnErrorNotACrash() throws {
+        let folder = try makeTemporaryFolder(self)
+        let url = folder.appendingPathComponent("fuzz.gz")
+        let data: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x8b, 0x08, 0x00, 0x00, 0x04, 0x93, 0x6e, 0x37, 0x08, 0x00,
+                             0xb1, 0xff, 0xff, 0xff, 0x04, 0x93, 0x6e, 0x37, 0x08, 0x00, 0xb1, 0xff, 0xff, 0xff, 0xff]
+        try writeFile(url, data)
+        for bufferSize in [2, 3, 7, 39, 65] {
+            let input = try InputFile(path: url.path, bufferSize: bufferSize)
+            var buffer = [UInt8](repeating: 0, count: 3)
+            XCTAssertThrowsError(try {
+                while try buffer.withUnsafeMutableBytes({ try input.read(into: $0) }) > 0 {}
+            }(), "buffer \(bufferSize)") { error in
+                XCTAssertNotNil(error as? NixWashError)
+            }
+        }
+    }
+}

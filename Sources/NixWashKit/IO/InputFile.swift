@@ -43,7 +43,7 @@ public final class InputFile {
         self.observer = observer
         file = path == "-" ? SystemFile.standardInput : try SystemFile.openForReading(path)
         compressedSize = file.size()
-        raw = .allocate(byteCount: max(bufferSize, 2), alignment: 16)
+        raw = .allocate(byteCount: max(bufferSize, 2) + Self.history, alignment: 16)
         while rawEnd < 2, !sawEndOfFile { try fillRaw() }
         if rawEnd - rawStart >= 2, raw[rawStart] == 0x1f, raw[rawStart + 1] == 0x8b {
             isGzip = true
@@ -80,13 +80,19 @@ public final class InputFile {
         return n
     }
 
-    /// Appends file bytes to the raw buffer, compacting it first.
+    /// Bytes already consumed that stay in the raw buffer: ISA-L may hand back up to 8 bytes
+    /// it had read ahead into its bit buffer in an earlier call (at a member's end, or on an
+    /// error), by moving its input pointer back before the input it was given.
+    private static let history = 16
+
+    /// Appends file bytes to the raw buffer, compacting it first (keeping `history` bytes).
     private func fillRaw() throws {
-        if rawStart > 0 {
-            let pending = rawEnd - rawStart
-            if pending > 0 { raw.baseAddress!.copyMemory(from: raw.baseAddress! + rawStart, byteCount: pending) }
-            rawStart = 0
-            rawEnd = pending
+        let keep = min(rawStart, Self.history)
+        if rawStart > keep {
+            let moved = rawEnd - rawStart + keep
+            raw.baseAddress!.copyMemory(from: raw.baseAddress! + rawStart - keep, byteCount: moved)
+            rawStart = keep
+            rawEnd = moved
         }
         let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[rawEnd...]))
         if n == 0 { sawEndOfFile = true }
@@ -109,11 +115,16 @@ public final class InputFile {
         var produced = 0
         while true {
             if rawStart == rawEnd, !sawEndOfFile { try fillRaw() }
-            var consumed: UInt32 = 0, made: UInt32 = 0, memberEnded: Int32 = 0
+            var remaining: UInt32 = 0, made: UInt32 = 0, memberEnded: Int32 = 0
             let status = nixwash_isal_inflate(s, (raw.baseAddress! + rawStart).assumingMemoryBound(to: UInt8.self),
                                               UInt32(rawEnd - rawStart), out + produced, capacity - UInt32(produced),
-                                              &consumed, &made, &memberEnded)
-            rawStart += Int(consumed)
+                                              &remaining, &made, &memberEnded)
+            // `remaining` may exceed what was given: bytes handed back from an earlier call,
+            // which the kept history still holds just before rawStart.
+            guard Int(remaining) <= rawEnd else {
+                throw NixWashError.corruptGzip(path: path, offset: compressedBytesRead, reason: "the inflater gave back more input than it was given")
+            }
+            rawStart = rawEnd - Int(remaining)
             produced += Int(made)
             guard status >= ISAL_DECOMP_OK else {
                 throw NixWashError.corruptGzip(path: path, offset: compressedBytesRead, reason: Self.inflateError(status))
