@@ -7,7 +7,7 @@ import NixWashKit
 /// as the CSV reader hands fields over.
 func phoneBenchmark(_ arguments: [String]) throws {
     let seconds = arguments.first.flatMap(Double.init) ?? 2
-    var generator = PhoneFieldGenerator(seed: 20261121)
+    var generator = SplitMix64(seed: 20261121)
     var buffer: [UInt8] = []
     var fields: [Range<Int>] = []
     for _ in 0..<8192 {
@@ -50,7 +50,7 @@ private func threadCPUNanoseconds() -> UInt64 {
 }
 
 /// One phone field as vendors write them.
-private func samplePhoneField(_ generator: inout PhoneFieldGenerator) -> String {
+private func samplePhoneField(_ generator: inout SplitMix64) -> String {
     func digits(_ count: Int) -> String {
         String((0..<count).map { _ in Character(String(generator.next() % 10)) })
     }
@@ -70,15 +70,3 @@ private func samplePhoneField(_ generator: inout PhoneFieldGenerator) -> String 
     }
 }
 
-/// A small deterministic generator, so every run measures the same fields.
-private struct PhoneFieldGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -12,7 +12,7 @@ final class IndexCorruptionTests: XCTestCase {
 
     override func setUpWithError() throws {
         path = try temporaryIndexPath(self)
-        var random = TestRandom(seed: 99)
+        var random = SplitMix64(seed: 99)
         keys = (0..<3000).map { _ in 46_700_000_000 + random.below(50_000_000) }
         IndexWriter.sortAndRemoveDuplicates(&keys)
         header = try writeIndex(keys, to: path)
@@ -97,7 +97,7 @@ final class IndexCorruptionTests: XCTestCase {
     /// Every byte of the file is covered by the header or the body checksum, so no single
     /// damaged byte anywhere can give an index that opens (and then answers wrongly).
     func testAnyFlippedByteFailsToOpen() throws {
-        var random = TestRandom(seed: 12)
+        var random = SplitMix64(seed: 12)
         for _ in 0..<150 {
             var bytes = original
             let offset = Int(random.below(UInt64(bytes.count)))
@@ -167,7 +167,7 @@ final class IndexCorruptionTests: XCTestCase {
     /// Without the body checksum, damaged tables may give wrong answers but must never read
     /// outside the file.
     func testDamagedTablesWithoutBodyCheckNeverCrash() throws {
-        var random = TestRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         let levelOneStart = header.headerLength + header.entryCount * 8
         for _ in 0..<30 {
             var bytes = original

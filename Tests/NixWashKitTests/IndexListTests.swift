@@ -47,7 +47,7 @@ final class IndexListTests: XCTestCase {
 
     /// The in-memory lookup agrees with a dictionary for random rows.
     func testNumberRowsAgreeWithDictionary() {
-        var random = TestRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         for count in [0, 1, 2, 50, 3000] {
             var entries: [(key: PhoneKey, row: Int32)] = []
             var expected: [UInt64: [Int32]] = [:]

@@ -2,20 +2,6 @@ import Foundation
 import XCTest
 @testable import NixWashKit
 
-/// A small seeded generator so every property-test failure can be replayed.
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: UInt64) -> UInt64 { next() % bound }
-}
-
 func temporaryIndexPath(_ testCase: XCTestCase, _ name: String = "test.nixidx") throws -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nixwash-index-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -36,7 +22,7 @@ func writeIndex(_ keys: [UInt64], to path: String, kind: IndexKind = .nix, label
 final class IndexTests: XCTestCase {
     /// Key sets of different shapes: phone-number clusters, dense runs, a uniform spread over
     /// the whole UInt64 range (extreme shifts), and keys at 0 and UInt64.max.
-    private func randomKeySet(_ random: inout TestRandom, shape: Int, count: Int) -> [UInt64] {
+    private func randomKeySet(_ random: inout SplitMix64, shape: Int, count: Int) -> [UInt64] {
         var keys: [UInt64] = []
         for _ in 0..<count {
             switch shape {
@@ -59,7 +45,7 @@ final class IndexTests: XCTestCase {
         return keys
     }
 
-    private func assertAgreesWithSet(_ keys: [UInt64], _ random: inout TestRandom, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertAgreesWithSet(_ keys: [UInt64], _ random: inout SplitMix64, file: StaticString = #filePath, line: UInt = #line) throws {
         let path = try temporaryIndexPath(self)
         try writeIndex(keys, to: path)
         let index = try BlockIndex(path: path)
@@ -92,19 +78,19 @@ final class IndexTests: XCTestCase {
     }
 
     func testEmptyIndexContainsNothing() throws {
-        var random = TestRandom(seed: 1)
+        var random = SplitMix64(seed: 1)
         try assertAgreesWithSet([], &random)
     }
 
     func testOneEntryIndexes() throws {
-        var random = TestRandom(seed: 2)
+        var random = SplitMix64(seed: 2)
         for key: UInt64 in [0, 1, 46_701_234_567, UInt64.max - 1, UInt64.max] {
             try assertAgreesWithSet([key], &random)
         }
     }
 
     func testRandomSetsAgreeWithSet() throws {
-        var random = TestRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         for round in 0..<40 {
             let count = [2, 3, 7, 100, 1000, 5000][round % 6] + Int(random.below(50))
             try assertAgreesWithSet(randomKeySet(&random, shape: round % 4, count: count), &random)
@@ -113,7 +99,7 @@ final class IndexTests: XCTestCase {
 
     func testLargeClusteredSetAgreesWithSet() throws {
         // Enough keys for the full 2^16 level-one table and uneven slices.
-        var random = TestRandom(seed: 4)
+        var random = SplitMix64(seed: 4)
         var keys = randomKeySet(&random, shape: 0, count: 80_000)
         keys += randomKeySet(&random, shape: 1, count: 30_000)
         try assertAgreesWithSet(keys, &random)
@@ -122,7 +108,7 @@ final class IndexTests: XCTestCase {
     /// A dense run next to far-away outliers: the run's slice is cut into buckets by the
     /// outliers' span, so buckets hold hundreds of keys and the halving step is exercised.
     func testSkewedKeysWithHugeBuckets() throws {
-        var random = TestRandom(seed: 6)
+        var random = SplitMix64(seed: 6)
         var keys = (0..<3000).map { 46_701_000_000 + UInt64($0) * 3 }
         keys += [46_000_000_000, 46_999_999_999, 1, 999_999_999_999_999]
         keys += (0..<100).map { _ in 46_500_000_000 + random.below(1_000_000_000) }
@@ -191,8 +177,8 @@ final class IndexTests: XCTestCase {
     }
 
     func testRadixSortAgreesWithSort() {
-        var random = TestRandom(seed: 8)
-        let shapes: [(inout TestRandom) -> UInt64] = [
+        var random = SplitMix64(seed: 8)
+        let shapes: [(inout SplitMix64) -> UInt64] = [
             { $0.next() },
             { 46_700_000_000 + $0.below(100_000_000) },
             { _ in 46_701_234_567 },

@@ -13,7 +13,7 @@ final class PhonePropertyTests: XCTestCase {
             [0x61], [0x54], [0x3A], [0x23], [0x2C], [0xA0], [0x96], [0xC2, 0xA0], [0xC2], [0xE2, 0x80, 0x93],
             [0xE2, 0x80], [0xE2], [0xEF, 0xBB, 0xBF], [0xC3, 0xB6], [0xFF],
         ] + Array("tel:".utf8).map { [$0] }
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let normalizers = PhoneCountry.allCases.map { PhoneNormalizer(defaultCountry: $0) }
         var valid = 0
         for round in 0..<100_000 {
@@ -33,15 +33,3 @@ final class PhonePropertyTests: XCTestCase {
     }
 }
 
-/// A seeded SplitMix64, so a failure can be reproduced.
-private struct SeededGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

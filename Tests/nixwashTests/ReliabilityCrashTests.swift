@@ -30,7 +30,7 @@ final class ReliabilityCrashTests: XCTestCase {
         try writeLeadList(folder.appendingPathComponent("leads.csv"), rows: 20_000)
         let (reference, seconds) = try timedRun(scrubArguments(out: "reference"), in: folder)
         XCTAssertEqual(reference.status, 0, reference.stderr)
-        var random = SeededRandom(seed: 8)
+        var random = SplitMix64(seed: 8)
         var killed = 0
         var round = 0
         // Fifteen kills that land during the run, in at most 25 tries (a busy machine varies).
@@ -77,7 +77,7 @@ final class ReliabilityCrashTests: XCTestCase {
         let (built, buildSeconds) = try timedRun(build + ["built.idx", "big.txt"], in: folder)
         XCTAssertEqual(built.status, 0, built.stderr)
         let before = try entries()
-        var random = SeededRandom(seed: 12)
+        var random = SplitMix64(seed: 12)
         var stopped = 0
         for round in 0..<12 {
             let signalNumber = round % 2 == 0 ? SIGTERM : SIGINT
@@ -108,7 +108,7 @@ final class ReliabilityCrashTests: XCTestCase {
         XCTAssertEqual(try runNixwash(scrubArguments(out: "out", leads: "small.csv"), in: folder).status, 0)
         let (first, seconds) = try timedRun(scrubArguments(out: "other") , in: folder)
         XCTAssertEqual(first.status, 0, first.stderr)
-        var random = SeededRandom(seed: 9)
+        var random = SplitMix64(seed: 9)
         for round in 0..<6 {
             let process = try startNixwash(scrubArguments(out: "out") + ["--replace"], in: folder)
             _ = kill(process, after: seconds * 1.1 * random.fraction())
@@ -138,7 +138,7 @@ final class ReliabilityCrashTests: XCTestCase {
         XCTAssertEqual(expected.count, 15_001)
 
         let db = folder.appendingPathComponent("h.db")
-        var random = SeededRandom(seed: 10)
+        var random = SplitMix64(seed: 10)
         var killed = 0
         var round = 0
         // Ten kills that land during the import, in at most 25 tries (a busy machine varies).
@@ -168,7 +168,7 @@ final class ReliabilityCrashTests: XCTestCase {
         let build = ["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01", "--out"]
         let (clean, seconds) = try timedRun(build + ["reference.idx", "big.txt"], in: folder)
         XCTAssertEqual(clean.status, 0, clean.stderr)
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         var killed = 0
         for round in 0..<8 {
             let process = try startNixwash(build + ["nix.idx", "big.txt"], in: folder)

@@ -2,21 +2,6 @@ import Foundation
 @testable import NixWashKit
 import XCTest
 
-/// A small seeded generator, so a failing kill schedule can be replayed.
-struct SeededRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state = state &+ 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: UInt64) -> UInt64 { next() % bound }
-    mutating func fraction() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 /// A lead list of `rows` rows with distinct Swedish mobile numbers 070-1000000 upwards.
 func writeLeadList(_ url: URL, rows: Int) throws {
     var text = "namn;telefon;källa\n"
