@@ -416,9 +416,9 @@ private struct NameTable {
     private let insert: SQLiteStatement
     private let select: SQLiteStatement
     private let lock: NSLock
-    private var names: [(bytes: [UInt8], hash: UInt64, id: Int64)] = []
-    /// Indices into `names` + 1; 0 = empty slot. Its size is a power of two, at most half full.
-    private var slots = [Int32](repeating: 0, count: 64)
+    private var names = ByteStringTable()
+    /// The database id of each name, by its index in `names`.
+    private var ids: [Int64] = []
 
     init(db: SQLiteDatabase, table: String, lock: NSLock) throws {
         self.lock = lock
@@ -433,33 +433,11 @@ private struct NameTable {
         while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
         guard start < end else { return nil }
         let name = UnsafeRawBufferPointer(rebasing: field[start..<end])
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-        while slots[slot] != 0 {
-            let entry = names[Int(slots[slot]) - 1]
-            if entry.hash == hash, entry.bytes.count == name.count,
-               entry.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) {
-                return entry.id
-            }
-            slot = (slot + 1) & mask
-        }
+        if let known = names.find(name) { return ids[known] }
         let id = try databaseID(HistoryImport.text(name))
-        names.append((Array(name), hash, id))
-        slots[slot] = Int32(names.count)
-        if names.count * 2 > slots.count { rehash() }
+        _ = names.add(name)
+        ids.append(id)
         return id
-    }
-
-    private mutating func rehash() {
-        slots = [Int32](repeating: 0, count: slots.count * 2)
-        let mask = slots.count - 1
-        for (index, entry) in names.enumerated() {
-            var slot = Int(truncatingIfNeeded: entry.hash ^ (entry.hash >> 29)) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index + 1)
-        }
     }
 
     private func databaseID(_ name: String) throws -> Int64 {

@@ -35,10 +35,7 @@ struct Tally {
 
     private var total = Counters()
     private var perSource: [Counters] = []
-    private var sources: [[UInt8]] = []
-    private var sourceHashes: [UInt64] = []
-    /// Open addressing over `sources`: index + 1, 0 = empty; a power of two, at most half full.
-    private var sourceSlots = [Int32](repeating: 0, count: 64)
+    private var sources = ByteStringTable()
     private var lastSource = -1
     private let defaultSource: [UInt8]?
 
@@ -57,44 +54,13 @@ struct Tally {
     }
 
     private mutating func index(of bytes: UnsafeRawBufferPointer) -> Int {
-        if lastSource >= 0, Self.equal(sources[lastSource], bytes) { return lastSource }
+        if lastSource >= 0, ByteStringTable.equal(sources[lastSource], bytes) { return lastSource }
         // Hashed, not a scan of all sources: a vendor file whose source column holds a
         // different value on every row (a mis-mapped id column) made the scan quadratic,
         // 27 s for 8,000 rows and hours for a million.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let mask = sourceSlots.count - 1
-        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-        while sourceSlots[slot] != 0 {
-            let known = Int(sourceSlots[slot]) - 1
-            if sourceHashes[known] == hash, Self.equal(sources[known], bytes) {
-                lastSource = known
-                return known
-            }
-            slot = (slot + 1) & mask
-        }
-        sources.append(Array(bytes))
-        sourceHashes.append(hash)
-        perSource.append(Counters())
-        lastSource = sources.count - 1
-        sourceSlots[slot] = Int32(sources.count)
-        if sources.count * 2 > sourceSlots.count { rehashSources() }
+        lastSource = sources.add(bytes)
+        if lastSource == perSource.count { perSource.append(Counters()) }
         return lastSource
-    }
-
-    private mutating func rehashSources() {
-        sourceSlots = [Int32](repeating: 0, count: sourceSlots.count * 2)
-        let mask = sourceSlots.count - 1
-        for (index, hash) in sourceHashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-            while sourceSlots[slot] != 0 { slot = (slot + 1) & mask }
-            sourceSlots[slot] = Int32(index + 1)
-        }
-    }
-
-    @inline(__always)
-    private static func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
-        a.count == b.count && (b.count == 0 || a.withUnsafeBytes { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 })
     }
 
     func sourceBytes(_ index: Int) -> [UInt8] { sources[index] }
@@ -148,7 +114,7 @@ struct Tally {
 
     var bySource: [String: ScrubCounts] {
         var result: [String: ScrubCounts] = [:]
-        for i in sources.indices { result[sourceName(i)] = perSource[i].counts }
+        for i in 0..<sources.count { result[sourceName(i)] = perSource[i].counts }
         return result
     }
 }
