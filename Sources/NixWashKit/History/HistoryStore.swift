@@ -52,9 +52,9 @@ public final class HistoryStore {
             throw NixWashError.historySchemaTooNew(path: path, version: version, supported: HistoryStore.schemaVersion)
         }
         if version == HistoryStore.schemaVersion { return }
-        guard mayCreate, try db.scalar("SELECT count(*) FROM sqlite_schema") == 0 else {
-            throw NixWashError.notAHistoryDatabase(path: path)
-        }
+        // Whether the file is empty is decided only under the write lock below: another
+        // import may be creating this new database right now.
+        guard mayCreate else { throw NixWashError.notAHistoryDatabase(path: path) }
         // 8 KiB pages: shallower trees for tens of millions of attempts (set before the first write).
         try db.execute("PRAGMA page_size = 8192")
         try db.beginWriting()
