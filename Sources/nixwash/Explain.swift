@@ -24,7 +24,7 @@ struct Explain: ParsableCommand {
         try runMappingErrors(resultOnStandardOutput: true) {
             let file = try campaign.loadCampaignFile()
             let config = try campaign.configuration(file: file, leadFiles: [], outputFolder: nil)
-            let judge = try NumberJudge(configuration: config)
+            let judge = try NumberJudge(configuration: config, everyHistoryCount: true)
             let verdict = Array(number.utf8).withUnsafeBytes { judge.judge($0) }
             let details = judge.details(of: verdict)
             if json {

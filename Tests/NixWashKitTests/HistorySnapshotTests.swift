@@ -24,9 +24,10 @@ final class HistorySnapshotTests: XCTestCase {
     }
 
     private func snapshot(campaign: String = "C", offer: String = "O", centre: String = "K", date: Int32? = nil,
-                          campaignWindowDays: Int = 30) throws -> HistorySnapshot {
+                          campaignWindowDays: Int = 30, keepingOtherCampaignsFrom threshold: Int = 1) throws -> HistorySnapshot {
         try HistorySnapshot.load(db: store, callDate: date ?? callDate, campaign: campaign, offer: offer,
-                                 contactCentre: centre, campaignWindowDays: campaignWindowDays)
+                                 contactCentre: centre, campaignWindowDays: campaignWindowDays,
+                                 keepingOtherCampaignsFrom: threshold)
     }
 
     private func history(_ snapshot: HistorySnapshot, _ number: UInt64) -> NumberHistory {
@@ -91,6 +92,37 @@ final class HistorySnapshotTests: XCTestCase {
         XCTAssertEqual(history(try self.snapshot(offer: "O2"), 46_700_000_012).otherCampaignsWithSameOffer, 1)
         // Nothing matches an unknown offer.
         XCTAssertEqual(try self.snapshot(campaign: "X", offer: "unknown").count, 0)
+    }
+
+    /// The scrub keeps only the numbers whose history can change a verdict: any attempt by
+    /// this campaign, or at least the offer limit of other campaigns. The rest are counted.
+    func testNumbersBelowTheOfferThresholdAreCountedButNotKept() throws {
+        try store.insert(attempts: [
+            attempt(46_700_000_040, local(10, "10:00"), campaign: "C2"),                     // one other: dropped
+            attempt(46_700_000_041, local(10, "10:00"), campaign: "C2"),                     // two others: kept
+            attempt(46_700_000_041, local(20, "10:00"), campaign: "C3"),
+            attempt(46_700_000_042, local(40, "10:00"), campaign: "C"),                      // outside the window
+            attempt(46_700_000_042, local(10, "10:00"), campaign: "C3"),
+            attempt(46_700_000_043, local(10, "10:00"), campaign: "C"),                      // this campaign: kept
+            attempt(46_700_000_043, local(10, "10:00"), campaign: "C2"),
+        ])
+        let every = try snapshot()
+        let scrub = try snapshot(keepingOtherCampaignsFrom: 2)
+        XCTAssertEqual(every.count, 4)
+        XCTAssertEqual(scrub.count, 4)
+        XCTAssertEqual(history(every, 46_700_000_040).otherCampaignsWithSameOffer, 1)
+        XCTAssertEqual(history(scrub, 46_700_000_040), .none)
+        XCTAssertEqual(history(scrub, 46_700_000_041).otherCampaignsWithSameOffer, 2)
+        XCTAssertEqual(history(scrub, 46_700_000_042), .none)
+        XCTAssertEqual(history(scrub, 46_700_000_043), history(every, 46_700_000_043))
+        XCTAssertEqual(history(scrub, 46_700_000_043),
+                       NumberHistory(campaignAttemptsInWindow: 1, centreAttemptsOnCallDate: 0,
+                                     lastCentreAttemptOnCallDate: nil, otherCampaignsWithSameOffer: 1))
+        // Whatever is dropped judges as a number without history.
+        let judge = QuotaJudge(profile: .default, callDate: LocalDate(daysSinceEpoch: Int(callDate)))
+        for number: UInt64 in [46_700_000_040, 46_700_000_042] {
+            XCTAssertEqual(judge.judge(history(every, number)), judge.judge(.none), "\(number)")
+        }
     }
 
     func testACampaignWithTwoOffersCountsOnlyWhereItMadeTheOffer() throws {
@@ -168,8 +200,7 @@ final class HistorySnapshotTests: XCTestCase {
     }
 
     func testTheQueriesReadPrimaryKeyRangesWithoutSorting() throws {
-        for sql in ["SELECT number, count(*) FROM attempts WHERE campaign_id = 1 AND local_date BETWEEN 1 AND 2 GROUP BY number ORDER BY number",
-                    "SELECT number FROM attempts WHERE campaign_id = 1 AND offer_id = 2 AND local_date BETWEEN 1 AND 2 GROUP BY number ORDER BY number"] {
+        for sql in [HistorySnapshot.campaignQuery, HistorySnapshot.otherCampaignQuery] {
             let plan = try store.db.prepare("EXPLAIN QUERY PLAN " + sql)
             var details: [String] = []
             while try plan.step() { details.append(plan.text(3) ?? "") }

@@ -41,7 +41,9 @@ public final class NumberJudge {
 
     /// Opens and checks every list, and refuses (exit 3) a run whose call date is a no-call
     /// day or whose NIX register is too old for it.
-    public init(configuration c: ScrubConfiguration) throws {
+    /// - Parameter everyHistoryCount: keep the history counts of every number (`explain` shows
+    ///   them); a scrub keeps only those that can change a verdict.
+    public init(configuration c: ScrubConfiguration, everyHistoryCount: Bool = false) throws {
         configuration = c
         let profile = c.profile
         nix = try BlockIndex(path: c.nixIndex)
@@ -76,7 +78,8 @@ public final class NumberJudge {
             history = try HistorySnapshot.load(db: store, callDate: callDay, campaign: c.campaign, offer: c.offer,
                                                contactCentre: c.contactCentre,
                                                campaignWindowDays: profile.campaignWindowDays,
-                                               offerWindowDays: profile.offerWindowDays)
+                                               offerWindowDays: profile.offerWindowDays,
+                                               keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit)
         } else {
             history = nil
         }
