@@ -35,17 +35,27 @@ public final class CustomerList {
     public init(entries: [(key: PhoneKey, agreementEnd: Int32?, category: String?)]) {
         var categories: [String] = []
         var ids: [String: UInt32] = [:]
+        // A list spells its few categories the same way on most rows: fold each spelling once.
+        var idsBySpelling: [String: UInt32] = [:]
         var rows: [(key: PhoneKey, row: Row)] = []
         rows.reserveCapacity(entries.count)
         for entry in entries {
             var id: UInt32 = 0
-            if let name = entry.category, case let folded = Self.fold(name), !folded.isEmpty {
-                if let known = ids[folded] {
+            if let name = entry.category {
+                if let known = idsBySpelling[name] {
                     id = known
                 } else {
-                    categories.append(name)
-                    id = UInt32(categories.count)
-                    ids[folded] = id
+                    let folded = Self.fold(name)
+                    if folded.isEmpty {
+                        id = 0
+                    } else if let known = ids[folded] {
+                        id = known
+                    } else {
+                        categories.append(name)
+                        id = UInt32(categories.count)
+                        ids[folded] = id
+                    }
+                    idsBySpelling[name] = id
                 }
             }
             rows.append((entry.key, Row(agreementEnd: entry.agreementEnd ?? Int32.max, category: id)))
