@@ -20,9 +20,11 @@ let package = Package(
                        providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto",
+                       providers: [.apt(["libssl-dev"])]),
         .target(
             name: "NixWashKit",
-            dependencies: ["CZlib", "CISAL", "CLibCSV", "CSQLite"],
+            dependencies: ["CZlib", "CISAL", "CLibCSV", "CSQLite", "CCrypto"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

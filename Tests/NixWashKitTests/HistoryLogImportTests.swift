@@ -38,7 +38,7 @@ final class HistoryLogImportTests: XCTestCase {
         XCTAssertEqual(try count(), 3)
         let record = try store.db.prepare("SELECT path, size, sha256, rows, inserted, duplicates, bad FROM imports ORDER BY id")
         XCTAssertTrue(try record.step())
-        var hasher = SHA256()
+        let hasher = SHA256()
         Data(HistoryLogImportTests.log.utf8).withUnsafeBytes { hasher.update($0) }
         XCTAssertEqual(record.text(0), path)
         XCTAssertEqual(record.int64(1), Int64(HistoryLogImportTests.log.utf8.count))
@@ -141,14 +141,14 @@ final class HistoryLogImportTests: XCTestCase {
 
     func testSHA256KnownDigests() {
         func digest(_ text: String) -> String {
-            var hasher = SHA256()
+            let hasher = SHA256()
             var text = text
             text.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
             return hasher.finalize()
         }
         XCTAssertEqual(digest(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        var hasher = SHA256()
+        let hasher = SHA256()
         let bytes = Array(String(repeating: "a", count: 1000).utf8)
         var offset = 0
         for piece in [1, 63, 64, 65, 7, 800] {

@@ -31,7 +31,7 @@ final class IOBlockGzipTests: XCTestCase {
     }
 
     private func sha256Hex(_ bytes: [UInt8]) -> String {
-        var hash = SHA256()
+        let hash = SHA256()
         bytes.withUnsafeBytes { hash.update($0) }
         return hash.finalize()
     }

@@ -138,7 +138,7 @@ final class IOTests: XCTestCase {
 final class SHA256Tests: XCTestCase {
     func testKnownDigestsWhateverTheUpdateSizes() {
         func digest(_ text: String, split: Int) -> String {
-            var hash = SHA256()
+            let hash = SHA256()
             let data = Array(text.utf8)
             var i = 0
             while i < data.count {

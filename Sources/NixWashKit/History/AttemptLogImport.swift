@@ -117,7 +117,7 @@ extension HistoryImport {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
-        var hasher = SHA256()
+        let hasher = SHA256()
         var size: UInt64 = 0
         while true {
             let chunk: Data

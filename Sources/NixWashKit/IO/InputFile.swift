@@ -7,7 +7,7 @@ public protocol RawByteObserver: AnyObject {
 
 /// The SHA-256 of a file's bytes as read, for the report.
 public final class InputFingerprint: RawByteObserver {
-    private var hash = SHA256()
+    private let hash = SHA256()
     public init() {}
     public func observe(_ bytes: UnsafeRawBufferPointer) { hash.update(bytes) }
     /// The digest of everything observed; call once, after the file was read to its end.
