@@ -9,20 +9,16 @@ import Foundation
 /// "on the call date" means the local date equals the call date. Attempts after the call date
 /// are ignored.
 ///
-/// Layout: the numbers kept (see `load`), sorted, with their aggregates in a parallel
-/// array, and a directory of buckets over the key range so a lookup binary-searches only a
-/// handful of keys.
-public struct HistorySnapshot: Sendable {
+/// Layout: the numbers kept (see `load`) with their aggregates, one row each, in a
+/// `NumberRows`: the same radix-narrowed search as the list indexes, which adapts to the dense
+/// mobile series instead of spreading buckets evenly over the whole key range.
+public final class HistorySnapshot: @unchecked Sendable {
     public let callDate: Int32
-    private let keys: [UInt64]
-    private let aggregates: [Aggregate]
-    /// `directory[b] ..< directory[b + 1]` are the indices of the keys in bucket b.
-    private let directory: [Int32]
-    private let minKey: UInt64
-    private let maxKey: UInt64
-    private let shift: UInt64
+    private let table: NumberRows<Aggregate>
+    /// Pointers into `table`, read by the hot path without retaining anything.
+    private let rows: NumberRowsView<Aggregate>
 
-    private struct Aggregate: Sendable {
+    struct Aggregate {
         /// Latest attempt by the contact centre on the call date, or `Int64.min`.
         var lastCentreAttempt: Int64 = .min
         var campaignAttempts: UInt32 = 0
@@ -252,58 +248,24 @@ public struct HistorySnapshot: Sendable {
     private init(callDate: Int32, count: Int, keys: [UInt64], aggregates: [Aggregate]) {
         self.callDate = callDate
         self.count = count
-        self.keys = keys
-        self.aggregates = aggregates
-        guard let first = keys.first, let last = keys.last else {
-            minKey = 1
-            maxKey = 0
-            shift = 0
-            directory = [0, 0]
-            return
-        }
-        minKey = first
-        maxKey = last
-        // About two keys per bucket.
-        var bucketBits: UInt64 = 0
-        while bucketBits < 24, (1 << (bucketBits + 1)) <= keys.count { bucketBits += 1 }
-        let range = last - first
-        var shift: UInt64 = 0
-        while (range >> shift) >= (1 << bucketBits) { shift += 1 }
-        self.shift = shift
-        let buckets = Int(range >> shift) + 1
-        var directory = [Int32](repeating: 0, count: buckets + 1)
-        var index = 0
-        for bucket in 0...buckets {
-            while index < keys.count, Int((keys[index] - first) >> shift) < bucket { index += 1 }
-            directory[bucket] = Int32(index)
-        }
-        self.directory = directory
+        table = NumberRows(sortedDistinctKeys: keys, rows: aggregates)
+        rows = table.view
     }
 
     /// The number's history for this run (`.none` when the history has no counted attempt).
+    @inline(__always)
     public func history(for key: PhoneKey) -> NumberHistory {
-        guard let index = index(of: key.rawValue) else { return .none }
-        return history(at: index)
-    }
-
-    func index(of key: UInt64) -> Int? {
-        guard key >= minKey, key <= maxKey else { return nil }
-        let bucket = Int((key - minKey) >> shift)
-        var low = Int(directory[bucket]), high = Int(directory[bucket + 1])
-        while low < high {
-            let middle = (low + high) >> 1
-            let candidate = keys[middle]
-            if candidate == key { return middle }
-            if candidate < key { low = middle + 1 } else { high = middle }
-        }
-        return nil
-    }
-
-    func history(at index: Int) -> NumberHistory {
-        let aggregate = aggregates[index]
+        guard let aggregate = rows.rows(for: key).first else { return .none }
         return NumberHistory(campaignAttemptsInWindow: Int(aggregate.campaignAttempts),
                              centreAttemptsOnCallDate: Int(aggregate.centreAttempts),
                              lastCentreAttemptOnCallDate: aggregate.lastCentreAttempt == .min ? nil : aggregate.lastCentreAttempt,
                              otherCampaignsWithSameOffer: Int(aggregate.otherCampaigns))
     }
+
+    /// The two steps that read a lookup's memory ahead (see `KeyLookup.prefetchBucket`).
+    @inline(__always)
+    func prefetchBucket(_ key: PhoneKey) { rows.prefetchBucket(key) }
+
+    @inline(__always)
+    func prefetchKeys(_ key: PhoneKey) { rows.prefetchKeys(key) }
 }

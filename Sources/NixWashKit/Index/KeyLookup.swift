@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Membership search over sorted, distinct `UInt64` keys, narrowed by two radix tables so that
 /// a probe touches one small table entry, one bucket boundary pair and one or two keys
 /// (usually one cache line) instead of the ~23 scattered reads of a binary search
@@ -55,19 +57,16 @@ public struct KeyLookup {
     /// The position of `key` among the sorted keys, or nil.
     @inlinable @inline(__always)
     public func index(of key: UInt64) -> Int? {
-        let offset = key &- minKey
-        if offset > span { return nil }
-        let entry = levelOne[Int(truncatingIfNeeded: offset &>> levelOneShift)]
-        let sliceMask: UInt64 = (1 &<< levelOneShift) &- 1
-        let bucket = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF)
-            &+ Int(truncatingIfNeeded: (offset & sliceMask) &>> (entry &>> 32))
+        guard let bucket = bucket(of: key) else { return nil }
         let lower = min(Int(truncatingIfNeeded: levelTwo[bucket]), count)
         let upper = min(Int(truncatingIfNeeded: levelTwo[bucket &+ 1]), count)
         if upper <= lower { return nil }
-        // Buckets hold about `keysPerBucket` keys; a rare big one is first halved down to 4.
+        // Buckets hold about `keysPerBucket` keys on average, but numbers cluster: half the
+        // bench register's keys sit in buckets of 5 to 8. Up to 8 keys (the two cache lines
+        // `prefetchKeys` fetches) are compared in one pass; a rare bigger bucket is halved first.
         var base = lower
         var length = upper &- lower
-        while length > 4 {
+        while length > 8 {
             let half = length &>> 1
             base = keys[base &+ half] <= key ? base &+ half : base
             length &-= half
@@ -86,6 +85,32 @@ public struct KeyLookup {
             i &+= 1
         } while i < length
         return position > 0 ? position &- 1 : nil
+    }
+
+    /// The bucket a lookup of `key` reads its bounds from, or nil when the key is outside the span.
+    @inlinable @inline(__always)
+    func bucket(of key: UInt64) -> Int? {
+        let offset = key &- minKey
+        if offset > span { return nil }
+        let entry = levelOne[Int(truncatingIfNeeded: offset &>> levelOneShift)]
+        let sliceMask: UInt64 = (1 &<< levelOneShift) &- 1
+        return Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) &+ Int(truncatingIfNeeded: (offset & sliceMask) &>> (entry &>> 32))
+    }
+
+    /// The first of two steps that read a lookup's memory ahead (a batch does each step for
+    /// many keys, then the lookups): fetches the bucket bounds.
+    @inlinable @inline(__always)
+    public func prefetchBucket(_ key: UInt64) {
+        if let bucket = bucket(of: key) { nixwash_prefetch(levelTwo + bucket) }
+    }
+
+    /// The second step: fetches the bucket's first 8 keys (its bounds should be cached by now).
+    @inlinable @inline(__always)
+    public func prefetchKeys(_ key: UInt64) {
+        guard let bucket = bucket(of: key) else { return }
+        let first = keys + min(Int(truncatingIfNeeded: levelTwo[bucket]), count)
+        nixwash_prefetch(first)
+        nixwash_prefetch(first + 7)
     }
 
     /// Builds both tables for sorted, distinct `keys`. `levelTwo` entries hold key indexes, so

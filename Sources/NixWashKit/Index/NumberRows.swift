@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Rows keyed by phone number, held in memory for the run: the distinct numbers sorted, with
 /// the same radix-narrowed search as the mapped block index, and each number's rows side by
 /// side in flat arrays. Used by the customer and consent lists, which are loaded at scrub start
@@ -51,6 +53,30 @@ public final class NumberRows<Row> {
                            levelTwo: UnsafePointer(levelTwo.baseAddress!))
     }
 
+    /// One row per number, numbers already sorted and distinct (a merge produced them).
+    public init(sortedDistinctKeys sorted: [UInt64], rows given: [Row]) {
+        precondition(_isPOD(Row.self), "NumberRows holds plain values only")
+        precondition(sorted.count == given.count && sorted.count < Int(UInt32.max), "one row per number")
+        precondition(zip(sorted, sorted.dropFirst()).allSatisfy { $0 < $1 }, "numbers sorted and distinct")
+        count = sorted.count
+        rowCount = sorted.count
+        keys = .allocate(capacity: max(1, sorted.count))
+        _ = keys.initialize(from: sorted)
+        rows = .allocate(capacity: max(1, given.count))
+        _ = rows.initialize(from: given)
+        rowStarts = .allocate(capacity: 1)
+        rowStarts.initialize(repeating: 0)
+        let tables = sorted.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0) }
+        levelOne = .allocate(capacity: tables.levelOne.count)
+        _ = levelOne.initialize(from: tables.levelOne)
+        levelTwo = .allocate(capacity: tables.levelTwo.count)
+        _ = levelTwo.initialize(from: tables.levelTwo)
+        lookup = KeyLookup(keys: UnsafePointer(keys.baseAddress!), count: sorted.count,
+                           minKey: sorted.first ?? 0, maxKey: sorted.last ?? 0,
+                           levelOneShift: tables.levelOneShift, levelOne: UnsafePointer(levelOne.baseAddress!),
+                           levelTwo: UnsafePointer(levelTwo.baseAddress!))
+    }
+
     deinit {
         keys.deallocate()
         levelOne.deallocate()
@@ -79,6 +105,20 @@ public struct NumberRowsView<Row> {
     /// Every number has exactly one row (the usual list): row i belongs to key i, and the
     /// row-start read, a dependent cache miss, is skipped.
     @usableFromInline let oneRowPerKey: Bool
+
+    /// The two steps that read a lookup's memory ahead (see `KeyLookup.prefetchBucket`); the
+    /// second also fetches the row of the bucket's first number when each number has one.
+    @inlinable @inline(__always)
+    public func prefetchBucket(_ key: PhoneKey) { lookup.prefetchBucket(key.rawValue) }
+
+    @inlinable @inline(__always)
+    public func prefetchKeys(_ key: PhoneKey) {
+        guard let bucket = lookup.bucket(of: key.rawValue) else { return }
+        let first = min(Int(truncatingIfNeeded: lookup.levelTwo[bucket]), lookup.count)
+        nixwash_prefetch(lookup.keys + first)
+        nixwash_prefetch(lookup.keys + first + 7)
+        if oneRowPerKey { nixwash_prefetch(rows + first) }
+    }
 
     /// The rows of `key` (empty when the number is not in the list).
     @inlinable @inline(__always)

@@ -146,6 +146,25 @@ public final class NumberJudge {
         static let none = ListHits(inNix: false, exemption: nil, blockLists: 0, history: .none)
     }
 
+    /// The two steps that read the lookups' memory ahead (`KeyLookup.prefetchBucket`,
+    /// `prefetchKeys`) for the NIX index, the block lists, the history and the customer list
+    /// (read only for numbers in NIX, which is not known yet; the consent list is rarely large).
+    @inline(__always)
+    func prefetchBuckets(_ key: PhoneKey) {
+        nix.lookup.prefetchBucket(key.rawValue)
+        for list in blockLists { list.lookup.prefetchBucket(key.rawValue) }
+        history?.prefetchBucket(key)
+        customers?.rows.prefetchBucket(key)
+    }
+
+    @inline(__always)
+    func prefetchKeys(_ key: PhoneKey) {
+        nix.lookup.prefetchKeys(key.rawValue)
+        for list in blockLists { list.lookup.prefetchKeys(key.rawValue) }
+        history?.prefetchKeys(key)
+        customers?.rows.prefetchKeys(key)
+    }
+
     @inline(__always)
     func listHits(_ key: PhoneKey) -> ListHits {
         var blocked: UInt64 = 0

@@ -190,13 +190,29 @@ final class RecordBatches {
         }
     }
 
-    /// The batch's list lookups (NIX and its exemptions, block lists, history) in one loop of independent
-    /// lookups, so their cache misses overlap.
+    /// Numbers whose lookups are prefetched together: enough misses in flight to fill the
+    /// memory system, few enough that the prefetched lines are still cached when read.
+    static let lookupGroup = 32
+
+    /// The batch's list lookups (NIX and its exemptions, block lists, history), a group at a
+    /// time: every bucket of the group is fetched, then every first key, then the lookups run
+    /// on cached lines. Each step's reads are independent, so their cache misses overlap.
     private func lookUp(_ batch: Batch) {
-        for i in batch.numbers.indices {
-            if case let .valid(number)? = batch.numbers[i].parsed {
-                batch.numbers[i].hits = judge.listHits(number.key)
+        var start = 0
+        while start < batch.numbers.count {
+            let group = start..<min(start + Self.lookupGroup, batch.numbers.count)
+            for i in group {
+                if case let .valid(number)? = batch.numbers[i].parsed { judge.prefetchBuckets(number.key) }
             }
+            for i in group {
+                if case let .valid(number)? = batch.numbers[i].parsed { judge.prefetchKeys(number.key) }
+            }
+            for i in group {
+                if case let .valid(number)? = batch.numbers[i].parsed {
+                    batch.numbers[i].hits = judge.listHits(number.key)
+                }
+            }
+            start = group.upperBound
         }
     }
 
