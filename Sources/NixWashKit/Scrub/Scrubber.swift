@@ -178,7 +178,6 @@ public final class Scrubber {
         let phoneColumns = lead.roles.phoneColumns
         let sourceColumn = lead.roles.sourceColumn
         let fileBytes = Array(reader.path.utf8)
-        let phoneNames = header.map { Array($0.utf8) }
         // Per-row state lives in buffers made once per file: the hot loop allocates nothing.
         let rejected = UnsafeMutablePointer<Bool>.allocate(capacity: max(columns, 1))
         rejected.initialize(repeating: false, count: max(columns, 1))
@@ -195,24 +194,28 @@ public final class Scrubber {
         var sourceNames: [[UInt8]?] = []
         let callable = group.callable
         let rejects = group.rejects
+        // The same words on every reject: quoted (where they must be) once, not checked per row.
+        let encodedFile = rejects.encoded(reader.path)
+        let encodedPhoneNames = header.map { rejects.encoded($0) }
+        let encodedReasonNames = Self.reasonNames.map { rejects.encoded(String(decoding: $0, as: UTF8.self)) }
 
         func writeReject(_ record: CSVRecord, column: Int?, raw: UnsafeRawBufferPointer?, verdict: NumberVerdict?,
                          reasons: ReasonSet, detail: [UInt8], source: Int) throws {
             for i in 0..<columns {
                 if i < record.count { try rejects.writeField(record.field(i)) } else { try rejects.writeField(UnsafeRawBufferPointer(start: nil, count: 0)) }
             }
-            try rejects.writeField(fileBytes)
+            rejects.writeEncodedField(encodedFile)
             try rejects.writeField(record.line)
-            try rejects.writeField(column.map { phoneNames[$0] } ?? [])
+            rejects.writeEncodedField(column.map { encodedPhoneNames[$0] } ?? [])
             try rejects.writeField(raw ?? UnsafeRawBufferPointer(start: nil, count: 0))
             if let key = verdict?.number?.key { try rejects.writeField(key.rawValue, prefix: UInt8(ascii: "+")) } else { try rejects.writeField(empty) }
-            try rejects.writeField(Self.reasonNames[reasons.rawValue.trailingZeroBitCount])
+            rejects.writeEncodedField(encodedReasonNames[reasons.rawValue.trailingZeroBitCount])
             if let text = reasonLists[Int(reasons.rawValue)] {
-                try rejects.writeField(text)
+                rejects.writeEncodedField(text)
             } else {
-                let text = Array(reasons.reasons.map(\.rawValue).joined(separator: "|").utf8)
+                let text = rejects.encoded(reasons.reasons.map(\.rawValue).joined(separator: "|"))
                 reasonLists[Int(reasons.rawValue)] = text
-                try rejects.writeField(text)
+                rejects.writeEncodedField(text)
             }
             rejects.writeEncodedField(detail)
             while sourceNames.count <= source { sourceNames.append(nil) }
