@@ -125,6 +125,28 @@ final class HistorySnapshotTests: XCTestCase {
         }
     }
 
+    /// More campaigns with the offer than streams (one per core): each stream merges several
+    /// ranges, and a number's campaigns are counted once each, across and within streams.
+    func testManyOtherCampaignsAreEachCountedOnce() throws {
+        var attempts: [HistoryAttempt] = []
+        var expected: [UInt64: Int] = [:]
+        for campaign in 0..<9 {
+            for number in UInt64(0)..<40 where (number + 1) % UInt64(campaign + 1) == 0 {
+                let key = 46_700_001_000 + number
+                // Twice in the window: still one campaign.
+                attempts.append(attempt(key, local(Int32(campaign + 1), "10:00"), campaign: "other\(campaign)"))
+                attempts.append(attempt(key, local(Int32(campaign + 2), "11:00"), campaign: "other\(campaign)"))
+                expected[key, default: 0] += 1
+            }
+        }
+        try store.insert(attempts: attempts)
+        let snapshot = try snapshot()
+        XCTAssertEqual(snapshot.count, expected.count)
+        for (key, campaigns) in expected {
+            XCTAssertEqual(history(snapshot, key).otherCampaignsWithSameOffer, campaigns, "\(key)")
+        }
+    }
+
     func testACampaignWithTwoOffersCountsOnlyWhereItMadeTheOffer() throws {
         try store.insert(attempts: [
             attempt(46_700_000_030, local(3, "10:00"), campaign: "C2", offer: "O"),

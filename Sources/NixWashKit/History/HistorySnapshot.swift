@@ -66,9 +66,16 @@ public final class HistorySnapshot: @unchecked Sendable {
         while try others.step() { otherCampaigns.append(others.int64(0)) }
 
         let day = Int64(callDate)
-        let campaignStream = RangeStream(path: db.path, withAggregates: true, sql: campaignQuery, bindings: [campaignID, day, centreID, day - Int64(campaignWindowDays - 1)])
-        let offerStreams = otherCampaigns.map { other in
-            RangeStream(path: db.path, withAggregates: false, sql: otherCampaignQuery, bindings: [other, offerID, day - Int64(offerWindowDays - 1), day])
+        let campaignStream = RangeStream(path: db.path, withAggregates: true, queries: [
+            (campaignQuery, [campaignID, day, centreID, day - Int64(campaignWindowDays - 1)])])
+        // The other campaigns' ranges, dealt out to one stream per core: a stream merges its
+        // share itself, on one connection, so a hundred campaigns with the offer still take a
+        // few threads and file descriptors.
+        let streamCount = min(otherCampaigns.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let offerStreams = (0..<streamCount).map { stream in
+            RangeStream(path: db.path, withAggregates: false, queries: stride(from: stream, to: otherCampaigns.count, by: streamCount).map {
+                (otherCampaignQuery, [otherCampaigns[$0], offerID, day - Int64(offerWindowDays - 1), day])
+            })
         }
         defer {
             campaignStream.cancel()
@@ -91,7 +98,7 @@ public final class HistorySnapshot: @unchecked Sendable {
             }
             var otherCount = 0
             for stream in offerStreams where stream.current == key {
-                otherCount += 1
+                otherCount += Int(stream.currentAggregate.otherCampaigns)
                 stream.advance()
             }
             aggregate.otherCampaigns = UInt16(clamping: otherCount)
@@ -124,8 +131,11 @@ public final class HistorySnapshot: @unchecked Sendable {
         ORDER BY number
         """
 
-    /// One query's rows in number order (repeated numbers dropped), read by a thread of its own
-    /// on a connection of its own and handed over a chunk at a time; a few chunks go round.
+    /// Numbers in order with their aggregates, read by a thread of its own on a connection of
+    /// its own and handed over a chunk at a time (a few chunks go round). With aggregates, one
+    /// query whose rows are (number, campaign attempts, centre attempts, last centre attempt);
+    /// without, queries of numbers only, merged: `otherCampaigns` of a number is how many of
+    /// the queries had it (each query's repeated numbers count once).
     private final class RangeStream {
         private final class Chunk {
             var keys: [UInt64] = []
@@ -146,10 +156,11 @@ public final class HistorySnapshot: @unchecked Sendable {
         private var position = 0
         private var ended = false
 
-        init(path: String, withAggregates: Bool, sql: String, bindings: [Int64]) {
+        init(path: String, withAggregates: Bool, queries: [(sql: String, bindings: [Int64])]) {
+            precondition(!withAggregates || queries.count == 1, "aggregates come from one query")
             free = (0..<3).map { _ in Chunk() }
             let thread = Thread { [self] in
-                let result = Result { try produce(path: path, withAggregates: withAggregates, sql: sql, bindings: bindings) }
+                let result = Result { try produce(path: path, withAggregates: withAggregates, queries: queries) }
                 monitor.locked {
                     if case let .failure(error) = result { failure = error }
                     finished = true
@@ -161,25 +172,54 @@ public final class HistorySnapshot: @unchecked Sendable {
             thread.start()
         }
 
-        private func produce(path: String, withAggregates: Bool, sql: String, bindings: [Int64]) throws {
+        private func produce(path: String, withAggregates: Bool, queries: [(sql: String, bindings: [Int64])]) throws {
             let store = try HistoryStore(path: path, mode: .readOnly)
             let database = store.db
             try database.execute("BEGIN")
             defer { try? database.execute("COMMIT") }
-            let statement = try database.prepare(sql)
-            for (index, value) in bindings.enumerated() { statement.bind(Int32(index + 1), value) }
-            var chunk = Chunk()
-            var last: UInt64?
-            while try statement.step() {
-                let key = UInt64(bitPattern: statement.int64(0))
-                if key == last { continue }
-                last = key
-                chunk.keys.append(key)
-                if withAggregates {
-                    chunk.aggregates.append(Aggregate(lastCentreAttempt: statement.optionalInt64(3) ?? .min,
-                                                      campaignAttempts: UInt32(clamping: statement.int64(1)),
-                                                      centreAttempts: UInt16(clamping: statement.int64(2))))
+            let statements = try queries.map { query in
+                let statement = try database.prepare(query.sql)
+                for (index, value) in query.bindings.enumerated() { statement.bind(Int32(index + 1), value) }
+                return statement
+            }
+            // Each query's next distinct number (.max once it ended; 0, which is no number, before the first).
+            var heads = [UInt64](repeating: 0, count: statements.count)
+            func advance(_ index: Int) throws {
+                let previous = heads[index]
+                while true {
+                    guard try statements[index].step() else {
+                        heads[index] = .max
+                        return
+                    }
+                    let key = UInt64(bitPattern: statements[index].int64(0))
+                    if key != previous || previous == 0 {
+                        heads[index] = key
+                        return
+                    }
                 }
+            }
+            for index in statements.indices { try advance(index) }
+            var chunk = Chunk()
+            while true {
+                let key = heads.min() ?? .max
+                if key == .max { break }
+                var aggregate = Aggregate()
+                if withAggregates {
+                    let row = statements[0]
+                    aggregate = Aggregate(lastCentreAttempt: row.optionalInt64(3) ?? .min,
+                                          campaignAttempts: UInt32(clamping: row.int64(1)),
+                                          centreAttempts: UInt16(clamping: row.int64(2)))
+                    try advance(0)
+                } else {
+                    var count = 0
+                    for index in heads.indices where heads[index] == key {
+                        count += 1
+                        try advance(index)
+                    }
+                    aggregate.otherCampaigns = UInt16(clamping: count)
+                }
+                chunk.keys.append(key)
+                chunk.aggregates.append(aggregate)
                 if chunk.keys.count == Self.chunkSize {
                     guard let next = hand(over: chunk) else { return }
                     chunk = next
