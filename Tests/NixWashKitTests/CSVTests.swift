@@ -160,3 +160,68 @@ final class CSVTests: XCTestCase {
         XCTAssertTrue(NixWashError.unterminatedQuote(path: "x.csv", line: 2).localizedDescription.contains("x.csv:2"))
     }
 }
+
+/// The word-at-a-time byte tests of the writer and the encoding guess: short fields are packed
+/// into one word from overlapping loads and long ones end with an overlapping word, so every
+/// length and every position of the byte sought is tried.
+final class CSVByteTestTests: XCTestCase {
+    private final class MemorySink: ByteSink {
+        var bytes: [UInt8] = []
+        func write(_ bytes: UnsafeRawBufferPointer) throws { self.bytes += bytes }
+        func finish() throws {}
+    }
+
+    private func written(_ field: [UInt8], delimiter: UInt8 = UInt8(ascii: ";")) throws -> [UInt8] {
+        let sink = MemorySink()
+        let writer = CSVWriter(sink: sink, dialect: CSVDialect(delimiter: delimiter))
+        try writer.writeField(field)
+        try writer.endRow()
+        try writer.finish()
+        return Array(sink.bytes.dropLast())
+    }
+
+    func testAFieldIsQuotedWhereverItsSpecialByteIs() throws {
+        for length in 1...25 {
+            let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            XCTAssertEqual(try written(plain), plain, "length \(length)")
+            for position in 0..<length {
+                for special in [UInt8(ascii: ";"), UInt8(ascii: "\""), 0x0A, 0x0D] {
+                    var field = plain
+                    field[position] = special
+                    let out = try written(field)
+                    XCTAssertEqual(out.first, UInt8(ascii: "\""), "length \(length), byte \(special) at \(position)")
+                    XCTAssertEqual(out.last, UInt8(ascii: "\""), "length \(length), byte \(special) at \(position)")
+                }
+                // Another dialect's delimiter is an ordinary byte.
+                var comma = plain
+                comma[position] = UInt8(ascii: ",")
+                XCTAssertEqual(try written(comma), comma)
+            }
+        }
+        XCTAssertEqual(try written([]), [])
+    }
+
+    func testASCIIIsToldFromHighBytesAtEveryLengthAndPosition() {
+        for length in 0...25 {
+            let ascii = [UInt8](repeating: 0x7F, count: length)
+            XCTAssertTrue(ascii.withUnsafeBytes { EncodingGuess.isASCII($0) }, "length \(length)")
+            for position in 0..<length {
+                var high = ascii
+                high[position] = 0xE9
+                XCTAssertFalse(high.withUnsafeBytes { EncodingGuess.isASCII($0) }, "length \(length), at \(position)")
+            }
+        }
+    }
+
+    func testIntegersAreWrittenInDecimal() throws {
+        let sink = MemorySink()
+        let writer = CSVWriter(sink: sink, dialect: CSVDialect(delimiter: UInt8(ascii: ",")))
+        let values: [UInt64] = [0, 7, 9, 10, 11, 99, 100, 101, 999, 1000, 46_701_234_567, 358_401_234_567, .max]
+        for value in values { try writer.writeField(value) }
+        try writer.writeField(46_700_000_000, prefix: UInt8(ascii: "+"))
+        try writer.endRow()
+        try writer.finish()
+        XCTAssertEqual(String(decoding: sink.bytes, as: UTF8.self),
+                       values.map(String.init).joined(separator: ",") + ",+46700000000\n")
+    }
+}

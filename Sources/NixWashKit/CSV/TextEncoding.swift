@@ -13,7 +13,7 @@ public struct EncodingGuess: Sendable {
     }
 
     public mutating func observe(_ bytes: UnsafeRawBufferPointer) {
-        guard !sawInvalidUTF8 else { return }
+        guard !sawInvalidUTF8, !Self.isASCII(bytes) else { return }
         var i = 0
         let n = bytes.count
         while i < n {
@@ -37,5 +37,23 @@ public struct EncodingGuess: Sendable {
             }
             i += length
         }
+    }
+
+    /// Whether every byte is below 0x80, a word at a time; the last bytes (or a field under 8
+    /// bytes) in one more word of overlapping loads, not a byte loop.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        guard n > 0 else { return true }
+        let p = bytes.baseAddress!
+        guard n >= 8 else { return CSVWriter.packedWord(p, count: n) & 0x8080_8080_8080_8080 == 0 }
+        var high: UInt64 = 0
+        var i = 0
+        while i + 8 <= n {
+            high |= p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        high |= p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        return high & 0x8080_8080_8080_8080 == 0
     }
 }
