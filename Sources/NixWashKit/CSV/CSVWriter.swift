@@ -92,7 +92,13 @@ public final class CSVWriter {
                 i -= 1
                 scratch[i] = prefix
             }
-            try writeField(UnsafeRawBufferPointer(rebasing: scratch[i...]))
+            let field = UnsafeRawBufferPointer(rebasing: scratch[i...])
+            // Digits never need quotes; a prefix might.
+            if let prefix, prefix == delimiter || prefix == UInt8(ascii: "\"") || prefix == 0x0A || prefix == 0x0D {
+                try writeField(field)
+            } else {
+                writeEncodedField(field)
+            }
         }
     }
 
@@ -118,6 +124,11 @@ public final class CSVWriter {
 
     /// Writes a field made by `encoded`.
     public func writeEncodedField(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { writeEncodedField($0) }
+    }
+
+    @inline(__always)
+    private func writeEncodedField(_ bytes: UnsafeRawBufferPointer) {
         if fieldsInRow > 0 { appendByte(delimiter) }
         fieldsInRow += 1
         append(bytes)

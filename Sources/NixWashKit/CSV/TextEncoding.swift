@@ -17,9 +17,10 @@ public struct EncodingGuess: Sendable {
         var i = 0
         let n = bytes.count
         while i < n {
-            // ASCII runs eight bytes at a time.
+            // ASCII runs eight bytes at a time, and an ASCII end under 8 bytes in one word.
             while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
             guard i < n else { return }
+            if n - i < 8, CSVWriter.packedWord(bytes.baseAddress! + i, count: n - i) & 0x8080_8080_8080_8080 == 0 { return }
             let lead = bytes[i]
             if lead < 0x80 { i += 1; continue }
             sawNonASCII = true
