@@ -222,7 +222,7 @@ final class HistorySnapshotTests: XCTestCase {
     }
 
     func testTheQueriesReadPrimaryKeyRangesWithoutSorting() throws {
-        for sql in [HistorySnapshot.campaignQuery, HistorySnapshot.otherCampaignQuery] {
+        for sql in [HistorySnapshot.campaignQuery, HistorySnapshot.otherCampaignQuery, HistorySnapshot.singleOfferCampaignQuery] {
             let plan = try store.db.prepare("EXPLAIN QUERY PLAN " + sql)
             var details: [String] = []
             while try plan.step() { details.append(plan.text(3) ?? "") }

