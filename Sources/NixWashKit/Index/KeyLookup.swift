@@ -32,8 +32,14 @@ public struct KeyLookup {
     /// (113 MB), 4 keys 36-43 M/s (97 MB), 8 keys 36-39 M/s (89 MB). With 2, a bucket is
     /// nearly always inside one cache line and the level-two table costs about 3 bytes a key.
     public static let keysPerBucket = 2
-    /// Upper bound of level-one slices (2^16 entries, 512 KiB).
+    /// Upper bound of level-one slices in an index file (2^16 entries, 512 KiB).
     public static let maxLevelOneBits = 16
+    /// Upper bound for tables built in memory for one run (`NumberRows`), which no file
+    /// format fixes: 2^18 entries (2 MiB). A key set spanning several countries' numbers
+    /// has most of its keys in a few of 2^16 slices; in the bench's history snapshot (1.7
+    /// million numbers from +45 to +358) 57 % of the keys sat in buckets of more than 8, with
+    /// 2^18 slices 2 %.
+    public static let maxInMemoryLevelOneBits = 18
 
     init(keys: UnsafePointer<UInt64>, count: Int, minKey: UInt64, maxKey: UInt64, levelOneShift: Int,
          levelOne: UnsafePointer<UInt64>, levelTwo: UnsafePointer<UInt32>) {
@@ -115,16 +121,17 @@ public struct KeyLookup {
 
     /// Builds both tables for sorted, distinct `keys`. `levelTwo` entries hold key indexes, so
     /// at most `UInt32.max` keys are supported (the caller checks).
-    static func buildTables(keys: UnsafeBufferPointer<UInt64>) -> (levelOneShift: Int, levelOne: [UInt64], levelTwo: [UInt32]) {
+    static func buildTables(keys: UnsafeBufferPointer<UInt64>, maxLevelOneBits: Int = maxLevelOneBits,
+                            keysPerSlice: Int = 256) -> (levelOneShift: Int, levelOne: [UInt64], levelTwo: [UInt32]) {
         let count = keys.count
         guard let minKey = keys.first, let maxKey = keys.last else {
             // One slice with one empty bucket: every probe ends in an empty range.
             return (0, [0], [0, 0])
         }
         let span = maxKey - minKey
-        // About 256 keys per slice on average, between 2 and 2^16 slices; at least one bit so
+        // About `keysPerSlice` keys per slice on average, between 2 and 2^maxLevelOneBits slices; at least one bit so
         // that the shift stays below 64.
-        let wantedBits = max(1, min(maxLevelOneBits, (Int.bitWidth - (count / 256).leadingZeroBitCount)))
+        let wantedBits = max(1, min(maxLevelOneBits, (Int.bitWidth - (count / keysPerSlice).leadingZeroBitCount)))
         let shift = max(0, (UInt64.bitWidth - span.leadingZeroBitCount) - wantedBits)
         let sliceCount = Int(span >> UInt64(shift)) + 1
         var levelOne = [UInt64](repeating: 0, count: sliceCount)

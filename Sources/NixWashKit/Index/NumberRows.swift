@@ -42,7 +42,7 @@ public final class NumberRows<Row> {
         _ = keys.initialize(from: distinct)
         rowStarts = .allocate(capacity: starts.count)
         _ = rowStarts.initialize(from: starts)
-        let tables = distinct.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0) }
+        let tables = distinct.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0, maxLevelOneBits: KeyLookup.maxInMemoryLevelOneBits, keysPerSlice: 8) }
         levelOne = .allocate(capacity: tables.levelOne.count)
         _ = levelOne.initialize(from: tables.levelOne)
         levelTwo = .allocate(capacity: tables.levelTwo.count)
@@ -66,7 +66,7 @@ public final class NumberRows<Row> {
         _ = rows.initialize(from: given)
         rowStarts = .allocate(capacity: 1)
         rowStarts.initialize(repeating: 0)
-        let tables = sorted.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0) }
+        let tables = sorted.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0, maxLevelOneBits: KeyLookup.maxInMemoryLevelOneBits, keysPerSlice: 8) }
         levelOne = .allocate(capacity: tables.levelOne.count)
         _ = levelOne.initialize(from: tables.levelOne)
         levelTwo = .allocate(capacity: tables.levelTwo.count)
