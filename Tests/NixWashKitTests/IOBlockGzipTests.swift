@@ -62,4 +62,39 @@ final class IOBlockGzipTests: XCTestCase {
             }
         }
     }
+
+    /// A CSV writer writes straight into the sink's blocks: rows cross block edges, a field
+    /// longer than a block gets a block of its own, and what reads back is what a writer with
+    /// its own buffer makes, byte for byte.
+    func testAWriterWritingInPlaceMakesTheSameBytesAcrossBlockEdges() throws {
+        let folder = try makeTemporaryFolder(self)
+        let workers = CompressionWorkers(level: 1, threads: 2)
+        defer { workers.shutdown() }
+        final class MemorySink: ByteSink {
+            var bytes: [UInt8] = []
+            func write(_ bytes: UnsafeRawBufferPointer) throws { self.bytes += bytes }
+            func finish() throws {}
+        }
+        let dialect = CSVDialect(delimiter: UInt8(ascii: ";"), lineEnding: [0x0D, 0x0A], hasByteOrderMark: true)
+        func writeRows(_ writer: CSVWriter) throws {
+            for i in 0..<3000 {
+                try writer.writeField(Array("Åsa \(i)".utf8))
+                try writer.writeField(UInt64(46_700_000_000 + i), prefix: UInt8(ascii: "+"))
+                // Quoted fields, and now and then one longer than a block.
+                try writer.writeField(Array(String(repeating: "a;\"b", count: i % 500 == 0 ? 900 : i % 7).utf8))
+                writer.writeEncodedField(Array("nix|duplicate".utf8))
+                try writer.endRow()
+            }
+            try writer.finish()
+        }
+        let expected = MemorySink()
+        try writeRows(CSVWriter(sink: expected, dialect: dialect, bufferSize: 64))
+        for blockSize in [64, 1000, 7 * 1024] {
+            let path = folder.appendingPathComponent("rows-\(blockSize).csv.gz").path
+            try writeRows(CSVWriter(sink: BlockGzipFileSink(path: path, workers: workers, blockSize: blockSize,
+                                                            maxBlocksInFlight: 2), dialect: dialect))
+            XCTAssertEqual(try readBack(path), expected.bytes, "blocks of \(blockSize)")
+            XCTAssertEqual(try systemGzipChecksum(path).status, 0, "gzip -t, blocks of \(blockSize)")
+        }
+    }
 }

@@ -1,9 +1,12 @@
 /// Writes CSV records in a given dialect, quoting a field only when it must be quoted (it
 /// holds the delimiter, a quote or a line break), so a well-formed input written back field by
-/// field comes out byte-identical. Buffers output and hands it to a `ByteSink` in large blocks.
+/// field comes out byte-identical. Buffers output and hands it to a `ByteSink` in large blocks;
+/// a `LendingByteSink` (the gzip block sink) lends its own blocks, which are written in place.
 public final class CSVWriter {
     public let dialect: CSVDialect
     private let sink: ByteSink
+    private let lender: LendingByteSink?
+    /// The writer's own buffer, or the space lent by `lender`.
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
     private var count = 0
@@ -17,13 +20,20 @@ public final class CSVWriter {
         self.dialect = dialect
         delimiter = dialect.delimiter
         delimiterWord = UInt64(dialect.delimiter) &* 0x0101_0101_0101_0101
-        capacity = max(bufferSize, 64)
-        flushThreshold = capacity / 2
-        buffer = .allocate(byteCount: capacity, alignment: 16)
+        flushThreshold = max(bufferSize, 64) / 2
+        lender = sink as? LendingByteSink
+        if let lender {
+            let space = lender.freeSpace(atLeast: 64)
+            buffer = space.baseAddress!
+            capacity = space.count
+        } else {
+            capacity = max(bufferSize, 64)
+            buffer = .allocate(byteCount: capacity, alignment: 16)
+        }
         if dialect.hasByteOrderMark { append([0xEF, 0xBB, 0xBF]) }
     }
 
-    deinit { buffer.deallocate() }
+    deinit { if lender == nil { buffer.deallocate() } }
 
     /// Writes one field of the current row.
     @inline(__always)
@@ -148,13 +158,34 @@ public final class CSVWriter {
 
     /// Writes out what is buffered and finishes the sink.
     public func finish() throws {
-        try flush()
+        if let lender {
+            lender.commit(count)
+            count = 0
+            capacity = 0
+        } else {
+            try flush()
+        }
         try sink.finish()
     }
 
     private func flush() throws {
         guard count > 0 else { return }
+        if let lender {
+            // Hands the rows over; writing goes on in the rest of the block.
+            lender.commit(count)
+            borrow(atLeast: 1, from: lender)
+            try lender.throwIfFailed()
+            return
+        }
         try sink.write(UnsafeRawBufferPointer(start: buffer, count: count))
+        count = 0
+    }
+
+    @inline(__always)
+    private func borrow(atLeast minimum: Int, from lender: LendingByteSink) {
+        let space = lender.freeSpace(atLeast: minimum)
+        buffer = space.baseAddress!
+        capacity = space.count
         count = 0
     }
 
@@ -216,6 +247,12 @@ public final class CSVWriter {
 
     private func reserve(_ extra: Int) {
         guard count + extra > capacity else { return }
+        if let lender {
+            // What is written stays in its block; the row goes on in the next one.
+            lender.commit(count)
+            borrow(atLeast: extra, from: lender)
+            return
+        }
         let grown = UnsafeMutableRawPointer.allocate(byteCount: max(capacity * 2, count + extra), alignment: 16)
         grown.copyMemory(from: buffer, byteCount: count)
         buffer.deallocate()

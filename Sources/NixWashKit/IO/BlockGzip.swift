@@ -170,7 +170,7 @@ final class OutputBlock {
 /// written in order. Concatenated members are one valid gzip stream (`gzip -t`, `zcat`).
 /// Memory stays flat: at most `maxBlocksInFlight` blocks exist; a writer ahead of the
 /// compressors waits.
-public final class BlockGzipFileSink: ByteSink {
+public final class BlockGzipFileSink: LendingByteSink {
     private let file: SystemFile
     private let workers: CompressionWorkers
     private let blockSize: Int
@@ -192,6 +192,31 @@ public final class BlockGzipFileSink: ByteSink {
         self.workers = workers
         self.blockSize = max(blockSize, 1)
         self.maxBlocksInFlight = max(maxBlocksInFlight, 2)
+    }
+
+    public func freeSpace(atLeast minimum: Int) -> UnsafeMutableRawBufferPointer {
+        if let block = current, block.capacity - block.count >= minimum {
+            return UnsafeMutableRawBufferPointer(start: block.input + block.count, count: block.capacity - block.count)
+        }
+        if current != nil { submitCurrent() }
+        // A failure is not thrown here but by the next `commit` or `finish`.
+        let block = takeBlock(atLeast: minimum)
+        current = block
+        return UnsafeMutableRawBufferPointer(start: block.input, count: block.capacity)
+    }
+
+    public func commit(_ count: Int) {
+        guard let block = current else {
+            precondition(count == 0, "bytes committed without space lent")
+            return
+        }
+        precondition(block.count + count <= block.capacity, "more bytes committed than lent")
+        block.count += count
+        if block.count == block.capacity { submitCurrent() }
+    }
+
+    public func throwIfFailed() throws {
+        if let failure = monitor.locked({ failure }) { throw failure }
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -231,12 +256,20 @@ public final class BlockGzipFileSink: ByteSink {
         workers.enqueue(block, for: self)
     }
 
-    /// A free block; waits while `maxBlocksInFlight` are pending.
+    /// A free block; throws the first failure.
     private func takeBlock() throws -> OutputBlock {
-        try monitor.locked {
+        if let failure = monitor.locked({ failure }) { throw failure }
+        return takeBlock(atLeast: blockSize)
+    }
+
+    /// A free block of at least `minimum` bytes (a row longer than a block gets a block of its
+    /// own size); waits while `maxBlocksInFlight` are pending. Blocks come back whether or
+    /// not they failed, so the wait ends.
+    private func takeBlock(atLeast minimum: Int) -> OutputBlock {
+        monitor.locked {
             while true {
-                if let failure { throw failure }
                 if let block = spare.popLast() {
+                    guard block.capacity >= minimum else { return OutputBlock(capacity: max(blockSize, minimum)) }
                     block.count = 0
                     block.done = false
                     block.compressedCount = nil
@@ -244,7 +277,7 @@ public final class BlockGzipFileSink: ByteSink {
                 }
                 if allocated < maxBlocksInFlight {
                     allocated += 1
-                    return OutputBlock(capacity: blockSize)
+                    return OutputBlock(capacity: max(blockSize, minimum))
                 }
                 monitor.wait()
             }
