@@ -20,14 +20,14 @@ public final class NumberRows<Row> {
     private let rows: UnsafeMutableBufferPointer<Row>
 
     /// Groups `entries` by number (order within a number kept as given).
-    public init(_ entries: [(key: PhoneKey, row: Row)]) {
+    public convenience init(_ entries: [(key: PhoneKey, row: Row)]) {
         precondition(_isPOD(Row.self), "NumberRows holds plain values only")
         precondition(entries.count < Int(UInt32.max), "too many rows")
         var order = entries.enumerated().map { (key: $0.element.key.rawValue, index: UInt32($0.offset)) }
         order.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
         var distinct: [UInt64] = []
         var starts: [UInt32] = []
-        rows = .allocate(capacity: max(1, entries.count))
+        let rows = UnsafeMutableBufferPointer<Row>.allocate(capacity: max(1, entries.count))
         for (position, entry) in order.enumerated() {
             if distinct.last != entry.key {
                 distinct.append(entry.key)
@@ -36,43 +36,38 @@ public final class NumberRows<Row> {
             rows.initializeElement(at: position, to: entries[Int(entry.index)].row)
         }
         starts.append(UInt32(entries.count))
-        rowCount = entries.count
+        self.init(distinct: distinct, rowStarts: starts, rows: rows, rowCount: entries.count)
+    }
+
+    /// One row per number, numbers already sorted and distinct (a merge produced them).
+    public convenience init(sortedDistinctKeys sorted: [UInt64], rows given: [Row]) {
+        precondition(_isPOD(Row.self), "NumberRows holds plain values only")
+        precondition(sorted.count == given.count && sorted.count < Int(UInt32.max), "one row per number")
+        precondition(zip(sorted, sorted.dropFirst()).allSatisfy { $0 < $1 }, "numbers sorted and distinct")
+        let rows = UnsafeMutableBufferPointer<Row>.allocate(capacity: max(1, given.count))
+        _ = rows.initialize(from: given)
+        // With one row per number the row starts are never read.
+        self.init(distinct: sorted, rowStarts: [0], rows: rows, rowCount: given.count)
+    }
+
+    /// Takes `rows` over; builds the keys and their lookup tables.
+    private init(distinct: [UInt64], rowStarts starts: [UInt32], rows: UnsafeMutableBufferPointer<Row>, rowCount: Int) {
+        self.rows = rows
+        self.rowCount = rowCount
         count = distinct.count
         keys = .allocate(capacity: max(1, distinct.count))
         _ = keys.initialize(from: distinct)
         rowStarts = .allocate(capacity: starts.count)
         _ = rowStarts.initialize(from: starts)
-        let tables = distinct.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0, maxLevelOneBits: KeyLookup.maxInMemoryLevelOneBits, keysPerSlice: 8) }
+        let tables = distinct.withUnsafeBufferPointer {
+            KeyLookup.buildTables(keys: $0, maxLevelOneBits: KeyLookup.maxInMemoryLevelOneBits, keysPerSlice: 8)
+        }
         levelOne = .allocate(capacity: tables.levelOne.count)
         _ = levelOne.initialize(from: tables.levelOne)
         levelTwo = .allocate(capacity: tables.levelTwo.count)
         _ = levelTwo.initialize(from: tables.levelTwo)
         lookup = KeyLookup(keys: UnsafePointer(keys.baseAddress!), count: distinct.count,
                            minKey: distinct.first ?? 0, maxKey: distinct.last ?? 0,
-                           levelOneShift: tables.levelOneShift, levelOne: UnsafePointer(levelOne.baseAddress!),
-                           levelTwo: UnsafePointer(levelTwo.baseAddress!))
-    }
-
-    /// One row per number, numbers already sorted and distinct (a merge produced them).
-    public init(sortedDistinctKeys sorted: [UInt64], rows given: [Row]) {
-        precondition(_isPOD(Row.self), "NumberRows holds plain values only")
-        precondition(sorted.count == given.count && sorted.count < Int(UInt32.max), "one row per number")
-        precondition(zip(sorted, sorted.dropFirst()).allSatisfy { $0 < $1 }, "numbers sorted and distinct")
-        count = sorted.count
-        rowCount = sorted.count
-        keys = .allocate(capacity: max(1, sorted.count))
-        _ = keys.initialize(from: sorted)
-        rows = .allocate(capacity: max(1, given.count))
-        _ = rows.initialize(from: given)
-        rowStarts = .allocate(capacity: 1)
-        rowStarts.initialize(repeating: 0)
-        let tables = sorted.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0, maxLevelOneBits: KeyLookup.maxInMemoryLevelOneBits, keysPerSlice: 8) }
-        levelOne = .allocate(capacity: tables.levelOne.count)
-        _ = levelOne.initialize(from: tables.levelOne)
-        levelTwo = .allocate(capacity: tables.levelTwo.count)
-        _ = levelTwo.initialize(from: tables.levelTwo)
-        lookup = KeyLookup(keys: UnsafePointer(keys.baseAddress!), count: sorted.count,
-                           minKey: sorted.first ?? 0, maxKey: sorted.last ?? 0,
                            levelOneShift: tables.levelOneShift, levelOne: UnsafePointer(levelOne.baseAddress!),
                            levelTwo: UnsafePointer(levelTwo.baseAddress!))
     }
