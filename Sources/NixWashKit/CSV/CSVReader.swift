@@ -363,19 +363,10 @@ public final class CSVReader {
 
     fileprivate func appendField(_ data: UnsafeRawPointer?, _ length: Int) {
         if fieldBytesCount + length > fieldBytesCapacity {
-            let capacity = max(fieldBytesCapacity * 2, fieldBytesCount + length)
-            let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-            grown.copyMemory(from: fieldBytes, byteCount: fieldBytesCount)
-            fieldBytes.deallocate()
-            fieldBytes = grown
-            fieldBytesCapacity = capacity
+            BufferGrowth.grow(&fieldBytes, capacity: &fieldBytesCapacity, keeping: fieldBytesCount, toHold: fieldBytesCount + length)
         }
         if fieldCount == fieldEndsCapacity {
-            let grown = UnsafeMutablePointer<Int>.allocate(capacity: fieldEndsCapacity * 2)
-            grown.update(from: fieldEnds, count: fieldCount)
-            fieldEnds.deallocate()
-            fieldEnds = grown
-            fieldEndsCapacity *= 2
+            BufferGrowth.grow(&fieldEnds, capacity: &fieldEndsCapacity, keeping: fieldCount, toHold: fieldCount + 1)
         }
         if let data, length > 0 {
             (fieldBytes + fieldBytesCount).copyMemory(from: data, byteCount: length)

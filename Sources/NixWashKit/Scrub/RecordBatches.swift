@@ -68,20 +68,10 @@ final class RecordBatches {
         fileprivate func append(_ record: CSVRecord) {
             let size = record.totalBytes
             if bytesCount + size > bytesCapacity {
-                let capacity = max(bytesCapacity * 2, bytesCount + size)
-                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-                grown.copyMemory(from: bytes, byteCount: bytesCount)
-                bytes.deallocate()
-                bytes = grown
-                bytesCapacity = capacity
+                BufferGrowth.grow(&bytes, capacity: &bytesCapacity, keeping: bytesCount, toHold: bytesCount + size)
             }
             if endsCount + record.count > endsCapacity {
-                let capacity = max(endsCapacity * 2, endsCount + record.count)
-                let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
-                grown.update(from: ends, count: endsCount)
-                ends.deallocate()
-                ends = grown
-                endsCapacity = capacity
+                BufferGrowth.grow(&ends, capacity: &endsCapacity, keeping: endsCount, toHold: endsCount + record.count)
             }
             if size > 0 { (bytes + bytesCount).copyMemory(from: record.bytes + record.start, byteCount: size) }
             let shift = bytesCount - record.start
