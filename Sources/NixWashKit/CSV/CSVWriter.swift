@@ -19,7 +19,7 @@ public final class CSVWriter {
         self.sink = sink
         self.dialect = dialect
         delimiter = dialect.delimiter
-        delimiterWord = UInt64(dialect.delimiter) &* 0x0101_0101_0101_0101
+        delimiterWord = ByteWords.repeated(dialect.delimiter)
         flushThreshold = max(bufferSize, 64) / 2
         lender = sink as? LendingByteSink
         if let lender {
@@ -190,16 +190,15 @@ public final class CSVWriter {
     }
 
     /// Whether a field holds the delimiter, a quote or a line break: eight bytes at a time
-    /// (a byte equal to one of them is a zero byte after XOR with it repeated). The last bytes
-    /// are one more word read overlapping the one before, and a field under 8 bytes is packed
-    /// into one word from overlapping loads: most fields are short, and a loop over their bytes
-    /// was the hottest code of the judging thread.
+    /// (`ByteWords`). The last bytes are one more word read overlapping the one before, and a
+    /// field under 8 bytes is packed into one word: most fields are short, and a loop over
+    /// their bytes was the hottest code of the judging thread.
     @inline(__always)
     private func needsQuotes(_ field: UnsafeRawBufferPointer) -> Bool {
         let n = field.count
         guard n > 0 else { return false }
         let p = field.baseAddress!
-        guard n >= 8 else { return holdsSpecialByte(Self.packedWord(p, count: n)) }
+        guard n >= 8 else { return holdsSpecialByte(ByteWords.packed(p, count: n)) }
         var i = 0
         while i + 8 <= n {
             if holdsSpecialByte(p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return true }
@@ -210,23 +209,8 @@ public final class CSVWriter {
 
     @inline(__always)
     private func holdsSpecialByte(_ word: UInt64) -> Bool {
-        Self.hasByte(word, delimiterWord) || Self.hasByte(word, Self.quoteWord)
-            || Self.hasByte(word, Self.lineFeedWord) || Self.hasByte(word, Self.carriageReturnWord)
-    }
-
-    /// The 1 to 7 bytes at `p` in one word, some of them repeated to fill it (every byte of
-    /// the word is one of the field's, so a byte test on the word is a test on the field).
-    @inline(__always)
-    static func packedWord(_ p: UnsafeRawPointer, count n: Int) -> UInt64 {
-        if n >= 4 {
-            let head = UInt64(p.loadUnaligned(as: UInt32.self))
-            let tail = UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
-            return head | tail << 32
-        }
-        let first = UInt64(p.load(as: UInt8.self))
-        let middle = UInt64(p.load(fromByteOffset: n >> 1, as: UInt8.self))
-        let last = UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self))
-        return first &* 0x0101_0101_0101_0000 | middle << 8 | last
+        ByteWords.hasByte(word, delimiterWord) || ByteWords.hasByte(word, Self.quoteWord)
+            || ByteWords.hasByte(word, Self.lineFeedWord) || ByteWords.hasByte(word, Self.carriageReturnWord)
     }
 
     /// "00" "01" … "99".
@@ -234,16 +218,9 @@ public final class CSVWriter {
         [UInt8(ascii: "0") + UInt8(pair / 10), UInt8(ascii: "0") + UInt8(pair % 10)]
     }
 
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let quoteWord = UInt64(UInt8(ascii: "\"")) &* ones
-    private static let lineFeedWord = UInt64(0x0A) &* ones
-    private static let carriageReturnWord = UInt64(0x0D) &* ones
-
-    @inline(__always)
-    private static func hasByte(_ word: UInt64, _ repeated: UInt64) -> Bool {
-        let x = word ^ repeated
-        return (x &- ones) & ~x & 0x8080_8080_8080_8080 != 0
-    }
+    private static let quoteWord = ByteWords.repeated(UInt8(ascii: "\""))
+    private static let lineFeedWord = ByteWords.repeated(0x0A)
+    private static let carriageReturnWord = ByteWords.repeated(0x0D)
 
     private func reserve(_ extra: Int) {
         guard count + extra > capacity else { return }
@@ -253,11 +230,7 @@ public final class CSVWriter {
             borrow(atLeast: extra, from: lender)
             return
         }
-        let grown = UnsafeMutableRawPointer.allocate(byteCount: max(capacity * 2, count + extra), alignment: 16)
-        grown.copyMemory(from: buffer, byteCount: count)
-        buffer.deallocate()
-        buffer = grown
-        capacity = max(capacity * 2, count + extra)
+        BufferGrowth.grow(&buffer, capacity: &capacity, keeping: count, toHold: count + extra)
     }
 
     @inline(__always)

@@ -18,9 +18,9 @@ public struct EncodingGuess: Sendable {
         let n = bytes.count
         while i < n {
             // ASCII runs eight bytes at a time, and an ASCII end under 8 bytes in one word.
-            while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & ByteWords.highBits == 0 { i += 8 }
             guard i < n else { return }
-            if n - i < 8, CSVWriter.packedWord(bytes.baseAddress! + i, count: n - i) & 0x8080_8080_8080_8080 == 0 { return }
+            if n - i < 8, ByteWords.packed(bytes.baseAddress! + i, count: n - i) & ByteWords.highBits == 0 { return }
             let lead = bytes[i]
             if lead < 0x80 { i += 1; continue }
             sawNonASCII = true
@@ -47,7 +47,7 @@ public struct EncodingGuess: Sendable {
         let n = bytes.count
         guard n > 0 else { return true }
         let p = bytes.baseAddress!
-        guard n >= 8 else { return CSVWriter.packedWord(p, count: n) & 0x8080_8080_8080_8080 == 0 }
+        guard n >= 8 else { return ByteWords.packed(p, count: n) & ByteWords.highBits == 0 }
         var high: UInt64 = 0
         var i = 0
         while i + 8 <= n {
@@ -55,6 +55,6 @@ public struct EncodingGuess: Sendable {
             i += 8
         }
         high |= p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        return high & 0x8080_8080_8080_8080 == 0
+        return high & ByteWords.highBits == 0
     }
 }
