@@ -18,18 +18,6 @@ final class IOBlockGzipTests: XCTestCase {
         return result
     }
 
-    private func systemGzipChecksum(_ path: String) throws -> (status: Int32, output: String) {
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", "gzip -t '\(path)' && gzip -dc '\(path)' | sha256sum | cut -c1-64"]
-        let out = Pipe()
-        shell.standardOutput = out
-        try shell.run()
-        shell.waitUntilExit()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (shell.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-
     private func sha256Hex(_ bytes: [UInt8]) -> String {
         let hash = SHA256()
         bytes.withUnsafeBytes { hash.update($0) }

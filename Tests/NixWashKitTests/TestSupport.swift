@@ -44,3 +44,16 @@ func readAll(_ path: String, inputBuffer: Int = 1 << 18, options: CSVOptions = C
 }
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+/// `gzip -t` of a file and the SHA-256 of `gzip -dc` of it, by the system's gzip.
+func systemGzipChecksum(_ path: String) throws -> (status: Int32, output: String) {
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+    shell.arguments = ["-c", "gzip -t '\(path)' && gzip -dc '\(path)' | sha256sum | cut -c1-64"]
+    let out = Pipe()
+    shell.standardOutput = out
+    try shell.run()
+    shell.waitUntilExit()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (shell.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+}
