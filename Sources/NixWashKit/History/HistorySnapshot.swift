@@ -59,31 +59,32 @@ public final class HistorySnapshot: @unchecked Sendable {
         let campaignID = try id("campaigns", campaign) ?? -1
         let offerID = try id("offers", offer) ?? -1
         let centreID = try id("contact_centres", contactCentre) ?? -1
-        // The other campaigns with the offer, and whether each made that offer only.
-        // campaign_offers holds every pair an import met, so "only" means every attempt.
-        let others = try database.prepare("""
-            SELECT campaign_id, (SELECT count(*) FROM campaign_offers AS o WHERE o.campaign_id = c.campaign_id) = 1
-            FROM campaign_offers AS c WHERE offer_id = ?1 AND campaign_id <> ?2
-            """)
+        let others = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
         others.bind(1, offerID)
         others.bind(2, campaignID)
-        var otherCampaigns: [(id: Int64, onlyThisOffer: Bool)] = []
-        while try others.step() { otherCampaigns.append((others.int64(0), others.int64(1) != 0)) }
+        var otherCampaigns: [Int64] = []
+        while try others.step() { otherCampaigns.append(others.int64(0)) }
 
         let day = Int64(callDate)
-        let campaignStream = RangeStream(path: db.path, withAggregates: true, queries: [
-            (campaignQuery, [campaignID, day, centreID, day - Int64(campaignWindowDays - 1)])])
+        let campaignStream = RangeStream(path: db.path, withAggregates: true) { _ in
+            [(campaignQuery, [campaignID, day, centreID, day - Int64(campaignWindowDays - 1)])]
+        }
         // The other campaigns' ranges, dealt out to one stream per core: a stream merges its
         // share itself, on one connection, so a hundred campaigns with the offer still take a
         // few threads and file descriptors.
         let streamCount = min(otherCampaigns.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         let offerStreams = (0..<streamCount).map { stream in
-            RangeStream(path: db.path, withAggregates: false, queries: stride(from: stream, to: otherCampaigns.count, by: streamCount).map {
-                let other = otherCampaigns[$0]
-                return other.onlyThisOffer
-                    ? (singleOfferCampaignQuery, [other.id, day - Int64(offerWindowDays - 1), day])
-                    : (otherCampaignQuery, [other.id, day - Int64(offerWindowDays - 1), day, offerID])
-            })
+            let share = stride(from: stream, to: otherCampaigns.count, by: streamCount).map { otherCampaigns[$0] }
+            return RangeStream(path: db.path, withAggregates: false) { database in
+                // A campaign that made no other offer needs no offer test. Decided in the
+                // stream's own transaction, which then reads the range: campaign_offers holds
+                // every pair an import met, so "no other offer" holds for every attempt read.
+                try share.map { other in
+                    try database.scalar("SELECT count(*) FROM campaign_offers WHERE campaign_id = \(other)") == 1
+                        ? (singleOfferCampaignQuery, [other, day - Int64(offerWindowDays - 1), day])
+                        : (otherCampaignQuery, [other, day - Int64(offerWindowDays - 1), day, offerID])
+                }
+            }
         }
         defer {
             campaignStream.cancel()
@@ -172,8 +173,9 @@ public final class HistorySnapshot: @unchecked Sendable {
         private var position = 0
         private var ended = false
 
-        init(path: String, withAggregates: Bool, queries: [(sql: String, bindings: [Int64])]) {
-            precondition(!withAggregates || queries.count == 1, "aggregates come from one query")
+        /// - Parameter queries: the queries and their parameters, made inside the stream's read
+        ///   transaction (so they may depend on what it reads).
+        init(path: String, withAggregates: Bool, queries: @escaping (SQLiteDatabase) throws -> [(sql: String, bindings: [Int64])]) {
             free = (0..<3).map { _ in Chunk() }
             let thread = Thread { [self] in
                 let result = Result { try produce(path: path, withAggregates: withAggregates, queries: queries) }
@@ -188,11 +190,14 @@ public final class HistorySnapshot: @unchecked Sendable {
             thread.start()
         }
 
-        private func produce(path: String, withAggregates: Bool, queries: [(sql: String, bindings: [Int64])]) throws {
+        private func produce(path: String, withAggregates: Bool,
+                             queries: (SQLiteDatabase) throws -> [(sql: String, bindings: [Int64])]) throws {
             let store = try HistoryStore(path: path, mode: .readOnly)
             let database = store.db
             try database.execute("BEGIN")
             defer { try? database.execute("COMMIT") }
+            let queries = try queries(database)
+            precondition(!withAggregates || queries.count == 1, "aggregates come from one query")
             let statements = try queries.map { query in
                 let statement = try database.prepare(query.sql)
                 for (index, value) in query.bindings.enumerated() { statement.bind(Int32(index + 1), value) }
