@@ -111,12 +111,14 @@ public struct KeyLookup {
     }
 
     /// The second step: fetches the bucket's first 8 keys (its bounds should be cached by now).
-    @inlinable @inline(__always)
-    public func prefetchKeys(_ key: UInt64) {
-        guard let bucket = bucket(of: key) else { return }
-        let first = keys + min(Int(truncatingIfNeeded: levelTwo[bucket]), count)
-        nixwash_prefetch(first)
-        nixwash_prefetch(first + 7)
+    /// Returns the index of the first, for tables beside the keys (see `NumberRowsView`).
+    @inlinable @inline(__always) @discardableResult
+    public func prefetchKeys(_ key: UInt64) -> Int? {
+        guard let bucket = bucket(of: key) else { return nil }
+        let first = min(Int(truncatingIfNeeded: levelTwo[bucket]), count)
+        nixwash_prefetch(keys + first)
+        nixwash_prefetch(keys + first + 7)
+        return first
     }
 
     /// Builds both tables for sorted, distinct `keys`. `levelTwo` entries hold key indexes, so

@@ -108,11 +108,7 @@ public struct NumberRowsView<Row> {
 
     @inlinable @inline(__always)
     public func prefetchKeys(_ key: PhoneKey) {
-        guard let bucket = lookup.bucket(of: key.rawValue) else { return }
-        let first = min(Int(truncatingIfNeeded: lookup.levelTwo[bucket]), lookup.count)
-        nixwash_prefetch(lookup.keys + first)
-        nixwash_prefetch(lookup.keys + first + 7)
-        if oneRowPerKey { nixwash_prefetch(rows + first) }
+        if let first = lookup.prefetchKeys(key.rawValue), oneRowPerKey { nixwash_prefetch(rows + first) }
     }
 
     /// The rows of `key` (empty when the number is not in the list).
