@@ -46,6 +46,10 @@ public final class OutputFolder {
     /// swapped out and removed only after the new one is in place; the swap is one step where
     /// the system allows, so the final name never stands empty, even if the process is killed.
     public func commit() throws {
+        try InterruptCleanup.committing { try moveIntoPlace() }
+    }
+
+    private func moveIntoPlace() throws {
         FileSystem.syncDirectory(temporaryPath)
         var displaced: String?
         if FileSystem.exists(finalPath) {

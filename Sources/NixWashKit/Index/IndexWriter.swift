@@ -179,8 +179,10 @@ final class AtomicFile {
     func commit() throws {
         try file.sync()
         try file.closeChecked()
-        try FileSystem.rename(temporaryPath, to: path)
-        committed = true
+        try InterruptCleanup.committing {
+            try FileSystem.rename(temporaryPath, to: path)
+            committed = true
+        }
         FileSystem.syncDirectory(folder)
     }
 
