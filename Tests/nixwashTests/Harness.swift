@@ -7,8 +7,12 @@ struct RunResult {
     var stderr: String
 }
 
-/// The built `nixwash` binary, next to the test bundle in the build folder.
+/// The `nixwash` binary under test: `$NIXWASH_BIN` when set (scripts/test points it at the
+/// release build, the one that ships), else the one next to the test bundle in the build folder.
 func nixwashBinary() -> URL {
+    if let path = ProcessInfo.processInfo.environment["NIXWASH_BIN"], !path.isEmpty {
+        return URL(fileURLWithPath: path)
+    }
     var dir = Bundle(for: BinaryTests.self).bundleURL
     while dir.path != "/" {
         let candidate = dir.appendingPathComponent("nixwash")
