@@ -37,6 +37,12 @@ final class ReadmeWalkthroughTests: XCTestCase {
         for name in ["callable.csv.gz", "rejects.csv.gz", "callable-2.csv.gz", "rejects-2.csv.gz", "report.html"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: outputs.appendingPathComponent(name).path), name)
         }
+        let html = try String(contentsOf: outputs.appendingPathComponent("report.html"), encoding: .utf8)
+        for text in ["<b>callable-2.csv.gz + rejects-2.csv.gz</b>", "leads-vendor-b.csv", "In the NIX-Telefon register <code>nix</code>",
+                     "<b>Primary</b> counts each rejected number once", "NIX register</td><td>NIX-Telefon</td><td>2026-11-01",
+                     "Customer list (NIX customer exemption)", "Contact history", "Run started 20"] {
+            XCTAssertTrue(html.contains(text), "report.html lacks \(text)")
+        }
         XCTAssertTrue(result.stdout.contains("compression  gzip"), result.stdout)
         XCTAssertTrue(result.stdout.contains("verdict      CALLABLE"), result.stdout)
     }
