@@ -11,7 +11,11 @@ struct OutputOptions: ParsableArguments {
     var quiet = false
 }
 
-/// A subcommand with the shared output options; `NixWash.main` reads them before `run()`.
+/// A subcommand with the shared output options; `NixWash.main` reads them before `run()` and
+/// prints the JSON summary after it. To adopt: conform, add `@OptionGroup var output:
+/// OutputOptions`, give the result to `Console.summarize` (an `Encodable`, keys in camelCase
+/// become snake_case) and the text to `Console.result`, messages to `Console.message`, and
+/// document the keys in docs/json-output.md and docs/schemas/summary.schema.json.
 protocol OutputCommand: ParsableCommand {
     var output: OutputOptions { get }
 }

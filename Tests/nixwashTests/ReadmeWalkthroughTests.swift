@@ -39,7 +39,7 @@ final class ReadmeWalkthroughTests: XCTestCase {
         }
         let html = try String(contentsOf: outputs.appendingPathComponent("report.html"), encoding: .utf8)
         for text in ["<b>callable-2.csv.gz + rejects-2.csv.gz</b>", "leads-vendor-b.csv", "In the NIX-Telefon register <code>nix</code>",
-                     "<b>Primary</b> counts each rejected number once", "NIX register</td><td>NIX-Telefon</td><td>2026-11-01",
+                     "<b>Primary</b> counts each rejected number once", ">NIX register</td><td data-label=\"label\">NIX-Telefon</td><td data-label=\"register date\">2026-11-01</td>",
                      "Customer list (NIX customer exemption)", "Contact history", "Run started 20"] {
             XCTAssertTrue(html.contains(text), "report.html lacks \(text)")
         }
