@@ -22,6 +22,9 @@ public enum NixWashError: LocalizedError, Equatable {
     case truncatedGzip(path: String, offset: UInt64)
     case trailingGarbage(path: String, offset: UInt64)
     case outputExists(path: String)
+    /// The output folder's parent is not a folder that exists (nixwash does not create it, so
+    /// that a mistyped path is an error rather than a new tree of folders).
+    case outputParentMissing(path: String, parent: String)
 
     // MARK: CSV
     case emptyInput(path: String)
@@ -77,7 +80,7 @@ public enum NixWashError: LocalizedError, Equatable {
 
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn,
+        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource:
             return .usage
         case .noCallDay, .staleRegister:
@@ -124,6 +127,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): data that is not gzip follows the last gzip member at byte \(offset) of the file. Ask the sender for a clean copy."
         case let .outputExists(path):
             return "\(path): already exists. Choose another output folder or remove it first."
+        case let .outputParentMissing(path, parent):
+            return "\(path): the output folder's parent folder '\(parent)' does not exist. Create it first (mkdir -p '\(parent)') or choose another output folder."
         case let .emptyInput(path):
             return "\(path): the file is empty: there is no header and no data. Check that the delivery is complete."
         case let .headerOnly(path):

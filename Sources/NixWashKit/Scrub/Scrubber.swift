@@ -146,9 +146,9 @@ public final class Scrubber {
                             "close": StockholmTime.iso8601(judge.quotaJudge.window.close)],
             inputs: inputReports,
             registers: ([judge.nix] + judge.blockLists).map(Self.listReport),
-            customers: judge.customers.map { ["path": c.customers ?? "", "numbers": String($0.table.count)] },
-            consents: judge.consents.map { ["path": c.consents ?? "", "numbers": String($0.table.count)] },
-            history: judge.history.map { ["path": c.historyDatabase ?? "", "numbers_with_attempts": String($0.count)] },
+            customers: judge.customers.map { .init(path: c.customers ?? "", numbers: $0.table.count) },
+            consents: judge.consents.map { .init(path: c.consents ?? "", numbers: $0.table.count) },
+            history: judge.history.map { .init(path: c.historyDatabase ?? "", numbersWithAttempts: $0.count) },
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) callable + \(totals.rowsNotCallable) with no callable number",
@@ -166,7 +166,7 @@ public final class Scrubber {
         return ScrubReport.ListReport(
             kind: h.kind.name, label: h.label, path: index.path,
             registerDate: h.registerDate.map { LocalDate(daysSinceEpoch: Int($0)).description },
-            entries: h.entryCount, indexChecksum: String(h.bodyChecksum, radix: 16))
+            entries: h.entryCount, indexChecksum: hex16(h.bodyChecksum))
     }
 
     /// Streams one lead list through the judge into its group's writers.
@@ -345,4 +345,10 @@ public final class Scrubber {
         for byte in field where byte != 0x20 && byte != 0x09 { return false }
         return true
     }
+}
+
+/// A checksum as 16 hex digits, as `nixwash index info` shows it.
+func hex16(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
 }
