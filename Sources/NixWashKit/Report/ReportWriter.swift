@@ -28,7 +28,7 @@ public enum ReportWriter {
     /// One colour per outcome, the same in every chart.
     static let palette: [String: String] = [
         "callable": "#2e7d32", "malformed_row": "#6d4c41", "invalid_number": "#8e24aa", "number_type": "#5e35b1",
-        "foreign_number": "#3949ab", "duplicate": "#757575", "company_block": "#c62828", "nix": "#d84315",
+        "foreign_number": "#3949ab", "duplicate": "#757575", "company_block": "#c62828", "nix": "#d84315", "no_consent": "#ad1457",
         "offer_quota": "#f9a825", "quota_30d": "#ef6c00", "quota_daily": "#00838f", "min_gap": "#0277bd",
     ]
 

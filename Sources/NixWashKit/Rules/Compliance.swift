@@ -63,4 +63,11 @@ extension RuleProfile {
     public func consentExempts(consentDate: LocalDate, callDate: LocalDate) -> Bool {
         consentExemption && consentDate <= callDate && callDate <= consentDate.adding(months: consentExemptionMonths)
     }
+
+    /// Whether a consent makes a number callable in `consent_only` mode on `callDate`: it was
+    /// given on or before the call date and no more than `consent_validity_months` before it
+    /// (`consentDate <= callDate <= consentDate + months`).
+    public func consentValid(consentDate: LocalDate, callDate: LocalDate) -> Bool {
+        consentDate <= callDate && callDate <= consentDate.adding(months: consentValidityMonths)
+    }
 }

@@ -24,6 +24,8 @@ import Foundation
 /// | `consent_exemption` | boolean | true | whether a consent exempts a number from NIX |
 /// | `consent_exemption_months` | integer ≥ 0 | 3 | months after the consent date that the consent exemption lasts |
 /// | `register_validity_months` | integer ≥ 1 | 2 | months after the NIX register date that a run may call |
+/// | `nix_mode` | `nix` or `consent_only` | `nix` | `consent_only`: callable only with a valid consent (`no_consent`) |
+/// | `consent_validity_months` | integer ≥ 0 | 3 | in `consent_only` mode, months after the consent date that it is valid |
 ///
 /// Number types: the phone normalizer's names (`NumberType` raw values but `unknown`): mobile,
 /// fixed, fixed_or_mobile, freephone, premium, shared_cost, personal, m2m, paging, voip, uan,
@@ -46,6 +48,11 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     public var consentExemption: Bool
     public var consentExemptionMonths: Int
     public var registerValidityMonths: Int
+    /// Whether the register decides (`nix`, today's Swedish rules) or only a consent makes a
+    /// number callable (`consent_only`, for an opt-in regime).
+    public var nixMode: NixMode = .nix
+    /// In `consent_only` mode: a consent is valid from its date until this many months after.
+    public var consentValidityMonths = 3
 
     /// SPEC section 1's defaults.
     public static let `default` = RuleProfile(
@@ -181,6 +188,8 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         case consentExemption = "consent_exemption"
         case consentExemptionMonths = "consent_exemption_months"
         case registerValidityMonths = "register_validity_months"
+        case nixMode = "nix_mode"
+        case consentValidityMonths = "consent_validity_months"
     }
 
     /// The profile file's keys, in the order they are written.
@@ -214,6 +223,14 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         try int(.customerExemptionMonths, 0...1200, &p.customerExemptionMonths)
         try int(.consentExemptionMonths, 0...1200, &p.consentExemptionMonths)
         try int(.registerValidityMonths, 1...1200, &p.registerValidityMonths)
+        try int(.consentValidityMonths, 0...1200, &p.consentValidityMonths)
+        if c.contains(.nixMode) {
+            let text = try c.decode(String.self, forKey: .nixMode)
+            guard let mode = NixMode(rawValue: text) else {
+                throw ProfileProblem(key: Key.nixMode.rawValue, reason: "'\(text)' is not one of \(NixMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            p.nixMode = mode
+        }
         try value(.weekdayHours, &p.weekdayHours)
         try value(.weekendHours, &p.weekendHours)
         try value(.noCallDays, &p.noCallDays)
@@ -253,6 +270,8 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         try c.encode(consentExemption, forKey: .consentExemption)
         try c.encode(consentExemptionMonths, forKey: .consentExemptionMonths)
         try c.encode(registerValidityMonths, forKey: .registerValidityMonths)
+        try c.encode(nixMode.rawValue, forKey: .nixMode)
+        try c.encode(consentValidityMonths, forKey: .consentValidityMonths)
     }
 
     /// A JSON decoding failure as a message that names the key and what was expected.
@@ -285,6 +304,13 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         default: return "a JSON object"
         }
     }
+}
+
+/// What keeps a number from being called: the register (today's rules), or the lack of a
+/// consent (the proposed opt-in regime; see docs/rule-profile.md).
+public enum NixMode: String, CaseIterable, Sendable {
+    case nix
+    case consentOnly = "consent_only"
 }
 
 extension CallingHours: Codable {
