@@ -35,6 +35,9 @@ struct Scrub: ParsableCommand {
     @Option(help: "Gzip level of the outputs, 1 (fast, the default) to 9 (small): 1-3 by Intel ISA-L, 4-9 by zlib.")
     var compressionLevel: Int?
 
+    @Option(help: "Ed25519 private key (PEM) to sign report.json with, into report.json.sig (`nixwash audit verify --public-key` checks it).")
+    var signKey: String?
+
     @Flag(name: .shortAndLong, help: "No progress and no summary; errors only.")
     var quiet = false
 
@@ -68,6 +71,7 @@ struct Scrub: ParsableCommand {
             }
             config.csv = options
             config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
+            config.signingKey = signKey
 
             let progress = ProgressDisplay(enabled: !quiet && isatty(2) != 0)
             let started = Date()
