@@ -45,6 +45,8 @@ public enum NixWashError: LocalizedError, Equatable {
     /// The call date is after the last day the NIX register `register` may be used.
     case staleRegister(register: String, registerDate: LocalDate, validThrough: LocalDate,
                        months: Int, callDate: LocalDate)
+    /// A recheck for a call date after the earlier run's NIX register stopped being valid.
+    case recheckNeedsFullWash(run: String, registerDate: LocalDate, validThrough: LocalDate, callDate: LocalDate)
 
     // MARK: Index
     case notAnIndex(path: String)
@@ -80,7 +82,7 @@ public enum NixWashError: LocalizedError, Equatable {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn,
              .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource:
             return .usage
-        case .noCallDay, .staleRegister:
+        case .noCallDay, .staleRegister, .recheckNeedsFullWash:
             return .compliance
         default:
             return .runtime
@@ -153,6 +155,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(date) is \(day): no telephone sales calls may be made that day. Choose another call date."
         case let .staleRegister(register, registerDate, validThrough, months, callDate):
             return "\(register): the NIX register is dated \(registerDate) and may be used for \(months) months, through \(validThrough); the call date \(callDate) is later. Get the current NIX register, rebuild its index and rerun."
+        case let .recheckNeedsFullWash(run, registerDate, validThrough, callDate):
+            return "\(run): this run was washed against the NIX register of \(registerDate), valid through \(validThrough); a recheck for \(callDate) cannot extend that. A full wash is needed: scrub the lead lists again with the current register."
         case let .notAnIndex(path):
             return "\(path): not a nixwash index (wrong magic bytes at the start of the file). Give a file written by `nixwash index build`."
         case let .indexVersion(path, found, supported):

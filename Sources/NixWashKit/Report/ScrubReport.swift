@@ -97,10 +97,12 @@ public struct ScrubReport: Codable, Sendable {
     public var outputFiles: [FileDigest]?
     /// The working directory of the run, against which relative input and index paths resolve.
     public var workingDirectory: String?
+    /// Set in the report of a recheck: the run whose callable rows were judged again.
+    public var recheckOf: RecheckOrigin?
 
     enum CodingKeys: String, CodingKey {
         case tool, started, finished, campaign, offer, inputs, registers, customers, consents, history, totals, accounting, outputs
-        case outputFiles = "output_files", workingDirectory = "working_directory"
+        case outputFiles = "output_files", workingDirectory = "working_directory", recheckOf = "recheck_of"
         case callDate = "call_date", contactCentre = "contact_centre", productCategory = "product_category"
         case ruleProfile = "rule_profile", ruleProfilePath = "rule_profile_path", callingWindow = "calling_window"
         case bySource = "by_source"

@@ -167,7 +167,7 @@ public final class Scrubber {
         return report
     }
 
-    private static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
+    static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
         let h = index.header
         return ScrubReport.ListReport(
             kind: h.kind.name, label: h.label, path: index.path,
