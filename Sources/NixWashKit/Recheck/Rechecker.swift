@@ -72,7 +72,7 @@ public final class Rechecker {
         }
         let validThrough = configuration.profile.registerValidThrough(registerDate: registerDate)
         if configuration.callDate > validThrough {
-            throw NixWashError.recheckNeedsFullWash(run: runFolder, registerDate: registerDate, validThrough: validThrough,
+            throw NixWashError.recheckNeedsFullWash(run: runFolder, registerName: configuration.profile.registerName, registerDate: registerDate, validThrough: validThrough,
                                                     callDate: configuration.callDate)
         }
         let hash = SHA256()

@@ -10,6 +10,9 @@ extension RuleProfile {
         if let day = noCallDays.first(where: { $0.date(year: date.year) == date }) {
             return day.displayName
         }
+        if let weekday = noCallWeekdays.first(where: { $0.isoNumber == date.weekday }) {
+            return "a \(weekday.rawValue.capitalized), a day of the week with no calls in the rule profile (no_call_weekdays)"
+        }
         if let extra = extraNoCallDates.first(where: { $0.matches(date) }) {
             return "a no-call day of the rule profile (extra_no_call_dates: \(extra))"
         }
@@ -31,7 +34,7 @@ extension RuleProfile {
         }
         let validThrough = registerValidThrough(registerDate: registerDate)
         if callDate > validThrough {
-            return .staleRegister(register: register, registerDate: registerDate, validThrough: validThrough,
+            return .staleRegister(register: register, registerName: registerName, registerDate: registerDate, validThrough: validThrough,
                                   months: registerValidityMonths, callDate: callDate)
         }
         return nil

@@ -26,6 +26,9 @@ import Foundation
 /// | `register_validity_months` | integer ≥ 1 | 2 | months after the NIX register date that a run may call |
 /// | `nix_mode` | `nix` or `consent_only` | `nix` | `consent_only`: callable only with a valid consent (`no_consent`) |
 /// | `consent_validity_months` | integer ≥ 0 | 3 | in `consent_only` mode, months after the consent date that it is valid |
+/// | `no_call_weekdays` | array of `monday` … `sunday` | empty | days of the week a run is refused |
+/// | `country` | SE, NO, FI, DK | SE | the country the profile is for: numbers without a country code are read as its |
+/// | `register_name` | string | NIX-Telefon | the do-not-call register the NIX index holds, for messages |
 ///
 /// Number types: the phone normalizer's names (`NumberType` raw values but `unknown`): mobile,
 /// fixed, fixed_or_mobile, freephone, premium, shared_cost, personal, m2m, paging, voip, uan,
@@ -53,6 +56,13 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     public var nixMode: NixMode = .nix
     /// In `consent_only` mode: a consent is valid from its date until this many months after.
     public var consentValidityMonths = 3
+    /// Days of the week with no attempts at all (Norway: Saturday and Sunday).
+    public var noCallWeekdays: [Weekday] = []
+    /// The country the profile is for; numbers written without a country code are read as
+    /// its numbers unless the campaign says otherwise.
+    public var country = "SE"
+    /// The do-not-call register the NIX index is built from, for messages.
+    public var registerName = "NIX-Telefon"
 
     /// SPEC section 1's defaults.
     public static let `default` = RuleProfile(
@@ -60,7 +70,7 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         offerCampaignLimit: 2, offerWindowDays: 365,
         weekdayHours: CallingHours(open: 8 * 60, close: 21 * 60),
         weekendHours: CallingHours(open: 10 * 60, close: 18 * 60),
-        noCallDays: NoCallDay.allCases, extraNoCallDates: [],
+        noCallDays: NoCallDay.swedishGuidelines, extraNoCallDates: [],
         calledNumberTypes: ["mobile", "fixed"], calledCountries: ["SE"],
         customerExemption: true, customerExemptionMonths: 12,
         consentExemption: true, consentExemptionMonths: 3,
@@ -99,18 +109,21 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     }
 
     /// Reads a profile file. Errors (kind `.usage`) name the file and the offending key.
-    public static func load(path: String) throws -> RuleProfile {
+    public static func load(path: String, base: RuleProfile = .default) throws -> RuleProfile {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw NixWashError.cannotOpen(path: path, reason: (error as NSError).localizedDescription)
         }
-        return try decode(data, path: path)
+        return try decode(data, path: path, base: base)
     }
 
-    /// Decodes profile JSON; `path` names the source in errors.
-    public static func decode(_ data: Data, path: String) throws -> RuleProfile {
+    static let baseProfileKey = CodingUserInfoKey(rawValue: "nixwash.baseProfile")!
+
+    /// Decodes profile JSON; `path` names the source in errors. Keys the file does not set keep
+    /// `base`'s values (SPEC's defaults, or a shipped profile such as Norway's).
+    public static func decode(_ data: Data, path: String, base: RuleProfile = .default) throws -> RuleProfile {
         do {
             // JSONSerialization says where a syntax error is; JSONDecoder does not.
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -119,7 +132,9 @@ public struct RuleProfile: Equatable, Sendable, Codable {
             throw NixWashError.invalidRuleProfile(path: path, key: nil, reason: "not valid JSON (\(detail))")
         }
         do {
-            return try JSONDecoder().decode(RuleProfile.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.userInfo[baseProfileKey] = base
+            return try decoder.decode(RuleProfile.self, from: data)
         } catch let problem as ProfileProblem {
             throw NixWashError.invalidRuleProfile(path: path, key: problem.key, reason: problem.reason)
         } catch let error as DecodingError {
@@ -190,6 +205,9 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         case registerValidityMonths = "register_validity_months"
         case nixMode = "nix_mode"
         case consentValidityMonths = "consent_validity_months"
+        case noCallWeekdays = "no_call_weekdays"
+        case country
+        case registerName = "register_name"
     }
 
     /// The profile file's keys, in the order they are written.
@@ -198,7 +216,7 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     public init(from decoder: Decoder) throws {
         try rejectUnknownKeys(decoder, known: RuleProfile.jsonKeys, prefix: "")
         let c = try decoder.container(keyedBy: Key.self)
-        var p = RuleProfile.default
+        var p = decoder.userInfo[RuleProfile.baseProfileKey] as? RuleProfile ?? .default
         // Present keys are decoded strictly: null is an error, not "use the default".
         func value<T: Decodable>(_ key: Key, _ target: inout T) throws {
             if c.contains(key) { target = try c.decode(T.self, forKey: key) }
@@ -230,6 +248,18 @@ public struct RuleProfile: Equatable, Sendable, Codable {
                 throw ProfileProblem(key: Key.nixMode.rawValue, reason: "'\(text)' is not one of \(NixMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             p.nixMode = mode
+        }
+        try value(.noCallWeekdays, &p.noCallWeekdays)
+        if c.contains(.country) {
+            let code = try c.decode(String.self, forKey: .country)
+            guard RuleProfile.knownCountries.contains(code) else {
+                throw ProfileProblem(key: Key.country.rawValue, reason: "'\(code)' is not one of \(RuleProfile.knownCountries.joined(separator: ", "))")
+            }
+            p.country = code
+        }
+        try value(.registerName, &p.registerName)
+        if p.registerName.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ProfileProblem(key: Key.registerName.rawValue, reason: "must name the register")
         }
         try value(.weekdayHours, &p.weekdayHours)
         try value(.weekendHours, &p.weekendHours)
@@ -272,6 +302,9 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         try c.encode(registerValidityMonths, forKey: .registerValidityMonths)
         try c.encode(nixMode.rawValue, forKey: .nixMode)
         try c.encode(consentValidityMonths, forKey: .consentValidityMonths)
+        try c.encode(noCallWeekdays, forKey: .noCallWeekdays)
+        try c.encode(country, forKey: .country)
+        try c.encode(registerName, forKey: .registerName)
     }
 
     /// A JSON decoding failure as a message that names the key and what was expected.

@@ -300,7 +300,7 @@ public final class NumberJudge {
                 out.append((reason, "on the block list \(labels.joined(separator: ", "))"))
             case .nix:
                 let registerDate = nix.header.registerDate.map { LocalDate(daysSinceEpoch: Int($0)).description } ?? "?"
-                out.append((reason, "in the NIX register \(nix.header.label) of \(registerDate), no exemption applies"))
+                out.append((reason, "in the register \(nix.header.label) of \(registerDate), no exemption applies"))
             case .noConsent:
                 out.append((reason, "no consent from this number to the principal that is valid on \(c.callDate) (nix_mode consent_only: a consent is valid for \(p.consentValidityMonths) months from its date)"))
             case .offerQuota:
