@@ -217,6 +217,7 @@ public final class Rechecker {
             outputs: csvOutputs + [AuditTrail.reportName] + AuditTrail.names(signed: signer != nil))
         report.recheckOf = origin
         report.workingDirectory = FileManager.default.currentDirectoryPath
+        report.defaultCountry = c.defaultCountry.rawValue
         report.outputFiles = try AuditTrail.digests(of: csvOutputs, in: folder.temporaryPath)
         try ReportWriter.writeJSON(report, to: folder.path(for: AuditTrail.reportName))
         try AuditTrail.seal(folder, signer: signer)

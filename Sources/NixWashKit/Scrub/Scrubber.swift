@@ -159,6 +159,7 @@ public final class Scrubber {
                 balanced: balanced),
             outputs: outputNames)
         report.workingDirectory = FileManager.default.currentDirectoryPath
+        report.defaultCountry = c.defaultCountry.rawValue
         try ReportWriter.writeHTML(report, to: folder.path(for: "report.html"))
         report.outputFiles = try AuditTrail.digests(of: csvOutputs + ["report.html"], in: folder.temporaryPath)
         try ReportWriter.writeJSON(report, to: folder.path(for: AuditTrail.reportName))
