@@ -102,5 +102,19 @@ final class RecheckCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("empty: no report.json here"), result.stderr)
         let intoItself = try w.run(["recheck", "--config", "campaign.json", "--out", "run/", "run"], expect: 64)
         XCTAssertTrue(intoItself.stderr.contains("is the folder of the run being rechecked"), intoItself.stderr)
+        let otherCampaign = try w.run(["recheck", "--config", "campaign.json", "--campaign", "c2", "--out", "recheck", "run"], expect: 64)
+        XCTAssertTrue(otherCampaign.stderr.contains("run: was washed for the campaign 'c1', this recheck is for 'c2'"), otherCampaign.stderr)
+        XCTAssertFalse(w.exists("recheck"))
+        // A callable list edited after the scrub (a row dropped) is not the run's list.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "gzip -dc run/callable.csv.gz | head -n 4 | gzip > edited.gz && mv edited.gz run/callable.csv.gz"]
+        shell.currentDirectoryURL = w.folder
+        try shell.run()
+        shell.waitUntilExit()
+        XCTAssertEqual(shell.terminationStatus, 0)
+        let edited = try w.run(["recheck", "--config", "campaign.json", "--out", "recheck", "run"], expect: 64)
+        XCTAssertTrue(edited.stderr.contains("run/callable.csv.gz: has changed since the scrub wrote it"), edited.stderr)
+        XCTAssertFalse(w.exists("recheck"))
     }
 }

@@ -43,6 +43,8 @@ public final class Rechecker {
     private struct CallableList {
         var path: String
         var phoneColumnNames: [String]
+        /// The SHA-256 the scrub recorded for the file (`output_files`), when it did.
+        var sha256: String?
     }
 
     /// The earlier run: its report, and the refusal when its register is too old to recheck.
@@ -66,6 +68,13 @@ public final class Rechecker {
         guard report.recheckOf == nil else {
             throw NixWashError.invalidSetting(source: runFolder, reason: "is the folder of a recheck, not of a scrub. Recheck the scrub's folder: it holds every row the dialer got.")
         }
+        // The quotas count the attempts of one campaign, offer and contact centre: a recheck in
+        // another context would judge the dialer's rows by the wrong history.
+        let context = [("campaign", report.campaign, configuration.campaign), ("offer", report.offer, configuration.offer),
+                       ("contact centre", report.contactCentre, configuration.contactCentre)]
+        if let (name, earlier, now) = context.first(where: { $0.1 != $0.2 }) {
+            throw NixWashError.invalidSetting(source: runFolder, reason: "was washed for the \(name) '\(earlier)', this recheck is for '\(now)'. Recheck with the run's own campaign, offer and contact centre.")
+        }
         guard let nix = report.registers.first(where: { $0.kind == IndexKind.nix.name }),
               let registerText = nix.registerDate, let registerDate = LocalDate(registerText) else {
             throw NixWashError.invalidSetting(source: reportPath, reason: "names no NIX register with a date, so its freshness cannot be checked. Wash the list again.")
@@ -82,7 +91,8 @@ public final class Rechecker {
         var lists: [CallableList] = []
         for input in report.inputs {
             guard let name = input.outputs.first, !lists.contains(where: { $0.path.hasSuffix("/" + name) }) else { continue }
-            lists.append(CallableList(path: runFolder + "/" + name, phoneColumnNames: input.phoneColumns))
+            lists.append(CallableList(path: runFolder + "/" + name, phoneColumnNames: input.phoneColumns,
+                                      sha256: report.outputFiles?.first { $0.name == name }?.sha256))
         }
         return (origin, lists)
     }
@@ -95,6 +105,7 @@ public final class Rechecker {
         var width: Int
         var phoneColumns: [Int]
         var sourceColumn: Int
+        var recordedSha256: String?
     }
 
     private func open(_ list: CallableList) throws -> Opened {
@@ -116,7 +127,8 @@ public final class Rechecker {
         guard !phoneColumns.isEmpty else {
             throw NixWashError.noPhoneColumn(path: list.path, header: original)
         }
-        return Opened(reader: reader, hasher: hasher, width: width, phoneColumns: phoneColumns, sourceColumn: width + 1)
+        return Opened(reader: reader, hasher: hasher, width: width, phoneColumns: phoneColumns, sourceColumn: width + 1,
+                      recordedSha256: list.sha256)
     }
 
     /// The outputs of one shape of callable list.
@@ -177,8 +189,13 @@ public final class Rechecker {
             let pair = pairs[shapeOf[i]]
             let encoding = try recheck(list, into: pair, judge: judge, tally: &tally)
             let reader = list.reader
+            let digest = list.hasher.digest()
+            // The pull list is about the rows the scrub handed the dialer, not an edited copy.
+            if let recorded = list.recordedSha256, recorded != digest {
+                throw NixWashError.invalidSetting(source: reader.path, reason: "has changed since the scrub wrote it (SHA-256 \(digest), report.json records \(recorded)), so it is not the list the dialer got from that run. Wash the list again with a scrub (`nixwash audit verify` shows what changed).")
+            }
             inputReports.append(ScrubReport.InputFileReport(
-                path: reader.path, size: reader.input.compressedSize, sha256: list.hasher.digest(),
+                path: reader.path, size: reader.input.compressedSize, sha256: digest,
                 compression: reader.input.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
                 encoding: encoding.name, rows: reader.recordsRead,
                 phoneColumns: list.phoneColumns.map { reader.header[$0] }, sourceColumn: Scrubber.callableColumns[1],
