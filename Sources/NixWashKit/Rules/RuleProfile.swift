@@ -15,7 +15,7 @@ import Foundation
 /// | `offer_window_days` | integer ≥ 1 | 365 | length of the offer window: the call date and the days before it |
 /// | `weekday_hours` | `{"open": "HH:MM", "close": "HH:MM"}` | 08:00–21:00 | calling hours Monday–Friday, open inclusive, close exclusive |
 /// | `weekend_hours` | same | 10:00–18:00 | calling hours Saturday–Sunday |
-/// | `no_call_days` | array of `christmas_eve`, `easter_eve`, `midsummer_eve` | all three | days a run is refused |
+/// | `no_call_days` | array of `NoCallDay` names (the Swedish eves, the Norwegian public holidays) | the three eves | days a run is refused |
 /// | `extra_no_call_dates` | array of `YYYY-MM-DD` or `MM-DD` | empty | further days a run is refused (`MM-DD`: every year) |
 /// | `called_number_types` | array of number types | mobile, fixed | number types that are called (others: `number_type`) |
 /// | `called_countries` | array of SE, NO, FI, DK | SE | countries that are called (others: `foreign_number`) |
