@@ -46,8 +46,10 @@ public enum NixWashError: LocalizedError, Equatable {
     /// The call date is a day on which no attempts may be made; `day` names it.
     case noCallDay(date: LocalDate, day: String)
     /// The call date is after the last day the NIX register `register` may be used.
-    case staleRegister(register: String, registerDate: LocalDate, validThrough: LocalDate,
+    case staleRegister(register: String, registerName: String, registerDate: LocalDate, validThrough: LocalDate,
                        months: Int, callDate: LocalDate)
+    /// A recheck for a call date after the earlier run's NIX register stopped being valid.
+    case recheckNeedsFullWash(run: String, registerName: String, registerDate: LocalDate, validThrough: LocalDate, callDate: LocalDate)
 
     // MARK: Index
     case notAnIndex(path: String)
@@ -83,7 +85,7 @@ public enum NixWashError: LocalizedError, Equatable {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource:
             return .usage
-        case .noCallDay, .staleRegister:
+        case .noCallDay, .staleRegister, .recheckNeedsFullWash:
             return .compliance
         default:
             return .runtime
@@ -156,8 +158,10 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(subject): \(reason). Fix the rule profile (its keys are described in docs/rule-profile.md) and rerun."
         case let .noCallDay(date, day):
             return "\(date) is \(day): no telephone sales calls may be made that day. Choose another call date."
-        case let .staleRegister(register, registerDate, validThrough, months, callDate):
-            return "\(register): the NIX register is dated \(registerDate) and may be used for \(months) months, through \(validThrough); the call date \(callDate) is later. Get the current NIX register, rebuild its index and rerun."
+        case let .staleRegister(register, registerName, registerDate, validThrough, months, callDate):
+            return "\(register): the register \(registerName) is dated \(registerDate) and may be used for \(months) month\(months == 1 ? "" : "s"), through \(validThrough); the call date \(callDate) is later. Get the current register, rebuild its index and rerun."
+        case let .recheckNeedsFullWash(run, registerName, registerDate, validThrough, callDate):
+            return "\(run): this run was washed against the register \(registerName) of \(registerDate), valid through \(validThrough); a recheck for \(callDate) cannot extend that. A full wash is needed: scrub the lead lists again with the current register."
         case let .notAnIndex(path):
             return "\(path): not a nixwash index (wrong magic bytes at the start of the file). Give a file written by `nixwash index build`."
         case let .indexVersion(path, found, supported):

@@ -38,7 +38,10 @@ struct CampaignOptions: ParsableArguments {
     @Option(name: .customLong("history"), help: "Contact history database (from `nixwash history import`).")
     var historyDatabase: String?
 
-    @Option(help: "Rule profile JSON (docs/rule-profile.md); SPEC's defaults when not given.")
+    @Option(help: "Shipped rule profile to start from: se (Sweden, NIX-Telefon; the default) or no (Norway, Reservasjonsregisteret).")
+    var profile: String?
+
+    @Option(help: "Rule profile JSON (docs/rule-profile.md): the keys it sets change the chosen --profile.")
     var ruleProfile: String?
 
     @Option(help: "Country of numbers written without a country code: SE, NO, FI or DK.")
@@ -47,6 +50,9 @@ struct CampaignOptions: ParsableArguments {
     func validate() throws {
         if let callDate, LocalDate(callDate) == nil {
             throw ValidationError("--call-date must be a date YYYY-MM-DD, not '\(callDate)'.")
+        }
+        if let profile, ShippedProfile(rawValue: profile) == nil {
+            throw ValidationError("--profile must be one of \(ShippedProfile.allCases.map(\.rawValue).joined(separator: ", ")), not '\(profile)'.")
         }
         if let defaultCountry, PhoneCountry(rawValue: defaultCountry) == nil {
             throw ValidationError("--default-country must be SE, NO, FI or DK, not '\(defaultCountry)'.")
@@ -89,11 +95,14 @@ struct CampaignOptions: ParsableArguments {
         config.customers = customers ?? file.customers
         config.consents = consents ?? file.consents
         config.historyDatabase = historyDatabase ?? file.historyDatabase
+        let shipped = profile.flatMap(ShippedProfile.init(rawValue:)) ?? file.profile ?? .se
+        config.profile = shipped.profile
         if let path = ruleProfile ?? file.ruleProfile {
-            config.profile = try RuleProfile.load(path: path)
+            config.profile = try RuleProfile.load(path: path, base: config.profile)
             config.profilePath = path
         }
-        config.defaultCountry = defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? file.defaultCountry ?? .sweden
+        config.defaultCountry = defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? file.defaultCountry
+            ?? PhoneCountry(rawValue: config.profile.country) ?? .sweden
         return config
     }
 }

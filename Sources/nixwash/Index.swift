@@ -20,16 +20,23 @@ struct ListFileOptions: ParsableArguments {
     @Option(help: "Largest share of lines without a valid number that a file may have (0 to 1).")
     var maxInvalidShare: Double = 0.01
 
+    @Option(help: "Country of numbers written without a country code: SE (the default), NO, FI or DK (NO for Reservasjonsregisteret).")
+    var defaultCountry: String?
+
     @OptionGroup var csv: CSVReadingOptions
 
     func validate() throws {
+        if let defaultCountry, PhoneCountry(rawValue: defaultCountry) == nil {
+            throw ValidationError("--default-country must be SE, NO, FI or DK, not '\(defaultCountry)'.")
+        }
         guard (0...1).contains(maxInvalidShare) else {
             throw ValidationError("--max-invalid-share must be between 0 and 1, e.g. 0.01 for 1 %.")
         }
     }
 
     var readingOptions: ListReadingOptions {
-        ListReadingOptions(numberColumns: columns, maxInvalidShare: maxInvalidShare, csv: csv.csvOptions)
+        ListReadingOptions(numberColumns: columns, maxInvalidShare: maxInvalidShare, csv: csv.csvOptions,
+                           normalizer: PhoneNormalizer(defaultCountry: defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? .sweden))
     }
 }
 

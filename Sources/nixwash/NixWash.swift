@@ -11,7 +11,8 @@ struct NixWash: ParsableCommand {
         commandName: "nixwash",
         abstract: "Wash Swedish telemarketing lead lists against NIX-Telefon, block lists and the call-frequency rules.",
         version: NixWashVersion.current,
-        subcommands: [Scrub.self, Explain.self, Inspect.self, IndexCommand.self, HistoryCommand.self]
+        subcommands: [Scrub.self, Explain.self, Inspect.self, IndexCommand.self, HistoryCommand.self,
+                      Recheck.self, AuditCommand.self, Sources.self]
     )
 
     static func main() {

@@ -37,6 +37,9 @@ struct Scrub: OutputCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @Option(help: "Ed25519 private key (PEM) to sign report.json with, into report.json.sig (`nixwash audit verify --public-key` checks it).")
+    var signKey: String?
+
     @Argument(help: "Lead lists (gzip or plain CSV; '-' for standard input). Default: \"leads\" of the campaign file.")
     var leads: [String] = []
 
@@ -65,6 +68,7 @@ struct Scrub: OutputCommand {
             }
             config.csv = options
             config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
+            config.signingKey = signKey
 
             let progress = ProgressDisplay(enabled: !output.quiet && isatty(2) != 0)
             let started = Date()

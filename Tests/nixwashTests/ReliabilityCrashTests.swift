@@ -44,14 +44,14 @@ final class ReliabilityCrashTests: XCTestCase {
                     // The kill came after the folder was moved into place (threads were still
                     // winding down): then it must be whole, never a partial list.
                     XCTAssertEqual(try reportJSON(folder.appendingPathComponent("out"))["outputs"] as? [String],
-                                   ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html"],
+                                   ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html", "report.json.sha256"],
                                    "round \(round): out/ after a kill at \(delay) s is not complete")
                     try FileManager.default.removeItem(at: folder.appendingPathComponent("out"))
                 }
             } else {
                 // It finished first: then the folder is complete.
                 XCTAssertEqual(try reportJSON(folder.appendingPathComponent("out"))["outputs"] as? [String],
-                               ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html"])
+                               ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html", "report.json.sha256"])
                 try FileManager.default.removeItem(at: folder.appendingPathComponent("out"))
             }
         }
@@ -115,7 +115,7 @@ final class ReliabilityCrashTests: XCTestCase {
             let report = try reportJSON(folder.appendingPathComponent("out"))
             let rows = (report["totals"] as? [String: Any])?["rows_in"] as? Int
             XCTAssertTrue(rows == 10 || rows == 8_000, "round \(round): \(String(describing: rows))")
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).count, 4)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).count, 5)
         }
     }
 

@@ -47,6 +47,7 @@ public enum ReportWriter {
         case .duplicate: Style(colour: "#DDDDDD", pattern: .solid)
         case .companyBlock: Style(colour: "#222222", pattern: .stripes)
         case .nix: Style(colour: "#CC3311", pattern: .stripes)
+        case .noConsent: Style(colour: "#EE7733", pattern: .stripes)
         case .offerQuota: Style(colour: "#88CCEE", pattern: .dots)
         case .quota30d: Style(colour: "#999933", pattern: .dots)
         case .quotaDaily: Style(colour: "#AA3377", pattern: .dots)
@@ -64,6 +65,7 @@ public enum ReportWriter {
         case .duplicate: "Already earlier in this run"
         case .companyBlock: "On a company block list"
         case .nix: "In the NIX-Telefon register"
+        case .noConsent: "No valid consent (consent-only mode)"
         case .offerQuota: "Same offer already made by other campaigns"
         case .quota30d: "Campaign's 30-day attempt limit reached"
         case .quotaDaily: "Contact centre's daily attempt limit reached"

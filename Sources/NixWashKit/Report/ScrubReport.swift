@@ -115,9 +115,20 @@ public struct ScrubReport: Codable, Sendable {
     public var bySource: [String: ScrubCounts]
     public var accounting: Accounting
     public var outputs: [String]
+    /// Size and SHA-256 of every output but report.json and its digest and signature
+    /// (`audit verify`; see `AuditTrail`).
+    public var outputFiles: [FileDigest]?
+    /// The working directory of the run, against which relative input and index paths resolve.
+    public var workingDirectory: String?
+    /// Set in the report of a recheck: the run whose callable rows were judged again.
+    public var recheckOf: RecheckOrigin?
+    /// The country numbers without a country code were read as.
+    public var defaultCountry: String?
 
     enum CodingKeys: String, CodingKey {
         case tool, started, finished, campaign, offer, inputs, registers, customers, consents, history, totals, accounting, outputs
+        case outputFiles = "output_files", workingDirectory = "working_directory", recheckOf = "recheck_of"
+        case defaultCountry = "default_country"
         case callDate = "call_date", contactCentre = "contact_centre", productCategory = "product_category"
         case ruleProfile = "rule_profile", ruleProfilePath = "rule_profile_path", callingWindow = "calling_window"
         case bySource = "by_source", schemaVersion = "schema_version"

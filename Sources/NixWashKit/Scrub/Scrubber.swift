@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -66,6 +67,7 @@ public final class Scrubber {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
         let judge = try NumberJudge(configuration: c)
+        let signer = try c.signingKey.map { try ReportSignature(pemFile: $0, isPrivate: true) }
 
         var leads: [Lead] = []
         var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
@@ -137,8 +139,9 @@ public final class Scrubber {
             throw NixWashError.accountingBroken(detail: "rows in \(totals.rowsIn), callable \(totals.rowsCallable) (written \(writtenCallable)), not callable \(totals.rowsNotCallable); numbers in \(totals.numbersIn), callable \(totals.numbersCallable), rejected \(totals.numbersRejected) (written \(writtenRejects))")
         }
 
-        let outputNames = groups.flatMap { [$0.callableName, $0.rejectsName] } + ["report.json", "report.html"]
-        let report = ScrubReport(
+        let csvOutputs = groups.flatMap { [$0.callableName, $0.rejectsName] }
+        let outputNames = csvOutputs + ["report.json", "report.html"] + AuditTrail.names(signed: signer != nil)
+        var report = ScrubReport(
             started: started, finished: StockholmTime.iso8601(Int64(time(nil))),
             callDate: c.callDate.description, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre,
             productCategory: c.productCategory, ruleProfile: c.profile, ruleProfilePath: c.profilePath,
@@ -155,13 +158,17 @@ public final class Scrubber {
                 numbers: "\(totals.numbersIn) numbers in = \(totals.numbersCallable) callable + \(totals.numbersRejected) rejected",
                 balanced: balanced),
             outputs: outputNames)
-        try ReportWriter.writeJSON(report, to: folder.path(for: "report.json"))
+        report.workingDirectory = FileManager.default.currentDirectoryPath
+        report.defaultCountry = c.defaultCountry.rawValue
         try ReportWriter.writeHTML(report, to: folder.path(for: "report.html"))
+        report.outputFiles = try AuditTrail.digests(of: csvOutputs + ["report.html"], in: folder.temporaryPath)
+        try ReportWriter.writeJSON(report, to: folder.path(for: AuditTrail.reportName))
+        try AuditTrail.seal(folder, signer: signer)
         try folder.commit()
         return report
     }
 
-    private static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
+    static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
         let h = index.header
         return ScrubReport.ListReport(
             kind: h.kind.name, label: h.label, path: index.path,
