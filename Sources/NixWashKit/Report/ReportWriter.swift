@@ -47,7 +47,7 @@ public enum ReportWriter {
         case .duplicate: Style(colour: "#DDDDDD", pattern: .solid)
         case .companyBlock: Style(colour: "#222222", pattern: .stripes)
         case .nix: Style(colour: "#CC3311", pattern: .stripes)
-        case .noConsent: Style(colour: "#EE7733", pattern: .stripes)
+        case .noConsent: Style(colour: "#BBBBBB", pattern: .stripes)
         case .offerQuota: Style(colour: "#88CCEE", pattern: .dots)
         case .quota30d: Style(colour: "#999933", pattern: .dots)
         case .quotaDaily: Style(colour: "#AA3377", pattern: .dots)
