@@ -151,7 +151,7 @@ public enum AuditVerifier {
             }
             do {
                 let index = try BlockIndex(path: resolved)
-                let found = String(index.header.bodyChecksum, radix: 16)
+                let found = hex16(index.header.bodyChecksum)
                 if found == checksum {
                     add(path, .index, .intact, "\(index.header.label), checksum \(checksum)")
                 } else {
