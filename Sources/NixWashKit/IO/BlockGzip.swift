@@ -5,37 +5,6 @@ import Foundation
 import CISAL
 import CZlib
 
-/// A mutex and a condition variable at stable heap addresses, for the few hand-offs between
-/// threads (blocks in, blocks out); never taken per row.
-final class Monitor {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
-    }
-
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
-    /// Waits for a `broadcast()`; call with the lock held, and recheck the condition after.
-    func wait() { pthread_cond_wait(condition, mutex) }
-    func broadcast() { pthread_cond_broadcast(condition) }
-
-    func locked<R>(_ body: () throws -> R) rethrows -> R {
-        lock()
-        defer { unlock() }
-        return try body()
-    }
-}
-
 /// Compresses one block of bytes into one complete gzip member. Levels 1-3 use Intel ISA-L
 /// (several times faster than zlib at a similar ratio), 4-9 use zlib. One per thread.
 final class GzipMemberCompressor {
