@@ -96,6 +96,13 @@ final class Handoff<Buffer: AnyObject>: @unchecked Sendable {
         }
     }
 
+    /// Throws what `takeEmpty` would throw now: the consumer's error once it cancelled.
+    func throwIfCancelled() throws {
+        try monitor.locked {
+            if consumerEnded { throw consumerError ?? Cancelled() }
+        }
+    }
+
     /// Waits until the consumer cancelled (it calls `cancel()` when it is done, too).
     func waitForConsumer() {
         monitor.locked {
