@@ -11,13 +11,61 @@ final class ScrubPhoneContentTests: XCTestCase {
         return text.withUTF8 { content.kind(of: UnsafeRawBufferPointer($0)) }
     }
 
-    func testProbe() {
-        for v in ["0701234567", "070-123 45 67", "+46701234567", "0046701234567", "46701234567", "701234567",
-                  "08-123 456 78", "031-840 751 0", "+46 (0)70 123 45 67", "12345678", "1234567", "123 45", "12345",
-                  "2026-10-01", "20261001", "01.10.2026", "1234.50", "450000.00", "8001011234", "800101-1234",
-                  "19800101-1234", "198001011234", "460315-1234", "4603151234", "0503151234", "100234", "1000001",
-                  "0123456789", "08-12345", "0812345"] {
-            print("PROBE", v, kind(v))
+    /// A personnummer (YYMMDD + three digits) with its Luhn check digit.
+    static func identityNumber(_ nine: String) -> String {
+        var sum = 0
+        for (i, char) in nine.enumerated() {
+            var digit = Int(String(char))! * (i % 2 == 0 ? 2 : 1)
+            if digit > 9 { digit -= 9 }
+            sum += digit
         }
+        return nine + String((10 - sum % 10) % 10)
+    }
+
+    func testWholePhoneNumbersInEveryWrittenForm() {
+        for text in ["0701234567", "070-123 45 67", "+46701234567", "0046701234567", "46701234567", "701234567",
+                     "08-123 456 78", "031-840 751 0", "+46 (0)70 123 45 67", "070.123.45.67", "+47 412 34 567",
+                     " 0701234567"] {
+            XCTAssertEqual(kind(text), .phoneNumber, text)
+        }
+    }
+
+    func testPostalCodesDatesAmountsAndIdsAreNotPhoneNumbers() {
+        for text in ["123 45", "12345", "2026-10-01", "20261001", "01.10.2026", "1/10/2026", "2026-10-01 12:00",
+                     "1234.50", "450000.00", "1 234,50", "12345678", "1234567", "100234", "1000001", "87654321",
+                     "Storgatan 7", "ring 0701234567", "0701234567 eller 0731234567", "070-12", "Anna"] {
+            XCTAssertEqual(kind(text), .other, text)
+        }
+    }
+
+    func testPersonalIdentityNumbersAreCountedApart() {
+        for nine in ["800101123", "460315123", "050315123", "121212121"] {
+            let ten = Self.identityNumber(nine)
+            let dashed = ten.prefix(6) + "-" + ten.suffix(4)
+            for text in [ten, String(dashed), "19" + ten, "19" + dashed, "20" + ten] {
+                XCTAssertEqual(kind(text), .identityNumber, text)
+            }
+        }
+        // 460315-123x reads as a Göteborg number once its check digit is wrong.
+        XCTAssertEqual(kind("460315-1230") == .identityNumber && kind("460315-1231") == .identityNumber, false)
+    }
+
+    func testAColumnOfIdentityNumbersIsNotAPhoneColumnThoughSomeParse() {
+        var counts = ColumnContentCounts(columns: 2)
+        var line: UInt64 = 1
+        for year in 40...99 {
+            for day in 10...28 {
+                line += 1
+                let number = Self.identityNumber("\(year)03\(day)12\(year % 10)")
+                var text = number.prefix(6) + "-" + number.suffix(4)
+                counts.count(text.withUTF8 { content.kind(of: UnsafeRawBufferPointer($0)) }, column: 0, line: line)
+                var phone = "0701234567"
+                if line == 500 { counts.count(phone.withUTF8 { content.kind(of: UnsafeRawBufferPointer($0)) }, column: 1, line: line) }
+            }
+        }
+        XCTAssertTrue(counts.isIdentityColumn(0))
+        XCTAssertFalse(counts.holdsPhoneNumbers(0))
+        XCTAssertTrue(counts.holdsPhoneNumbers(1))
+        XCTAssertEqual(counts.firstPhoneLine[1], 500)
     }
 }

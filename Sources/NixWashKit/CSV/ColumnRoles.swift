@@ -8,7 +8,8 @@
 public struct ColumnRoles: Equatable, Sendable {
     public var phoneColumns: [Int]
     public var sourceColumn: Int?
-    /// The phone columns that were found by their content, not their name.
+    /// The phone columns that were found by their content, not their name (none when the
+    /// phone columns were named).
     public var phoneColumnsByContent: [Int] = []
     /// Columns declared not to hold numbers to call: never washed, never checked.
     public var declaredNotPhone: [Int] = []
@@ -191,7 +192,7 @@ public struct ColumnRoles: Equatable, Sendable {
         let source = try explicitSource.map { try columns(named: $0, header: header, path: path)[0] }
             ?? header.indices.first { isSourceName(header[$0]) && !phones.contains($0) }
         return ColumnRoles(phoneColumns: phones, sourceColumn: source,
-                           phoneColumnsByContent: phones.filter { !byName.contains($0) },
+                           phoneColumnsByContent: explicitPhones.isEmpty ? phones.filter { !byName.contains($0) } : [],
                            declaredNotPhone: declared.sorted())
     }
 }

@@ -452,15 +452,19 @@ public final class Scrubber {
         }
 
         func likelyCause(dialect: CSVDialect, encoding: EncodingGuess) -> String {
+            func rows(_ n: UInt64) -> String { n == 1 ? "1 row has" : "\(n) rows have" }
             var causes: [String] = []
-            if moreFields + fewerFields >= quoting {
-                causes.append("\(moreFields) rows have more fields than the header and \(fewerFields) fewer: the delimiter may be wrong (the file was read with '\(dialect.delimiterName)'; set --delimiter), or fields that hold the delimiter are not quoted")
+            var widths: [String] = []
+            if moreFields > 0 { widths.append("\(rows(moreFields)) more fields than the header") }
+            if fewerFields > 0 { widths.append("\(rows(fewerFields)) fewer") }
+            if !widths.isEmpty {
+                causes.append(widths.joined(separator: " and ") + ": a wrong delimiter (the file was read with '\(dialect.delimiterName)'; set --delimiter), or fields that hold the delimiter without quotes")
             }
             if quoting > 0 {
-                causes.append("\(quoting) rows have a stray quote: the export does not quote fields as CSV does (a quote inside a field must be doubled and the field quoted)")
+                causes.append("\(rows(quoting)) a stray quote: the export does not quote as CSV does (a field with a quote in it is quoted and the quote doubled)")
             }
             if encoding.sawInvalidUTF8 {
-                causes.append("the file is not UTF-8 (read as Latin-1): check that it was exported as text in one encoding")
+                causes.append("the file is not UTF-8 (it was read as Latin-1): check that it was exported as text in one encoding")
             }
             return causes.joined(separator: "; ")
         }
