@@ -13,7 +13,11 @@ struct PhoneContent {
     enum Kind {
         case other
         case phoneNumber
+        /// Written as only a personal identity number is (`YYMMDD-XXXX`, `YYYYMMDDXXXX`).
         case identityNumber
+        /// Ten bare digits that are both: `0701234567` is a mobile number and, with a valid
+        /// check digit, the identity number of someone born on 23 January 2007.
+        case phoneOrIdentityNumber
     }
 
     let normalizer: PhoneNormalizer
@@ -34,8 +38,15 @@ struct PhoneContent {
         let n = field.count
         guard n >= Self.minimumDigits, n <= 40 else { return .other }
         let first = field[0]
-        guard first &- 0x30 < 10 || first == 0x2B || first == 0x28 || first == 0x20 else { return .other }
-        return closerLook(field)
+        if first &- 0x30 < 10 || first == 0x2B || first == 0x28 || first == 0x20 { return closerLook(field) }
+        // `Tel: 070…`, `Mobil 070…`, `tfn.070…`: a label the normalizer reads as one.
+        switch (first | 0x20, field[1] | 0x20, field[2] | 0x20) {
+        case (0x74, 0x65, 0x6C), (0x74, 0x66, 0x6E), (0x74, 0x6C, 0x66), (0x6D, 0x6F, 0x62), (0x70, 0x68, 0x6F):
+            if case .valid = normalizer.normalize(field) { return .phoneNumber }
+            return .other
+        default:
+            return .other
+        }
     }
 
     /// The field starts like a number: its shape, then the normalizer.
@@ -71,19 +82,26 @@ struct PhoneContent {
         }
         if group > 0 { groups.append(group) }
         guard digits >= Self.minimumDigits, digits <= 17 else { return .other }
+        var identity = false
         if !plus, Self.isIdentityNumber(value: value, digits: digits, groups: groups, separators: separators) {
-            return .identityNumber
+            if digits == 12 || groups.count == 2 { return .identityNumber }
+            identity = true
         }
         if !plus, digits == 8, Self.isDayMonthYear(value: value, groups: groups, separators: separators) { return .other }
-        guard case let .valid(number) = normalizer.normalize(field) else { return .other }
-        if plus || !hasTrunkPrefix { return .phoneNumber }
+        let phone = isPhoneNumber(field, value: value, digits: digits, plus: plus)
+        return phone ? (identity ? .phoneOrIdentityNumber : .phoneNumber) : (identity ? .identityNumber : .other)
+    }
+
+    private func isPhoneNumber(_ field: UnsafeRawBufferPointer, value: UInt64, digits: Int, plus: Bool) -> Bool {
+        guard case let .valid(number) = normalizer.normalize(field) else { return false }
+        if plus || !hasTrunkPrefix { return true }
         // Written without +: with a trunk 0 or 00, or with the country's code, it is a
         // number; bare digits are one only when they read as a mobile number.
-        let leading = Self.leadingDigits(value: value, digits: min(digits, 18), count: 3)
-        if leading / 100 == 0 { return .phoneNumber }
+        let leading = Self.leadingDigits(value: value, digits: digits, count: 3)
+        if leading / 100 == 0 { return true }
         let codeDigits = callingCode < 100 ? 2 : 3
-        if leading / UInt64(codeDigits == 2 ? 10 : 1) == callingCode, digits >= codeDigits + 6 { return .phoneNumber }
-        return number.type == .mobile ? .phoneNumber : .other
+        if leading / UInt64(codeDigits == 2 ? 10 : 1) == callingCode, digits >= codeDigits + 6 { return true }
+        return number.type == .mobile
     }
 
     /// The first `count` of a value's `digits` digits.
@@ -174,18 +192,30 @@ struct ColumnContentCounts {
         switch kind {
         case .other: return
         case .phoneNumber:
-            if phoneNumbers[column] == 0 { firstPhoneLine[column] = line }
-            phoneNumbers[column] += 1
+            countPhoneNumber(column: column, line: line)
         case .identityNumber:
+            identityNumbers[column] += 1
+        case .phoneOrIdentityNumber:
+            countPhoneNumber(column: column, line: line)
             identityNumbers[column] += 1
         }
         numberLike[column] += 1
     }
 
-    /// A column of personal identity numbers: some of them parse as phone numbers
-    /// (`460315-1234` reads as a Göteborg number), but the column holds none to call.
+    @inline(__always)
+    private mutating func countPhoneNumber(column: Int, line: UInt64) {
+        if phoneNumbers[column] == 0 { firstPhoneLine[column] = line }
+        phoneNumbers[column] += 1
+    }
+
+    /// Identity numbers that make a column an identity-number column: one bare number that
+    /// could be either is a phone number.
+    static let identityColumnMinimum: UInt64 = 20
+
+    /// A column of personal identity numbers written as ten bare digits: some of them read as
+    /// phone numbers (`0503151234`), but the column holds none to call.
     func isIdentityColumn(_ column: Int) -> Bool {
-        identityNumbers[column] > 0 && identityNumbers[column] * 10 >= numberLike[column] * 9
+        identityNumbers[column] >= Self.identityColumnMinimum && identityNumbers[column] * 10 >= numberLike[column] * 9
     }
 
     /// Whether the column holds a phone number that must be washed.
