@@ -185,9 +185,14 @@ public final class Rechecker {
         }
         var tally = Tally(defaultSource: c.source)
         var inputReports: [ScrubReport.InputFileReport] = []
+        // nixwash's own values are written in UTF-8; beside Latin-1 rows of a list that makes a mix.
+        var outputEncodings = [AuditTrail.reportName: OutputTextEncoding.utf8.rawValue]
         for (i, list) in opened.enumerated() {
             let pair = pairs[shapeOf[i]]
-            let encoding = try recheck(list, into: pair, judge: judge, tally: &tally)
+            let (encoding, malformedRows) = try recheck(list, into: pair, judge: judge, tally: &tally)
+            for name in [pair.stillCallableName, pair.pullName] where outputEncodings[name] != "mixed" {
+                outputEncodings[name] = OutputTextEncoding(input: encoding) == .utf8 ? OutputTextEncoding.utf8.rawValue : "mixed"
+            }
             let reader = list.reader
             let digest = list.hasher.digest()
             // The pull list is about the rows the scrub handed the dialer, not an edited copy.
@@ -198,7 +203,8 @@ public final class Rechecker {
                 path: reader.path, size: reader.input.compressedSize, sha256: digest,
                 compression: reader.input.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
                 encoding: encoding.name, rows: reader.recordsRead,
-                phoneColumns: list.phoneColumns.map { reader.header[$0] }, sourceColumn: Scrubber.callableColumns[1],
+                phoneColumns: list.phoneColumns.map { reader.header[$0] }, phoneColumnsByContent: [], notPhoneColumns: [],
+                sourceColumn: Scrubber.callableColumns[1], malformedRows: malformedRows,
                 outputs: [pair.stillCallableName, pair.pullName]))
         }
         for pair in pairs {
@@ -231,7 +237,9 @@ public final class Rechecker {
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) still callable + \(totals.rowsNotCallable) with no callable number left",
                 numbers: "\(totals.numbersIn) numbers in = \(totals.numbersCallable) callable + \(totals.numbersRejected) to pull",
                 balanced: balanced),
-            outputs: csvOutputs + [AuditTrail.reportName] + AuditTrail.names(signed: signer != nil))
+            maxMalformedShare: c.maxMalformedShare,
+            outputs: csvOutputs + [AuditTrail.reportName] + AuditTrail.names(signed: signer != nil),
+            outputEncodings: outputEncodings)
         report.recheckOf = origin
         report.workingDirectory = FileManager.default.currentDirectoryPath
         report.defaultCountry = c.defaultCountry.rawValue
@@ -242,8 +250,9 @@ public final class Rechecker {
         return report
     }
 
-    /// Judges every phone field of one callable list again; returns the encoding seen.
-    private func recheck(_ list: Opened, into pair: OutputPair, judge: NumberJudge, tally: inout Tally) throws -> EncodingGuess {
+    /// Judges every phone field of one callable list again; returns the encoding seen and the
+    /// count of malformed rows.
+    private func recheck(_ list: Opened, into pair: OutputPair, judge: NumberJudge, tally: inout Tally) throws -> (EncodingGuess, UInt64) {
         let reader = list.reader
         let width = list.width
         let header = reader.header
@@ -257,6 +266,7 @@ public final class Rechecker {
         var details: [NumberJudge.DetailKey: [UInt8]] = [:]
         var notBefore: Int64 = .min
         var notBeforeText: [UInt8] = []
+        var malformedRows: UInt64 = 0
 
         func writePull(_ record: CSVRecord, column: Int?, verdict: NumberVerdict?, reasons: ReasonSet, detail: [UInt8], source: Int) throws {
             for i in 0..<width { try pull.writeField(i < record.count ? record.field(i) : empty) }
@@ -273,7 +283,9 @@ public final class Rechecker {
             pair.pullRows += 1
         }
 
-        let batches = RecordBatches(reader: reader, phoneColumns: list.phoneColumns, judge: judge)
+        // The other columns were checked for phone numbers by the scrub that wrote this list,
+        // and its SHA-256 is checked against that scrub's report.
+        let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: list.phoneColumns, checkedColumns: [], judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
         while let current = batches.next(after: batch) {
@@ -288,6 +300,7 @@ public final class Rechecker {
                         ?? "the row has \(record.count) fields, the header has \(header.count)"
                     try writePull(record, column: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: pull.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.malformedRow), source: source)
+                    malformedRows += 1
                     tally.countRowNotCallable(source: source)
                     continue
                 }
@@ -344,6 +357,6 @@ public final class Rechecker {
             }
             if let error = current.error { throw error }
         }
-        return batches.encoding
+        return (batches.encoding, malformedRows)
     }
 }
