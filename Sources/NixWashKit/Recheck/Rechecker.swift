@@ -288,7 +288,7 @@ public final class Rechecker {
         let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: list.phoneColumns, checkedColumns: [], judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
-        while let current = batches.next(after: batch) {
+        while let current = try batches.next(after: batch) {
             batch = current
             for index in 0..<current.count {
                 let record = current.record(index)
@@ -355,7 +355,6 @@ public final class Rechecker {
                 }
                 for column in list.phoneColumns { pulled[column] = false }
             }
-            if let error = current.error { throw error }
         }
         return (batches.encoding, malformedRows)
     }

@@ -336,7 +336,7 @@ public final class Scrubber {
                                     checkedColumns: lead.checkedColumns, judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
-        while let current = batches.next(after: batch) {
+        while let current = try batches.next(after: batch) {
             batch = current
             for index in 0..<current.count {
                 let record = current.record(index)
@@ -428,7 +428,6 @@ public final class Scrubber {
                 for column in phoneColumns { rejected[column] = false }
             }
             progress(current.recordsRead, current.compressedBytesRead)
-            if let error = current.error { throw error }
         }
         encoding = batches.encoding
         let counts = batches.contentCounts
