@@ -78,7 +78,7 @@ final class IndexListTests: XCTestCase {
     private func file(_ name: String, _ text: String, gzip: Bool = false) throws -> String {
         let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent(name)
-        try writeFile(url, gzip ? try gzipBytes(bytes(text), in: folder) : bytes(text))
+        try writeFile(url, gzip ? try gzipBytes(bytes(text)) : bytes(text))
         return url.path
     }
 
