@@ -13,23 +13,49 @@ struct IndexCommand: ParsableCommand {
 
 /// Options shared by the subcommands that read register and block-list files.
 struct ListFileOptions: ParsableArguments {
-    @Option(name: .customLong("column"),
-            help: "Header name of a number column (repeatable). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or the column of the first line when that line is a number.")
+    @Option(name: [.customLong("number-column"), .customLong("column")],
+            help: "Header name of a number column (repeatable; a name the header has twice names both). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or, when the first line holds a number, the first field that does (a date or id after it is not read).")
     var columns: [String] = []
 
-    @Option(help: "Largest share of lines without a valid number that a file may have (0 to 1).")
-    var maxInvalidShare: Double = 0.01
+    @Option(help: "How many unreadable lines (no number, letters, broken CSV) all files together may have; they go to --rejects. Default 0: the first one fails the build.")
+    var maxInvalidLines: UInt64 = 0
+
+    @Option(help: "CSV file for the unreadable lines let through by --max-invalid-lines (file, line, column, value, reason). Written when the build succeeds.")
+    var rejects: String?
 
     @OptionGroup var csv: CSVReadingOptions
 
     func validate() throws {
-        guard (0...1).contains(maxInvalidShare) else {
-            throw ValidationError("--max-invalid-share must be between 0 and 1, e.g. 0.01 for 1 %.")
+        if maxInvalidLines > 0 && rejects == nil {
+            throw ValidationError("--max-invalid-lines needs --rejects FILE: the lines let through are written there, never dropped.")
         }
     }
 
     var readingOptions: ListReadingOptions {
-        ListReadingOptions(numberColumns: columns, maxInvalidShare: maxInvalidShare, csv: csv.csvOptions)
+        ListReadingOptions(numberColumns: columns, maxInvalidLines: maxInvalidLines, csv: csv.csvOptions)
+    }
+}
+
+/// The lines of every file read that were let through unread.
+struct ListRejects {
+    var lines: [(path: String, line: InvalidLine)] = []
+
+    /// Writes the rejects CSV (replacing any file there), header included even when empty, so
+    /// a nightly job always finds the file of its last build.
+    func write(to path: String) throws {
+        func quoted(_ field: String) -> String {
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }
+        var text = "file,line,column,value,reason\n"
+        for (file, line) in lines {
+            text += [file, String(line.line), line.column, line.value, line.reason].map(quoted).joined(separator: ",") + "\n"
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw NixWashError.writeFailed(path: path, reason: (error as NSError).localizedDescription)
+        }
     }
 }
 
@@ -42,21 +68,26 @@ func parseDateOption(_ text: String, _ option: String) throws -> Int32 {
 
 func secondsNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
-/// Reads every file, printing what each held and its first invalid lines to standard error.
+/// Reads every file, printing what each held to standard error. The unreadable lines that
+/// `--max-invalid-lines` lets through are counted over all the files and collected in `rejects`.
 func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadingOptions,
-                   into keys: inout [UInt64]) throws -> [IndexSource] {
+                   into keys: inout [UInt64], rejects: inout ListRejects) throws -> [IndexSource] {
     var sources: [IndexSource] = []
     for path in paths {
-        let summary = try ListReading.readNumbers(path: path, role: role, options: options, into: &keys)
+        var fileOptions = options
+        fileOptions.maxInvalidLines = options.maxInvalidLines - UInt64(rejects.lines.count)
+        let summary = try ListReading.readNumbers(path: path, role: role, options: fileOptions, into: &keys)
         let s = summary.source
         // A register or block list without a single number is an incomplete delivery, not an
         // empty list; a delta file may well be empty.
         if role == .register && s.numbers == 0 { throw NixWashError.headerOnly(path: path) }
-        printError("\(path): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) lines without a valid number\(summary.headerless ? " (no header)" : "")")
-        for example in summary.invalidExamples { printError("  \(path): \(example)") }
-        if s.invalidLines > UInt64(summary.invalidExamples.count) {
-            printError("  \(path): ... and \(s.invalidLines - UInt64(summary.invalidExamples.count)) more")
+        var line = "\(path): \(s.lines) lines, \(s.numbers) numbers from \(summary.headerless ? "\(summary.numberColumns.joined(separator: ", ")) (no header)" : "column \(summary.numberColumns.map { "'\($0)'" }.joined(separator: ", "))")"
+        if summary.unplacedNumbers > 0 {
+            line += ", \(summary.unplacedNumbers) of them kept under their written digits (no numbering plan nixwash knows places them)"
         }
+        if s.invalidLines > 0 { line += ", \(s.invalidLines) unreadable lines let through to the rejects" }
+        printError(line)
+        rejects.lines += summary.invalidLines.map { (path, $0) }
         sources.append(s)
     }
     return sources
@@ -99,7 +130,10 @@ extension IndexCommand {
             try runMappingErrors {
                 let started = Date()
                 var keys: [UInt64] = []
-                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys)
+                var rejects = ListRejects()
+                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys,
+                                                rejects: &rejects)
+                try list.rejects.map(rejects.write)
                 let numbersRead = keys.count
                 IndexWriter.sortAndRemoveDuplicates(&keys)
                 // Compare with the index being replaced, if it is one, so the nightly log shows the change.
@@ -154,8 +188,11 @@ extension IndexCommand {
                 let base = try BlockIndex(path: index)
                 var added: [UInt64] = [], removed: [UInt64] = []
                 var sources = base.header.sources
-                sources += try readListFiles(add, role: .added, options: list.readingOptions, into: &added)
-                sources += try readListFiles(remove, role: .removed, options: list.readingOptions, into: &removed)
+                var rejects = ListRejects()
+                sources += try readListFiles(add, role: .added, options: list.readingOptions, into: &added, rejects: &rejects)
+                sources += try readListFiles(remove, role: .removed, options: list.readingOptions, into: &removed,
+                                             rejects: &rejects)
+                try list.rejects.map(rejects.write)
                 IndexWriter.sortAndRemoveDuplicates(&added)
                 IndexWriter.sortAndRemoveDuplicates(&removed)
                 let keys = base.keys.withMemoryRebound(to: UInt64.self) {
@@ -315,7 +352,7 @@ struct IndexInfo: Encodable {
         lines.append("  checksums      body \(bodyChecksum), header \(headerChecksum) (XXH64)")
         lines.append("  sources")
         for s in sources {
-            lines.append("    \(s.role.padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.name): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) invalid, \(humanBytes(s.bytes)), XXH64 \(s.checksum)")
+            lines.append("    \(s.role.padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.name): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) unreadable lines let through, \(humanBytes(s.bytes)), XXH64 \(s.checksum)")
         }
         return lines.joined(separator: "\n")
     }

@@ -80,6 +80,17 @@ public enum ReportWriter {
         }.joined() + "</ul>"
     }
 
+    /// The history's coverage, or a plain statement that the run had none.
+    static func historySection(_ coverage: HistoryCoverage?) -> String {
+        guard let h = coverage else {
+            return "<p>No contact history was given: the quota rules saw no earlier attempts.</p>"
+        }
+        return """
+        <table><tr><th>history</th><th>oldest attempt</th><th>newest attempt</th><th>attempts</th><th>this campaign</th><th>this offer</th><th>this contact centre</th></tr>
+        <tr><td>\(escape(h.path))</td><td>\(h.oldestAttempt ?? "none")</td><td>\(h.newestAttempt ?? "none")</td><td class="n">\(h.attempts)</td><td class="n">\(h.campaignAttempts)</td><td class="n">\(h.offerAttempts)</td><td class="n">\(h.contactCentreAttempts)</td></tr></table>
+        """
+    }
+
     static func html(_ r: ScrubReport) -> String {
         let t = r.totals
         var reasonRows = ""
@@ -150,6 +161,8 @@ public enum ReportWriter {
         <tr><td class="\(r.accounting.balanced ? "ok" : "bad")">\(r.accounting.balanced ? "balanced" : "NOT balanced")</td></tr></table>
         <h2>Inputs</h2>
         <table><tr><th>file</th><th>rows</th><th>compression</th><th>delimiter</th><th>encoding</th><th>SHA-256</th></tr>\(inputs)</table>
+        <h2>Contact history</h2>
+        \(historySection(r.historyCoverage))
         <h2>Registers and block lists</h2>
         <table><tr><th>kind</th><th>label</th><th>register date</th><th>entries</th><th>index checksum</th></tr>\(registers)</table>
         <footer>\(r.tool.name) \(r.tool.version) · rule profile \(escape(r.ruleProfilePath ?? "built-in defaults")) · the same figures are in report.json</footer>

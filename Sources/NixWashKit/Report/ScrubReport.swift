@@ -88,6 +88,8 @@ public struct ScrubReport: Codable, Sendable {
     public var customers: [String: String]?
     public var consents: [String: String]?
     public var history: [String: String]?
+    /// What the contact history covers for this run; nil when the run had no history.
+    public var historyCoverage: HistoryCoverage?
     public var totals: ScrubCounts
     public var bySource: [String: ScrubCounts]
     public var accounting: Accounting
@@ -97,6 +99,6 @@ public struct ScrubReport: Codable, Sendable {
         case tool, started, finished, campaign, offer, inputs, registers, customers, consents, history, totals, accounting, outputs
         case callDate = "call_date", contactCentre = "contact_centre", productCategory = "product_category"
         case ruleProfile = "rule_profile", ruleProfilePath = "rule_profile_path", callingWindow = "calling_window"
-        case bySource = "by_source"
+        case bySource = "by_source", historyCoverage = "history_coverage"
     }
 }

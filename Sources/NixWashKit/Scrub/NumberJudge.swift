@@ -30,6 +30,8 @@ public final class NumberJudge {
     public let customers: CustomerList?
     public let consents: ConsentList?
     public let history: HistorySnapshot?
+    /// What the history covers for this run (nil without a history).
+    public let coverage: HistoryCoverage?
     public let quotaJudge: QuotaJudge
 
     let normalizer: PhoneNormalizer
@@ -69,12 +71,14 @@ public final class NumberJudge {
         }
         let listOptions = ListReadingOptions(csv: CSVOptions(maxRecordSize: c.csv.maxRecordSize),
                                              normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
-        customers = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions).0 }
-        consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions).0 }
+        customers = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions, columns: c.customerColumns).0 }
+        consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions, columns: c.consentColumns).0 }
         customerCategory = customers?.category(c.productCategory)
         callDay = Int32(c.callDate.daysSinceEpoch)
         if let path = c.historyDatabase {
             let store = try HistoryStore(path: path, mode: .readOnly)
+            coverage = try HistoryCoverage.check(store: store, campaign: c.campaign, offer: c.offer,
+                                                 contactCentre: c.contactCentre, maxAge: c.historyMaxAge)
             history = try HistorySnapshot.load(db: store, callDate: callDay, campaign: c.campaign, offer: c.offer,
                                                contactCentre: c.contactCentre,
                                                campaignWindowDays: profile.campaignWindowDays,
@@ -82,6 +86,7 @@ public final class NumberJudge {
                                                keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit)
         } else {
             history = nil
+            coverage = nil
         }
         quotaJudge = QuotaJudge(profile: profile, callDate: c.callDate)
         normalizer = PhoneNormalizer(defaultCountry: c.defaultCountry)
