@@ -76,7 +76,14 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
     for path in paths {
         var fileOptions = options
         fileOptions.maxInvalidLines = options.maxInvalidLines - UInt64(rejects.lines.count)
-        let summary = try ListReading.readNumbers(path: path, role: role, options: fileOptions, into: &keys)
+        let summary: ListFileSummary
+        do {
+            summary = try ListReading.readNumbers(path: path, role: role, options: fileOptions, into: &keys)
+        } catch let NixWashError.unreadableListLine(path, line, column, value, reason, list, _) {
+            // The allowance is for all the files: say how large it was, not what was left of it.
+            throw NixWashError.unreadableListLine(path: path, line: line, column: column, value: value, reason: reason,
+                                                  list: list, allowed: options.maxInvalidLines)
+        }
         let s = summary.source
         // A register or block list without a single number is an incomplete delivery, not an
         // empty list; a delta file may well be empty.
