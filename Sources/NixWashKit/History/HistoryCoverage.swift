@@ -134,7 +134,7 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
         for character in text.lowercased() {
             if let digit = character.wholeNumberValue, character.isASCII {
                 let (shifted, overflow) = (number ?? 0).multipliedReportingOverflow(by: 10)
-                guard !overflow, shifted <= Int64.max / 1_000_000 else { return nil }
+                guard !overflow, shifted <= Int64.max - 9 else { return nil }
                 number = shifted + Int64(digit)
                 continue
             }
@@ -148,7 +148,10 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
             default: return nil
             }
             guard let value = number else { return nil }
-            total += value * unit
+            let (seconds, overflow) = value.multipliedReportingOverflow(by: unit)
+            let (sum, overflowAgain) = total.addingReportingOverflow(seconds)
+            guard !overflow, !overflowAgain else { return nil }
+            total = sum
             number = nil
         }
         return number == nil && total > 0 ? total : nil
