@@ -30,8 +30,6 @@ public final class NumberJudge {
     public let customers: CustomerList?
     public let consents: ConsentList?
     public let history: HistorySnapshot?
-    /// What the history covers for this run (nil without a history).
-    public let coverage: HistoryCoverage?
     public let quotaJudge: QuotaJudge
 
     let normalizer: PhoneNormalizer
@@ -77,8 +75,8 @@ public final class NumberJudge {
         callDay = Int32(c.callDate.daysSinceEpoch)
         if let path = c.historyDatabase {
             let store = try HistoryStore(path: path, mode: .readOnly)
-            coverage = try HistoryCoverage.check(store: store, campaign: c.campaign, offer: c.offer,
-                                                 contactCentre: c.contactCentre, maxAge: c.historyMaxAge)
+            try HistoryCoverage.check(store: store, campaign: c.campaign, offer: c.offer,
+                                      contactCentre: c.contactCentre, maxAge: c.historyMaxAge)
             history = try HistorySnapshot.load(db: store, callDate: callDay, campaign: c.campaign, offer: c.offer,
                                                contactCentre: c.contactCentre,
                                                campaignWindowDays: profile.campaignWindowDays,
@@ -86,7 +84,6 @@ public final class NumberJudge {
                                                keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit)
         } else {
             history = nil
-            coverage = nil
         }
         quotaJudge = QuotaJudge(profile: profile, callDate: c.callDate)
         normalizer = PhoneNormalizer(defaultCountry: c.defaultCountry)

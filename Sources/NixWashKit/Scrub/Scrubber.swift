@@ -66,6 +66,9 @@ public final class Scrubber {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
         let judge = try NumberJudge(configuration: c)
+        let coverage = c.historyDatabase.map {
+            HistoryCoverage.Scan(path: $0, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre)
+        }
 
         var leads: [Lead] = []
         var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
@@ -149,7 +152,7 @@ public final class Scrubber {
             customers: judge.customers.map { ["path": c.customers ?? "", "numbers": String($0.table.count)] },
             consents: judge.consents.map { ["path": c.consents ?? "", "numbers": String($0.table.count)] },
             history: judge.history.map { ["path": c.historyDatabase ?? "", "numbers_with_attempts": String($0.count)] },
-            historyCoverage: judge.coverage,
+            historyCoverage: try coverage?.result(),
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) callable + \(totals.rowsNotCallable) with no callable number",
