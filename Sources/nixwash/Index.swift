@@ -103,7 +103,7 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
 extension IndexCommand {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build an index from register or block-list files (gzip or plain; one number a line, or CSV with a number column).",
+            abstract: "Build an index from register or block-list files (gzip or plain; one number a line, a number followed by other fields, or CSV with a number column).",
             discussion: "Numbers are normalized to E.164, sorted and deduplicated. An existing --out file is replaced atomically: a scrub that has the old index open keeps reading the old one."
         )
 

@@ -180,7 +180,8 @@ final class IndexListTests: XCTestCase {
         XCTAssertEqual(key("47 1"), 471)
         XCTAssertNil(key("0"))
         XCTAssertNil(key("00"))
-        XCTAssertNil(key("1234567890123456789"))
+        XCTAssertEqual(key("123456789012345"), 123_456_789_012_345)
+        XCTAssertNil(key("1234567890123456"))
     }
 
     func testAnUnreadableLineFailsNamingFileLineColumnAndValue() throws {

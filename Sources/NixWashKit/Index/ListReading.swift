@@ -102,7 +102,8 @@ public enum ListReading {
     /// The key under which a number nixwash cannot place is kept: its digits, a leading `00`
     /// dropped and a single leading trunk `0` read as the default country's calling code, so
     /// that `070 12` and `+46 70 12` meet as they would for a placeable number. Nil when the
-    /// field has no digits after that prefix, or more digits than a key holds (18).
+    /// field has no digits after that prefix, or more than E.164's 15 (no phone number has more,
+    /// and a key far above the numbers' range would coarsen the index's lookup tables).
     public static func writtenKey(_ field: UnsafeRawBufferPointer, defaultCountry: PhoneCountry) -> PhoneKey? {
         var digits: [UInt8] = []
         for byte in field where byte >= 0x30 && byte <= 0x39 { digits.append(byte - 0x30) }
@@ -119,7 +120,7 @@ public enum ListReading {
         for digit in digits[start...] {
             if value == 0 && digit == 0 { continue }
             significant += 1
-            guard significant <= 18 else { return nil }
+            guard significant <= 15 else { return nil }
             value = value * 10 + UInt64(digit)
         }
         return value == 0 ? nil : PhoneKey(rawValue: value)
@@ -153,7 +154,7 @@ public enum ListReading {
             return .blank
         case let .invalid(rejection) where unplaceable.contains(rejection):
             guard let key = writtenKey(bytes, defaultCountry: normalizer.defaultCountry) else {
-                return .unreadable("\(rejection.rawValue): not a phone number and no digits to keep it under")
+                return .unreadable("\(rejection.rawValue): no phone number has these digits")
             }
             return .number(key, placed: false)
         case let .invalid(rejection):
