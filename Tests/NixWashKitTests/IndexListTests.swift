@@ -147,9 +147,15 @@ final class IndexListTests: XCTestCase {
         XCTAssertEqual(keys, (0..<200).map { 46_701_300_000 + UInt64($0) })
         XCTAssertEqual(summary.source.lines, 200)
         XCTAssertEqual(summary.source.numbers, 200)
-        // An id before the number: the first field that is a valid number is the number.
+        // An id before the number, also one that parses as a national number (012-345 678).
         let idFirst = try file("block.txt", "1234;0701234567\n1235;0701234568\n")
         XCTAssertEqual(try read(idFirst).0, [46_701_234_567, 46_701_234_568])
+        let numericID = try file("block.txt", "12345678;0701234567\n12345679;+46701234568\n")
+        XCTAssertEqual(try read(numericID).0, [46_701_234_567, 46_701_234_568])
+        XCTAssertEqual(try read(numericID).1.numberColumns, ["field 2"])
+        // Two numbers on a line are both read.
+        let two = try file("block.txt", "0701234567;46701234568;2026-10-01\n")
+        XCTAssertEqual(try read(two).0, [46_701_234_567, 46_701_234_568])
         // A date before the number is not a number.
         let dateFirst = try file("block.txt", "2026-10-01|0701234567\n")
         XCTAssertEqual(try read(dateFirst).0, [46_701_234_567])

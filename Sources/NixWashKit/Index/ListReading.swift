@@ -138,6 +138,15 @@ public enum ListReading {
         return field.contains { $0 >= 0x30 && $0 <= 0x39 } && field.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || punctuation.contains($0) }
     }
 
+    /// Whether a field starts as phone numbers are written: `+`, a trunk or international `0`,
+    /// or the default country's calling code.
+    static func writtenAsPhoneNumber(_ field: [UInt8], defaultCountry: PhoneCountry) -> Bool {
+        guard let first = field.first(where: { $0 != 0x20 }) else { return false }
+        let digits = field.filter { $0 >= 0x30 && $0 <= 0x39 }
+        return first == UInt8(ascii: "+") || first == UInt8(ascii: "0")
+            || digits.starts(with: Array(String(defaultCountry.callingCode).utf8))
+    }
+
     /// One number field read: a number (placed, or kept under its written digits), nothing
     /// (blank), or why it cannot be read.
     enum FieldReading {
@@ -189,8 +198,9 @@ public enum ListReading {
 
     /// Reads the numbers of a register or block list file into `keys` (unsorted, repeats
     /// kept). Whether the file has a header is decided by its first line: when a field of it
-    /// is a phone number there is none, and the numbers are read from the first such field
-    /// (a date or an id after it is not read). With a header, every number column is read.
+    /// is a phone number there is none, and the numbers are read from the fields of that line
+    /// written as phone numbers (a date or an id beside them is not read). With a header,
+    /// every number column is read.
     public static func readNumbers(path: String, role: IndexSource.Role, options: ListReadingOptions,
                                    into keys: inout [UInt64]) throws -> ListFileSummary {
         let (checksum, fileLength) = try fileChecksum(path: path)
@@ -208,12 +218,18 @@ public enum ListReading {
             columns = named
         } else {
             let fields = reader.headerFields
-            let valid = fields.indices.first { i in
+            let valid = fields.indices.filter { i in
                 fields[i].withUnsafeBytes { if case .valid = normalizer.normalize($0) { return true } else { return false } }
                     && !fields[i].withUnsafeBytes { parseListDate($0) != nil }
             }
-            if let first = valid ?? fields.indices.first(where: { looksLikeNumber(fields[$0], normalizer: normalizer) }) {
-                columns = [first]
+            // An id such as 12345678 may parse as a national number: the fields written as
+            // phone numbers are the numbers (all of them: a line may hold two), else the first
+            // that parses, else the first written in digits.
+            let written = valid.filter { writtenAsPhoneNumber(fields[$0], defaultCountry: normalizer.defaultCountry) }
+            let chosen = !written.isEmpty ? written
+                : (valid.first ?? fields.indices.first { looksLikeNumber(fields[$0], normalizer: normalizer) }).map { [$0] } ?? []
+            if !chosen.isEmpty {
+                columns = chosen
                 headerless = true
             } else {
                 columns = header.indices.filter { isNumberName(header[$0]) }
