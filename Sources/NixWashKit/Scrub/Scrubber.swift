@@ -65,10 +65,11 @@ public final class Scrubber {
     public func run(progress: ((ScrubProgress) -> Void)? = nil) throws -> ScrubReport {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
-        let judge = try NumberJudge(configuration: c)
+        // The coverage reads every attempt: started first, it runs beside the snapshot and the wash.
         let coverage = c.historyDatabase.map {
             HistoryCoverage.Scan(path: $0, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre)
         }
+        let judge = try NumberJudge(configuration: c)
 
         var leads: [Lead] = []
         var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
