@@ -261,13 +261,13 @@ final class SupportHandoffTests: XCTestCase {
                                 lock.withLock { endings.append("end") }
                                 return
                             }
-                            let stop = lock.withLock {
+                            lock.withLock {
                                 seen.append(box.value)
                                 buffers.insert(ObjectIdentifier(box))
-                                return seen.count == stopAt
+                                // Under the lock: no other consumer counts a buffer it received after the cancel.
+                                if seen.count == stopAt { handoff.cancel(throwing: Failure(side: "consumer")) }
                             }
                             handoff.recycle(box)
-                            if stop { handoff.cancel(throwing: Failure(side: "consumer")) }
                         } catch {
                             lock.withLock { endings.append((error as? Failure)?.side ?? "\(error)") }
                             return
