@@ -11,6 +11,17 @@ func fixtureRows(_ name: String) throws -> [[String]] {
 }
 
 final class RulesCalendarTests: XCTestCase {
+    /// The one day floor-division: seconds before 1970 belong to the day before, not day 0.
+    func testTheDayOfASecondCountIsAFloorDivision() {
+        let cases: [(Int64, Int64, Int)] = [(0, 0, 0), (86_399, 0, 86_399), (86_400, 1, 0), (-1, -1, 86_399),
+                                            (-86_400, -1, 0), (-86_401, -2, 86_399), (1_795_000_000, 20_775, 40_000)]
+        for (seconds, day, second) in cases {
+            let result = LocalDate.day(ofSecondsSinceEpoch: seconds)
+            XCTAssertEqual(result.day, day, "\(seconds)")
+            XCTAssertEqual(result.secondOfDay, second, "\(seconds)")
+        }
+    }
+
     func testNoCallEvesMatchTheHolidaysPackage() throws {
         let rows = try fixtureRows("no-call-days.csv")
         XCTAssertEqual(rows.count, 300)

@@ -33,6 +33,15 @@ public struct LocalDate: Hashable, Comparable, Sendable, LosslessStringConvertib
     }
 
     /// Days since 1970-01-01 (negative before it).
+    /// The day and the second of the day of a count of seconds since 1970-01-01 00:00 (in UTC
+    /// for an instant, in local time for a wall-clock reading). Floor division: a second
+    /// before 1970 is on day -1, at second 86399.
+    @inline(__always)
+    public static func day(ofSecondsSinceEpoch seconds: Int64) -> (day: Int64, secondOfDay: Int) {
+        let day = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
+        return (day, Int(seconds - day * 86_400))
+    }
+
     public var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

@@ -23,16 +23,15 @@ public enum StockholmTime {
 
     /// Seconds to add to UTC to get Stockholm local time at `instant`.
     public static func utcOffset(at instant: Int64) -> Int64 {
-        let year = LocalDate(daysSinceEpoch: Int(floorDivide(instant, 86400))).year
+        let year = LocalDate(daysSinceEpoch: Int(LocalDate.day(ofSecondsSinceEpoch: instant).day)).year
         return instant >= summerTimeStart(year: year) && instant < summerTimeEnd(year: year)
             ? summerOffset : standardOffset
     }
 
     /// The local calendar day and the seconds since local midnight (0..<86400) of `instant`.
     public static func local(_ instant: Int64) -> (date: LocalDate, secondsOfDay: Int) {
-        let local = instant + utcOffset(at: instant)
-        let days = floorDivide(local, 86400)
-        return (LocalDate(daysSinceEpoch: Int(days)), Int(local - days * 86400))
+        let (day, second) = LocalDate.day(ofSecondsSinceEpoch: instant + utcOffset(at: instant))
+        return (LocalDate(daysSinceEpoch: Int(day)), second)
     }
 
     /// The local calendar day of `instant`.
@@ -90,10 +89,5 @@ public enum StockholmTime {
         bytes.reserveCapacity(25)
         appendISO8601(instant, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 }
