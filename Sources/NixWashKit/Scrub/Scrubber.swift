@@ -168,8 +168,9 @@ public final class Scrubber {
         }
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
-        // Output compression runs on every core while this thread judges (the pipeline:
-        // read-ahead thread inflates, this one parses and judges, workers deflate blocks).
+        // The pipeline: a reading thread inflates, parses, normalizes and looks up a batch
+        // (`RecordBatches`), this one judges and writes rows, and the compressing threads
+        // deflate output blocks on every core.
         let workers = CompressionWorkers(level: c.compressionLevel)
         defer { workers.shutdown() }
         let groups = try shapes.enumerated().map { i, shape in
