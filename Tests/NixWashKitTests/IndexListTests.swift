@@ -121,6 +121,21 @@ final class IndexListTests: XCTestCase {
         }
     }
 
+    /// A list's columns are named as a lead list's are: a repeated name selects every column
+    /// of it, `name#2` the second one.
+    func testARepeatedColumnNameIsNamedAsInTheScrub() throws {
+        let path = try file("list.csv", "id,tel,tel\n1,0701234567,0709999999\n")
+        var options = ListReadingOptions()
+        options.numberColumns = ["TEL"]
+        XCTAssertEqual(try read(path, options).0, [46_701_234_567, 46_709_999_999])
+        options.numberColumns = ["tel#2"]
+        XCTAssertEqual(try read(path, options).0, [46_709_999_999])
+        options.numberColumns = ["tel#3"]
+        XCTAssertThrowsError(try read(path, options)) { error in
+            guard case .missingColumn? = error as? NixWashError else { return XCTFail("\(error)") }
+        }
+    }
+
     func testNoNumberColumnIsAUsageError() throws {
         let path = try file("list.csv", "namn,ort\nAnna,Umeå\n")
         XCTAssertThrowsError(try read(path)) { error in
