@@ -410,17 +410,7 @@ public enum ListReading {
         guard path != "-" else {
             throw NixWashError.invalidSetting(source: path, reason: "a register or list must be a file, not standard input, so that its checksum can be recorded. Save it to a file first.")
         }
-        let file = try SystemFile.openForReading(path)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        var hasher = XXHash64()
-        var length: UInt64 = 0
-        while true {
-            let n = try file.read(into: buffer)
-            if n == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            length += UInt64(n)
-        }
-        return (hasher.digest, length)
+        let fingerprint = try FileFingerprint.xxHash64(path: path)
+        return (fingerprint.checksum, fingerprint.size)
     }
 }
