@@ -84,9 +84,7 @@ public final class Rechecker {
             throw NixWashError.recheckNeedsFullWash(run: runFolder, registerName: configuration.profile.registerName, registerDate: registerDate, validThrough: validThrough,
                                                     callDate: configuration.callDate)
         }
-        let hash = SHA256()
-        data.withUnsafeBytes { hash.update($0) }
-        let origin = RecheckOrigin(folder: runFolder, reportSha256: hash.finalize(), callDate: report.callDate,
+        let origin = RecheckOrigin(folder: runFolder, reportSha256: SHA256.hex(of: data), callDate: report.callDate,
                                    nixRegisterDate: registerText, nixValidThrough: validThrough.description)
         var lists: [CallableList] = []
         for input in report.inputs {
