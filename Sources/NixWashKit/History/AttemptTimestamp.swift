@@ -84,7 +84,7 @@ public enum AttemptTimestamp: Equatable, Sendable {
             return allDigits(field, start, end) ? integer(field, start, end) : .malformed
         }
         var hour: Int32, minute: Int32, second: Int32 = 0
-        if i - start == 8 {
+        if i - start == 8, field[start + 1] &- 0x30 < 10, field[start + 2] &- 0x30 < 10 {
             // YYYYMMDDHHMMSS: the date scan took the first eight digits.
             guard end - i == 6, let h = digits(2), let m = digits(2), let s = digits(2) else {
                 return allDigits(field, start, end) ? integer(field, start, end) : .malformed
