@@ -97,8 +97,8 @@ public final class HistoryImport {
     public var notAttemptOutcomes: Set<String> = AttemptLogColumns.defaultNotAttemptOutcomes
     /// Where rows let through by `maxBadRows` are written; nil when none may be let through.
     public var rejects: HistoryRejectsFile?
-    /// Outcome ids (as in `outcomes`) known to mean not an attempt, or known not to.
-    private var outcomeIsNotAttempt: [Int64: Bool] = [:]
+    /// By outcome id (as in `outcomes`): 0 not yet known, 1 an attempt, 2 not an attempt.
+    private var outcomeKinds: [UInt8] = []
     /// The epoch unit or text form the current file's `attempted_at` values were first read in,
     /// and the line: a column is epoch integers only when all of it is.
     private var fileTimeForm: (epoch: AttemptTimestamp.EpochUnit?, line: UInt64)?
@@ -237,9 +237,11 @@ public final class HistoryImport {
     /// network failure, a dial never placed): then the row is no attempt and is only counted.
     func isNotAnAttempt(outcome: UnsafeRawBufferPointer) throws -> Bool {
         guard !notAttemptOutcomes.isEmpty, let id = try outcomes.id(of: outcome) else { return false }
-        if let known = outcomeIsNotAttempt[id] { return known }
+        let index = Int(id)
+        if index < outcomeKinds.count, outcomeKinds[index] != 0 { return outcomeKinds[index] == 2 }
         let answer = notAttemptOutcomes.contains(AttemptLogColumns.foldOutcome(Self.text(outcome)))
-        outcomeIsNotAttempt[id] = answer
+        if index >= outcomeKinds.count { outcomeKinds += repeatElement(0, count: index + 1 - outcomeKinds.count) }
+        outcomeKinds[index] = answer ? 2 : 1
         return answer
     }
 
