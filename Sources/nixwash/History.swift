@@ -51,10 +51,10 @@ struct HistoryCommand: ParsableCommand {
         @Option(help: "auto (dates and times, or epoch integers detected), epoch-s or epoch-ms.")
         var timeFormat = "auto"
 
-        @Option(help: "Comma-separated outcomes that mean the dial never reached the phone, so the row is no attempt (case, blanks and punctuation ignored; '' for none). Replaces the default: \(AttemptLogColumns.defaultNotAttemptOutcomeNames.joined(separator: ",")).")
+        @Option(help: "Comma-separated outcomes that mean the dial never reached the phone, so the row is no attempt (case, blanks and punctuation ignored; '' for none). Replaces the default: \(AttemptLogColumns.defaultNotAttemptOutcomeNames.joined(separator: ", ")).")
         var notAttemptOutcomes: String?
 
-        @Option(help: "Rows per file that may be rejected while the rest is imported (default 0: any bad row fails the import). They go to --rejects.")
+        @Option(help: "Rows per file that may be rejected while the rest is imported (0: any bad row fails the whole import). They go to --rejects.")
         var maxBadRows = 0
 
         @Option(help: "CSV file for the rows let through by --max-bad-rows (file, line, column, value, reason, detail, row); written only when the import succeeds, never overwritten.")

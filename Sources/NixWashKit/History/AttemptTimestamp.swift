@@ -212,15 +212,27 @@ public struct AttemptTimeZone: Equatable, Sendable, CustomStringConvertible {
         case named(TimeZone)
     }
 
+    // Only the kind is stored: the import passes the zone with every row, and a stored name
+    // would be a reference counted on each pass.
     let kind: Kind
+
     /// The name as shown in summaries: `Europe/Stockholm`, `UTC`, `UTC+02:00`, `Europe/Helsinki`.
-    public let description: String
+    public var description: String {
+        switch kind {
+        case .stockholm: return "Europe/Stockholm"
+        case .fixed(0): return "UTC"
+        case let .fixed(offset):
+            let minutes = abs(offset) / 60
+            func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            return "UTC\(offset < 0 ? "-" : "+")\(two(minutes / 60)):\(two(minutes % 60))"
+        case let .named(zone): return zone.identifier
+        }
+    }
 
-    public static let stockholm = AttemptTimeZone(kind: .stockholm, description: "Europe/Stockholm")
+    public static let stockholm = AttemptTimeZone(kind: .stockholm)
 
-    private init(kind: Kind, description: String) {
+    private init(kind: Kind) {
         self.kind = kind
-        self.description = description
     }
 
     /// Reads a zone name or offset; nil when it is neither.
@@ -232,7 +244,7 @@ public struct AttemptTimeZone: Equatable, Sendable, CustomStringConvertible {
             return
         }
         if ["UTC", "Z", "GMT", "ETC/UTC", "ETC/GMT", "UTC+0", "UTC+00:00", "+00:00", "+0000", "+00"].contains(upper) {
-            self.init(kind: .fixed(0), description: "UTC")
+            self.init(kind: .fixed(0))
             return
         }
         var offsetText = Array(trimmed.utf8)
@@ -246,17 +258,11 @@ public struct AttemptTimeZone: Equatable, Sendable, CustomStringConvertible {
                 return i == bytes.count ? value : nil
             }
             guard let offset else { return nil }
-            if offset == 0 {
-                self.init(kind: .fixed(0), description: "UTC")
-            } else {
-                let minutes = abs(offset) / 60
-                func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-                self.init(kind: .fixed(offset), description: "UTC\(offset < 0 ? "-" : "+")\(two(minutes / 60)):\(two(minutes % 60))")
-            }
+            self.init(kind: .fixed(offset))
             return
         }
         guard trimmed.contains("/"), let zone = TimeZone(identifier: trimmed) else { return nil }
-        self.init(kind: .named(zone), description: zone.identifier)
+        self.init(kind: .named(zone))
     }
 
     /// The instant(s) of a local day and second of the day (0..<86400) in this zone.

@@ -195,12 +195,12 @@ public final class HistoryImport {
         func problem(_ reason: HistoryBadRowReason, _ detail: String) -> AttemptRowProblem {
             AttemptRowProblem(reason: reason, field: .attemptedAt, detail: detail)
         }
-        let reading = timeReading
-        let parsed = AttemptTimestamp.parse(attemptedAt, zone: reading.zone, dateOrder: reading.dateOrder, format: reading.format)
+        let parsed = AttemptTimestamp.parse(attemptedAt, zone: timeReading.zone, dateOrder: timeReading.dateOrder,
+                                            format: timeReading.format)
         switch parsed {
         case let .instant(value, isAmbiguous):
             (instant, ambiguous) = (value, isAmbiguous)
-            if reading.format == .automatic {
+            if timeReading.format == .automatic {
                 if let form = fileTimeForm, let unit = form.epoch {
                     return problem(.mixedTimestampForms, "not an integer, but the column was read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") from line \(form.line) on; a column is read as epoch integers only when every value is one. Fix the log, or give --time-format")
                 }
@@ -208,7 +208,7 @@ public final class HistoryImport {
             }
         case let .epoch(value, unit):
             (instant, ambiguous) = (value, false)
-            if reading.format == .automatic {
+            if timeReading.format == .automatic {
                 if let form = fileTimeForm, form.epoch != unit {
                     let before = form.epoch.map { $0 == .seconds ? "epoch seconds" : "epoch milliseconds" } ?? "dates and times"
                     return problem(.mixedTimestampForms, "an integer read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds"), but the column holds \(before) from line \(form.line) on; a column is read as epoch integers only when every value is one of the same size. Fix the log, or give --time-format epoch-s or epoch-ms")
@@ -216,7 +216,7 @@ public final class HistoryImport {
                 if fileTimeForm == nil { fileTimeForm = (unit, line) }
             }
         case .malformed:
-            switch reading.format {
+            switch timeReading.format {
             case .automatic:
                 return problem(.badTimestamp, "not a timestamp nixwash reads: write it like 2026-03-29T14:30:00+02:00, 2026-03-29 14:30, 29.03.2026 14:30, 20260329143000, or as epoch seconds or milliseconds (see docs/contact-history.md)")
             case let .epoch(unit):
@@ -225,9 +225,9 @@ public final class HistoryImport {
         case .needsDateOrder:
             return problem(.ambiguousDate, "a slash date: whether it is day/month or month/day is not written in it, and nixwash never guesses. Give --date-order dmy or --date-order mdy")
         case .nonexistentLocalTime:
-            return problem(.nonexistentLocalTime, "in the hour skipped when summer time starts in \(reading.zone): that local time does not exist. Give the time with its UTC offset, or the log's real zone with --timezone")
+            return problem(.nonexistentLocalTime, "in the hour skipped when summer time starts in \(timeReading.zone): that local time does not exist. Give the time with its UTC offset, or the log's real zone with --timezone")
         case .outOfRange:
-            return problem(.timestampOutOfRange, "outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)\(reading.format == .automatic ? "" : " (read as \(reading.format == .epoch(.seconds) ? "epoch seconds" : "epoch milliseconds"))")")
+            return problem(.timestampOutOfRange, "outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)\(timeReading.format == .automatic ? "" : " (read as \(timeReading.format == .epoch(.seconds) ? "epoch seconds" : "epoch milliseconds"))")")
         }
         return try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
                           offer: offer, contactCentre: contactCentre, outcome: outcome)
