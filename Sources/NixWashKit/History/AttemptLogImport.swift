@@ -167,9 +167,14 @@ extension HistoryImport {
                 }
                 let outcomeField = outcome.flatMap { $0 < record.count ? record.field($0) : nil }
                     ?? (fixedOutcome == nil ? nil : fixedOutcomeBytes)
-                if let outcomeField, try isNotAnAttempt(outcome: outcomeField) {
-                    countNotAnAttempt()
-                    continue
+                var outcomeID: Int64?
+                if let outcomeField {
+                    let (id, notAnAttempt) = try self.outcome(outcomeField)
+                    if notAnAttempt {
+                        countNotAnAttempt()
+                        continue
+                    }
+                    outcomeID = id
                 }
                 let key: PhoneKey
                 switch normalizer.normalize(record.field(number)) {
@@ -187,7 +192,7 @@ extension HistoryImport {
                     campaign: campaign.map { record.field($0) } ?? fixedCampaign,
                     offer: offer.map { record.field($0) } ?? fixedOffer,
                     contactCentre: centre.map { record.field($0) } ?? fixedCentre,
-                    outcome: outcomeField) {
+                    outcome: outcomeField, outcomeID: outcomeID) {
                     let column = name(problem.field)
                     try reject(line: record.line, reason: problem.reason, column: column ?? problem.field.rawValue,
                                value: index[problem.field].map { HistoryImport.text(record.field($0)) },

@@ -188,9 +188,11 @@ public final class HistoryImport {
 
     /// `add`, but a row that cannot be imported is returned for the caller to reject with the
     /// log's own column name, value and row.
+    /// - Parameter outcomeID: the outcome's id when `outcome(_:)` already looked it up (0: none).
     func addRow(line: UInt64, number: PhoneKey, attemptedAt: UnsafeRawBufferPointer,
                 campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
-                contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws -> AttemptRowProblem? {
+                contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?,
+                outcomeID: Int64? = nil) throws -> AttemptRowProblem? {
         let instant: Int64, ambiguous: Bool
         func problem(_ reason: HistoryBadRowReason, _ detail: String) -> AttemptRowProblem {
             AttemptRowProblem(reason: reason, field: .attemptedAt, detail: detail)
@@ -230,22 +232,24 @@ public final class HistoryImport {
             return problem(.timestampOutOfRange, "outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)\(timeReading.format == .automatic ? "" : " (read as \(timeReading.format == .epoch(.seconds) ? "epoch seconds" : "epoch milliseconds"))")")
         }
         return try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
-                          offer: offer, contactCentre: contactCentre, outcome: outcome)
+                          offer: offer, contactCentre: contactCentre, outcome: outcome, outcomeID: outcomeID)
     }
 
-    /// Whether a row's outcome says that the dial never reached the phone (an invalid number, a
-    /// network failure, a dial never placed): then the row is no attempt and is only counted.
-    func isNotAnAttempt(outcome: UnsafeRawBufferPointer) throws -> Bool {
-        guard !notAttemptOutcomes.isEmpty, let id = try outcomes.id(of: outcome) else { return false }
+    /// A row's outcome: its id (0 when empty) and whether it says that the dial never reached
+    /// the phone (an invalid number, a network failure, a dial never placed): then the row is
+    /// no attempt and is only counted.
+    func outcome(_ outcome: UnsafeRawBufferPointer) throws -> (id: Int64, notAnAttempt: Bool) {
+        guard let id = try outcomes.id(of: outcome) else { return (0, false) }
+        guard !notAttemptOutcomes.isEmpty else { return (id, false) }
         let index = Int(id)
-        if index < outcomeKinds.count, outcomeKinds[index] != 0 { return outcomeKinds[index] == 2 }
+        if index < outcomeKinds.count, outcomeKinds[index] != 0 { return (id, outcomeKinds[index] == 2) }
         let answer = notAttemptOutcomes.contains(AttemptLogColumns.foldOutcome(Self.text(outcome)))
         if index >= outcomeKinds.count { outcomeKinds += repeatElement(0, count: index + 1 - outcomeKinds.count) }
         outcomeKinds[index] = answer ? 2 : 1
-        return answer
+        return (id, answer)
     }
 
-    /// Counts a row that is not an attempt (see `isNotAnAttempt`).
+    /// Counts a row that is not an attempt (see `outcome(_:)`).
     func countNotAnAttempt() {
         file!.rows += 1
         file!.notAttempts += 1
@@ -270,7 +274,8 @@ public final class HistoryImport {
 
     private func append(line: UInt64, number: PhoneKey, instant: Int64, ambiguous: Bool,
                         campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
-                        contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws -> AttemptRowProblem? {
+                        contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?,
+                        outcomeID knownOutcomeID: Int64? = nil) throws -> AttemptRowProblem? {
         func empty(_ field: AttemptLogColumns.Field) -> AttemptRowProblem {
             AttemptRowProblem(reason: .missingField, field: field,
                               detail: "\(field.rawValue) is empty. Fill it in the log, or give one value for the whole file with --set \(field.rawValue)=VALUE")
@@ -278,7 +283,7 @@ public final class HistoryImport {
         guard let campaignID = try campaigns.id(of: campaign) else { return empty(.campaign) }
         guard let offerID = try offers.id(of: offer) else { return empty(.offer) }
         guard let centreID = try centres.id(of: contactCentre) else { return empty(.contactCentre) }
-        let outcomeID = try outcome.flatMap { try outcomes.id(of: $0) } ?? 0
+        let outcomeID = try knownOutcomeID ?? outcome.flatMap { try outcomes.id(of: $0) } ?? 0
         file!.rows += 1
         if ambiguous { file!.ambiguousLocalTimes += 1 }
         pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
