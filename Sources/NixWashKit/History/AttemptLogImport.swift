@@ -127,7 +127,7 @@ extension HistoryImport {
     /// file, missing column) throws, and the whole import is then rolled back.
     public func importLog(path: String, columns: AttemptLogColumns = AttemptLogColumns(),
                           csv: CSVOptions = CSVOptions(), normalizer: PhoneNormalizer = PhoneNormalizer()) throws -> HistoryFileSummary {
-        let fingerprint = try HistoryImport.fingerprint(path: path)
+        let fingerprint = try FileFingerprint.sha256(ofRegularFile: path)
         var options = csv
         options.requireDataRows = false
         let reader = try CSVReader(input: InputFile(path: path), options: options)
@@ -201,34 +201,6 @@ extension HistoryImport {
             }
         } } } }
         return try finishFile()
-    }
-
-    /// SHA-256 and size of a file as stored (compressed, if it is), or nil for standard input
-    /// and pipes, which cannot be read twice.
-    static func fingerprint(path: String) throws -> (sha256: String, size: UInt64)? {
-        guard path != "-" else { return nil }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw NixWashError.cannotOpen(path: path, reason: "no such file or no permission to read it")
-        }
-        defer { try? handle.close() }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
-        let hasher = SHA256()
-        var size: UInt64 = 0
-        while true {
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            } catch {
-                throw NixWashError.readFailed(path: path, reason: error.localizedDescription)
-            }
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { hasher.update($0) }
-            size += UInt64(chunk.count)
-        }
-        return (hasher.finalize(), size)
     }
 }
 

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What nixwash records of a file it relies on: its size and a digest of its bytes as stored
 /// (compressed, if it is), read once to the end.
 enum FileFingerprint {
@@ -6,6 +10,16 @@ enum FileFingerprint {
         let hash = SHA256()
         let size = try read(path) { hash.update($0) }
         return (hash.finalize(), size)
+    }
+
+    /// `sha256(path:)` of a regular file; nil for standard input (`-`) and for a pipe or
+    /// anything else that cannot be read twice.
+    static func sha256(ofRegularFile path: String) throws -> (sha256: String, size: UInt64)? {
+        guard path != "-" else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw NixWashError.cannotOpen(path: path, reason: errnoText()) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return try sha256(path: path)
     }
 
     /// XXH64 and size: the checksum an index keeps of the list it was built from.
