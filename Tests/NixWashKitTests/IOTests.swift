@@ -115,6 +115,29 @@ final class IOTests: XCTestCase {
         try replacement.commit()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: final), ["b.txt"])
     }
+
+    /// File fingerprints: a regular file's digest and size as stored; none for standard input,
+    /// a folder or a pipe (read without opening it, so a pipe's bytes stay for the import).
+    func testFileFingerprintsOfRegularFilesOnly() throws {
+        let folder = try makeTemporaryFolder(self)
+        let content = bytes(String(repeating: "0701234567;2026-11-23T10:00:00\n", count: 50_000))
+        let url = folder.appendingPathComponent("log.csv")
+        try writeFile(url, content)
+        let fingerprint = try XCTUnwrap(try FileFingerprint.sha256(ofRegularFile: url.path))
+        XCTAssertEqual(fingerprint.sha256, SHA256.hex(of: content))
+        XCTAssertEqual(fingerprint.size, UInt64(content.count))
+        var checksum = XXHash64()
+        content.withUnsafeBytes { checksum.update($0) }
+        XCTAssertEqual(try FileFingerprint.xxHash64(path: url.path).checksum, checksum.digest)
+        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: "-"))
+        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: folder.path))
+        let pipe = folder.appendingPathComponent("pipe").path
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: pipe))
+        XCTAssertThrowsError(try FileFingerprint.sha256(ofRegularFile: folder.appendingPathComponent("missing").path)) { error in
+            guard case .cannotOpen? = error as? NixWashError else { return XCTFail("\(error)") }
+        }
+    }
 }
 
 final class SHA256Tests: XCTestCase {
@@ -156,29 +179,6 @@ final class GzipFuzzRegressionTests: XCTestCase {
             }(), "buffer \(bufferSize)") { error in
                 XCTAssertNotNil(error as? NixWashError)
             }
-        }
-    }
-
-    /// File fingerprints: a regular file's digest and size as stored; none for standard input,
-    /// a folder or a pipe (read without opening it, so a pipe's bytes stay for the import).
-    func testFileFingerprintsOfRegularFilesOnly() throws {
-        let folder = try makeTemporaryFolder(self)
-        let content = bytes(String(repeating: "0701234567;2026-11-23T10:00:00\n", count: 50_000))
-        let url = folder.appendingPathComponent("log.csv")
-        try writeFile(url, content)
-        let fingerprint = try XCTUnwrap(try FileFingerprint.sha256(ofRegularFile: url.path))
-        XCTAssertEqual(fingerprint.sha256, SHA256.hex(of: content))
-        XCTAssertEqual(fingerprint.size, UInt64(content.count))
-        var checksum = XXHash64()
-        content.withUnsafeBytes { checksum.update($0) }
-        XCTAssertEqual(try FileFingerprint.xxHash64(path: url.path).checksum, checksum.digest)
-        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: "-"))
-        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: folder.path))
-        let pipe = folder.appendingPathComponent("pipe").path
-        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
-        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: pipe))
-        XCTAssertThrowsError(try FileFingerprint.sha256(ofRegularFile: folder.appendingPathComponent("missing").path)) { error in
-            guard case .cannotOpen? = error as? NixWashError else { return XCTFail("\(error)") }
         }
     }
 }
