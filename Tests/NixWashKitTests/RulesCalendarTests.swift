@@ -22,6 +22,14 @@ final class RulesCalendarTests: XCTestCase {
         }
     }
 
+    /// The one ISO 8601 writer: Stockholm local time with its offset, and UTC with `Z`.
+    func testISO8601TimesLocalAndUTC() {
+        XCTAssertEqual(StockholmTime.iso8601(1_795_000_000), "2026-11-18T12:06:40+01:00")
+        XCTAssertEqual(StockholmTime.iso8601(1_782_000_000), "2026-06-21T02:00:00+02:00")
+        XCTAssertEqual(HistoryStore.isoInstant(1_795_000_000), "2026-11-18T11:06:40Z")
+        XCTAssertEqual(HistoryStore.isoInstant(-1), "1969-12-31T23:59:59Z")
+    }
+
     func testNoCallEvesMatchTheHolidaysPackage() throws {
         let rows = try fixtureRows("no-call-days.csv")
         XCTAssertEqual(rows.count, 300)

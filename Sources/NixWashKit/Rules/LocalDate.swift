@@ -42,6 +42,32 @@ public struct LocalDate: Hashable, Comparable, Sendable, LosslessStringConvertib
         return (day, Int(seconds - day * 86_400))
     }
 
+    /// Appends this day and a time of it as ISO 8601: `2026-11-23T14:00:17` and then
+    /// `+01:00` for a whole-hour offset east of UTC, or `Z` for UTC (`utcOffsetHours` nil).
+    public func appendISO8601(secondOfDay: Int, utcOffsetHours: Int?, to bytes: inout [UInt8]) {
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4); bytes.append(UInt8(ascii: "-"))
+        digits(month, 2); bytes.append(UInt8(ascii: "-"))
+        digits(day, 2); bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        guard let utcOffsetHours else { return bytes.append(UInt8(ascii: "Z")) }
+        precondition((0...14).contains(utcOffsetHours), "offsets east of UTC only")
+        bytes.append(UInt8(ascii: "+"))
+        digits(utcOffsetHours, 2); bytes.append(UInt8(ascii: ":"))
+        digits(0, 2)
+    }
+
     public var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

@@ -61,26 +61,8 @@ public enum StockholmTime {
     /// Appends `instant` as local ISO 8601 with its offset, e.g. `2026-11-23T14:00:17+01:00`,
     /// to `bytes` (no allocation when `bytes` has room for 25 more bytes).
     public static func appendISO8601(_ instant: Int64, to bytes: inout [UInt8]) {
-        let offset = utcOffset(at: instant)
         let (date, seconds) = local(instant)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        digits(date.year, 4); bytes.append(UInt8(ascii: "-"))
-        digits(date.month, 2); bytes.append(UInt8(ascii: "-"))
-        digits(date.day, 2); bytes.append(UInt8(ascii: "T"))
-        digits(seconds / 3600, 2); bytes.append(UInt8(ascii: ":"))
-        digits(seconds / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
-        digits(seconds % 60, 2); bytes.append(UInt8(ascii: "+"))
-        digits(Int(offset / 3600), 2); bytes.append(UInt8(ascii: ":"))
-        digits(0, 2)
+        date.appendISO8601(secondOfDay: seconds, utcOffsetHours: Int(utcOffset(at: instant) / 3600), to: &bytes)
     }
 
     /// `instant` as local ISO 8601 with its offset, e.g. `2026-11-23T14:00:17+01:00`.
