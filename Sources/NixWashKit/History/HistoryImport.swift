@@ -545,9 +545,7 @@ private struct NameTable {
 
     /// The id of the trimmed name, or nil when it is empty.
     mutating func id(of field: UnsafeRawBufferPointer) throws -> Int64? {
-        var start = 0, end = field.count
-        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
-        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        let (start, end) = Blanks.trimmed(field)
         guard start < end else { return nil }
         let name = UnsafeRawBufferPointer(rebasing: field[start..<end])
         if let known = names.find(name) { return ids[known] }

@@ -103,9 +103,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, LosslessStringConvertib
     /// Reads a whole field as a date in any form `scan` accepts, blanks around it ignored:
     /// the one date reader for every list with dates (attempt logs, customer and consent lists).
     public static func read(_ field: UnsafeRawBufferPointer, order: DateOrder?) -> DateReading {
-        var start = 0, end = field.count
-        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
-        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        let (start, end) = Blanks.trimmed(field)
         switch scan(field, from: start, to: end, order: order) {
         case let .date(date, next): return next == end ? .date(date) : .notADate
         case .needsDateOrder: return .needsDateOrder

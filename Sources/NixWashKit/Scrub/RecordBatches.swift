@@ -192,7 +192,7 @@ final class RecordBatches {
         }
         for column in phoneColumns {
             let field = record.field(column)
-            if Scrubber.isBlank(field) {
+            if Blanks.isBlank(field) {
                 batch.numbers.append(PreparedNumber(parsed: nil))
                 continue
             }

@@ -56,7 +56,7 @@ public final class Scrubber {
             guard record.problem == nil, record.count == columns else { continue }
             for column in 0..<columns {
                 let field = record.field(column)
-                guard !isBlank(field) else { continue }
+                guard !Blanks.isBlank(field) else { continue }
                 nonEmpty[column] += 1
                 counts.count(content.kind(of: field), column: column, line: record.line)
             }
@@ -492,12 +492,6 @@ public final class Scrubber {
 
     private static let customerExemption = Array(NixExemption.customer.rawValue.utf8)
     private static let consentExemption = Array(NixExemption.consent.rawValue.utf8)
-
-    @inline(__always)
-    static func isBlank(_ field: UnsafeRawBufferPointer) -> Bool {
-        for byte in field where byte != 0x20 && byte != 0x09 { return false }
-        return true
-    }
 }
 
 /// A checksum as 16 hex digits, as `nixwash index info` shows it.
