@@ -34,12 +34,25 @@ public struct ScrubReport: Codable, Sendable {
     }
 
     public struct InputFileReport: Codable, Sendable {
+        /// The input's name: the path, `archive.zip:member.csv` or `book.xlsx:Sheet1`.
         public var path: String
+        /// The file given (the archive or workbook of a member or sheet).
+        public var file: String
+        /// `none`, `zip` or `xlsx`.
+        public var container: String
+        public var member: String?
+        public var sheet: String?
+        /// Size and SHA-256 of the file given.
         public var size: UInt64?
         public var sha256: String
         public var compression: String
         public var delimiter: String
+        /// The input's text encoding as delivered (`utf-16le` and `utf-16be` are transcoded).
         public var encoding: String
+        /// The encoding of this input's rows in the outputs: UTF-8 for UTF-16 and xlsx inputs.
+        public var outputEncoding: String
+        /// Data rows whose trailing delimiter (an empty field past the header) was dropped.
+        public var trailingDelimiterRows: UInt64
         public var rows: UInt64
         public var phoneColumns: [String]
         public var sourceColumn: String?
@@ -47,7 +60,8 @@ public struct ScrubReport: Codable, Sendable {
         public var outputs: [String]
 
         enum CodingKeys: String, CodingKey {
-            case path, size, sha256, compression, delimiter, encoding, rows
+            case path, file, container, member, sheet, size, sha256, compression, delimiter, encoding, rows
+            case outputEncoding = "output_encoding", trailingDelimiterRows = "trailing_delimiter_rows"
             case phoneColumns = "phone_columns", sourceColumn = "source_column", outputs
         }
     }

@@ -31,6 +31,8 @@ public struct ScrubConfiguration: Sendable {
     public var source: String?
     public var defaultCountry: PhoneCountry = .sweden
     public var csv = CSVOptions()
+    /// The one sheet of each xlsx workbook to wash (nil: every sheet with cells).
+    public var sheet: String?
     /// Gzip level of the outputs, 1 (fast) … 9 (small): 1-3 by Intel ISA-L, several times
     /// faster than zlib at a similar ratio; 4-9 by zlib. Blocks are compressed on every core.
     public var compressionLevel: Int32 = 1

@@ -35,7 +35,7 @@ public final class Scrubber {
         var reader: CSVReader
         var roles: ColumnRoles
         var group: Int
-        var hasher: InputFingerprint
+        var input: LeadInput
     }
 
     /// Inputs with the same header and dialect share one callable and one rejects file.
@@ -69,10 +69,13 @@ public final class Scrubber {
 
         var leads: [Lead] = []
         var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
-        for path in c.leadFiles {
-            let hasher = InputFingerprint()
-            let input = try InputFile(path: path, observer: hasher)
-            let reader = try CSVReader(input: input, options: c.csv)
+        // Folders, patterns, archives and workbooks become inputs in Sources.swift.
+        let inputs = try LeadSources.files(c.leadFiles).flatMap { try LeadSources.open($0, sheet: c.sheet) }
+        for input in inputs {
+            let path = input.name
+            var options = c.csv
+            if let delimiter = input.delimiter { options.delimiter = delimiter }
+            let reader = try CSVReader(input: input.content, options: options)
             let roles = try ColumnRoles.resolve(header: reader.header, path: path, phoneColumns: c.phoneColumns,
                                                 sourceColumn: c.sourceColumn)
             if roles.sourceColumn == nil, c.source == nil {
@@ -85,7 +88,7 @@ public final class Scrubber {
                 shapes.append((reader.headerFields, reader.dialect))
                 group = shapes.count - 1
             }
-            leads.append(Lead(reader: reader, roles: roles, group: group, hasher: hasher))
+            leads.append(Lead(reader: reader, roles: roles, group: group, input: input))
         }
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
@@ -115,9 +118,11 @@ public final class Scrubber {
             bytesBefore += lead.reader.input.compressedBytesRead
             let reader = lead.reader
             inputReports.append(ScrubReport.InputFileReport(
-                path: reader.path, size: reader.input.compressedSize, sha256: lead.hasher.digest(),
-                compression: reader.input.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
-                encoding: encoding.name, rows: reader.recordsRead,
+                path: reader.path, file: lead.input.file, container: lead.input.container, member: lead.input.member,
+                sheet: lead.input.sheet, size: lead.input.fileSize, sha256: lead.input.sha256(),
+                compression: lead.input.compression, delimiter: reader.dialect.delimiterName,
+                encoding: lead.input.inputEncoding(guess: encoding), outputEncoding: lead.input.outputEncoding(guess: encoding),
+                trailingDelimiterRows: reader.trailingDelimiterRows, rows: reader.recordsRead,
                 phoneColumns: lead.roles.phoneColumns.map { reader.header[$0] },
                 sourceColumn: lead.roles.sourceColumn.map { reader.header[$0] },
                 outputs: [group.callableName, group.rejectsName]))
@@ -125,6 +130,10 @@ public final class Scrubber {
         for group in groups {
             try group.callable.finish()
             try group.rejects.finish()
+        }
+
+        if let copy = LeadSources.repeatedContent(inputReports.map { ($0.file, $0.sha256) }) {
+            throw NixWashError.sameInputTwice(first: copy.first, second: copy.second, how: "the same content: same SHA-256")
         }
 
         let totals = tally.totals
