@@ -4,7 +4,7 @@ import NixWashKit
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Describe lead-list files: compression, dialect, encoding, columns, rows and malformed rows.",
+        abstract: "Describe lead-list files: container, compression, dialect, encoding, columns, rows and malformed rows.",
         discussion: "Streams each file once in flat memory. Exit 1 if a file cannot be read to its end."
     )
 
@@ -13,15 +13,19 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Print JSON (an array, one object per file) instead of text.")
     var json = false
 
-    @Argument(help: "Lead-list files (gzip or plain CSV); '-' reads standard input.")
+    @Option(help: "The sheet of each xlsx workbook to inspect (default: every sheet with cells).")
+    var sheet: String?
+
+    @Argument(help: "Lead lists: CSV (gzip or plain, UTF-8, Latin-1 or UTF-16), zip archives, xlsx workbooks, folders; '-' reads standard input.")
     var files: [String]
 
     func run() throws {
         try runMappingErrors(resultOnStandardOutput: true) {
             var reports: [LeadFileInspection] = []
-            for file in files {
-                let report = try LeadFileInspection.inspect(path: file, options: csv.csvOptions)
-                if json { reports.append(report) } else { print(Self.text(report)) }
+            for file in try LeadSources.files(files) {
+                for report in try LeadFileInspection.inspect(path: file, options: csv.csvOptions, sheet: sheet) {
+                    if json { reports.append(report) } else { print(Self.text(report)) }
+                }
             }
             if json {
                 let encoder = JSONEncoder()
@@ -35,9 +39,15 @@ struct Inspect: ParsableCommand {
         var lines: [String] = []
         let size = r.fileBytes.map { " (\(humanBytes($0)))" } ?? ""
         lines.append("\(r.path)\(size)")
+        switch r.container {
+        case "zip": lines.append("  container    zip archive \(r.file), member \(r.path.dropFirst(r.file.count + 1))")
+        case "xlsx": lines.append("  container    xlsx workbook \(r.file), sheet \(r.path.dropFirst(r.file.count + 1)) (read as comma-separated UTF-8)")
+        default: lines.append("  container    none (a text file)")
+        }
         lines.append("  compression  \(r.compression)")
-        lines.append("  dialect      delimiter '\(r.delimiter)', line ending \(r.lineEnding)\(r.byteOrderMark ? ", UTF-8 BOM" : "")")
-        lines.append("  encoding     \(r.encoding)")
+        lines.append("  dialect      delimiter '\(r.delimiter)', line ending \(r.lineEnding)\(r.byteOrderMark ? ", byte order mark" : "")")
+        let transcoded = r.encoding.hasPrefix("utf-16") ? " (read as UTF-8; the outputs are UTF-8)" : ""
+        lines.append("  encoding     \(r.encoding)\(transcoded)")
         lines.append("  content      \(humanBytes(r.contentBytes)) uncompressed")
         lines.append("  rows         \(r.rows) data rows, \(r.blankLines) blank lines skipped")
         lines.append("  columns")
@@ -59,6 +69,9 @@ struct Inspect: ParsableCommand {
         }
         if !r.columns.contains(where: { $0.role == "source" }) {
             lines.append("  note         no address-source column: give the source with --source when scrubbing")
+        }
+        if r.trailingDelimiterRows > 0 {
+            lines.append("  note         \(r.trailingDelimiterRows) rows end in a trailing delimiter: read without it, not as malformed")
         }
         lines.append("  malformed    \(r.malformedRows) rows")
         for row in r.firstMalformedRows {

@@ -26,6 +26,9 @@ struct Scrub: ParsableCommand {
     @Option(name: .customLong("phone-column"), help: "Phone column by header name (repeatable; default: found from the header).")
     var phoneColumns: [String] = []
 
+    @Option(help: "The sheet of each xlsx workbook to wash (default: every sheet with cells).")
+    var sheet: String?
+
     @Option(help: "Address-source column by header name (default: found from the header, e.g. källa, source).")
     var sourceColumn: String?
 
@@ -38,7 +41,7 @@ struct Scrub: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress and no summary; errors only.")
     var quiet = false
 
-    @Argument(help: "Lead lists (gzip or plain CSV; '-' for standard input). Default: \"leads\" of the campaign file.")
+    @Argument(help: "Lead lists: CSV (gzip or plain, UTF-8, Latin-1 or UTF-16), zip archives of them, xlsx workbooks, folders of them; '-' for standard input. Default: \"leads\" of the campaign file.")
     var leads: [String] = []
 
     func validate() throws {
@@ -62,11 +65,12 @@ struct Scrub: ParsableCommand {
             var options = csv.csvOptions
             if options.delimiter == nil, let name = file.delimiter {
                 guard let delimiter = CSVDialect.delimiter(named: name) else {
-                    throw NixWashError.invalidSetting(source: campaign.campaignFile ?? "campaign file", reason: "key 'delimiter' must be ',' ';' or 'tab'.")
+                    throw NixWashError.invalidSetting(source: campaign.campaignFile ?? "campaign file", reason: "key 'delimiter' must be ',' ';' '|' or 'tab'.")
                 }
                 options.delimiter = delimiter
             }
             config.csv = options
+            config.sheet = sheet ?? file.sheet
             config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
 
             let progress = ProgressDisplay(enabled: !quiet && isatty(2) != 0)

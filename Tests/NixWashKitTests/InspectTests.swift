@@ -33,7 +33,7 @@ final class InspectTests: XCTestCase {
         let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent("delivery.csv")
         try writeFile(url, bytes("namn;nr;ort\n\nAnna;070-123 45 67;Umeå\nBo;0701234568\nCia;+46 8 123 456 78;\"Sthlm\" C\nDan;0731234567;Ed\n"))
-        let report = try LeadFileInspection.inspect(path: url.path)
+        let report = try XCTUnwrap(LeadFileInspection.inspect(path: url.path).first)
         XCTAssertEqual(report.rows, 4)
         XCTAssertEqual(report.blankLines, 1)
         XCTAssertEqual(report.delimiter, ";")

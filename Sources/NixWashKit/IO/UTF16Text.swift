@@ -74,7 +74,9 @@ final class UTF16Text: ContentSource {
             // The byte order mark, written again as UTF-8's.
             rawStart = 2
             consumed = 2
-            decoded.baseAddress!.copyMemory(from: [0xEF, 0xBB, 0xBF], byteCount: 3)
+            decoded[0] = 0xEF
+            decoded[1] = 0xBB
+            decoded[2] = 0xBF
             decodedStart = 0
             decodedEnd = 3
         } else {

@@ -19,13 +19,19 @@ public struct LeadFileInspection: Codable, Sendable {
     }
 
     public var path: String
+    /// The file given, and what holds the text: `none`, `zip` (a member) or `xlsx` (a sheet).
+    public var file: String
+    public var container: String
     public var fileBytes: UInt64?
     public var compression: String
     public var contentBytes: UInt64
     public var delimiter: String
     public var lineEnding: String
     public var byteOrderMark: Bool
+    /// As delivered (`utf-16le`/`utf-16be` are read as UTF-8, as the outputs are).
     public var encoding: String
+    /// Data rows that end in a trailing delimiter (read without it).
+    public var trailingDelimiterRows: UInt64
     public var header: [String]
     /// The first line holds a valid phone number: most likely there is no header at all.
     public var headerLooksLikeData: Bool
@@ -39,12 +45,18 @@ public struct LeadFileInspection: Codable, Sendable {
     public static let malformedRowsShown = 20
     static let sampledRows = 1000
 
-    /// Reads the whole file once, in flat memory.
-    public static func inspect(path: String, options: CSVOptions = CSVOptions()) throws -> LeadFileInspection {
-        let input = try InputFile(path: path)
+    /// Reads the whole file once, in flat memory: one inspection per input in it (each CSV
+    /// member of a zip archive, each sheet of a workbook).
+    public static func inspect(path: String, options: CSVOptions = CSVOptions(), sheet: String? = nil) throws -> [LeadFileInspection] {
+        try LeadSources.open(path, sheet: sheet).map { try inspect($0, options: options) }
+    }
+
+    static func inspect(_ input: LeadInput, options: CSVOptions) throws -> LeadFileInspection {
+        let path = input.name
         var options = options
         options.requireDataRows = false
-        let reader = try CSVReader(input: input, options: options)
+        if let delimiter = input.delimiter { options.delimiter = delimiter }
+        let reader = try CSVReader(input: input.content, options: options)
         let header = reader.header
         var encoding = EncodingGuess()
         for field in reader.headerFields { field.withUnsafeBytes { encoding.observe($0) } }
@@ -80,10 +92,11 @@ public struct LeadFileInspection: Codable, Sendable {
                    sampledValues: sampled[i], validNumbers: valid[i])
         }
         return LeadFileInspection(
-            path: path, fileBytes: input.compressedSize, compression: input.isGzip ? "gzip" : "none",
+            path: path, file: input.file, container: input.container, fileBytes: input.fileSize, compression: input.compression,
             contentBytes: reader.contentBytesRead, delimiter: reader.dialect.delimiterName,
             lineEnding: reader.dialect.lineEnding == [0x0D, 0x0A] ? "crlf" : "lf",
-            byteOrderMark: reader.dialect.hasByteOrderMark, encoding: encoding.name, header: header,
+            byteOrderMark: reader.dialect.hasByteOrderMark, encoding: input.inputEncoding(guess: encoding),
+            trailingDelimiterRows: reader.trailingDelimiterRows, header: header,
             headerLooksLikeData: header.contains { if case .valid = normalizer.normalize($0) { return true } else { return false } },
             columns: columns, rows: reader.recordsRead, blankLines: reader.blankLines,
             malformedRows: malformed, firstMalformedRows: firstMalformed)

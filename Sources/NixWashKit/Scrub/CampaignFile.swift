@@ -34,12 +34,13 @@ public struct CampaignFile: Equatable, Sendable {
     public var sourceColumn: String?
     public var source: String?
     public var delimiter: String?
+    public var sheet: String?
     public var defaultCountry: PhoneCountry?
     public var compressionLevel: Int?
 
     public static let keys = ["call_date", "campaign", "offer", "contact_centre", "product_category", "nix_index",
                               "block_indexes", "customers", "consents", "history_db", "rule_profile", "leads",
-                              "output", "phone_columns", "source_column", "source", "delimiter", "default_country",
+                              "output", "phone_columns", "source_column", "source", "delimiter", "sheet", "default_country",
                               "compression_level"]
 
     public init() {}
@@ -102,12 +103,14 @@ public struct CampaignFile: Equatable, Sendable {
         consents = try string("consents").map(resolve)
         historyDatabase = try string("history_db").map(resolve)
         ruleProfile = try string("rule_profile").map(resolve)
+        // Patterns and folders are expanded when the scrub opens its inputs, as on the command line.
         leads = try strings("leads")?.map(resolve)
         output = try string("output").map(resolve)
         phoneColumns = try strings("phone_columns")
         sourceColumn = try string("source_column")
         source = try string("source")
         delimiter = try string("delimiter")
+        sheet = try string("sheet")
         if let code = try string("default_country") {
             guard let country = PhoneCountry(rawValue: code) else {
                 throw NixWashError.invalidSetting(source: path, reason: "key 'default_country' must be one of \(PhoneCountry.allCases.map(\.rawValue).joined(separator: ", ")), not '\(code)'.")
