@@ -7,8 +7,8 @@ import Glibc
 /// line, so the CSV reader and everything after it take a sheet as they take a file.
 ///
 /// - Cells are written as the sheet shows them: shared and inline strings as their text,
-///   numbers as their decimal digits (`ExcelNumber`), booleans as TRUE/FALSE, errors and
-///   formula strings as stored.
+///   numbers as their decimal digits (`ExcelNumber`), numbers in a date style as ISO 8601
+///   dates (`CellStyles`), booleans as TRUE/FALSE, errors and formula strings as stored.
 /// - Row `n` of the sheet is line `n` of the text (missing rows are blank lines, which the
 ///   reader skips), so rejects point at the sheet's row; a cell with a line break in it moves
 ///   the lines after it down, as in a CSV file.
@@ -20,6 +20,7 @@ final class SheetText: ContentSource {
     private let compressed: UInt64
     private let stream: ZipMemberStream
     private let sharedStrings: SharedStrings
+    private let styles: CellStyles
 
     private var pending: [UInt8] = []
     private var pendingStart = 0
@@ -45,7 +46,8 @@ final class SheetText: ContentSource {
     private var phoneticDepth = 0
 
     private enum CellType {
-        case number, sharedString, inlineString, string, boolean, error, date
+        /// `dateNumber`: a number in a date or time style; `date`: an ISO 8601 date as text.
+        case number, dateNumber, sharedString, inlineString, string, boolean, error, date
     }
 
     var compressedSize: UInt64? { compressed }
@@ -57,6 +59,7 @@ final class SheetText: ContentSource {
         xml = try XMLPullReader(source: stream, name: name)
         compressed = sheet.member.compressedSize
         sharedStrings = workbook.sharedStrings
+        styles = workbook.styles
     }
 
     /// Reads ahead to the first row with a value: false when the sheet has none (an empty
@@ -137,10 +140,13 @@ final class SheetText: ContentSource {
         var column = cellColumn + 1
         var type = CellType.number
         var reference = ""
+        var style = 0
         xml.forEachAttribute { name, value in
             if strcmp(name, "r") == 0 {
                 reference = String(decoding: value, as: UTF8.self)
                 if let c = Self.column(ofReference: value) { column = c }
+            } else if strcmp(name, "s") == 0 {
+                style = Int(String(decoding: value, as: UTF8.self)) ?? 0
             } else if strcmp(name, "t") == 0 {
                 switch String(decoding: value, as: UTF8.self) {
                 case "s": type = .sharedString
@@ -154,7 +160,7 @@ final class SheetText: ContentSource {
             }
         }
         cellColumn = column
-        cellType = type
+        cellType = type == .number && styles.dateStyles.contains(style) ? .dateNumber : type
         cellReference = reference
         valueText.removeAll(keepingCapacity: true)
         inValue = false
@@ -176,6 +182,8 @@ final class SheetText: ContentSource {
             }
         case .number:
             valueText.withUnsafeBytes { ExcelNumber.displayText($0, into: &rowBytes) }
+        case .dateNumber:
+            if let text = valueText.withUnsafeBytes(styles.dateText) { rowBytes += text.utf8 } else { rowBytes += valueText }
         case .boolean:
             rowBytes += valueText == [UInt8(ascii: "1")] ? Array("TRUE".utf8) : valueText == [UInt8(ascii: "0")] ? Array("FALSE".utf8) : valueText
         case .inlineString, .string, .error, .date:

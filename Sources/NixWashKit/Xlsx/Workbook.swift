@@ -12,6 +12,7 @@ struct Workbook {
     let archive: ZipArchive
     let sheets: [Sheet]
     let sharedStrings: SharedStrings
+    let styles: CellStyles
 
     /// Whether an archive is a workbook rather than a zip of CSV files.
     static func isWorkbook(_ archive: ZipArchive) -> Bool {
@@ -40,9 +41,15 @@ struct Workbook {
             }
         }
         var sheets: [Sheet] = []
+        var date1904 = false
         let xml = try reader(book)
         while let node = try xml.next() {
-            guard node == .element, xml.isNamed("sheet") else { continue }
+            guard node == .element else { continue }
+            if xml.isNamed("workbookPr") {
+                date1904 = ["1", "true"].contains(xml.attribute("date1904") ?? "")
+                continue
+            }
+            guard xml.isNamed("sheet") else { continue }
             let name = xml.attribute("name") ?? "Sheet\(sheets.count + 1)"
             guard let id = xml.attribute("id"), let relationship = relationships[id] else {
                 throw NixWashError.damagedArchive(path: path, reason: "sheet '\(name)' has no part in the workbook's relationships")
@@ -57,6 +64,10 @@ struct Workbook {
         self.sheets = sheets
         let sharedStringsPart = relationships.values.first { $0.type.hasSuffix("/sharedStrings") }?.target ?? "xl/sharedStrings.xml"
         sharedStrings = try member(sharedStringsPart).map { try SharedStrings(reader($0)) } ?? SharedStrings()
+        let stylesPart = relationships.values.first { $0.type.hasSuffix("/styles") }?.target ?? "xl/styles.xml"
+        var styles = try member(stylesPart).map { try CellStyles(reader($0)) } ?? CellStyles()
+        styles.date1904 = date1904
+        self.styles = styles
     }
 
     /// A relationship target as a member name: relative to `xl/`, or absolute from the root.
