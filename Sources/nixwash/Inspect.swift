@@ -22,7 +22,7 @@ struct Inspect: ParsableCommand {
     func run() throws {
         try runMappingErrors(resultOnStandardOutput: true) {
             var reports: [LeadFileInspection] = []
-            for file in try LeadSources.files(files) {
+            for file in try LeadSources.files(files, refusingRepeats: false) {
                 for report in try LeadFileInspection.inspect(path: file, options: csv.csvOptions, sheet: sheet) {
                     if json { reports.append(report) } else { print(Self.text(report)) }
                 }

@@ -100,6 +100,10 @@ final class ScrubDeliveryTests: XCTestCase {
         XCTAssertEqual(bookInput["path"] as? String, "leads.xlsx:Leads")
         XCTAssertEqual(bookInput["container"] as? String, "xlsx")
         XCTAssertEqual(bookInput["output_encoding"] as? String, "utf-8")
+        let noWorkbook = try run(["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c1", "--offer", "o1",
+                                  "--contact-centre", "k1", "--nix", "nix.idx", "--out", "nope", "--sheet", "Leads", "leads.csv"])
+        XCTAssertEqual(noWorkbook.status, 64)
+        XCTAssertTrue(noWorkbook.stderr.contains("no lead list is an xlsx workbook"), noWorkbook.stderr)
         let everySheet = try wash(["leads.xlsx"], out: "every")
         XCTAssertEqual((everySheet.report["inputs"] as! [[String: Any]]).map { $0["path"] as! String }, ["leads.xlsx:Leads", "leads.xlsx:Annat"])
 

@@ -70,7 +70,7 @@ public final class Scrubber {
         var leads: [Lead] = []
         var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
         // Folders, patterns, archives and workbooks become inputs in Sources.swift.
-        let inputs = try LeadSources.files(c.leadFiles).flatMap { try LeadSources.open($0, sheet: c.sheet) }
+        let inputs = try LeadSources.inputs(c.leadFiles, sheet: c.sheet)
         for input in inputs {
             let path = input.name
             var options = c.csv

@@ -55,8 +55,9 @@ public enum LeadSources {
     /// Every file the arguments name, in order: a folder is every regular file in it (sorted by
     /// name, hidden files skipped, not recursive); a pattern with `*`, `?` or `[` that is not
     /// itself a file is expanded (sorted) the same way; `-` is standard input. Refuses a file
-    /// named twice (the same device and inode, whatever the path).
-    public static func files(_ arguments: [String]) throws -> [String] {
+    /// named twice (the same device and inode, whatever the path) unless `refusingRepeats` is
+    /// false (`inspect` only describes files: one given twice harms nothing).
+    public static func files(_ arguments: [String], refusingRepeats: Bool = true) throws -> [String] {
         var files: [String] = []
         for argument in arguments {
             if argument == "-" {
@@ -77,8 +78,18 @@ public enum LeadSources {
                 files.append(argument)
             }
         }
-        try refuseRepeats(files)
+        if refusingRepeats { try refuseRepeats(files) }
         return files
+    }
+
+    /// Every input of the lead lists named (`files`, then `open` of each). A sheet asked for
+    /// when no input is a workbook is an error: the request would be silently ignored.
+    public static func inputs(_ arguments: [String], sheet: String?) throws -> [LeadInput] {
+        let inputs = try files(arguments).flatMap { try open($0, sheet: sheet) }
+        if let sheet, !inputs.contains(where: { $0.container == "xlsx" }) {
+            throw NixWashError.invalidSetting(source: arguments.joined(separator: ", "), reason: "a sheet ('\(sheet)') was asked for, but no lead list is an xlsx workbook.")
+        }
+        return inputs
     }
 
     /// Opens one file by its content: gzip or plain text; UTF-16 with a byte order mark; a zip
