@@ -54,6 +54,11 @@ final class ScrubSourcesTests: XCTestCase {
         let gzipped = folder.appendingPathComponent("plain.zip")
         try writeFile(gzipped, try gzipBytes(bytes("telefon\n0701234567\n"), in: folder))
         XCTAssertEqual(try LeadSources.open(gzipped.path).map { [$0.compression, $0.container] }, [["gzip", "none"]])
+        let nested = try makeZip("nested.zip", [("inner.zip", "PK\u{3}\u{4}rest")], in: folder)
+        XCTAssertThrowsError(try LeadSources.open(nested)) { error in
+            guard case let .unsupportedInput(path, _)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, nested + ":inner.zip")
+        }
         let xls = folder.appendingPathComponent("old.xls")
         try writeFile(xls, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
         XCTAssertThrowsError(try LeadSources.open(xls.path)) { error in

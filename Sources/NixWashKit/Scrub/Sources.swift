@@ -156,11 +156,14 @@ public enum LeadSources {
         return try members.map { member in
             let name = "\(path):\(member.name)"
             let stream = ZipMemberStream(archivePath: path, member: member, name: name)
-            let head = try stream.peek(2)
+            let head = try stream.peek(4)
+            if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x1F, 0x8B]) {
+                throw NixWashError.unsupportedInput(path: name, reason: "an archive, workbook or gzip file inside a zip archive, which nixwash does not open. Unzip the archive and give the files in it.")
+            }
             var content: ContentSource = stream
             var transcodedFrom: String?
-            if head == [0xFF, 0xFE] { content = UTF16Text(source: stream, bigEndian: false); transcodedFrom = "utf-16le" }
-            if head == [0xFE, 0xFF] { content = UTF16Text(source: stream, bigEndian: true); transcodedFrom = "utf-16be" }
+            if head.starts(with: [0xFF, 0xFE]) { content = UTF16Text(source: stream, bigEndian: false); transcodedFrom = "utf-16le" }
+            if head.starts(with: [0xFE, 0xFF]) { content = UTF16Text(source: stream, bigEndian: true); transcodedFrom = "utf-16be" }
             return LeadInput(name: name, file: path, container: "zip", member: member.name, sheet: nil, compression: "none",
                              transcodedFrom: transcodedFrom, content: content, delimiter: nil, fileSize: size, digest: .known(digest))
         }
