@@ -146,6 +146,15 @@ final class XlsxTests: XCTestCase {
         XCTAssertThrowsError(try readInputs(twice))
     }
 
+    func testDateFormatsAreToldFromOtherFormats() {
+        for code in ["yyyy-mm-dd", "d/m/yy", "[$-41D]mmmm yyyy", "h:mm", "[Red]yyyy"] {
+            XCTAssertTrue(CellStyles.isDateFormat(code), code)
+        }
+        for code in ["General", "0.00", "#,##0 \"kr\"", "0\" days\"", "[Red]0.00", "\\d0", "@", "0.00E+00"] {
+            XCTAssertFalse(CellStyles.isDateFormat(code), code)
+        }
+    }
+
     func testNumbersKeepTheirDigits() {
         func shown(_ text: String) -> String {
             var out: [UInt8] = []

@@ -49,8 +49,8 @@ struct CellStyles {
             case "\"": quoted.toggle()
             case "[" where !quoted: bracket = true
             case "]" where !quoted: bracket = false
-            case "y", "m", "d", "h", "s" where !quoted && !bracket: return true
-            default: break
+            default:
+                if !quoted, !bracket, "ymdhs".contains(c) { return true }
             }
         }
         return false

@@ -29,6 +29,9 @@ final class SheetText: ContentSource {
     private var linesWritten = 0
     /// Fields of the first row with a value: every row is at least this wide.
     private var headerWidth: Int?
+    /// The largest row of cell text held while it is read (the CSV reader's own record limit,
+    /// 1 MiB by default, then applies to the line made of it).
+    static let maxRowBytes = 64 << 20
     /// Whether a row with a value was written.
     private(set) var hasCells = false
 
@@ -118,7 +121,13 @@ final class SheetText: ContentSource {
                     try endRow()
                 }
             case .text, .cdata, .whitespace, .significantWhitespace:
-                if inValue || inInlineText { valueText += xml.value }
+                if inValue || inInlineText {
+                    valueText += xml.value
+                    // A row is held whole until it ends: one that never seems to is refused.
+                    guard rowBytes.count + valueText.count <= Self.maxRowBytes else {
+                        throw NixWashError.unsupportedInput(path: path, reason: "row \(rowNumber) holds more than \(Self.maxRowBytes >> 20) MiB of cell text, more than nixwash reads in one row. Check the sheet, or export it as CSV.")
+                    }
+                }
             case .other:
                 break
             }
