@@ -22,6 +22,9 @@ public enum NixWashError: LocalizedError, Equatable {
     case truncatedGzip(path: String, offset: UInt64)
     case trailingGarbage(path: String, offset: UInt64)
     case outputExists(path: String)
+    /// The output folder's parent is not a folder that exists (nixwash does not create it, so
+    /// that a mistyped path is an error rather than a new tree of folders).
+    case outputParentMissing(path: String, parent: String)
 
     // MARK: CSV
     case emptyInput(path: String)
@@ -57,8 +60,10 @@ public enum NixWashError: LocalizedError, Equatable {
     /// The call date is a day on which no attempts may be made; `day` names it.
     case noCallDay(date: LocalDate, day: String)
     /// The call date is after the last day the NIX register `register` may be used.
-    case staleRegister(register: String, registerDate: LocalDate, validThrough: LocalDate,
+    case staleRegister(register: String, registerName: String, registerDate: LocalDate, validThrough: LocalDate,
                        months: Int, callDate: LocalDate)
+    /// A recheck for a call date after the earlier run's NIX register stopped being valid.
+    case recheckNeedsFullWash(run: String, registerName: String, registerDate: LocalDate, validThrough: LocalDate, callDate: LocalDate)
 
     // MARK: Index
     case notAnIndex(path: String)
@@ -91,11 +96,11 @@ public enum NixWashError: LocalizedError, Equatable {
 
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn,
+        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource,
              .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
-        case .noCallDay, .staleRegister:
+        case .noCallDay, .staleRegister, .recheckNeedsFullWash:
             return .compliance
         default:
             return .runtime
@@ -139,6 +144,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): data that is not gzip follows the last gzip member at byte \(offset) of the file. Ask the sender for a clean copy."
         case let .outputExists(path):
             return "\(path): already exists. Choose another output folder or remove it first."
+        case let .outputParentMissing(path, parent):
+            return "\(path): the output folder's parent folder '\(parent)' does not exist. Create it first (mkdir -p '\(parent)') or choose another output folder."
         case let .emptyInput(path):
             return "\(path): the file is empty: there is no header and no data. Check that the delivery is complete."
         case let .headerOnly(path):
@@ -178,8 +185,10 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(subject): \(reason). Fix the rule profile (its keys are described in docs/rule-profile.md) and rerun."
         case let .noCallDay(date, day):
             return "\(date) is \(day): no telephone sales calls may be made that day. Choose another call date."
-        case let .staleRegister(register, registerDate, validThrough, months, callDate):
-            return "\(register): the NIX register is dated \(registerDate) and may be used for \(months) months, through \(validThrough); the call date \(callDate) is later. Get the current NIX register, rebuild its index and rerun."
+        case let .staleRegister(register, registerName, registerDate, validThrough, months, callDate):
+            return "\(register): the register \(registerName) is dated \(registerDate) and may be used for \(months) month\(months == 1 ? "" : "s"), through \(validThrough); the call date \(callDate) is later. Get the current register, rebuild its index and rerun."
+        case let .recheckNeedsFullWash(run, registerName, registerDate, validThrough, callDate):
+            return "\(run): this run was washed against the register \(registerName) of \(registerDate), valid through \(validThrough); a recheck for \(callDate) cannot extend that. A full wash is needed: scrub the lead lists again with the current register."
         case let .notAnIndex(path):
             return "\(path): not a nixwash index (wrong magic bytes at the start of the file). Give a file written by `nixwash index build`."
         case let .indexVersion(path, found, supported):

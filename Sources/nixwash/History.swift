@@ -13,7 +13,7 @@ struct HistoryCommand: ParsableCommand {
         subcommands: [Import.self, Stats.self, Purge.self]
     )
 
-    struct Import: ParsableCommand {
+    struct Import: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import dialer attempt logs (gzip or plain CSV) into the contact history, all files or none.",
             discussion: """
@@ -39,8 +39,7 @@ struct HistoryCommand: ParsableCommand {
         @Option(help: "How many bad rows to list per file.")
         var showBadRows = 20
 
-        @Flag(help: "Print the summary as JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         @OptionGroup var csv: CSVReadingOptions
 
@@ -64,27 +63,20 @@ struct HistoryCommand: ParsableCommand {
                 for assignment in columns { _ = mapping.map(assignment) }
                 let store = try HistoryStore(path: db, mode: .create)
                 let summaries = try store.importLogs(logs, columns: mapping, csv: csv.csvOptions, maxBadRows: maxBadRows) { summary in
-                    printError("\(summary.path): \(summary.rows) rows, \(summary.inserted) new attempts, \(summary.duplicates) already in the history, \(summary.bad) bad rows\(summary.ambiguousLocalTimes > 0 ? ", \(summary.ambiguousLocalTimes) local times in the repeated October hour read as CEST" : "")")
+                    Console.message("\(summary.path): \(summary.rows) rows, \(summary.inserted) new attempts, \(summary.duplicates) already in the history, \(summary.bad) bad rows\(summary.ambiguousLocalTimes > 0 ? ", \(summary.ambiguousLocalTimes) local times in the repeated October hour read as CEST" : "")")
                     for bad in summary.badRows.prefix(showBadRows) {
-                        printError("  \(summary.path):\(bad.line): \(bad.reason.rawValue): \(bad.detail)")
+                        Console.message("  \(summary.path):\(bad.line): \(bad.reason.rawValue): \(bad.detail)")
                     }
                     if summary.bad > min(showBadRows, summary.badRows.count) {
-                        printError("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more bad rows")
+                        Console.message("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more bad rows")
                     }
                 }
                 let total = summaries.reduce(into: (rows: 0, inserted: 0, duplicates: 0, bad: 0)) { t, s in
                     t.rows += s.rows; t.inserted += s.inserted; t.duplicates += s.duplicates; t.bad += s.bad
                 }
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    encoder.keyEncodingStrategy = .convertToSnakeCase
-                    print(String(decoding: try encoder.encode(ImportReport(db: db, files: summaries, rows: total.rows,
-                                                                           inserted: total.inserted, duplicates: total.duplicates,
-                                                                           bad: total.bad)), as: UTF8.self))
-                } else {
-                    print("\(db): imported \(total.inserted) new attempts from \(summaries.count) file\(summaries.count == 1 ? "" : "s") (\(total.rows) rows, \(total.duplicates) already in the history, \(total.bad) bad)")
-                }
+                Console.summarize(ImportReport(db: db, files: summaries, rows: total.rows, inserted: total.inserted,
+                                               duplicates: total.duplicates, bad: total.bad))
+                Console.result("\(db): imported \(total.inserted) new attempts from \(summaries.count) file\(summaries.count == 1 ? "" : "s") (\(total.rows) rows, \(total.duplicates) already in the history, \(total.bad) bad)")
             }
         }
 
@@ -134,7 +126,7 @@ struct HistoryCommand: ParsableCommand {
         }
     }
 
-    struct Purge: ParsableCommand {
+    struct Purge: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove old attempts: the history is personal data, and the rules read at most the last 365 days.",
             discussion: "Give --before DATE (attempts whose Europe/Stockholm date is before it go) or --keep-days N (today and the N-1 days before it stay).")
@@ -150,6 +142,14 @@ struct HistoryCommand: ParsableCommand {
 
         @Flag(help: "Rewrite the file afterwards so it shrinks on disk (takes a while on a large history).")
         var vacuum = false
+
+        @OptionGroup var output: OutputOptions
+
+        struct PurgeSummary: Encodable {
+            var db: String
+            var before: String
+            var removed: Int
+        }
 
         func validate() throws {
             guard (before == nil) != (keepDays == nil) else {
@@ -167,12 +167,13 @@ struct HistoryCommand: ParsableCommand {
                 let cutoff = before.map { Int32(LocalDate($0)!.daysSinceEpoch) } ?? today - Int32(keepDays! - 1)
                 let cutoffText = LocalDate(daysSinceEpoch: Int(cutoff)).description
                 if cutoff > today - 364 {
-                    printError("\(db): warning: the offer rule reads attempts from \(LocalDate(daysSinceEpoch: Int(today - 364))) on; removing those before \(cutoffText) makes the rules under-count them.")
+                    Console.warning("\(db): warning: the offer rule reads attempts from \(LocalDate(daysSinceEpoch: Int(today - 364))) on; removing those before \(cutoffText) makes the rules under-count them.")
                 }
                 let store = try HistoryStore(path: db, mode: .readWrite)
                 let removed = try store.purge(before: cutoff)
                 if vacuum { try store.vacuum() }
-                print("\(db): removed \(removed) attempts dated before \(cutoffText)")
+                Console.summarize(PurgeSummary(db: db, before: cutoffText, removed: removed))
+                Console.result("\(db): removed \(removed) attempts dated before \(cutoffText)")
             }
         }
     }

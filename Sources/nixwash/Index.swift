@@ -20,16 +20,23 @@ struct ListFileOptions: ParsableArguments {
     @Option(help: "Largest share of lines without a valid number that a file may have (0 to 1).")
     var maxInvalidShare: Double = 0.01
 
+    @Option(help: "Country of numbers written without a country code: SE (the default), NO, FI or DK (NO for Reservasjonsregisteret).")
+    var defaultCountry: String?
+
     @OptionGroup var csv: CSVReadingOptions
 
     func validate() throws {
+        if let defaultCountry, PhoneCountry(rawValue: defaultCountry) == nil {
+            throw ValidationError("--default-country must be SE, NO, FI or DK, not '\(defaultCountry)'.")
+        }
         guard (0...1).contains(maxInvalidShare) else {
             throw ValidationError("--max-invalid-share must be between 0 and 1, e.g. 0.01 for 1 %.")
         }
     }
 
     var readingOptions: ListReadingOptions {
-        ListReadingOptions(numberColumns: columns, maxInvalidShare: maxInvalidShare, csv: csv.csvOptions)
+        ListReadingOptions(numberColumns: columns, maxInvalidShare: maxInvalidShare, csv: csv.csvOptions,
+                           normalizer: PhoneNormalizer(defaultCountry: defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? .sweden))
     }
 }
 
@@ -52,10 +59,10 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
         // A register or block list without a single number is an incomplete delivery, not an
         // empty list; a delta file may well be empty.
         if role == .register && s.numbers == 0 { throw NixWashError.headerOnly(path: path) }
-        printError("\(path): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) lines without a valid number\(summary.headerless ? " (no header)" : "")")
-        for example in summary.invalidExamples { printError("  \(path): \(example)") }
+        Console.message("\(path): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) lines without a valid number\(summary.headerless ? " (no header)" : "")")
+        for example in summary.invalidExamples { Console.message("  \(path): \(example)") }
         if s.invalidLines > UInt64(summary.invalidExamples.count) {
-            printError("  \(path): ... and \(s.invalidLines - UInt64(summary.invalidExamples.count)) more")
+            Console.message("  \(path): ... and \(s.invalidLines - UInt64(summary.invalidExamples.count)) more")
         }
         sources.append(s)
     }
@@ -63,7 +70,7 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
 }
 
 extension IndexCommand {
-    struct Build: ParsableCommand {
+    struct Build: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build an index from register or block-list files (gzip or plain; one number a line, or CSV with a number column).",
             discussion: "Numbers are normalized to E.164, sorted and deduplicated. An existing --out file is replaced atomically: a scrub that has the old index open keeps reading the old one."
@@ -82,6 +89,7 @@ extension IndexCommand {
         var out: String
 
         @OptionGroup var list: ListFileOptions
+        @OptionGroup var output: OutputOptions
 
         @Argument(help: "Register or block-list files.")
         var inputs: [String]
@@ -113,15 +121,16 @@ extension IndexCommand {
                     kind: IndexKind(name: kind)!, label: label, registerDate: registerDate.flatMap(DayNumber.parse),
                     buildTime: secondsNow(), sources: sources)
                 let header = try IndexWriter.write(keys: keys, metadata: metadata, to: out)
-                print("\(out): \(header.entryCount) numbers (\(numbersRead - header.entryCount) repeats removed) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                Console.summarize(IndexWriteSummary(index: out, header: header, numbersRead: numbersRead, change: change))
+                Console.result("\(out): \(header.entryCount) numbers (\(numbersRead - header.entryCount) repeats removed) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
                 if let change {
-                    print("  compared with the index it replaces: \(change.added) added, \(change.removed) removed")
+                    Console.result("  compared with the index it replaces: \(change.added) added, \(change.removed) removed")
                 }
             }
         }
     }
 
-    struct Update: ParsableCommand {
+    struct Update: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add and remove numbers (delta files) in an existing index, replacing it atomically.",
             discussion: "Delta files have the same formats as registers. A number both added and removed ends up removed. The header keeps the earlier sources and records the delta files."
@@ -143,6 +152,7 @@ extension IndexCommand {
         var out: String?
 
         @OptionGroup var list: ListFileOptions
+        @OptionGroup var output: OutputOptions
 
         func validate() throws {
             guard !add.isEmpty || !remove.isEmpty else { throw ValidationError("Give at least one --add or --remove file.") }
@@ -170,19 +180,20 @@ extension IndexCommand {
                     buildTime: secondsNow(), sources: sources)
                 let target = out ?? index
                 let header = try IndexWriter.write(keys: keys, metadata: metadata, to: target)
-                print("\(target): \(header.entryCount) numbers: \(change.added) added, \(change.removed) removed")
+                Console.summarize(IndexWriteSummary(index: target, header: header,
+                                                    numbersRead: added.count + removed.count, change: change))
+                Console.result("\(target): \(header.entryCount) numbers: \(change.added) added, \(change.removed) removed")
             }
         }
     }
 
-    struct Info: ParsableCommand {
+    struct Info: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show an index's header: kind, label, register date and age, counts, checksums, sources.",
             discussion: "Reads the header only (fast on any size); `nixwash index verify` checks the whole file."
         )
 
-        @Flag(help: "Print JSON instead of text.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         @Argument(help: "Index files.")
         var files: [String]
@@ -194,43 +205,82 @@ extension IndexCommand {
                 for file in files {
                     let index = try BlockIndex(path: file, checkBody: false)
                     let info = IndexInfo(path: file, header: index.header, today: today)
-                    if json { reports.append(info) } else { print(info.text) }
-                }
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+                    reports.append(info)
+                    Console.summarize(["indexes": reports])
+                    Console.result(info.text)
                 }
             }
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check index files completely: header, body checksum, key order and lookup tables.",
             discussion: "Checks every file given. Exit 0 when all are sound, 1 (with each problem on standard error) when one is not."
         )
 
+        @OptionGroup var output: OutputOptions
+
         @Argument(help: "Index files.")
         var files: [String]
+
+        struct Checked: Encodable {
+            var path: String
+            var sound: Bool
+            var entries: Int?
+            var bodyChecksum: String?
+            var error: String?
+        }
 
         func run() throws {
             var failed = false
             try runMappingErrors(resultOnStandardOutput: true) {
                 // Every file is checked and reported, so one bad file does not hide another.
+                var checked: [Checked] = []
                 for file in files {
                     do {
                         let index = try BlockIndex(path: file)
                         try index.verify()
-                        print("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
+                        checked.append(Checked(path: file, sound: true, entries: index.header.entryCount,
+                                               bodyChecksum: hex(index.header.bodyChecksum)))
+                        Console.result("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
                     } catch let error as NixWashError {
-                        printError(error.localizedDescription)
+                        Console.error(error.localizedDescription)
+                        checked.append(Checked(path: file, sound: false, error: error.localizedDescription))
                         failed = true
                     }
+                    Console.summarize(["indexes": checked])
                 }
             }
             if failed { throw ExitCode(1) }
         }
+    }
+}
+
+/// The `--json` summary of `index build` and `index update`.
+struct IndexWriteSummary: Encodable {
+    var index: String
+    var kind: String
+    var label: String
+    var registerDate: String?
+    var entries: Int
+    var numbersRead: Int
+    var added: Int?
+    var removed: Int?
+    var bodyChecksum: String
+    var sources: [IndexInfo.Source]
+
+    init(index: String, header: IndexHeader, numbersRead: Int, change: (added: Int, removed: Int)?) {
+        self.index = index
+        kind = header.kind.name
+        label = header.label
+        registerDate = header.registerDate.map(DayNumber.format)
+        entries = header.entryCount
+        self.numbersRead = numbersRead
+        added = change?.added
+        removed = change?.removed
+        bodyChecksum = hex(header.bodyChecksum)
+        sources = header.sources.map(IndexInfo.Source.init)
     }
 }
 
@@ -258,6 +308,16 @@ struct IndexInfo: Encodable {
         var lines: UInt64
         var numbers: UInt64
         var invalidLines: UInt64
+
+        init(_ source: IndexSource) {
+            name = source.name
+            role = source.role.name
+            checksum = hex(source.checksum)
+            bytes = source.fileLength
+            lines = source.lines
+            numbers = source.numbers
+            invalidLines = source.invalidLines
+        }
     }
 
     var path: String
@@ -285,18 +345,14 @@ struct IndexInfo: Encodable {
         registerDate = header.registerDate.map(DayNumber.format)
         registerAgeDays = header.registerDate.map { Int(today - $0) }
         validUntil = header.kind == .nix ? header.registerDate.map { DayNumber.format(DayNumber.adding(months: 2, to: $0)) } : nil
-        let formatter = ISO8601DateFormatter()
-        builtAt = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(header.buildTime)))
+        builtAt = StockholmTime.iso8601(header.buildTime)
         entries = header.entryCount
         firstNumber = header.entryCount > 0 ? PhoneKey(rawValue: header.minKey).e164 : nil
         lastNumber = header.entryCount > 0 ? PhoneKey(rawValue: header.maxKey).e164 : nil
         fileBytes = header.fileLength
         bodyChecksum = hex(header.bodyChecksum)
         headerChecksum = hex(header.headerChecksum)
-        sources = header.sources.map {
-            Source(name: $0.name, role: $0.role.name, checksum: hex($0.checksum), bytes: $0.fileLength,
-                   lines: $0.lines, numbers: $0.numbers, invalidLines: $0.invalidLines)
-        }
+        sources = header.sources.map(Source.init)
     }
 
     var text: String {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NixWashKit
 
-struct Scrub: ParsableCommand {
+struct Scrub: OutputCommand {
     static let configuration = CommandConfiguration(
         abstract: "Wash lead lists: write the callable list, the rejects with reasons, and the reports.",
         discussion: """
@@ -17,8 +17,8 @@ struct Scrub: ParsableCommand {
     @OptionGroup var campaign: CampaignOptions
     @OptionGroup var csv: CSVReadingOptions
 
-    @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: nixwash-CAMPAIGN-CALLDATE).")
-    var output: String?
+    @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: nixwash-CAMPAIGN-CALLDATE). Its parent folder must exist.")
+    var outputFolder: String?
 
     @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
     var replace = false
@@ -38,8 +38,10 @@ struct Scrub: ParsableCommand {
     @Option(help: "Gzip level of the outputs, 1 (fast, the default) to 9 (small): 1-3 by Intel ISA-L, 4-9 by zlib.")
     var compressionLevel: Int?
 
-    @Flag(name: .shortAndLong, help: "No progress and no summary; errors only.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Ed25519 private key (PEM) to sign report.json with, into report.json.sig (`nixwash audit verify --public-key` checks it).")
+    var signKey: String?
 
     @Argument(help: "Lead lists: CSV (gzip or plain, UTF-8, Latin-1 or UTF-16), zip archives of them, xlsx workbooks, folders of them; '-' for standard input. Default: \"leads\" of the campaign file.")
     var leads: [String] = []
@@ -54,10 +56,8 @@ struct Scrub: ParsableCommand {
         try runMappingErrors {
             let file = try campaign.loadCampaignFile()
             let leadFiles = leads.isEmpty ? (file.leads ?? []) : leads
-            guard !leadFiles.isEmpty else {
-                throw NixWashError.invalidSetting(source: "nixwash scrub", reason: "no lead lists given: name them as arguments or set \"leads\" in the campaign file.")
-            }
-            var config = try campaign.configuration(file: file, leadFiles: leadFiles, outputFolder: output)
+            var config = try campaign.configuration(file: file, leadFiles: leadFiles, outputFolder: outputFolder,
+                                                    leadFilesRequired: true)
             config.replaceOutput = replace
             config.phoneColumns = phoneColumns.isEmpty ? (file.phoneColumns ?? []) : phoneColumns
             config.sourceColumn = sourceColumn ?? file.sourceColumn
@@ -72,12 +72,40 @@ struct Scrub: ParsableCommand {
             config.csv = options
             config.sheet = sheet ?? file.sheet
             config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
+            config.signingKey = signKey
 
-            let progress = ProgressDisplay(enabled: !quiet && isatty(2) != 0)
+            let progress = ProgressDisplay(enabled: !output.quiet && isatty(2) != 0)
             let started = Date()
             let report = try Scrubber(configuration: config).run(progress: progress.update)
             progress.clear()
-            if !quiet { print(Self.summary(report, folder: config.outputFolder, seconds: Date().timeIntervalSince(started))) }
+            let seconds = Date().timeIntervalSince(started)
+            Console.summarize(ScrubSummary(report, folder: config.outputFolder, seconds: seconds))
+            Console.result(Self.summary(report, folder: config.outputFolder, seconds: seconds))
+        }
+    }
+
+    /// The `--json` summary: the run's context, its counts and where the outputs are.
+    struct ScrubSummary: Encodable {
+        var callDate: String
+        var campaign: String
+        var offer: String
+        var contactCentre: String
+        var outputFolder: String
+        var outputs: [String]
+        var report: String
+        var totals: ScrubCounts
+        var seconds: Double
+
+        init(_ r: ScrubReport, folder: String, seconds: Double) {
+            callDate = r.callDate
+            campaign = r.campaign
+            offer = r.offer
+            contactCentre = r.contactCentre
+            outputFolder = folder
+            outputs = r.outputs.map { folder + "/" + $0 }
+            report = folder + "/report.json"
+            totals = r.totals
+            self.seconds = (seconds * 1000).rounded() / 1000
         }
     }
 

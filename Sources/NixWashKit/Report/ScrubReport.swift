@@ -26,8 +26,13 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
     }
 }
 
-/// `report.json`: what an auditor needs to reproduce and trust a run.
+/// `report.json`: what an auditor needs to reproduce and trust a run. Its keys are documented
+/// in docs/report-json.md; a change of their meaning or type raises `schemaVersion`.
 public struct ScrubReport: Codable, Sendable {
+    /// Version of report.json's shape: raised when a key changes meaning or type or goes away
+    /// (a new key does not raise it).
+    public static let currentSchemaVersion = 1
+
     public struct Tool: Codable, Sendable {
         public var name = "nixwash"
         public var version = NixWashVersion.current
@@ -80,12 +85,30 @@ public struct ScrubReport: Codable, Sendable {
         }
     }
 
+    /// A customer or consent list the run read.
+    public struct ExemptionListReport: Codable, Sendable {
+        public var path: String
+        public var numbers: Int
+    }
+
+    /// The contact history the run read.
+    public struct HistoryReport: Codable, Sendable {
+        public var path: String
+        /// Numbers of this run's campaign, offer or contact centre with attempts in the rules' windows.
+        public var numbersWithAttempts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case path, numbersWithAttempts = "numbers_with_attempts"
+        }
+    }
+
     public struct Accounting: Codable, Sendable {
         public var rows: String
         public var numbers: String
         public var balanced: Bool
     }
 
+    public var schemaVersion = ScrubReport.currentSchemaVersion
     public var tool = Tool()
     public var started: String
     public var finished: String
@@ -99,18 +122,29 @@ public struct ScrubReport: Codable, Sendable {
     public var callingWindow: [String: String]
     public var inputs: [InputFileReport]
     public var registers: [ListReport]
-    public var customers: [String: String]?
-    public var consents: [String: String]?
-    public var history: [String: String]?
+    public var customers: ExemptionListReport?
+    public var consents: ExemptionListReport?
+    public var history: HistoryReport?
     public var totals: ScrubCounts
     public var bySource: [String: ScrubCounts]
     public var accounting: Accounting
     public var outputs: [String]
+    /// Size and SHA-256 of every output but report.json and its digest and signature
+    /// (`audit verify`; see `AuditTrail`).
+    public var outputFiles: [FileDigest]?
+    /// The working directory of the run, against which relative input and index paths resolve.
+    public var workingDirectory: String?
+    /// Set in the report of a recheck: the run whose callable rows were judged again.
+    public var recheckOf: RecheckOrigin?
+    /// The country numbers without a country code were read as.
+    public var defaultCountry: String?
 
     enum CodingKeys: String, CodingKey {
         case tool, started, finished, campaign, offer, inputs, registers, customers, consents, history, totals, accounting, outputs
+        case outputFiles = "output_files", workingDirectory = "working_directory", recheckOf = "recheck_of"
+        case defaultCountry = "default_country"
         case callDate = "call_date", contactCentre = "contact_centre", productCategory = "product_category"
         case ruleProfile = "rule_profile", ruleProfilePath = "rule_profile_path", callingWindow = "calling_window"
-        case bySource = "by_source"
+        case bySource = "by_source", schemaVersion = "schema_version"
     }
 }

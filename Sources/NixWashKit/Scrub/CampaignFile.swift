@@ -37,11 +37,13 @@ public struct CampaignFile: Equatable, Sendable {
     public var sheet: String?
     public var defaultCountry: PhoneCountry?
     public var compressionLevel: Int?
+    /// The shipped rule profile the run starts from (`se`, `no`).
+    public var profile: ShippedProfile?
 
     public static let keys = ["call_date", "campaign", "offer", "contact_centre", "product_category", "nix_index",
                               "block_indexes", "customers", "consents", "history_db", "rule_profile", "leads",
                               "output", "phone_columns", "source_column", "source", "delimiter", "sheet", "default_country",
-                              "compression_level"]
+                              "compression_level", "profile"]
 
     public init() {}
 
@@ -116,6 +118,12 @@ public struct CampaignFile: Equatable, Sendable {
                 throw NixWashError.invalidSetting(source: path, reason: "key 'default_country' must be one of \(PhoneCountry.allCases.map(\.rawValue).joined(separator: ", ")), not '\(code)'.")
             }
             defaultCountry = country
+        }
+        if let name = try string("profile") {
+            guard let shipped = ShippedProfile(rawValue: name) else {
+                throw NixWashError.invalidSetting(source: path, reason: "key 'profile' must be one of \(ShippedProfile.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'.")
+            }
+            profile = shipped
         }
         if let value = d["compression_level"] {
             guard let level = value as? Int, (1...9).contains(level) else {

@@ -36,6 +36,8 @@ public struct ScrubConfiguration: Sendable {
     /// Gzip level of the outputs, 1 (fast) … 9 (small): 1-3 by Intel ISA-L, several times
     /// faster than zlib at a similar ratio; 4-9 by zlib. Blocks are compressed on every core.
     public var compressionLevel: Int32 = 1
+    /// A PEM Ed25519 private key: report.json is signed into report.json.sig (`AuditTrail`).
+    public var signingKey: String?
 
     public init(leadFiles: [String], outputFolder: String, callDate: LocalDate, campaign: String,
                 offer: String, contactCentre: String, nixIndex: String) {

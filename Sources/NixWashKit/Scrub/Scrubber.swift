@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -66,6 +67,7 @@ public final class Scrubber {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
         let judge = try NumberJudge(configuration: c)
+        let signer = try c.signingKey.map { try ReportSignature(pemFile: $0, isPrivate: true) }
 
         var leads: [Lead] = []
         var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
@@ -146,8 +148,9 @@ public final class Scrubber {
             throw NixWashError.accountingBroken(detail: "rows in \(totals.rowsIn), callable \(totals.rowsCallable) (written \(writtenCallable)), not callable \(totals.rowsNotCallable); numbers in \(totals.numbersIn), callable \(totals.numbersCallable), rejected \(totals.numbersRejected) (written \(writtenRejects))")
         }
 
-        let outputNames = groups.flatMap { [$0.callableName, $0.rejectsName] } + ["report.json", "report.html"]
-        let report = ScrubReport(
+        let csvOutputs = groups.flatMap { [$0.callableName, $0.rejectsName] }
+        let outputNames = csvOutputs + ["report.json", "report.html"] + AuditTrail.names(signed: signer != nil)
+        var report = ScrubReport(
             started: started, finished: StockholmTime.iso8601(Int64(time(nil))),
             callDate: c.callDate.description, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre,
             productCategory: c.productCategory, ruleProfile: c.profile, ruleProfilePath: c.profilePath,
@@ -155,27 +158,31 @@ public final class Scrubber {
                             "close": StockholmTime.iso8601(judge.quotaJudge.window.close)],
             inputs: inputReports,
             registers: ([judge.nix] + judge.blockLists).map(Self.listReport),
-            customers: judge.customers.map { ["path": c.customers ?? "", "numbers": String($0.table.count)] },
-            consents: judge.consents.map { ["path": c.consents ?? "", "numbers": String($0.table.count)] },
-            history: judge.history.map { ["path": c.historyDatabase ?? "", "numbers_with_attempts": String($0.count)] },
+            customers: judge.customers.map { .init(path: c.customers ?? "", numbers: $0.table.count) },
+            consents: judge.consents.map { .init(path: c.consents ?? "", numbers: $0.table.count) },
+            history: judge.history.map { .init(path: c.historyDatabase ?? "", numbersWithAttempts: $0.count) },
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) callable + \(totals.rowsNotCallable) with no callable number",
                 numbers: "\(totals.numbersIn) numbers in = \(totals.numbersCallable) callable + \(totals.numbersRejected) rejected",
                 balanced: balanced),
             outputs: outputNames)
-        try ReportWriter.writeJSON(report, to: folder.path(for: "report.json"))
+        report.workingDirectory = FileManager.default.currentDirectoryPath
+        report.defaultCountry = c.defaultCountry.rawValue
         try ReportWriter.writeHTML(report, to: folder.path(for: "report.html"))
+        report.outputFiles = try AuditTrail.digests(of: csvOutputs + ["report.html"], in: folder.temporaryPath)
+        try ReportWriter.writeJSON(report, to: folder.path(for: AuditTrail.reportName))
+        try AuditTrail.seal(folder, signer: signer)
         try folder.commit()
         return report
     }
 
-    private static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
+    static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
         let h = index.header
         return ScrubReport.ListReport(
             kind: h.kind.name, label: h.label, path: index.path,
             registerDate: h.registerDate.map { LocalDate(daysSinceEpoch: Int($0)).description },
-            entries: h.entryCount, indexChecksum: String(h.bodyChecksum, radix: 16))
+            entries: h.entryCount, indexChecksum: hex16(h.bodyChecksum))
     }
 
     /// Streams one lead list through the judge into its group's writers.
@@ -354,4 +361,10 @@ public final class Scrubber {
         for byte in field where byte != 0x20 && byte != 0x09 { return false }
         return true
     }
+}
+
+/// A checksum as 16 hex digits, as `nixwash index info` shows it.
+func hex16(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
 }
