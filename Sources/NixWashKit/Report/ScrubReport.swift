@@ -13,6 +13,12 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
     public var reasonsApplied: [String: UInt64] = [:]
     /// Callable numbers that are in NIX and stayed callable through an exemption.
     public var nixExemptions: [String: UInt64] = [:]
+    /// Numbers by the Excel repair made before they were read (`ExcelRepair.name`), and
+    /// `excel_digits_lost`: numbers rejected for digits lost in scientific notation. Absent in
+    /// reports written before these were counted.
+    public var excelArtefacts: [String: UInt64]?
+    /// Phone fields that held more than one number (each number is counted in `numbersIn`).
+    public var fieldsWithSeveralNumbers: UInt64?
 
     public init() {}
 
@@ -23,6 +29,7 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
         case rowsIn = "rows_in", rowsCallable = "rows_callable", rowsNotCallable = "rows_not_callable"
         case numbersIn = "numbers_in", numbersCallable = "numbers_callable", numbersRejected = "numbers_rejected"
         case rejectedByReason = "rejected_by_reason", reasonsApplied = "reasons_applied", nixExemptions = "nix_exemptions"
+        case excelArtefacts = "excel_artefacts", fieldsWithSeveralNumbers = "fields_with_several_numbers"
     }
 }
 

@@ -113,6 +113,16 @@ public struct LeadPhoneFields: Sendable {
         return first
     }
 
+    /// The text of a field that keeps only `numbers` (start, end, separator start) of those in
+    /// it: each with the separator written before it, the first without.
+    public static func text(of numbers: [(start: Int, end: Int, separatorStart: Int)], in field: UnsafeRawBufferPointer) -> [UInt8] {
+        var text: [UInt8] = []
+        for (k, number) in numbers.enumerated() {
+            text.append(contentsOf: field[(k == 0 ? number.start : number.separatorStart)..<number.end])
+        }
+        return text
+    }
+
     /// Whether `field`, one value of a phone column, is a number Excel wrote without its 0
     /// (`LeadPhoneFields` restores it in a column where most values are such).
     public func isWrittenWithoutTrunkZero(_ field: UnsafeRawBufferPointer) -> Bool {

@@ -17,6 +17,8 @@ final class RecordBatches {
         /// Each record's phone fields in phone-column order (placeholders for records that are
         /// not judged: malformed or of the wrong width).
         fileprivate var numbers: [PreparedNumber] = []
+        /// The second and further numbers of fields that hold several (`PreparedNumber.more`).
+        fileprivate var more: [PreparedNumber] = []
         private let phoneColumnCount: Int
         /// The reader's position after this batch, for progress and the report.
         fileprivate(set) var compressedBytesRead: UInt64 = 0
@@ -55,8 +57,12 @@ final class RecordBatches {
         @inline(__always)
         func number(_ index: Int, _ column: Int) -> PreparedNumber { numbers[index * phoneColumnCount + column] }
 
+        /// The numbers after the first of a field that holds several.
+        func moreNumbers(of number: PreparedNumber) -> ArraySlice<PreparedNumber> { more[number.more] }
+
         fileprivate func reset() {
             numbers.removeAll(keepingCapacity: true)
+            more.removeAll(keepingCapacity: true)
             bytesCount = 0
             endsCount = 0
             records.removeAll(keepingCapacity: true)
@@ -82,17 +88,45 @@ final class RecordBatches {
         }
     }
 
-    /// A phone field as the reading thread left it: nil for a blank field.
+    /// A number of a phone field as the reading thread left it: `parsed` nil for a blank field.
     struct PreparedNumber {
         var parsed: PhoneParseResult?
         var duplicate = false
         var hits = NumberJudge.ListHits.none
+        /// Excel's artefacts undone before it was read.
+        var repairs = ExcelRepairs()
+        /// Its bytes in the field, and where the separator before it starts (`FieldNumber`).
+        var start: Int32 = 0
+        var end: Int32 = 0
+        var separatorStart: Int32 = 0
+        /// For the first number of a field that holds several: the others, in `Batch.more`.
+        var more: Range<Int> = 0..<0
+
+        init(parsed: PhoneParseResult?) {
+            self.parsed = parsed
+        }
+
+        init(_ number: FieldNumber) {
+            parsed = number.parsed
+            repairs = number.repairs
+            start = Int32(truncatingIfNeeded: number.start)
+            end = Int32(truncatingIfNeeded: number.end)
+            separatorStart = Int32(truncatingIfNeeded: number.separatorStart)
+        }
+
+        /// The first number of a field that holds one number as written, all of the field.
+        var isWholeField: Bool { repairs.isEmpty && more.isEmpty }
     }
 
     private let reader: CSVReader
     private let columns: Int
     private let phoneColumns: [Int]
+    /// Per phone column: restore a leading 0 (the column is plainly an Excel export).
+    private let restoresLeadingZero: [Bool]
     private let judge: NumberJudge
+    private let fields: LeadPhoneFields
+    /// The further numbers of the field being read (reused).
+    private var fieldNumbers: [FieldNumber] = []
     private let recordsPerBatch: Int
     private let bytesPerBatch: Int
     private let monitor = Monitor()
@@ -105,12 +139,14 @@ final class RecordBatches {
     /// The encoding seen in every field; complete once the last batch arrived.
     private(set) var encoding = EncodingGuess()
 
-    init(reader: CSVReader, phoneColumns: [Int], judge: NumberJudge, batches: Int = 4, recordsPerBatch: Int = 4096,
-         bytesPerBatch: Int = 1 << 19) {
+    init(reader: CSVReader, phoneColumns: [Int], restoresLeadingZero: [Bool]? = nil, judge: NumberJudge, batches: Int = 4,
+         recordsPerBatch: Int = 4096, bytesPerBatch: Int = 1 << 19) {
         self.reader = reader
         columns = reader.header.count
         self.phoneColumns = phoneColumns
+        self.restoresLeadingZero = restoresLeadingZero ?? phoneColumns.map { _ in false }
         self.judge = judge
+        fields = judge.leadFields
         self.recordsPerBatch = recordsPerBatch
         self.bytesPerBatch = bytesPerBatch
         free = (0..<max(batches, 2)).map { _ in
@@ -154,13 +190,19 @@ final class RecordBatches {
             for _ in phoneColumns { batch.numbers.append(PreparedNumber(parsed: nil)) }
             return
         }
-        for column in phoneColumns {
+        for (position, column) in phoneColumns.enumerated() {
             let field = record.field(column)
             if Scrubber.isBlank(field) {
                 batch.numbers.append(PreparedNumber(parsed: nil))
                 continue
             }
-            batch.numbers.append(PreparedNumber(parsed: judge.normalizer.normalize(field)))
+            var first = PreparedNumber(fields.read(field, restoringLeadingZero: restoresLeadingZero[position], more: &fieldNumbers))
+            if !fieldNumbers.isEmpty {
+                first.more = batch.more.count..<(batch.more.count + fieldNumbers.count)
+                for number in fieldNumbers { batch.more.append(PreparedNumber(number)) }
+                fieldNumbers.removeAll(keepingCapacity: true)
+            }
+            batch.numbers.append(first)
         }
     }
 
@@ -177,6 +219,10 @@ final class RecordBatches {
             if case let .valid(number)? = batch.numbers[i].parsed {
                 batch.numbers[i].duplicate = !judge.firstSighting(number.key)
             }
+            // A field's further numbers come right after its first, in input order.
+            for k in batch.numbers[i].more {
+                if case let .valid(number)? = batch.more[k].parsed { batch.more[k].duplicate = !judge.firstSighting(number.key) }
+            }
         }
     }
 
@@ -188,18 +234,23 @@ final class RecordBatches {
     /// time: every bucket of the group is fetched, then every first key, then the lookups run
     /// on cached lines. Each step's reads are independent, so their cache misses overlap.
     private func lookUp(_ batch: Batch) {
+        lookUp(&batch.numbers)
+        lookUp(&batch.more)
+    }
+
+    private func lookUp(_ numbers: inout [PreparedNumber]) {
         var start = 0
-        while start < batch.numbers.count {
-            let group = start..<min(start + Self.lookupGroup, batch.numbers.count)
+        while start < numbers.count {
+            let group = start..<min(start + Self.lookupGroup, numbers.count)
             for i in group {
-                if case let .valid(number)? = batch.numbers[i].parsed { judge.prefetchBuckets(number.key) }
+                if case let .valid(number)? = numbers[i].parsed { judge.prefetchBuckets(number.key) }
             }
             for i in group {
-                if case let .valid(number)? = batch.numbers[i].parsed { judge.prefetchKeys(number.key) }
+                if case let .valid(number)? = numbers[i].parsed { judge.prefetchKeys(number.key) }
             }
             for i in group {
-                if case let .valid(number)? = batch.numbers[i].parsed {
-                    batch.numbers[i].hits = judge.listHits(number.key)
+                if case let .valid(number)? = numbers[i].parsed {
+                    numbers[i].hits = judge.listHits(number.key)
                 }
             }
             start = group.upperBound

@@ -22,7 +22,18 @@ public struct ScrubProgress: Sendable {
 /// `report.html` into an output folder that appears only when everything is written and the
 /// accounting balances.
 public final class Scrubber {
-    public static let callableColumns = ["e164", "source", "attempts_left_today", "not_before", "nix_exemption"]
+    /// The columns appended to a callable row; `detail` names the repairs made to its numbers.
+    public static let callableColumns = ["e164", "source", "attempts_left_today", "not_before", "nix_exemption", "detail"]
+
+    /// The columns a scrub appended to the callable list with this header: those of this
+    /// version, or those of a version before `detail` (read by recheck and sources), or nil.
+    public static func appendedCallableColumns(in header: [String]) -> [String]? {
+        for appended in [callableColumns, Array(callableColumns.dropLast())]
+        where header.count > appended.count && Array(header.suffix(appended.count)) == appended {
+            return appended
+        }
+        return nil
+    }
     public static let rejectColumns = ["file", "line", "phone_column", "raw_number", "e164", "reason", "reasons", "detail", "source"]
 
     public let configuration: ScrubConfiguration
@@ -198,6 +209,9 @@ public final class Scrubber {
         let rejected = UnsafeMutablePointer<Bool>.allocate(capacity: max(columns, 1))
         rejected.initialize(repeating: false, count: max(columns, 1))
         defer { rejected.deallocate() }
+        // A field of several numbers some of which were rejected: the callable ones' text.
+        var keptText = [[UInt8]?](repeating: nil, count: columns)
+        let phoneNames = header
         // `not_before` is the window's opening for nearly every number: formatted once per value.
         var notBefore: Int64 = .min
         var notBeforeText: [UInt8] = []
@@ -278,33 +292,75 @@ public final class Scrubber {
 
                 var first: (verdict: NumberVerdict, column: Int)?
                 var sawNumber = false
-                for (position, column) in phoneColumns.enumerated() {
-                    let prepared = current.number(index, position)
-                    guard let parsed = prepared.parsed else { continue }
-                    let field = record.field(column)
-                    sawNumber = true
+                var rowDetail: [String] = []
+                /// Judges one number of the field in `column`, writes its reject; true if callable.
+                func judgeNumber(_ prepared: RecordBatches.PreparedNumber, column: Int, raw: UnsafeRawBufferPointer,
+                                 note: String?) throws -> Bool {
+                    guard let parsed = prepared.parsed else { return false }
                     let verdict = judge.judge(parsed, duplicate: prepared.duplicate, hits: prepared.hits)
                     if verdict.isCallable {
                         tally.countCallable(exemption: verdict.exemption, source: source)
                         if first == nil { first = (verdict, column) }
+                        return true
+                    }
+                    var detail: [UInt8]
+                    let reasonBits = Int(verdict.reasons.rawValue)
+                    if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0, let known = fixedDetails[reasonBits] {
+                        detail = known  // the common case (nix, duplicate), without hashing
                     } else {
-                        rejected[column] = true
-                        let detail: [UInt8]
-                        let reasonBits = Int(verdict.reasons.rawValue)
-                        if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0, let known = fixedDetails[reasonBits] {
-                            detail = known  // the common case (nix, duplicate), without hashing
+                        let detailKey = judge.detailKey(of: verdict)
+                        if let known = details[detailKey] {
+                            detail = known
                         } else {
-                            let detailKey = judge.detailKey(of: verdict)
-                            if let known = details[detailKey] {
-                                detail = known
-                            } else {
-                                detail = rejects.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
-                                if details.count < 65_536 { details[detailKey] = detail }
-                            }
-                            if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0 { fixedDetails[reasonBits] = detail }
+                            detail = rejects.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
+                            if details.count < 65_536 { details[detailKey] = detail }
                         }
-                        try writeReject(record, column: column, raw: field, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
-                        tally.countRejected(verdict.reasons, source: source)
+                        if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0 { fixedDetails[reasonBits] = detail }
+                    }
+                    if let note {
+                        // Rare (a repaired or listed number): its words are not kept.
+                        detail = rejects.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ") + "; " + note)
+                    }
+                    try writeReject(record, column: column, raw: raw, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
+                    tally.countRejected(verdict.reasons, source: source)
+                    return false
+                }
+                for (position, column) in phoneColumns.enumerated() {
+                    let prepared = current.number(index, position)
+                    guard prepared.parsed != nil else { continue }
+                    let field = record.field(column)
+                    sawNumber = true
+                    if prepared.isWholeField {
+                        if case .invalid(.digitsLostInScientificNotation)? = prepared.parsed { tally.countDigitsLost(source: source) }
+                        if try !judgeNumber(prepared, column: column, raw: field, note: nil) { rejected[column] = true }
+                        continue
+                    }
+                    // Repaired, or several numbers: each judged, the callable ones kept in the field.
+                    let numbers = [prepared] + current.moreNumbers(of: prepared)
+                    if numbers.count > 1 { tally.countFieldWithSeveralNumbers(source: source) }
+                    var kept: [RecordBatches.PreparedNumber] = []
+                    for (n, number) in numbers.enumerated() {
+                        let raw = UnsafeRawBufferPointer(rebasing: field[Int(number.start)..<Int(number.end)])
+                        var notes: [String] = []
+                        if numbers.count > 1 { notes.append("number \(n + 1) of \(numbers.count) in the field") }
+                        if !number.repairs.isEmpty { notes.append("repaired: " + number.repairs.detail) }
+                        if case .invalid(.digitsLostInScientificNotation)? = number.parsed { tally.countDigitsLost(source: source) }
+                        tally.countRepairs(number.repairs, source: source)
+                        if try judgeNumber(number, column: column, raw: raw, note: notes.isEmpty ? nil : notes.joined(separator: "; ")) {
+                            kept.append(number)
+                            if !number.repairs.isEmpty {
+                                let which = numbers.count > 1 ? " number \(n + 1)" : ""
+                                rowDetail.append("\(phoneNames[column])\(which): \(number.repairs.detail)")
+                            }
+                        }
+                    }
+                    if kept.isEmpty {
+                        rejected[column] = true
+                    } else if kept.count < numbers.count {
+                        keptText[column] = LeadPhoneFields.text(of: kept.map { (Int($0.start), Int($0.end), Int($0.separatorStart)) }, in: field)
+                        rowDetail.append("\(phoneNames[column]): \(kept.count) of \(numbers.count) numbers in the field callable, the others removed")
+                    } else if numbers.count > 1 {
+                        rowDetail.append("\(phoneNames[column]): \(numbers.count) numbers in the field, all callable")
                     }
                 }
                 if !sawNumber {
@@ -315,7 +371,7 @@ public final class Scrubber {
                 }
                 if let first {
                     for i in 0..<columns {
-                        try callable.writeField(rejected[i] ? empty : record.field(i))
+                        if let text = keptText[i] { try callable.writeField(text) } else { try callable.writeField(rejected[i] ? empty : record.field(i)) }
                     }
                     try callable.writeField(first.verdict.number!.key.rawValue, prefix: UInt8(ascii: "+"))
                     try callable.writeField(tally.sourceBytes(source))
@@ -331,13 +387,17 @@ public final class Scrubber {
                     case .customer?: try callable.writeField(Self.customerExemption)
                     case .consent?: try callable.writeField(Self.consentExemption)
                     }
+                    if rowDetail.isEmpty { try callable.writeField(empty) } else { try callable.writeField(rowDetail.joined(separator: "; ")) }
                     try callable.endRow()
                     group.callableRows += 1
                     tally.countRowCallable(source: source)
                 } else {
                     tally.countRowNotCallable(source: source)
                 }
-                for column in phoneColumns { rejected[column] = false }
+                for column in phoneColumns {
+                    rejected[column] = false
+                    keptText[column] = nil
+                }
             }
             progress(current.recordsRead, current.compressedBytesRead)
             if let error = current.error { throw error }
