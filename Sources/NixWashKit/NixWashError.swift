@@ -35,6 +35,12 @@ public enum NixWashError: LocalizedError, Equatable {
     case csvSyntax(path: String, line: UInt64, column: Int, reason: String)
     case missingColumn(path: String, column: String, header: [String])
     case noPhoneColumn(path: String, header: [String])
+    /// Columns that hold phone numbers (by name or content) but are neither washed nor
+    /// declared not to be called; `washed` are the phone columns the run has.
+    case unwashedPhoneColumns(path: String, columns: [UnwashedColumn], washed: [String])
+    /// More malformed rows than the run allows: a wrong dialect or encoding, a broken export.
+    case tooManyMalformedRows(path: String, malformed: UInt64, rows: UInt64, maxShare: Double, firstLines: [UInt64],
+                              likelyCause: String)
 
     // MARK: Inputs (containers, encodings, lists of inputs)
     /// Text that is not valid in the encoding its byte order mark names.
@@ -97,7 +103,7 @@ public enum NixWashError: LocalizedError, Equatable {
     public var kind: FailureKind {
         switch self {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
-             .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource,
+             .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
              .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
         case .noCallDay, .staleRegister, .recheckNeedsFullWash:
@@ -124,6 +130,11 @@ public enum NixWashError: LocalizedError, Equatable {
         }
         if header.count > maxNames { names.append("… and \(header.count - maxNames) more") }
         return names.joined(separator: ", ")
+    }
+
+    /// A share as given and in percent: `0.01 (1 %)`.
+    static func share(_ share: Double) -> String {
+        String(format: "%g (%g %%)", share, share * 100)
     }
 
     public var errorDescription: String? {
@@ -162,6 +173,21 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
         case let .noPhoneColumn(path, header):
             return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with --phone-column."
+        case let .unwashedPhoneColumns(path, columns, washed):
+            let found = columns.map { column -> String in
+                switch column.foundBy {
+                case .name: return "'\(column.name)' (its name is a phone column name)"
+                case .content: return "'\(column.name)' (most of its first rows are phone numbers)"
+                case let .numbers(count, firstLine): return "'\(column.name)' (\(count) of its fields are phone numbers, the first on line \(firstLine))"
+                }
+            }
+            let all = (washed + columns.map(\.name)).map { "--phone-column '\($0)'" }.joined(separator: " ")
+            let declare = columns.map { "--not-phone-column '\($0.name)'" }.joined(separator: " ")
+            return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns)."
+        case let .tooManyMalformedRows(path, malformed, rows, maxShare, firstLines, likelyCause):
+            let share = rows == 0 ? 0 : Double(malformed) * 100 / Double(rows)
+            let lines = firstLines.map(String.init).joined(separator: ", ")
+            return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than --max-malformed-share \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(likelyCause). Fix the delivery or the reading options and rerun, or raise --max-malformed-share to wash the readable rows."
         case let .noSource(path, header):
             return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
         case let .accountingBroken(detail):

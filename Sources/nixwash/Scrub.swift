@@ -9,8 +9,11 @@ struct Scrub: OutputCommand {
         Streams every lead list once and judges every number in every phone column against the \
         rules of the profile, the NIX register, the block lists and the contact history. Writes \
         callable.csv.gz, rejects.csv.gz, report.json and report.html into the output folder, \
-        which appears only when the run succeeds. Exit codes: 0 success, 1 runtime failure, \
-        3 compliance refusal (no-call day, stale NIX register), 64 usage error.
+        which appears only when the run succeeds. Every column that holds phone numbers (found \
+        by its name or its content) is washed or declared with --not-phone-column; a list with \
+        one that is neither is refused. Exit codes: 0 success, 1 runtime failure (also: more \
+        malformed rows than --max-malformed-share), 3 compliance refusal (no-call day, stale NIX \
+        register), 64 usage error (also: a phone column neither washed nor declared).
         """
     )
 
@@ -23,11 +26,17 @@ struct Scrub: OutputCommand {
     @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
     var replace = false
 
-    @Option(name: .customLong("phone-column"), help: "Phone column by header name (repeatable; default: found from the header).")
+    @Option(name: .customLong("phone-column"), help: "Phone column by header name (repeatable; 'telefon#2' for the second of two columns named telefon). Default: every column whose name or content is a phone column's. Another column that holds phone numbers refuses the run.")
     var phoneColumns: [String] = []
 
     @Option(help: "The sheet of each xlsx workbook to wash (default: every sheet with cells).")
     var sheet: String?
+
+    @Option(name: .customLong("not-phone-column"), help: "A column that holds no number to call (repeatable): not washed, not checked for phone numbers, recorded in the report.")
+    var notPhoneColumns: [String] = []
+
+    @Option(help: "Share of malformed rows (0-1) above which a lead list is refused (default 0.01, 1 %).")
+    var maxMalformedShare: Double?
 
     @Option(help: "Address-source column by header name (default: found from the header, e.g. källa, source).")
     var sourceColumn: String?
@@ -50,6 +59,9 @@ struct Scrub: OutputCommand {
         if let compressionLevel, !(1...9).contains(compressionLevel) {
             throw ValidationError("--compression-level must be from 1 to 9.")
         }
+        if let maxMalformedShare, !(0...1).contains(maxMalformedShare) {
+            throw ValidationError("--max-malformed-share must be between 0 and 1, e.g. 0.01 for 1 %.")
+        }
     }
 
     func run() throws {
@@ -60,6 +72,8 @@ struct Scrub: OutputCommand {
                                                     leadFilesRequired: true)
             config.replaceOutput = replace
             config.phoneColumns = phoneColumns.isEmpty ? (file.phoneColumns ?? []) : phoneColumns
+            config.notPhoneColumns = notPhoneColumns.isEmpty ? (file.notPhoneColumns ?? []) : notPhoneColumns
+            config.maxMalformedShare = maxMalformedShare ?? file.maxMalformedShare ?? 0.01
             config.sourceColumn = sourceColumn ?? file.sourceColumn
             config.source = source ?? file.source
             var options = csv.csvOptions

@@ -114,6 +114,20 @@ final class SourcesCommandTests: XCTestCase {
         XCTAssertFalse(html.contains("http://") || html.contains("https://"), "the page must not load anything")
     }
 
+    /// A run of an older nixwash has a report without the keys added since; it is still read.
+    func testAReportWithoutTheNewerKeysIsStillRead() throws {
+        let url = w.url("run-a/report.json")
+        var report = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        report["output_encodings"] = nil
+        report["max_malformed_share"] = nil
+        report["inputs"] = (report["inputs"] as! [[String: Any]]).map { input in
+            input.filter { !["phone_columns_by_content", "not_phone_columns", "malformed_rows"].contains($0.key) }
+        }
+        try JSONSerialization.data(withJSONObject: report).write(to: url)
+        let result = try w.run(["sources", "--out", "sources", "run-a", "run-b"])
+        XCTAssertTrue(result.stdout.contains("2 sources over 2 runs"), result.stdout)
+    }
+
     func testTheSameRunTwiceAndARecheckAreRefused() throws {
         let twice = try w.run(["sources", "--out", "sources", "run-a", "./run-a/"], expect: 64)
         XCTAssertTrue(twice.stderr.contains("./run-a/: is given twice"), twice.stderr)

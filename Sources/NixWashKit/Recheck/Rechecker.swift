@@ -188,9 +188,14 @@ public final class Rechecker {
         }
         var tally = Tally(defaultSource: c.source)
         var inputReports: [ScrubReport.InputFileReport] = []
+        // nixwash's own values are written in UTF-8; beside Latin-1 rows of a list that makes a mix.
+        var outputEncodings = [AuditTrail.reportName: OutputTextEncoding.utf8.rawValue]
         for (i, list) in opened.enumerated() {
             let pair = pairs[shapeOf[i]]
-            let encoding = try recheck(list, into: pair, judge: judge, tally: &tally)
+            let (encoding, malformedRows) = try recheck(list, into: pair, judge: judge, tally: &tally)
+            for name in [pair.stillCallableName, pair.pullName] where outputEncodings[name] != "mixed" {
+                outputEncodings[name] = OutputTextEncoding(input: encoding) == .utf8 ? OutputTextEncoding.utf8.rawValue : "mixed"
+            }
             let reader = list.reader
             let digest = list.hasher.digest()
             // The pull list is about the rows the scrub handed the dialer, not an edited copy.
@@ -202,7 +207,8 @@ public final class Rechecker {
                 compression: list.file.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
                 encoding: encoding.name, outputEncoding: encoding.name,
                 trailingDelimiterRows: reader.trailingDelimiterRows, rows: reader.recordsRead,
-                phoneColumns: list.phoneColumns.map { reader.header[$0] }, sourceColumn: Scrubber.callableColumns[1],
+                phoneColumns: list.phoneColumns.map { reader.header[$0] }, phoneColumnsByContent: [], notPhoneColumns: [],
+                sourceColumn: Scrubber.callableColumns[1], malformedRows: malformedRows,
                 outputs: [pair.stillCallableName, pair.pullName]))
         }
         for pair in pairs {
@@ -235,7 +241,9 @@ public final class Rechecker {
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) still callable + \(totals.rowsNotCallable) with no callable number left",
                 numbers: "\(totals.numbersIn) numbers in = \(totals.numbersCallable) callable + \(totals.numbersRejected) to pull",
                 balanced: balanced),
-            outputs: csvOutputs + [AuditTrail.reportName] + AuditTrail.names(signed: signer != nil))
+            maxMalformedShare: c.maxMalformedShare,
+            outputs: csvOutputs + [AuditTrail.reportName] + AuditTrail.names(signed: signer != nil),
+            outputEncodings: outputEncodings)
         report.recheckOf = origin
         report.workingDirectory = FileManager.default.currentDirectoryPath
         report.defaultCountry = c.defaultCountry.rawValue
@@ -246,8 +254,9 @@ public final class Rechecker {
         return report
     }
 
-    /// Judges every phone field of one callable list again; returns the encoding seen.
-    private func recheck(_ list: Opened, into pair: OutputPair, judge: NumberJudge, tally: inout Tally) throws -> EncodingGuess {
+    /// Judges every phone field of one callable list again; returns the encoding seen and the
+    /// count of malformed rows.
+    private func recheck(_ list: Opened, into pair: OutputPair, judge: NumberJudge, tally: inout Tally) throws -> (EncodingGuess, UInt64) {
         let reader = list.reader
         let width = list.width
         let header = reader.header
@@ -262,6 +271,7 @@ public final class Rechecker {
         var details: [NumberJudge.DetailKey: [UInt8]] = [:]
         var notBefore: Int64 = .min
         var notBeforeText: [UInt8] = []
+        var malformedRows: UInt64 = 0
 
         func writePull(_ record: CSVRecord, column: Int?, raw: UnsafeRawBufferPointer?, verdict: NumberVerdict?, reasons: ReasonSet,
                        detail: [UInt8], source: Int) throws {
@@ -280,9 +290,11 @@ public final class Rechecker {
         }
 
         // Every number left in a callable list was read so by the scrub, a leading 0 restored
-        // only where its column had lost it; restoring it here reads the same numbers.
-        let batches = RecordBatches(reader: reader, phoneColumns: list.phoneColumns,
-                                    restoresLeadingZero: list.phoneColumns.map { _ in true }, judge: judge)
+        // only where its column had lost it; restoring it here reads the same numbers. The other
+        // columns were checked for phone numbers by the scrub that wrote this list, and its
+        // SHA-256 is checked against that scrub's report.
+        let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: list.phoneColumns,
+                                    restoresLeadingZero: list.phoneColumns.map { _ in true }, checkedColumns: [], judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
         while let current = batches.next(after: batch) {
@@ -297,6 +309,7 @@ public final class Rechecker {
                         ?? "the row has \(record.count) fields, the header has \(header.count)"
                     try writePull(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: pull.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.malformedRow), source: source)
+                    malformedRows += 1
                     tally.countRowNotCallable(source: source)
                     continue
                 }
@@ -372,6 +385,6 @@ public final class Rechecker {
             }
             if let error = current.error { throw error }
         }
-        return batches.encoding
+        return (batches.encoding, malformedRows)
     }
 }

@@ -22,6 +22,23 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Both counts together (one source's counts from two of its encodings).
+    func adding(_ other: ScrubCounts) -> ScrubCounts {
+        var sum = self
+        sum.rowsIn += other.rowsIn
+        sum.rowsCallable += other.rowsCallable
+        sum.rowsNotCallable += other.rowsNotCallable
+        sum.numbersIn += other.numbersIn
+        sum.numbersCallable += other.numbersCallable
+        sum.numbersRejected += other.numbersRejected
+        sum.rejectedByReason.merge(other.rejectedByReason, uniquingKeysWith: +)
+        sum.reasonsApplied.merge(other.reasonsApplied, uniquingKeysWith: +)
+        sum.nixExemptions.merge(other.nixExemptions, uniquingKeysWith: +)
+        if let artefacts = other.excelArtefacts { sum.excelArtefacts = (sum.excelArtefacts ?? [:]).merging(artefacts, uniquingKeysWith: +) }
+        if let fields = other.fieldsWithSeveralNumbers { sum.fieldsWithSeveralNumbers = (sum.fieldsWithSeveralNumbers ?? 0) + fields }
+        return sum
+    }
+
     public var rowsBalance: Bool { rowsIn == rowsCallable + rowsNotCallable }
     public var numbersBalance: Bool { numbersIn == numbersCallable + numbersRejected }
 
@@ -46,12 +63,14 @@ public struct ScrubReport: Codable, Sendable {
     }
 
     public struct InputFileReport: Codable, Sendable {
+        // The optional fields are absent in reports written before they existed, which `recheck`
+        // and `sources` still read.
         /// The input's name: the path, `archive.zip:member.csv` or `book.xlsx:Sheet1`.
         public var path: String
         /// The file given (the archive or workbook of a member or sheet).
-        public var file: String
+        public var file: String?
         /// `none`, `zip` or `xlsx`.
-        public var container: String
+        public var container: String?
         public var member: String?
         public var sheet: String?
         /// Size and SHA-256 of the file given.
@@ -62,19 +81,28 @@ public struct ScrubReport: Codable, Sendable {
         /// The input's text encoding as delivered (`utf-16le` and `utf-16be` are transcoded).
         public var encoding: String
         /// The encoding of this input's rows in the outputs: UTF-8 for UTF-16 and xlsx inputs.
-        public var outputEncoding: String
+        public var outputEncoding: String?
         /// Data rows whose trailing delimiter (an empty field past the header) was dropped.
-        public var trailingDelimiterRows: UInt64
+        public var trailingDelimiterRows: UInt64?
         public var rows: UInt64
+        /// The washed columns, by name (`telefon#2` for the second of two named `telefon`).
         public var phoneColumns: [String]
+        /// Those of them found by their content, not their name.
+        public var phoneColumnsByContent: [String]?
+        /// Columns declared not to hold numbers to call: not washed, not checked.
+        public var notPhoneColumns: [String]?
         public var sourceColumn: String?
+        /// Rows that could not be read cleanly (`malformed_row` rejects).
+        public var malformedRows: UInt64?
         /// The callable and rejects files this input's rows went to.
         public var outputs: [String]
 
         enum CodingKeys: String, CodingKey {
             case path, file, container, member, sheet, size, sha256, compression, delimiter, encoding, rows
             case outputEncoding = "output_encoding", trailingDelimiterRows = "trailing_delimiter_rows"
-            case phoneColumns = "phone_columns", sourceColumn = "source_column", outputs
+            case phoneColumns = "phone_columns", phoneColumnsByContent = "phone_columns_by_content"
+            case notPhoneColumns = "not_phone_columns", sourceColumn = "source_column"
+            case malformedRows = "malformed_rows", outputs
         }
     }
 
@@ -135,6 +163,8 @@ public struct ScrubReport: Codable, Sendable {
     public var totals: ScrubCounts
     public var bySource: [String: ScrubCounts]
     public var accounting: Accounting
+    /// The share of malformed rows above which a lead list is refused.
+    public var maxMalformedShare: Double?
     public var outputs: [String]
     /// Size and SHA-256 of every output but report.json and its digest and signature
     /// (`audit verify`; see `AuditTrail`).
@@ -145,6 +175,9 @@ public struct ScrubReport: Codable, Sendable {
     public var recheckOf: RecheckOrigin?
     /// The country numbers without a country code were read as.
     public var defaultCountry: String?
+    /// Each output file's encoding: `utf-8`, `latin-1` (for a Latin-1 input, nixwash's own
+    /// values included), or `mixed` (an input that turned out Latin-1 only after its sample).
+    public var outputEncodings: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case tool, started, finished, campaign, offer, inputs, registers, customers, consents, history, totals, accounting, outputs
@@ -153,5 +186,6 @@ public struct ScrubReport: Codable, Sendable {
         case callDate = "call_date", contactCentre = "contact_centre", productCategory = "product_category"
         case ruleProfile = "rule_profile", ruleProfilePath = "rule_profile_path", callingWindow = "calling_window"
         case bySource = "by_source", schemaVersion = "schema_version"
+        case maxMalformedShare = "max_malformed_share", outputEncodings = "output_encodings"
     }
 }

@@ -12,7 +12,8 @@ import Foundation
 ///   "nix_index": "nix.idx", "block_indexes": ["block.idx"],
 ///   "customers": "customers.csv", "consents": "consents.csv", "history_db": "history.db",
 ///   "rule_profile": "rules.json", "leads": ["leads-a.csv.gz"], "output": "out/vinter",
-///   "phone_columns": ["Telefon"], "source_column": "Källa", "source": "Leadbolaget AB",
+///   "phone_columns": ["Telefon"], "not_phone_columns": ["Kundnr"], "max_malformed_share": 0.01,
+///   "source_column": "Källa", "source": "Leadbolaget AB",
 ///   "delimiter": ";", "default_country": "SE", "compression_level": 1
 /// }
 /// ```
@@ -31,6 +32,8 @@ public struct CampaignFile: Equatable, Sendable {
     public var leads: [String]?
     public var output: String?
     public var phoneColumns: [String]?
+    public var notPhoneColumns: [String]?
+    public var maxMalformedShare: Double?
     public var sourceColumn: String?
     public var source: String?
     public var delimiter: String?
@@ -42,8 +45,8 @@ public struct CampaignFile: Equatable, Sendable {
 
     public static let keys = ["call_date", "campaign", "offer", "contact_centre", "product_category", "nix_index",
                               "block_indexes", "customers", "consents", "history_db", "rule_profile", "leads",
-                              "output", "phone_columns", "source_column", "source", "delimiter", "sheet", "default_country",
-                              "compression_level", "profile"]
+                              "output", "phone_columns", "not_phone_columns", "max_malformed_share", "source_column", "source",
+                              "delimiter", "sheet", "default_country", "compression_level", "profile"]
 
     public init() {}
 
@@ -109,6 +112,13 @@ public struct CampaignFile: Equatable, Sendable {
         leads = try strings("leads")?.map(resolve)
         output = try string("output").map(resolve)
         phoneColumns = try strings("phone_columns")
+        notPhoneColumns = try strings("not_phone_columns")
+        if let value = d["max_malformed_share"] {
+            guard let share = (value as? Double) ?? (value as? Int).map(Double.init), (0...1).contains(share) else {
+                throw NixWashError.invalidSetting(source: path, reason: "key 'max_malformed_share' must be a number from 0 to 1, e.g. 0.01 for 1 %.")
+            }
+            maxMalformedShare = share
+        }
         sourceColumn = try string("source_column")
         source = try string("source")
         delimiter = try string("delimiter")

@@ -130,7 +130,7 @@ public struct LeadPhoneFields: Sendable {
     }
 
     /// Whether most of the non-blank `values` of a column are numbers written without their 0.
-    public func restoresLeadingZero(_ values: [UnsafeRawBufferPointer]) -> Bool {
+    public func restoresLeadingZero<Values: Sequence>(_ values: Values) -> Bool where Values.Element == UnsafeRawBufferPointer {
         var filled = 0
         var withoutZero = 0
         for value in values where !Self.isBlank(value) {

@@ -25,6 +25,11 @@ public struct ScrubConfiguration: Sendable {
 
     /// Phone columns by header name (empty: found from the header).
     public var phoneColumns: [String] = []
+    /// Columns declared not to hold numbers to call (by header name, `name#2` for one of
+    /// several of that name): neither washed nor checked for phone numbers.
+    public var notPhoneColumns: [String] = []
+    /// The share of malformed rows (0...1) above which a lead list is refused.
+    public var maxMalformedShare = 0.01
     /// The address-source column by header name (nil: found from the header).
     public var sourceColumn: String?
     /// The address source of files that have no source column, or of rows whose source is empty.
