@@ -57,11 +57,26 @@ struct Inspect: OutputCommand {
         if r.headerLooksLikeData {
             lines.append("  note         the first line holds a phone number: the file seems to have no header")
         }
+        func listed(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+        lines.append("  phone        by name: \(listed(r.phoneColumnsByName)); by content: \(listed(r.phoneColumnsByContent))")
         if !r.columns.contains(where: { $0.role == "phone" }) {
-            lines.append("  note         no column is named like a phone column: give one with --phone-column when scrubbing")
+            lines.append("  note         no column is named like a phone column or mostly holds phone numbers: give one with --phone-column when scrubbing")
         }
-        for column in r.unnamedPhoneLikeColumns {
-            lines.append("  note         column '\(column.name)' holds phone numbers but is not named like a phone column")
+        if !r.unwashedPhoneColumns.isEmpty {
+            lines.append("  note         \(listed(r.unwashedPhoneColumns)) hold\(r.unwashedPhoneColumns.count == 1 ? "s" : "") phone numbers in some rows: a scrub refuses the list unless they are washed too (--phone-column) or declared (--not-phone-column)")
+        }
+        let repairs = r.excelArtefacts.filter { $0.value > 0 && $0.key != excelDigitsLostName }.sorted { $0.key < $1.key }
+        var repairLines = repairs.map { "\($0.value) \($0.key)" }
+        if !r.leadingZeroColumns.isEmpty {
+            repairLines.append("leading 0 restored in \(listed(r.leadingZeroColumns)) (most values lost it)")
+        }
+        if r.fieldsWithSeveralNumbers > 0 { repairLines.append("\(r.fieldsWithSeveralNumbers) fields with several numbers, each judged") }
+        lines.append("  repairs      " + (repairLines.isEmpty ? "none" : repairLines.joined(separator: "; ")))
+        if let lost = r.excelArtefacts[excelDigitsLostName], lost > 0 {
+            lines.append("  note         \(lost) numbers lost digits in scientific notation (Excel): rejected as invalid_number; ask for an export with the numbers as text")
+        }
+        if r.numbersWithoutTrunkZero > 0 {
+            lines.append("  note         \(r.numbersWithoutTrunkZero) numbers are written without their leading 0 in a column where most are not: rejected as invalid_number")
         }
         if !r.columns.contains(where: { $0.role == "source" }) {
             lines.append("  note         no address-source column: give the source with --source when scrubbing")
@@ -69,7 +84,11 @@ struct Inspect: OutputCommand {
         if r.trailingDelimiterRows > 0 {
             lines.append("  note         \(r.trailingDelimiterRows) rows end in a trailing delimiter: read without it, not as malformed")
         }
-        lines.append("  malformed    \(r.malformedRows) rows")
+        let share = String(format: "%.2f %%", r.malformedShare * 100)
+        let verdict = r.malformedShare > r.maxMalformedShare
+            ? "above \(String(format: "%g", r.maxMalformedShare * 100)) %: a scrub refuses the list (--max-malformed-share)"
+            : "a scrub rejects them as malformed_row"
+        lines.append("  malformed    \(r.malformedRows) rows (\(share); \(verdict))")
         for row in r.firstMalformedRows {
             let position = row.column.map { "\(row.line):\($0)" } ?? "\(row.line)"
             lines.append("    line \(position): \(row.problem)")
@@ -77,6 +96,7 @@ struct Inspect: OutputCommand {
         if r.malformedRows > UInt64(r.firstMalformedRows.count) {
             lines.append("    ... and \(r.malformedRows - UInt64(r.firstMalformedRows.count)) more (--json lists the first \(LeadFileInspection.malformedRowsShown))")
         }
+        lines.append("  scrub with   " + (r.suggestedScrubOptions.isEmpty ? "no options for this list" : r.suggestedScrubOptions.joined(separator: " ")))
         return lines.joined(separator: "\n")
     }
 }

@@ -29,7 +29,9 @@ public struct ScrubConfiguration: Sendable {
     /// several of that name): neither washed nor checked for phone numbers.
     public var notPhoneColumns: [String] = []
     /// The share of malformed rows (0...1) above which a lead list is refused.
-    public var maxMalformedShare = 0.01
+    public var maxMalformedShare = ScrubConfiguration.defaultMaxMalformedShare
+    /// SPEC's 1 %: a delivery with more malformed rows is refused.
+    public static let defaultMaxMalformedShare = 0.01
     /// The address-source column by header name (nil: found from the header).
     public var sourceColumn: String?
     /// The address source of files that have no source column, or of rows whose source is empty.

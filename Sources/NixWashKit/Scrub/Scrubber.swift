@@ -77,6 +77,15 @@ public final class Scrubber {
         return (counts, nonEmpty)
     }
 
+    /// The columns whose sampled values are mostly whole phone numbers, their names not
+    /// saying so (`inspect` shows the same).
+    static func phoneColumnsByContent(header: [String], counts: ColumnContentCounts, nonEmpty: [UInt64]) -> [Int] {
+        header.indices.filter { column in
+            !ColumnRoles.isPhoneName(header[column]) && counts.holdsPhoneNumbers(column)
+                && counts.phoneNumbers[column] * 2 > nonEmpty[column]
+        }
+    }
+
     /// Opens a lead list, reads its sample and chooses its columns: every phone column found
     /// is washed unless declared; one that is neither washed nor declared refuses the run.
     private func openLead(_ input: LeadInput, content: PhoneContent, judge: NumberJudge) throws -> (Lead, OutputTextEncoding) {
@@ -88,10 +97,7 @@ public final class Scrubber {
         let header = reader.header
         let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows)
         let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
-        let byContent = header.indices.filter { column in
-            !ColumnRoles.isPhoneName(header[column]) && counts.holdsPhoneNumbers(column)
-                && counts.phoneNumbers[column] * 2 > nonEmpty[column]
-        }
+        let byContent = Self.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)
         let roles = try ColumnRoles.resolve(header: header, path: path, phoneColumns: c.phoneColumns,
                                             notPhoneColumns: c.notPhoneColumns, sourceColumn: c.sourceColumn,
                                             byContent: byContent)
