@@ -76,9 +76,13 @@ public enum NixWashError: LocalizedError, Equatable {
     case indexVersion(path: String, found: UInt32, supported: UInt32)
     case indexTruncated(path: String, size: UInt64, expected: UInt64)
     case indexCorrupt(path: String, reason: String)
-    case tooManyInvalidNumbers(path: String, invalid: UInt64, lines: UInt64, examples: [String])
-    case noNumberColumn(path: String, header: [String])
-    case invalidListDate(path: String, line: UInt64, column: String, value: String)
+    /// A line of a register, block list, customer or consent list that cannot be read, beyond
+    /// the `allowed` unreadable lines a register read may let through.
+    case unreadableListLine(path: String, line: UInt64, column: String, value: String, reason: String,
+                            list: ListRole, allowed: UInt64)
+    case noNumberColumn(path: String, header: [String], list: ListRole)
+    /// A customer list without an agreement-end column, or a consent list without a date column.
+    case noListDateColumn(path: String, header: [String], list: ListRole)
 
     // MARK: History
     case historyDatabase(path: String, reason: String)
@@ -88,6 +92,11 @@ public enum NixWashError: LocalizedError, Equatable {
     case historySchemaTooNew(path: String, version: Int64, supported: Int64)
     case tooManyBadRows(path: String, bad: Int, limit: Int, firstLine: UInt64, firstReason: String)
     case noAttemptLogColumn(path: String, field: String, header: [String])
+    /// The run's campaign, offer or contact centre (`field`) has no attempts in the history,
+    /// but names that differ from it only in case, spaces or dashes do.
+    case nearHistoryName(path: String, field: String, given: String, near: [String], attempts: [Int])
+    /// The history's newest attempt (nil: it has none) is older than the run allows.
+    case staleHistory(path: String, newestAttempt: String?, age: String?, maxAge: String)
 
     // MARK: Scrub
     /// A lead list with no address-source column, and no source given for the run.
@@ -103,10 +112,10 @@ public enum NixWashError: LocalizedError, Equatable {
     public var kind: FailureKind {
         switch self {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
-             .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
-             .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
+             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
+             .nearHistoryName, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
-        case .noCallDay, .staleRegister, .recheckNeedsFullWash:
+        case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
             return .compliance
         default:
             return .runtime
@@ -223,14 +232,30 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): the index is truncated: the file has \(size) bytes, its header says \(expected). Rebuild it with `nixwash index build` or restore it from a backup."
         case let .indexCorrupt(path, reason):
             return "\(path): the index is corrupt: \(reason). Rebuild it with `nixwash index build` or restore it from a backup."
-        case let .tooManyInvalidNumbers(path, invalid, lines, examples):
-            let share = lines == 0 ? 0 : Double(invalid) * 100 / Double(lines)
-            let shown = examples.isEmpty ? "" : " First ones: " + examples.joined(separator: "; ") + "."
-            return "\(path): \(invalid) of \(lines) lines (\(String(format: "%.2f", share)) %) do not hold a valid phone number.\(shown) Check that this is the right file and column, or raise --max-invalid-share to build anyway."
-        case let .noNumberColumn(path, header):
-            return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(Self.listed(header)). Name the column with --column."
-        case let .invalidListDate(path, line, column, value):
-            return "\(path):\(line): column '\(column)' holds '\(value)', which is not a date. Write dates as YYYY-MM-DD (or leave the field empty where that is allowed) and rerun."
+        case let .unreadableListLine(path, line, column, value, reason, list, allowed):
+            let what = value.isEmpty ? reason : "'\(value)' is not a phone number (\(reason))"
+            let limit = allowed == 0 ? "" : " This is one more unreadable line than the \(allowed) that --max-invalid-lines lets through."
+            switch list {
+            case .register:
+                return "\(path):\(line): column '\(column)': \(what); nothing was written.\(limit) Fix or remove the line, or name the number column with --number-column; to build anyway, let such lines through with --max-invalid-lines N --rejects FILE (they are written to FILE and counted in `nixwash index info`)."
+            case .customers:
+                return "\(path):\(line): column '\(column)': \(what). Fix the line in the customer list, or name its columns with --customer-number-column, --agreement-end-column and --category-column (campaign file: customer_number_column, agreement_end_column, category_column), and rerun."
+            case .consents:
+                return "\(path):\(line): column '\(column)': \(what). Fix the line in the consent list, or name its columns with --consent-number-column and --consent-date-column (campaign file: consent_number_column, consent_date_column), and rerun."
+            }
+        case let .noNumberColumn(path, header, list):
+            let option: String
+            switch list {
+            case .register: option = "--number-column"
+            case .customers: option = "--customer-number-column (campaign file: customer_number_column)"
+            case .consents: option = "--consent-number-column (campaign file: consent_number_column)"
+            }
+            return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(Self.listed(header)). Name the column with \(option)."
+        case let .noListDateColumn(path, header, list):
+            let (what, names, option) = list == .consents
+                ? ("consent date", "consent_date, samtycke, datum, ...", "--consent-date-column (campaign file: consent_date_column)")
+                : ("agreement end", "agreement_end, avtalsslut, slutdatum, ...", "--agreement-end-column (campaign file: agreement_end_column)")
+            return "\(path): no \(what) column (\(names)). The header has: \(Self.listed(header)). Name the column with \(option)."
         case let .historyDatabase(path, reason):
             return "\(path): contact history database error: \(reason). Check the disk and the file's permissions and rerun; an import that failed was rolled back and changed nothing."
         case let .historyBusy(path):
@@ -245,6 +270,14 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on line \(firstLine): \(firstReason)); nothing was imported. Fix the log, or raise --max-bad-rows to import the good rows."
         case let .standardOutputFailed(reason):
             return "standard output: write failed: \(reason). Free disk space or fix the redirect and rerun."
+        case let .nearHistoryName(path, field, given, near, attempts):
+            let option = field == "campaign" ? "--campaign (campaign file: campaign)"
+                : field == "offer" ? "--offer (campaign file: offer)" : "--contact-centre (campaign file: contact_centre)"
+            let listed = zip(near, attempts).map { "'\($0)' (\($1) attempts)" }.joined(separator: ", ")
+            return "\(path): the contact history has no attempts for the \(field) '\(given)', but it has some for \(listed). Did you mean '\(near[0])'? Names are matched exactly, so under '\(given)' those attempts would count for no quota. Give the \(field) exactly as the history writes it with \(option) and rerun."
+        case let .staleHistory(path, newestAttempt, age, maxAge):
+            let newest = newestAttempt.map { "its newest attempt is from \($0), \(age ?? "?") ago" } ?? "it holds no attempts at all"
+            return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (--history-max-age, campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
         case let .noAttemptLogColumn(path, field, header):
             return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with --column \(field)=HEADER."
         }

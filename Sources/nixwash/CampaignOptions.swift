@@ -35,11 +35,29 @@ struct CampaignOptions: ParsableArguments {
     @Option(help: "Consent list CSV (number, consent date) for the NIX consent exemption.")
     var consents: String?
 
+    @Option(help: "Header name of the customer list's number column (default: every column named like a phone number).")
+    var customerNumberColumn: String?
+
+    @Option(help: "Header name of the customer list's agreement-end column (default: found by name, e.g. agreement_end, avtalsslut).")
+    var agreementEndColumn: String?
+
+    @Option(help: "Header name of the customer list's product-category column (default: found by name, e.g. category, kategori).")
+    var categoryColumn: String?
+
+    @Option(help: "Header name of the consent list's number column (default: every column named like a phone number).")
+    var consentNumberColumn: String?
+
+    @Option(help: "Header name of the consent list's consent-date column (default: found by name, e.g. consent_date, samtycke).")
+    var consentDateColumn: String?
+
     @Option(name: .customLong("history"), help: "Contact history database (from `nixwash history import`).")
     var historyDatabase: String?
 
     @Option(help: "Shipped rule profile to start from: se (Sweden, NIX-Telefon; the default) or no (Norway, Reservasjonsregisteret).")
     var profile: String?
+
+    @Option(help: "Refuse the run (exit 3) when the history's newest attempt is older than this, e.g. 36h or 2d: last night's dialer log was not imported.")
+    var historyMaxAge: String?
 
     @Option(help: "Rule profile JSON (docs/rule-profile.md): the keys it sets change the chosen --profile.")
     var ruleProfile: String?
@@ -53,6 +71,9 @@ struct CampaignOptions: ParsableArguments {
         }
         if let profile, ShippedProfile(rawValue: profile) == nil {
             throw ValidationError("--profile must be one of \(ShippedProfile.allCases.map(\.rawValue).joined(separator: ", ")), not '\(profile)'.")
+        }
+        if let historyMaxAge, HistoryCoverage.seconds(ofDuration: historyMaxAge) == nil {
+            throw ValidationError("--history-max-age must be a duration such as 36h, 2d or 90m, not '\(historyMaxAge)'.")
         }
         if let defaultCountry, PhoneCountry(rawValue: defaultCountry) == nil {
             throw ValidationError("--default-country must be SE, NO, FI or DK, not '\(defaultCountry)'.")
@@ -97,6 +118,15 @@ struct CampaignOptions: ParsableArguments {
         config.historyDatabase = historyDatabase ?? file.historyDatabase
         let shipped = profile.flatMap(ShippedProfile.init(rawValue:)) ?? file.profile ?? .se
         config.profile = shipped.profile
+        config.historyMaxAge = historyMaxAge.flatMap(HistoryCoverage.seconds(ofDuration:)) ?? file.historyMaxAge
+        if config.historyMaxAge != nil, config.historyDatabase == nil {
+            throw NixWashError.invalidSetting(source: "nixwash", reason: "--history-max-age (history_max_age) checks the contact history, but none was given: pass --history or set \"history_db\" in the campaign file.")
+        }
+        config.customerColumns = DatedListColumns(number: customerNumberColumn ?? file.customerNumberColumn,
+                                                  date: agreementEndColumn ?? file.agreementEndColumn,
+                                                  category: categoryColumn ?? file.categoryColumn)
+        config.consentColumns = DatedListColumns(number: consentNumberColumn ?? file.consentNumberColumn,
+                                                 date: consentDateColumn ?? file.consentDateColumn)
         if let path = ruleProfile ?? file.ruleProfile {
             config.profile = try RuleProfile.load(path: path, base: config.profile)
             config.profilePath = path

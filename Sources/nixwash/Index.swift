@@ -13,12 +13,15 @@ struct IndexCommand: ParsableCommand {
 
 /// Options shared by the subcommands that read register and block-list files.
 struct ListFileOptions: ParsableArguments {
-    @Option(name: .customLong("column"),
-            help: "Header name of a number column (repeatable). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or the column of the first line when that line is a number.")
+    @Option(name: [.customLong("number-column"), .customLong("column")],
+            help: "Header name of a number column (repeatable; a name the header has twice names both). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or, when the first line holds a number, the fields of that line written as phone numbers (a date or id beside them is not read).")
     var columns: [String] = []
 
-    @Option(help: "Largest share of lines without a valid number that a file may have (0 to 1).")
-    var maxInvalidShare: Double = 0.01
+    @Option(help: "How many unreadable lines (no number, letters, broken CSV) all files together may have; they go to --rejects. Default 0: the first one fails the build.")
+    var maxInvalidLines: UInt64 = 0
+
+    @Option(help: "CSV file for the unreadable lines let through by --max-invalid-lines (file, line, column, value, reason). Written when the build succeeds.")
+    var rejects: String?
 
     @Option(help: "Country of numbers written without a country code: SE (the default), NO, FI or DK (NO for Reservasjonsregisteret).")
     var defaultCountry: String?
@@ -29,14 +32,37 @@ struct ListFileOptions: ParsableArguments {
         if let defaultCountry, PhoneCountry(rawValue: defaultCountry) == nil {
             throw ValidationError("--default-country must be SE, NO, FI or DK, not '\(defaultCountry)'.")
         }
-        guard (0...1).contains(maxInvalidShare) else {
-            throw ValidationError("--max-invalid-share must be between 0 and 1, e.g. 0.01 for 1 %.")
+        if maxInvalidLines > 0 && rejects == nil {
+            throw ValidationError("--max-invalid-lines needs --rejects FILE: the lines let through are written there, never dropped.")
         }
     }
 
     var readingOptions: ListReadingOptions {
-        ListReadingOptions(numberColumns: columns, maxInvalidShare: maxInvalidShare, csv: csv.csvOptions,
+        ListReadingOptions(numberColumns: columns, maxInvalidLines: maxInvalidLines, csv: csv.csvOptions,
                            normalizer: PhoneNormalizer(defaultCountry: defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? .sweden))
+    }
+}
+
+/// The lines of every file read that were let through unread.
+struct ListRejects {
+    var lines: [(path: String, line: InvalidLine)] = []
+
+    /// Writes the rejects CSV (replacing any file there), header included even when empty, so
+    /// a nightly job always finds the file of its last build.
+    func write(to path: String) throws {
+        func quoted(_ field: String) -> String {
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }
+        var text = "file,line,column,value,reason\n"
+        for (file, line) in lines {
+            text += [file, String(line.line), line.column, line.value, line.reason].map(quoted).joined(separator: ",") + "\n"
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw NixWashError.writeFailed(path: path, reason: (error as NSError).localizedDescription)
+        }
     }
 }
 
@@ -49,21 +75,33 @@ func parseDateOption(_ text: String, _ option: String) throws -> Int32 {
 
 func secondsNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
-/// Reads every file, printing what each held and its first invalid lines to standard error.
+/// Reads every file, printing what each held to standard error. The unreadable lines that
+/// `--max-invalid-lines` lets through are counted over all the files and collected in `rejects`.
 func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadingOptions,
-                   into keys: inout [UInt64]) throws -> [IndexSource] {
+                   into keys: inout [UInt64], rejects: inout ListRejects) throws -> [IndexSource] {
     var sources: [IndexSource] = []
     for path in paths {
-        let summary = try ListReading.readNumbers(path: path, role: role, options: options, into: &keys)
+        var fileOptions = options
+        fileOptions.maxInvalidLines = options.maxInvalidLines - UInt64(rejects.lines.count)
+        let summary: ListFileSummary
+        do {
+            summary = try ListReading.readNumbers(path: path, role: role, options: fileOptions, into: &keys)
+        } catch let NixWashError.unreadableListLine(path, line, column, value, reason, list, _) {
+            // The allowance is for all the files: say how large it was, not what was left of it.
+            throw NixWashError.unreadableListLine(path: path, line: line, column: column, value: value, reason: reason,
+                                                  list: list, allowed: options.maxInvalidLines)
+        }
         let s = summary.source
         // A register or block list without a single number is an incomplete delivery, not an
         // empty list; a delta file may well be empty.
         if role == .register && s.numbers == 0 { throw NixWashError.headerOnly(path: path) }
-        Console.message("\(path): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) lines without a valid number\(summary.headerless ? " (no header)" : "")")
-        for example in summary.invalidExamples { Console.message("  \(path): \(example)") }
-        if s.invalidLines > UInt64(summary.invalidExamples.count) {
-            Console.message("  \(path): ... and \(s.invalidLines - UInt64(summary.invalidExamples.count)) more")
+        var line = "\(path): \(s.lines) lines, \(s.numbers) numbers from \(summary.headerless ? "\(summary.numberColumns.joined(separator: ", ")) (no header)" : "column \(summary.numberColumns.map { "'\($0)'" }.joined(separator: ", "))")"
+        if summary.unplacedNumbers > 0 {
+            line += ", \(summary.unplacedNumbers) of them kept under their written digits (no numbering plan nixwash knows places them)"
         }
+        if s.invalidLines > 0 { line += ", \(s.invalidLines) unreadable lines let through to the rejects" }
+        Console.message(line)
+        rejects.lines += summary.invalidLines.map { (path, $0) }
         sources.append(s)
     }
     return sources
@@ -72,7 +110,7 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
 extension IndexCommand {
     struct Build: OutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build an index from register or block-list files (gzip or plain; one number a line, or CSV with a number column).",
+            abstract: "Build an index from register or block-list files (gzip or plain; one number a line, a number followed by other fields, or CSV with a number column).",
             discussion: "Numbers are normalized to E.164, sorted and deduplicated. An existing --out file is replaced atomically: a scrub that has the old index open keeps reading the old one."
         )
 
@@ -107,7 +145,10 @@ extension IndexCommand {
             try runMappingErrors {
                 let started = Date()
                 var keys: [UInt64] = []
-                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys)
+                var rejects = ListRejects()
+                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys,
+                                                rejects: &rejects)
+                try list.rejects.map(rejects.write)
                 let numbersRead = keys.count
                 IndexWriter.sortAndRemoveDuplicates(&keys)
                 // Compare with the index being replaced, if it is one, so the nightly log shows the change.
@@ -164,8 +205,11 @@ extension IndexCommand {
                 let base = try BlockIndex(path: index)
                 var added: [UInt64] = [], removed: [UInt64] = []
                 var sources = base.header.sources
-                sources += try readListFiles(add, role: .added, options: list.readingOptions, into: &added)
-                sources += try readListFiles(remove, role: .removed, options: list.readingOptions, into: &removed)
+                var rejects = ListRejects()
+                sources += try readListFiles(add, role: .added, options: list.readingOptions, into: &added, rejects: &rejects)
+                sources += try readListFiles(remove, role: .removed, options: list.readingOptions, into: &removed,
+                                             rejects: &rejects)
+                try list.rejects.map(rejects.write)
                 IndexWriter.sortAndRemoveDuplicates(&added)
                 IndexWriter.sortAndRemoveDuplicates(&removed)
                 let keys = base.keys.withMemoryRebound(to: UInt64.self) {
@@ -371,7 +415,7 @@ struct IndexInfo: Encodable {
         lines.append("  checksums      body \(bodyChecksum), header \(headerChecksum) (XXH64)")
         lines.append("  sources")
         for s in sources {
-            lines.append("    \(s.role.padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.name): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) invalid, \(humanBytes(s.bytes)), XXH64 \(s.checksum)")
+            lines.append("    \(s.role.padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.name): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) unreadable lines let through, \(humanBytes(s.bytes)), XXH64 \(s.checksum)")
         }
         return lines.joined(separator: "\n")
     }

@@ -135,6 +135,11 @@ struct Scrub: OutputCommand {
         if exemptions.0 + exemptions.1 > 0 {
             lines.append("  callable through a NIX exemption: \(exemptions.0) customer, \(exemptions.1) consent")
         }
+        if let h = r.historyCoverage {
+            lines.append("  history  \(h.attempts) attempts, oldest \(h.oldestAttempt ?? "none"), newest \(h.newestAttempt ?? "none"); \(h.campaignAttempts) for this campaign, \(h.offerAttempts) for this offer, \(h.contactCentreAttempts) for this contact centre")
+        } else {
+            lines.append("  history  none given: the quota rules saw no earlier attempts")
+        }
         lines.append("  rejected by reason")
         for reason in Reason.inPrecedenceOrder {
             let n = t.rejectedByReason[reason.rawValue] ?? 0

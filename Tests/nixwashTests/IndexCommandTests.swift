@@ -93,14 +93,13 @@ final class IndexCommandTests: XCTestCase {
         let invalid = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
                                       "--out", "x.idx", "nix.txt"], in: folder)
         XCTAssertEqual(invalid.status, 1)
-        XCTAssertTrue(invalid.stderr.contains("nix.txt: 1 of 2 lines"), invalid.stderr)
-        XCTAssertTrue(invalid.stderr.contains("line 2: 'hej' (letters)"), invalid.stderr)
+        XCTAssertTrue(invalid.stderr.contains("nix.txt:2: column 'field 1': 'hej' is not a phone number (letters)"), invalid.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.idx").path))
 
         let allowed = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
-                                      "--max-invalid-share", "0.5", "--out", "x.idx", "nix.txt"], in: folder)
+                                      "--max-invalid-lines", "1", "--rejects", "rejects.csv", "--out", "x.idx", "nix.txt"], in: folder)
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
-        XCTAssertTrue(allowed.stderr.contains("nix.txt: line 2: 'hej' (letters)"), allowed.stderr)
+        XCTAssertTrue(allowed.stderr.contains("1 unreadable lines let through to the rejects"), allowed.stderr)
 
         try write("telefon\n", "headeronly.csv", in: folder)
         let empty = try runNixwash(["index", "build", "--kind", "block", "--label", "B", "--out", "x.idx", "headeronly.csv"], in: folder)

@@ -158,6 +158,17 @@ public enum ReportWriter {
         return Int(b.timeIntervalSince(a).rounded())
     }
 
+    /// The history's coverage, or a plain statement that the run had none.
+    static func historySection(_ coverage: HistoryCoverage?) -> String {
+        guard let h = coverage else {
+            return "<p>No contact history was given: the quota rules saw no earlier attempts.</p>"
+        }
+        return """
+        <table><tr><th>history</th><th>oldest attempt</th><th>newest attempt</th><th>attempts</th><th>this campaign</th><th>this offer</th><th>this contact centre</th></tr>
+        <tr><td>\(escape(h.path))</td><td>\(h.oldestAttempt ?? "none")</td><td>\(h.newestAttempt ?? "none")</td><td class="n">\(h.attempts)</td><td class="n">\(h.campaignAttempts)</td><td class="n">\(h.offerAttempts)</td><td class="n">\(h.contactCentreAttempts)</td></tr></table>
+        """
+    }
+
     static func html(_ r: ScrubReport) -> String {
         let t = r.totals
         var reasonRows = ""
@@ -252,6 +263,8 @@ public enum ReportWriter {
         <div class="scroll"><table class="stack"><tr><th>file</th><th>rows</th><th>format</th><th>phone columns</th><th>outputs</th><th>SHA-256</th></tr>\(leadFiles)</table></div>
         <h3 style="margin-top:14px">Register versions and block lists</h3>
         <div class="scroll"><table class="stack"><tr><th>list</th><th>label</th><th>register date</th><th>numbers</th><th>index</th><th>index checksum (XXH64)</th></tr>\(registers)</table></div>
+        <h3 style="margin-top:14px">Contact history coverage</h3>
+        \(historySection(r.historyCoverage))
         <h3 style="margin-top:14px">Customers, consents and contact history</h3>
         <div class="scroll"><table class="stack">\(otherLists)</table></div>
         <footer>\(r.tool.name) \(r.tool.version) · rule profile \(escape(r.ruleProfilePath ?? "built-in defaults (SPEC)")) · the same figures are in report.json (docs/report-json.md)</footer>

@@ -160,6 +160,8 @@ public struct ScrubReport: Codable, Sendable {
     public var customers: ExemptionListReport?
     public var consents: ExemptionListReport?
     public var history: HistoryReport?
+    /// What the contact history covers for this run; nil when the run had no history.
+    public var historyCoverage: HistoryCoverage?
     public var totals: ScrubCounts
     public var bySource: [String: ScrubCounts]
     public var accounting: Accounting
@@ -185,7 +187,7 @@ public struct ScrubReport: Codable, Sendable {
         case defaultCountry = "default_country"
         case callDate = "call_date", contactCentre = "contact_centre", productCategory = "product_category"
         case ruleProfile = "rule_profile", ruleProfilePath = "rule_profile_path", callingWindow = "calling_window"
-        case bySource = "by_source", schemaVersion = "schema_version"
+        case bySource = "by_source", schemaVersion = "schema_version", historyCoverage = "history_coverage"
         case maxMalformedShare = "max_malformed_share", outputEncodings = "output_encodings"
     }
 }

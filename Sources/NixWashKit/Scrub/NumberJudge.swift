@@ -73,8 +73,8 @@ public final class NumberJudge {
         }
         let listOptions = ListReadingOptions(csv: CSVOptions(maxRecordSize: c.csv.maxRecordSize),
                                              normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
-        customers = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions).0 }
-        consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions).0 }
+        customers = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions, columns: c.customerColumns).0 }
+        consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions, columns: c.consentColumns).0 }
         consentOnly = profile.nixMode == .consentOnly
         if consentOnly, consents == nil {
             throw NixWashError.invalidSetting(source: c.profilePath ?? "rule profile", reason: "nix_mode is consent_only, so only numbers with a consent may be called, but no consent list was given. Give the consent list (number, consent date) and rerun.")
@@ -83,6 +83,8 @@ public final class NumberJudge {
         callDay = Int32(c.callDate.daysSinceEpoch)
         if let path = c.historyDatabase {
             let store = try HistoryStore(path: path, mode: .readOnly)
+            try HistoryCoverage.check(store: store, campaign: c.campaign, offer: c.offer,
+                                      contactCentre: c.contactCentre, maxAge: c.historyMaxAge)
             history = try HistorySnapshot.load(db: store, callDate: callDay, campaign: c.campaign, offer: c.offer,
                                                contactCentre: c.contactCentre,
                                                campaignWindowDays: profile.campaignWindowDays,

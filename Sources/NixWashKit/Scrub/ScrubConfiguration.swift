@@ -17,8 +17,15 @@ public struct ScrubConfiguration: Sendable {
     public var nixIndex: String
     public var blockIndexes: [String] = []
     public var customers: String?
+    /// Columns of the customer list by header name (nil: found by name).
+    public var customerColumns = DatedListColumns()
     public var consents: String?
+    /// Columns of the consent list by header name (nil: found by name).
+    public var consentColumns = DatedListColumns()
     public var historyDatabase: String?
+    /// Refuse the run (compliance) when the history's newest attempt is older than this many
+    /// seconds: last night's dialer log was not imported.
+    public var historyMaxAge: Int64?
     public var profile: RuleProfile = .default
     /// Where the profile came from, for the report (nil: the built-in defaults).
     public var profilePath: String?

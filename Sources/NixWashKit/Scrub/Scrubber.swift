@@ -168,6 +168,10 @@ public final class Scrubber {
     public func run(progress: ((ScrubProgress) -> Void)? = nil) throws -> ScrubReport {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
+        // The coverage reads every attempt: started first, it runs beside the snapshot and the wash.
+        let coverage = c.historyDatabase.map {
+            HistoryCoverage.Scan(path: $0, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre)
+        }
         let judge = try NumberJudge(configuration: c)
         let signer = try c.signingKey.map { try ReportSignature(pemFile: $0, isPrivate: true) }
 
@@ -274,6 +278,7 @@ public final class Scrubber {
             customers: judge.customers.map { .init(path: c.customers ?? "", numbers: $0.table.count) },
             consents: judge.consents.map { .init(path: c.consents ?? "", numbers: $0.table.count) },
             history: judge.history.map { .init(path: c.historyDatabase ?? "", numbersWithAttempts: $0.count) },
+            historyCoverage: try coverage?.result(),
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) callable + \(totals.rowsNotCallable) with no callable number",
