@@ -28,6 +28,7 @@ struct Inspect: OutputCommand {
                     Console.result(Self.text(report))
                 }
             }
+            try LeadSources.checkSheet(sheet, containers: reports.map(\.container), arguments: files)
         }
     }
 

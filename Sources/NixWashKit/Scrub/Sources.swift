@@ -82,13 +82,19 @@ public enum LeadSources {
         return files
     }
 
+    /// A sheet asked for when no input (of `containers`) is a workbook: the request would be
+    /// silently ignored.
+    public static func checkSheet(_ sheet: String?, containers: [String], arguments: [String]) throws {
+        if let sheet, !containers.contains("xlsx") {
+            throw NixWashError.invalidSetting(source: arguments.joined(separator: ", "), reason: "a sheet ('\(sheet)') was asked for, but no lead list is an xlsx workbook.")
+        }
+    }
+
     /// Every input of the lead lists named (`files`, then `open` of each). A sheet asked for
     /// when no input is a workbook is an error: the request would be silently ignored.
     public static func inputs(_ arguments: [String], sheet: String?) throws -> [LeadInput] {
         let inputs = try files(arguments).flatMap { try open($0, sheet: sheet) }
-        if let sheet, !inputs.contains(where: { $0.container == "xlsx" }) {
-            throw NixWashError.invalidSetting(source: arguments.joined(separator: ", "), reason: "a sheet ('\(sheet)') was asked for, but no lead list is an xlsx workbook.")
-        }
+        try checkSheet(sheet, containers: inputs.map(\.container), arguments: arguments)
         return inputs
     }
 
