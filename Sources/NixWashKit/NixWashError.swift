@@ -208,7 +208,8 @@ public enum NixWashError: LocalizedError, Equatable {
         case let .unsupportedInput(path, reason):
             return "\(path): \(reason)"
         case let .noSuchSheet(path, sheet, sheets):
-            return "\(path): the workbook has no sheet named '\(sheet)'. Its sheets: \(Self.listed(sheets))."
+            let near = sheets.first { $0.lowercased() == sheet.lowercased() }.map { " Did you mean '\($0)'? Sheet names are compared exactly." } ?? ""
+            return "\(path): the workbook has no sheet named '\(sheet)'. Its sheets: \(Self.listed(sheets)).\(near)"
         case let .noInputFiles(pattern, reason):
             return "\(pattern): \(reason). Check the path, or give the lead lists by name."
         case let .sameInputTwice(first, second, how):

@@ -113,6 +113,9 @@ final class XlsxTests: XCTestCase {
         XCTAssertThrowsError(try readInputs(path, sheet: "Mar")) { error in
             XCTAssertEqual(error as? NixWashError, .noSuchSheet(path: path, sheet: "Mar", sheets: ["Jan", "Tom", "Feb"]))
         }
+        XCTAssertThrowsError(try readInputs(path, sheet: "feb")) { error in
+            XCTAssertTrue(error.localizedDescription.hasSuffix("Did you mean 'Feb'? Sheet names are compared exactly."), error.localizedDescription)
+        }
     }
 
     func testDateStylesGiveIsoDates() throws {

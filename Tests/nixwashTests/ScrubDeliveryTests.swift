@@ -113,6 +113,14 @@ final class ScrubDeliveryTests: XCTestCase {
         XCTAssertEqual(zipped.callable, plain.callable)
         XCTAssertEqual(zipped.rejects, plain.rejects)
         XCTAssertEqual((zipped.report["inputs"] as! [[String: Any]])[0]["path"] as? String, "leads.zip:leads.csv")
+        // A README beside the lead list is named, with what to do with the archive.
+        try write("README.txt", "Leads for November\nSent by the vendor\n")
+        try tool(["zip", "-q", "with-readme.zip", "leads.csv", "README.txt"])
+        let withReadme = try run(["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c1", "--offer", "o1",
+                                  "--contact-centre", "k1", "--nix", "nix.idx", "--out", "readme", "with-readme.zip"])
+        XCTAssertEqual(withReadme.status, 64)
+        XCTAssertTrue(withReadme.stderr.contains("with-readme.zip:README.txt: this member of the archive has no column"), withReadme.stderr)
+        XCTAssertTrue(withReadme.stderr.contains("Take it out of the archive"), withReadme.stderr)
 
         // glibc's iconv writes UTF-16 little-endian with its byte order mark (Excel's "Unicode text").
         try shell("iconv -f UTF-8 -t UTF-16 leads.csv > leads-le.txt && test \"$(head -c 2 leads-le.txt | od -An -tx1 | tr -d ' ')\" = fffe")
