@@ -90,7 +90,10 @@ public enum NixWashError: LocalizedError, Equatable {
     case historyBusy(path: String)
     case notAHistoryDatabase(path: String)
     case historySchemaTooNew(path: String, version: Int64, supported: Int64)
-    case tooManyBadRows(path: String, bad: Int, limit: Int, firstLine: UInt64, firstReason: String)
+    /// A log row that cannot be imported, beyond the bad rows the user lets through (none by default).
+    case tooManyBadRows(path: String, bad: Int, limit: Int, first: HistoryBadRow)
+    /// A purge whose cut-off would remove attempts that a rule still reads, or lies in the future.
+    case purgeRefused(path: String, reason: String)
     case noAttemptLogColumn(path: String, field: String, header: [String])
     /// The run's campaign, offer or contact centre (`field`) has no attempts in the history,
     /// but names that differ from it only in case, spaces or dashes do.
@@ -113,7 +116,7 @@ public enum NixWashError: LocalizedError, Equatable {
         switch self {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
-             .nearHistoryName, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
+             .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
         case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
             return .compliance
@@ -267,8 +270,17 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): not a nixwash contact history (it has no attempts table). Give the path of a history database, or a new path to create one."
         case let .historySchemaTooNew(path, version, supported):
             return "\(path): the contact history was written by a newer nixwash (schema version \(version); this one reads up to \(supported)). Use a newer nixwash."
-        case let .tooManyBadRows(path, bad, limit, firstLine, firstReason):
-            return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on line \(firstLine): \(firstReason)); nothing was imported. Fix the log, or raise --max-bad-rows to import the good rows."
+        case let .tooManyBadRows(path, bad, limit, first):
+            var place = "line \(first.line)"
+            if let column = first.column { place += ", column '\(column)'" }
+            if let value = first.value { place += ", value '\(value)'" }
+            let fault = "\(place): \(first.reason.rawValue): \(first.detail)"
+            if limit == 0 {
+                return "\(path): \(fault). Nothing was imported: an import takes every row of its logs or none. Fix the row, or let bad rows through with --max-bad-rows N and --rejects FILE (they are written there and counted in `history stats`)."
+            }
+            return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on \(fault)); nothing was imported. Fix the log, or raise --max-bad-rows."
+        case let .purgeRefused(path, reason):
+            return "\(path): purge refused: \(reason)"
         case let .standardOutputFailed(reason):
             return "standard output: write failed: \(reason). Free disk space or fix the redirect and rerun."
         case let .nearHistoryName(path, field, given, near, attempts):

@@ -15,15 +15,21 @@ struct HistoryCommand: ParsableCommand {
 
     struct Import: OutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import dialer attempt logs (gzip or plain CSV) into the contact history, all files or none.",
+            abstract: "Import dialer attempt logs (gzip or plain CSV) into the contact history: every row of every file, or nothing.",
             discussion: """
                 Columns: number, attempted_at, campaign, offer, contact_centre and optionally outcome, \
-                found by their usual Swedish and English names or mapped with --column. attempted_at is \
-                ISO 8601 with an offset (2026-03-29T14:30:00+02:00, ...Z, +0200) or Europe/Stockholm \
-                local time (2026-03-29 14:30:00). A local time in the hour skipped in March is a bad \
-                row; one in the hour repeated in October is read as summer time (CEST) and counted. \
-                Attempts already in the history (same number, time, campaign and contact centre) are \
-                not added again. Bad rows are listed with their line and reason and skipped.
+                found by their usual Swedish and English names, mapped with --column, or given one \
+                value for the whole file with --set. attempted_at: ISO 8601 with or without seconds, \
+                fractions, T or a space, an offset or Z (2026-03-29T14:30:00+02:00, 2026-03-29 14:30); \
+                DD.MM.YYYY HH:MM[:SS]; YYYYMMDDHHMMSS; epoch seconds or milliseconds (detected when the \
+                whole column is integers of that size, or --time-format); slash dates only with \
+                --date-order. Times without an offset are in --timezone (Europe/Stockholm): one in the \
+                hour skipped in March is refused, one in the hour repeated in October is read as its \
+                first occurrence (summer time) and counted. A row whose outcome means the dial never \
+                reached the phone is no attempt: it is counted and left out. Attempts already in the \
+                history (same number, time, campaign and contact centre) are not added again. Any row \
+                that cannot be read fails the whole import (exit 1) unless --max-bad-rows lets it \
+                through into --rejects.
                 """
         )
 
@@ -33,8 +39,26 @@ struct HistoryCommand: ParsableCommand {
         @Option(name: .customLong("column"), help: "FIELD=HEADER: the header name of a log field (repeatable), e.g. number=Telefon. Fields: number, attempted_at, campaign, offer, contact_centre, outcome.")
         var columns: [String] = []
 
-        @Option(help: "Refuse the whole import when a file has more bad rows than this (default: no limit).")
-        var maxBadRows: Int?
+        @Option(name: .customLong("set"), help: "FIELD=VALUE: one value for every row of the logs (repeatable), for a field the logs have no column for, e.g. offer=elavtal-fast. Fields: campaign, offer, contact_centre, outcome.")
+        var fixedValues: [String] = []
+
+        @Option(help: "Zone of the times written without an offset: an IANA name (UTC, Europe/Helsinki) or a fixed offset (+02:00, UTC+2).")
+        var timezone = "Europe/Stockholm"
+
+        @Option(help: "How slash dates are read: dmy (23/11/2026) or mdy (11/23/2026). Without it a slash date is a bad row: nixwash never guesses.")
+        var dateOrder: String?
+
+        @Option(help: "auto (dates and times, or epoch integers detected), epoch-s or epoch-ms.")
+        var timeFormat = "auto"
+
+        @Option(help: "Comma-separated outcomes that mean the dial never reached the phone, so the row is no attempt (case, blanks and punctuation ignored; '' for none). Replaces the default: \(AttemptLogColumns.defaultNotAttemptOutcomeNames.joined(separator: ", ")).")
+        var notAttemptOutcomes: String?
+
+        @Option(help: "Rows per file that may be rejected while the rest is imported (0: any bad row fails the whole import). They go to --rejects.")
+        var maxBadRows = 0
+
+        @Option(help: "CSV file for the rows let through by --max-bad-rows (file, line, column, value, reason, detail, row); written only when the import succeeds, never overwritten.")
+        var rejects: String?
 
         @Option(help: "How many bad rows to list per file.")
         var showBadRows = 20
@@ -54,45 +78,94 @@ struct HistoryCommand: ParsableCommand {
                     throw ValidationError("--column takes FIELD=HEADER with FIELD one of \(AttemptLogColumns.Field.allCases.map(\.rawValue).joined(separator: ", ")); '\(assignment)' is not.")
                 }
             }
-            if let maxBadRows, maxBadRows < 0 { throw ValidationError("--max-bad-rows must be 0 or more.") }
+            for assignment in fixedValues {
+                var mapping = AttemptLogColumns()
+                guard mapping.set(assignment) else {
+                    throw ValidationError("--set takes FIELD=VALUE with FIELD one of \(AttemptLogColumns.settableFields.map(\.rawValue).joined(separator: ", ")) and a value that is not empty; '\(assignment)' is not.")
+                }
+            }
+            guard AttemptTimeZone(timezone) != nil else {
+                throw ValidationError("--timezone must be an IANA zone name (Europe/Stockholm, UTC, Europe/Helsinki) or an offset (+02:00, UTC+2), not '\(timezone)'.")
+            }
+            if let dateOrder, DateOrder(rawValue: dateOrder) == nil {
+                throw ValidationError("--date-order must be dmy or mdy, not '\(dateOrder)'.")
+            }
+            guard timeFormatValue != nil else {
+                throw ValidationError("--time-format must be auto, epoch-s or epoch-ms, not '\(timeFormat)'.")
+            }
+            guard maxBadRows >= 0 else { throw ValidationError("--max-bad-rows must be 0 or more.") }
+            if maxBadRows > 0, rejects == nil {
+                throw ValidationError("--max-bad-rows \(maxBadRows) lets rows through: give --rejects FILE to keep them.")
+            }
+        }
+
+        private var timeFormatValue: AttemptTimeFormat? {
+            switch timeFormat {
+            case "auto": return .automatic
+            case "epoch-s": return .epoch(.seconds)
+            case "epoch-ms": return .epoch(.milliseconds)
+            default: return nil
+            }
         }
 
         func run() throws {
             try runMappingErrors {
-                var mapping = AttemptLogColumns()
-                for assignment in columns { _ = mapping.map(assignment) }
-                let store = try HistoryStore(path: db, mode: .create)
-                let summaries = try store.importLogs(logs, columns: mapping, csv: csv.csvOptions, maxBadRows: maxBadRows) { summary in
-                    Console.message("\(summary.path): \(summary.rows) rows, \(summary.inserted) new attempts, \(summary.duplicates) already in the history, \(summary.bad) bad rows\(summary.ambiguousLocalTimes > 0 ? ", \(summary.ambiguousLocalTimes) local times in the repeated October hour read as CEST" : "")")
+                var options = AttemptLogOptions()
+                for assignment in columns { _ = options.columns.map(assignment) }
+                for assignment in fixedValues { _ = options.columns.set(assignment) }
+                options.time = AttemptTimeReading(zone: AttemptTimeZone(timezone)!, dateOrder: dateOrder.flatMap(DateOrder.init),
+                                                  format: timeFormatValue!)
+                if let notAttemptOutcomes {
+                    options.notAttemptOutcomes = notAttemptOutcomes.split(separator: ",").map(String.init)
+                        .filter { !AttemptLogColumns.foldOutcome($0).isEmpty }
+                }
+                options.csv = csv.csvOptions
+                var told = false
+                let waiting = {
+                    guard !told else { return }
+                    told = true
+                    Console.warning("\(db): another nixwash is writing to this contact history (an import or a purge); waiting for it to finish, then this import runs.")
+                }
+                let store = try HistoryStore(path: db, mode: .create, waiting: waiting)
+                let rejectsFile = try rejects.map { try HistoryRejectsFile(path: $0) }
+                let summaries = try store.importLogs(logs, options: options, maxBadRows: maxBadRows, rejects: rejectsFile,
+                                                     waiting: waiting) { summary in
+                    var line = "\(summary.path): \(summary.rows) rows: \(summary.inserted) imported, \(summary.duplicates) already present, \(summary.bad) rejected, \(summary.notAttempts) not an attempt; times without an offset read as \(summary.timeZone)"
+                    if summary.ambiguousLocalTimes > 0 {
+                        line += ", \(summary.ambiguousLocalTimes) in the repeated autumn hour read as summer time"
+                    }
+                    Console.message(line)
                     for bad in summary.badRows.prefix(showBadRows) {
-                        Console.message("  \(summary.path):\(bad.line): \(bad.reason.rawValue): \(bad.detail)")
+                        Console.message("  \(summary.path):\(bad.line): \(bad.column.map { "column '\($0)': " } ?? "")\(bad.value.map { "'\($0)': " } ?? "")\(bad.reason.rawValue): \(bad.detail)")
                     }
                     if summary.bad > min(showBadRows, summary.badRows.count) {
-                        Console.message("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more bad rows")
+                        Console.message("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more rejected rows, all in \(rejects ?? "the rejects file")")
                     }
                 }
-                let total = summaries.reduce(into: (rows: 0, inserted: 0, duplicates: 0, bad: 0)) { t, s in
+                let total = summaries.reduce(into: ImportReport(db: db, timeZone: options.time.zone.description, files: summaries)) { t, s in
                     t.rows += s.rows; t.inserted += s.inserted; t.duplicates += s.duplicates; t.bad += s.bad
+                    t.notAttempts += s.notAttempts
                 }
-                Console.summarize(ImportReport(db: db, files: summaries, rows: total.rows, inserted: total.inserted,
-                                               duplicates: total.duplicates, bad: total.bad))
-                Console.result("\(db): imported \(total.inserted) new attempts from \(summaries.count) file\(summaries.count == 1 ? "" : "s") (\(total.rows) rows, \(total.duplicates) already in the history, \(total.bad) bad)")
+                Console.summarize(total)
+                Console.result("\(db): imported \(total.inserted) new attempts from \(summaries.count) file\(summaries.count == 1 ? "" : "s") (\(total.rows) rows: \(total.duplicates) already present, \(total.bad) rejected, \(total.notAttempts) not an attempt; times without an offset in \(total.timeZone))\(rejects.map { total.bad > 0 ? "; rejected rows in \($0)" : "" } ?? "")")
             }
         }
 
         struct ImportReport: Encodable {
             var db: String
+            var timeZone: String
             var files: [HistoryFileSummary]
-            var rows: Int
-            var inserted: Int
-            var duplicates: Int
-            var bad: Int
+            var rows = 0
+            var inserted = 0
+            var duplicates = 0
+            var bad = 0
+            var notAttempts = 0
         }
     }
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Describe the contact history: attempts, numbers, dates, and each campaign.")
+            abstract: "Describe the contact history: attempts per campaign, offer and contact centre, dates, rejected rows and purges.")
 
         @Option(help: "The history database.")
         var db: String
@@ -111,14 +184,24 @@ struct HistoryCommand: ParsableCommand {
                     return
                 }
                 var lines = ["\(db)",
-                             "  attempts: \(stats.attempts) of \(stats.numbers) numbers, from \(stats.imports) imported files"]
-                if let first = stats.firstDate, let last = stats.lastDate {
-                    lines.append("  dates: \(first) to \(last) (Europe/Stockholm)")
+                             "  attempts: \(stats.attempts) of \(stats.numbers) numbers, from \(stats.imports) imported files",
+                             "  rows left out by imports: \(stats.rejectedRows) rejected (in their rejects files), \(stats.notAttemptRows) not an attempt"]
+                if let first = stats.firstDate, let last = stats.lastDate, let firstUTC = stats.firstAttemptUTC,
+                   let lastUTC = stats.lastAttemptUTC {
+                    lines.append("  dates: \(first) to \(last) (Europe/Stockholm); oldest attempt \(firstUTC), newest \(lastUTC)")
                 }
                 if !stats.campaigns.isEmpty {
-                    lines.append("  campaign\toffer\tattempts\tnumbers\tfirst\tlast")
+                    lines.append("  campaign\toffer\tcontact centre\tattempts\tnumbers\tfirst\tlast")
                     for c in stats.campaigns {
-                        lines.append("  \(c.campaign)\t\(c.offer)\t\(c.attempts)\t\(c.numbers)\t\(c.firstDate)\t\(c.lastDate)")
+                        lines.append("  \(c.campaign)\t\(c.offer)\t\(c.contactCentre)\t\(c.attempts)\t\(c.numbers)\t\(c.firstDate)\t\(c.lastDate)")
+                    }
+                }
+                if stats.purges.isEmpty {
+                    lines.append("  purges: none")
+                } else {
+                    lines.append("  purges: (when, attempts dated before, removed)")
+                    for p in stats.purges {
+                        lines.append("  \(p.purgedAt)\t\(p.cutoffDate)\t\(p.removed)\(p.forced ? "\tforced past the rules' window" : "")")
                     }
                 }
                 print(lines.joined(separator: "\n"))
@@ -129,7 +212,13 @@ struct HistoryCommand: ParsableCommand {
     struct Purge: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove old attempts: the history is personal data, and the rules read at most the last 365 days.",
-            discussion: "Give --before DATE (attempts whose Europe/Stockholm date is before it go) or --keep-days N (today and the N-1 days before it stay).")
+            discussion: """
+                Give --before DATE (attempts whose Europe/Stockholm date is before it go) or --keep-days N \
+                (today and the N-1 days before it stay). A cut-off that would remove attempts the rules \
+                still read (fewer days kept than the longest window of the rule profile, 365 by default) \
+                is refused unless --force; one in the future always is. Every purge is recorded in the \
+                database (history stats shows them).
+                """)
 
         @Option(help: "The history database.")
         var db: String
@@ -140,6 +229,15 @@ struct HistoryCommand: ParsableCommand {
         @Option(help: "Keep this many days, today included, and remove older attempts.")
         var keepDays: Int?
 
+        @Option(help: "Rule profile JSON whose windows the purge must keep (SPEC's defaults, 30 and 365 days, when not given).")
+        var ruleProfile: String?
+
+        @Flag(help: "Print what would be removed (count, first and last date) and remove nothing.")
+        var dryRun = false
+
+        @Flag(help: "Purge even attempts that the rules' longest window still reads (they then under-count).")
+        var force = false
+
         @Flag(help: "Rewrite the file afterwards so it shrinks on disk (takes a while on a large history).")
         var vacuum = false
 
@@ -148,7 +246,16 @@ struct HistoryCommand: ParsableCommand {
         struct PurgeSummary: Encodable {
             var db: String
             var before: String
+            var dryRun: Bool
+            /// Attempts removed (0 in a dry run).
             var removed: Int
+            /// In a dry run: the attempts a purge would remove.
+            var wouldRemove: Int?
+            /// The first and last day of the attempts removed (or that would be).
+            var firstDate: String?
+            var lastDate: String?
+            /// The cut-off was inside the rules' longest window (`--force`).
+            var forced: Bool
         }
 
         func validate() throws {
@@ -163,18 +270,45 @@ struct HistoryCommand: ParsableCommand {
 
         func run() throws {
             try runMappingErrors {
+                let profile = try ruleProfile.map { try RuleProfile.load(path: $0) } ?? .default
                 let today = StockholmTime.localDay(at: Int64(Date().timeIntervalSince1970))
                 let cutoff = before.map { Int32(LocalDate($0)!.daysSinceEpoch) } ?? today - Int32(keepDays! - 1)
-                let cutoffText = LocalDate(daysSinceEpoch: Int(cutoff)).description
-                if cutoff > today - 364 {
-                    Console.warning("\(db): warning: the offer rule reads attempts from \(LocalDate(daysSinceEpoch: Int(today - 364))) on; removing those before \(cutoffText) makes the rules under-count them.")
+                let cutoffDate = LocalDate(daysSinceEpoch: Int(cutoff)), todayDate = LocalDate(daysSinceEpoch: Int(today))
+                if cutoff > today {
+                    throw NixWashError.purgeRefused(path: db, reason: "the cut-off \(cutoffDate) is in the future (today is \(todayDate)); attempts not yet made cannot be old. Give a date up to today.")
                 }
-                let store = try HistoryStore(path: db, mode: .readWrite)
-                let removed = try store.purge(before: cutoff)
+                let window = max(profile.offerWindowDays, profile.campaignWindowDays)
+                let earliestKept = today - Int32(window - 1)
+                if cutoff > earliestKept, !force {
+                    let rule = profile.offerWindowDays >= profile.campaignWindowDays ? "offer rule (offer_window_days)" : "campaign quota (campaign_window_days)"
+                    throw NixWashError.purgeRefused(path: db, reason: "the cut-off \(cutoffDate) keeps \(today - cutoff + 1) days, but the \(rule) reads the \(window) days to the call date, from \(LocalDate(daysSinceEpoch: Int(earliestKept))) for a call today. Give --before \(LocalDate(daysSinceEpoch: Int(earliestKept))) or earlier (or --keep-days \(window)), or --force to remove them anyway; the rules then under-count these numbers.")
+                }
+                var told = false
+                let store = try HistoryStore(path: db, mode: dryRun ? .readOnly : .readWrite)
+                if dryRun {
+                    let extent = try store.purgeExtent(before: cutoff)
+                    Console.summarize(PurgeSummary(db: db, before: cutoffDate.description, dryRun: true, removed: 0,
+                                                   wouldRemove: extent.attempts, firstDate: extent.firstDate?.description,
+                                                   lastDate: extent.lastDate?.description, forced: cutoff > earliestKept))
+                    Console.result("\(db): would remove \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent)) (dry run: nothing removed)")
+                    return
+                }
+                let extent = try store.purge(before: cutoff, forced: cutoff > earliestKept) {
+                    guard !told else { return }
+                    told = true
+                    Console.warning("\(db): another nixwash is writing to this contact history; waiting for it to finish, then this purge runs.")
+                }
                 if vacuum { try store.vacuum() }
-                Console.summarize(PurgeSummary(db: db, before: cutoffText, removed: removed))
-                Console.result("\(db): removed \(removed) attempts dated before \(cutoffText)")
+                Console.summarize(PurgeSummary(db: db, before: cutoffDate.description, dryRun: false, removed: extent.attempts,
+                                               firstDate: extent.firstDate?.description, lastDate: extent.lastDate?.description,
+                                               forced: cutoff > earliestKept))
+                Console.result("\(db): removed \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent))")
             }
+        }
+
+        private static func range(_ extent: HistoryStore.PurgeExtent) -> String {
+            guard let first = extent.firstDate, let last = extent.lastDate else { return "" }
+            return " (\(first) to \(last))"
         }
     }
 }

@@ -74,23 +74,33 @@ final class HistoryLogImportTests: XCTestCase {
             0701234573,2026-05-10 10:00,Sommar,Bredband,Kalmar
 
             """)
-        let summary = try store.importLogs([path])[0]
+        // By default the first bad row fails the whole import, naming its line, column and value.
+        XCTAssertThrowsError(try store.importLogs([path])) { error in
+            guard case let .tooManyBadRows(_, bad, limit, first)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual([bad, limit], [1, 0])
+            XCTAssertEqual([first.column, first.value], ["number", "12"])
+            XCTAssertTrue(error.localizedDescription.contains("bad.csv: line 3, column 'number', value '12': invalid_number:"), error.localizedDescription)
+            XCTAssertTrue(error.localizedDescription.contains("--max-bad-rows N and --rejects FILE"), error.localizedDescription)
+        }
+        XCTAssertEqual(try count(), 0)
+        let summary = try store.importLogs([path], maxBadRows: nil)[0]
         XCTAssertEqual(summary.rows, 8)
         XCTAssertEqual(summary.inserted, 2)
         XCTAssertEqual(summary.bad, 6)
         XCTAssertEqual(summary.badRows.map(\.line), [3, 4, 5, 6, 7, 8])
-        XCTAssertEqual(summary.badRows.map(\.reason), [.invalidNumber, .badTimestamp, .nonexistentLocalTime,
+        XCTAssertEqual(summary.badRows.map(\.reason), [.invalidNumber, .ambiguousDate, .nonexistentLocalTime,
                                                        .missingField, .missingField, .malformedRow])
-        XCTAssertTrue(summary.badRows[0].detail.contains("'12'"), summary.badRows[0].detail)
+        XCTAssertEqual(summary.badRows[1].value, "10/05/2026 10:00")
+        XCTAssertTrue(summary.badRows[1].detail.contains("--date-order"), summary.badRows[1].detail)
         XCTAssertEqual(try count(), 2)
 
         // With a limit the same file imports nothing, and says why.
         let strict = try HistoryStore(path: folder.appendingPathComponent("strict.db").path, mode: .create)
         XCTAssertThrowsError(try strict.importLogs([path], maxBadRows: 5)) { error in
-            guard case let .tooManyBadRows(errorPath, bad, limit, line, _)? = error as? NixWashError else {
+            guard case let .tooManyBadRows(errorPath, bad, limit, first)? = error as? NixWashError else {
                 return XCTFail("\(error)")
             }
-            XCTAssertEqual([errorPath, "\(bad)", "\(limit)", "\(line)"], [path, "6", "5", "3"])
+            XCTAssertEqual([errorPath, "\(bad)", "\(limit)", "\(first.line)"], [path, "6", "5", "3"])
         }
         XCTAssertEqual(try strict.db.scalar("SELECT count(*) FROM attempts"), 0)
         XCTAssertEqual(try strict.db.scalar("SELECT count(*) FROM imports"), 0)

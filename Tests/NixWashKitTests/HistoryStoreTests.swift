@@ -88,8 +88,10 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(summary.badRows.map(\.line), [3, 4, 5, 6, 7, 8])
         XCTAssertEqual(summary.badRows.map(\.reason), [.badTimestamp, .nonexistentLocalTime, .missingField,
                                                        .missingField, .missingField, .timestampOutOfRange])
-        XCTAssertTrue(summary.badRows[0].detail.contains("'yesterday'"), summary.badRows[0].detail)
-        XCTAssertEqual(summary.badRows[2].detail, "campaign is empty")
+        XCTAssertEqual(summary.badRows[0].value, "yesterday")
+        XCTAssertEqual(summary.badRows[0].column, "attempted_at")
+        XCTAssertTrue(summary.badRows[2].detail.hasPrefix("campaign is empty. "), summary.badRows[2].detail)
+        XCTAssertEqual(summary.badRows[2].column, "campaign")
         XCTAssertEqual(try attempts(store), 2)
         XCTAssertEqual(try store.db.scalar("SELECT bad FROM imports"), 6)
     }
@@ -105,8 +107,8 @@ final class HistoryStoreTests: XCTestCase {
         try session.startFile(path: "bad.csv", size: nil, sha256: nil)
         try session.reject(line: 2, reason: .invalidNumber, detail: "'12' is too short")
         XCTAssertThrowsError(try session.reject(line: 5, reason: .invalidNumber, detail: "'x' has no digits")) { error in
-            XCTAssertEqual(error as? NixWashError, .tooManyBadRows(path: "bad.csv", bad: 2, limit: 1, firstLine: 2,
-                                                                   firstReason: "invalid_number: '12' is too short"))
+            XCTAssertEqual(error as? NixWashError, .tooManyBadRows(path: "bad.csv", bad: 2, limit: 1,
+                                                                   first: HistoryBadRow(line: 2, reason: .invalidNumber, detail: "'12' is too short")))
         }
         session.rollback()
         XCTAssertEqual(try attempts(store), 1)
@@ -218,15 +220,15 @@ final class HistoryStoreTests: XCTestCase {
         _ = try importRows(store, [Row(number: 46_701_234_567, at: "2026-05-09T22:30:00Z"),
                                    Row(number: 46_701_234_567, at: "2026-05-09T21:30:00Z")] + (1..<5).map(day))
         let removed = try store.purge(before: localDay(2026, 5, 10))
-        XCTAssertEqual(removed, 1)
+        XCTAssertEqual(removed.attempts, 1)
         XCTAssertEqual(try attempts(store), 5)
-        XCTAssertEqual(try store.purge(before: localDay(2026, 5, 10)), 0)
+        XCTAssertEqual(try store.purge(before: localDay(2026, 5, 10)).attempts, 0)
         try store.vacuum()
         XCTAssertEqual(try attempts(store), 5)
         // A campaign with no attempts left no longer counts as having made its offer.
         _ = try importRows(store, [Row(number: 46_701_234_567, at: "2025-01-10 10:00", campaign: "Old")])
         XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM campaign_offers"), 2)
-        XCTAssertEqual(try store.purge(before: localDay(2026, 1, 1)), 1)
+        XCTAssertEqual(try store.purge(before: localDay(2026, 1, 1)).attempts, 1)
         XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM campaign_offers"), 1)
     }
 
@@ -242,8 +244,8 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(stats.lastDate, "2026-06-01")
         XCTAssertEqual(stats.firstAttemptUTC, "2026-05-10T08:00:00Z")
         XCTAssertEqual(stats.campaigns, [
-            .init(campaign: "C1", offer: "O1", attempts: 3, numbers: 1, firstDate: "2026-05-10", lastDate: "2026-05-12"),
-            .init(campaign: "C2", offer: "O2", attempts: 1, numbers: 1, firstDate: "2026-06-01", lastDate: "2026-06-01"),
+            .init(campaign: "C1", offer: "O1", contactCentre: "K1", attempts: 3, numbers: 1, firstDate: "2026-05-10", lastDate: "2026-05-12"),
+            .init(campaign: "C2", offer: "O2", contactCentre: "K1", attempts: 1, numbers: 1, firstDate: "2026-06-01", lastDate: "2026-06-01"),
         ])
         // A campaign that made two offers to the same number, alternately.
         _ = try importRows(store, [Row(number: 46_812_345_678, at: "2026-06-02 09:00", campaign: "C2", offer: "O3"),
@@ -277,7 +279,7 @@ final class HistoryStoreTests: XCTestCase {
         let newer = folder.appendingPathComponent("newer.db").path
         try SQLiteDatabase(path: newer, mode: .create).execute("PRAGMA user_version = 7")
         XCTAssertThrowsError(try HistoryStore(path: newer)) { error in
-            XCTAssertEqual(error as? NixWashError, .historySchemaTooNew(path: newer, version: 7, supported: 1))
+            XCTAssertEqual(error as? NixWashError, .historySchemaTooNew(path: newer, version: 7, supported: 2))
         }
     }
 
@@ -287,8 +289,41 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertTrue(try mode.step())
         XCTAssertEqual(mode.text(0), "wal")
         mode.reset()
+        // 2 = FULL: the log is synced at every commit, so a finished import survives a power cut.
+        XCTAssertEqual(try store.db.scalar("PRAGMA synchronous"), 2)
         _ = try importRows(store, (0..<5).map(day))
         let wal = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? NSNumber
         XCTAssertEqual(wal?.intValue, 0, "the checkpoint after the commit empties the log file")
+    }
+
+    /// A version-1 history (before the purge audit) is read as it is, and upgraded in place,
+    /// attempts kept, when opened for writing.
+    func testAVersionOneHistoryIsReadAndUpgraded() throws {
+        let path = try makeTemporaryFolder(self).appendingPathComponent("v1.db").path
+        do {
+            // Today's schema taken back to version 1.
+            let old = try SQLiteDatabase(path: path, mode: .create)
+            try old.execute(HistoryStore.schema)
+            try old.execute("""
+                DROP TABLE imports;
+                CREATE TABLE imports (id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER, sha256 TEXT,
+                    imported_at TEXT NOT NULL, rows INTEGER NOT NULL, inserted INTEGER NOT NULL,
+                    duplicates INTEGER NOT NULL, bad INTEGER NOT NULL, ambiguous_local_times INTEGER NOT NULL);
+                DROP TABLE purges; PRAGMA user_version = 1;
+                INSERT INTO imports VALUES (1, 'a.csv', NULL, NULL, '2026-01-01T00:00:00Z', 1, 1, 0, 0, 0);
+                INSERT INTO campaigns VALUES (1, 'C'); INSERT INTO offers VALUES (1, 'O'); INSERT INTO contact_centres VALUES (1, 'K');
+                INSERT INTO attempts VALUES (1, 46701234567, 1780000000, 1, 1, 20602, NULL, 1);
+                """)
+        }
+        let reading = try HistoryStore(path: path, mode: .readOnly)
+        XCTAssertEqual(reading.fileVersion, 1)
+        XCTAssertEqual(try reading.stats().attempts, 1)
+        XCTAssertEqual(try reading.stats().purges, [])
+        let writing = try HistoryStore(path: path, mode: .readWrite)
+        XCTAssertEqual(writing.fileVersion, 2)
+        XCTAssertEqual(try writing.db.scalar("PRAGMA user_version"), 2)
+        _ = try writing.purge(before: 20000)
+        XCTAssertEqual(try writing.stats().purges.map(\.cutoffDate), ["2024-10-04"])
+        XCTAssertEqual(try writing.stats().attempts, 1)
     }
 }

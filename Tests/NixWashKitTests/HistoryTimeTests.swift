@@ -93,6 +93,74 @@ final class HistoryTimeTests: XCTestCase {
         }
     }
 
+    func testDialerTimestampForms() {
+        let winter = utcSeconds(2026, 11, 23, 8, 15)  // 09:15 CET
+        let cases: [(String, AttemptTimestamp)] = [
+            ("23.11.2026 09:15", .instant(winter, ambiguous: false)),
+            ("23.11.2026 09:15:30", .instant(winter + 30, ambiguous: false)),
+            ("3.2.2026 9:15", .instant(utcSeconds(2026, 2, 3, 8, 15), ambiguous: false)),
+            ("20261123091500", .instant(winter, ambiguous: false)),
+            ("2026-11-23T09:15", .instant(winter, ambiguous: false)),
+            ("2026-11-23 9:15", .instant(winter, ambiguous: false)),
+            ("2026-11-23T09:15:00.123456+01:00", .instant(winter, ambiguous: false)),
+            ("1795425300", .epoch(1_795_425_300, unit: .seconds)),
+            ("1795425300123", .epoch(1_795_425_300, unit: .milliseconds)),
+            ("946684800", .epoch(946_684_800, unit: .seconds)),
+            // Slash dates are refused without an order.
+            ("11/23/2026 9:15 AM", .needsDateOrder),
+            ("23/11/2026 09:15", .needsDateOrder),
+            ("20261323091500", .malformed),
+            ("2026112309150", .epoch(2_026_112_309, unit: .milliseconds)),  // 13 digits are milliseconds
+            ("0820454399", .outOfRange),  // 1995-12-31T23:59:59Z
+            ("12345", .malformed),
+            ("23.11.26 09:15", .malformed),
+            ("23.11.2026", .malformed),
+            ("2026-11-23 13:15 PM", .malformed),
+            ("31.02.2026 10:00", .malformed),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(AttemptTimestamp.parse(text), expected, text)
+        }
+        let mdy: [(String, Int64)] = [("11/23/2026 9:15 AM", winter), ("11/23/2026 9:15 PM", winter + 12 * 3600),
+                                     ("11/23/2026 12:05 AM", utcSeconds(2026, 11, 22, 23, 5)),
+                                     ("11/23/2026 12:05 pm", utcSeconds(2026, 11, 23, 11, 5)),
+                                     ("1/2/2026 10:00", utcSeconds(2026, 1, 2, 9, 0))]
+        for (text, instant) in mdy {
+            XCTAssertEqual(AttemptTimestamp.parse(text, dateOrder: .monthDayYear), .instant(instant, ambiguous: false), text)
+        }
+        XCTAssertEqual(AttemptTimestamp.parse("1/2/2026 10:00", dateOrder: .dayMonthYear),
+                       .instant(utcSeconds(2026, 2, 1, 9, 0), ambiguous: false))
+        XCTAssertEqual(AttemptTimestamp.parse("23/11/2026 09:15", dateOrder: .monthDayYear), .malformed)
+        // An explicit epoch format reads any integer in that unit, and nothing else.
+        XCTAssertEqual(AttemptTimestamp.parse("1795425300", format: .epoch(.milliseconds)), .outOfRange)
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15", format: .epoch(.seconds)), .malformed)
+    }
+
+    func testTimesWithoutAnOffsetAreReadInTheGivenZone() throws {
+        let utc = try XCTUnwrap(AttemptTimeZone("UTC"))
+        XCTAssertEqual(utc.description, "UTC")
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15", zone: utc), .instant(utcSeconds(2026, 11, 23, 9, 15), ambiguous: false))
+        // No summer time in UTC: the Stockholm gap hour is an ordinary time.
+        XCTAssertEqual(AttemptTimestamp.parse("2026-03-29 02:30", zone: utc), .instant(utcSeconds(2026, 3, 29, 2, 30), ambiguous: false))
+        // An offset in the stamp wins over the zone.
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15+01:00", zone: utc), .instant(utcSeconds(2026, 11, 23, 8, 15), ambiguous: false))
+        let plusTwo = try XCTUnwrap(AttemptTimeZone("UTC+2"))
+        XCTAssertEqual(plusTwo.description, "UTC+02:00")
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15", zone: plusTwo), .instant(utcSeconds(2026, 11, 23, 7, 15), ambiguous: false))
+        XCTAssertEqual(AttemptTimeZone("-05:30")?.description, "UTC-05:30")
+        XCTAssertEqual(AttemptTimeZone("europe/stockholm"), .stockholm)
+        XCTAssertNil(AttemptTimeZone("Mars/Olympus"))
+        XCTAssertNil(AttemptTimeZone("CET+"))
+        // A named zone with its own summer time: Helsinki is one hour ahead of Stockholm.
+        let helsinki = try XCTUnwrap(AttemptTimeZone("Europe/Helsinki"))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-07-01 12:00", zone: helsinki), .instant(utcSeconds(2026, 7, 1, 9, 0), ambiguous: false))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-03-29 03:30", zone: helsinki), .nonexistentLocalTime)
+        XCTAssertEqual(AttemptTimestamp.parse("2026-10-25 03:30", zone: helsinki), .instant(utcSeconds(2026, 10, 25, 0, 30), ambiguous: true))
+        let newYork = try XCTUnwrap(AttemptTimeZone("America/New_York"))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-03-08 02:30", zone: newYork), .nonexistentLocalTime)
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-01 01:30", zone: newYork), .instant(utcSeconds(2026, 11, 1, 5, 30), ambiguous: true))
+    }
+
     func testResolveReportsBothReadingsOfTheRepeatedHour() {
         XCTAssertEqual(StockholmTime.resolve(localDay: localDay(2025, 10, 26), secondOfDay: 2 * 3600 + 1800),
                        .ambiguous(first: utcSeconds(2025, 10, 26, 0, 30), second: utcSeconds(2025, 10, 26, 1, 30)))

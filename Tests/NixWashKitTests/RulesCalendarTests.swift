@@ -185,4 +185,23 @@ final class RulesLocalDateTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode([LocalDate].self, from: data), [LocalDate("2026-06-19")!])
         XCTAssertThrowsError(try JSONDecoder().decode([LocalDate].self, from: Data(#"["2026-6-19"]"#.utf8)))
     }
+
+    /// The one date reader that attempt logs, customer and consent lists share.
+    func testDateFieldForms() {
+        func read(_ text: String, _ order: DateOrder? = nil) -> DateReading {
+            Array(text.utf8).withUnsafeBytes { LocalDate.read($0, order: order) }
+        }
+        let date = LocalDate(year: 2026, month: 11, day: 3)!
+        XCTAssertEqual(read("2026-11-03"), .date(date))
+        XCTAssertEqual(read(" 03.11.2026 "), .date(date))
+        XCTAssertEqual(read("3.11.2026"), .date(date))
+        XCTAssertEqual(read("20261103"), .date(date))
+        XCTAssertEqual(read("03/11/2026"), .needsDateOrder)
+        XCTAssertEqual(read("03/11/2026", .dayMonthYear), .date(date))
+        XCTAssertEqual(read("11/3/2026", .monthDayYear), .date(date))
+        for bad in ["", "2026-11-3", "2026-11-31", "31.11.2026", "2026110", "202611031", "03.11.26", "2026/11/03",
+                    "2026-11-03x", "13/13/2026"] {
+            XCTAssertEqual(read(bad, .dayMonthYear), .notADate, bad)
+        }
+    }
 }

@@ -41,6 +41,38 @@ final class ReliabilityConcurrencyTests: XCTestCase {
         }
     }
 
+    /// An import that finds another writer at work says so and waits for it, then lands;
+    /// it never fails with "database is locked".
+    func testAnImportWaitsForAnotherWriterAndSaysSo() throws {
+        try writeLog("a.csv", campaign: "ca", first: 0, count: 10)
+        XCTAssertEqual(try runNixwash(["history", "import", "--db", "h.db", "a.csv"], in: folder).status, 0)
+        try writeLog("b.csv", campaign: "cb", first: 0, count: 10)
+        // Another writer: this test holds the write lock until the import has said it waits.
+        let other = try SQLiteDatabase(path: folder.appendingPathComponent("h.db").path, mode: .readWrite)
+        try other.beginWriting()
+        let process = Process()
+        process.executableURL = nixwashBinary()
+        process.arguments = ["history", "import", "--db", "h.db", "b.csv"]
+        process.currentDirectoryURL = folder
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains("waiting for it to finish") {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        XCTAssertTrue(seen.contains("h.db: another nixwash is writing to this contact history (an import or a purge); waiting for it to finish, then this import runs."), seen)
+        XCTAssertTrue(process.isRunning)
+        try other.execute("COMMIT")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(try HistoryStore(path: folder.appendingPathComponent("h.db").path, mode: .readOnly)
+            .scalar("SELECT count(*) FROM attempts"), 20)
+    }
+
     /// Scrubs that run while an import writes see the history either without the import or
     /// with all of it, never a part: the count of numbers with attempts and the quota
     /// rejections they cause agree with one of the two.

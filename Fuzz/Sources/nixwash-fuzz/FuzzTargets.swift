@@ -172,12 +172,14 @@ func fuzzIndex(_ bytes: UnsafeRawBufferPointer) {
 /// A dialer log through the whole import into an in-memory history, rolled back each time.
 func fuzzHistory(_ bytes: UnsafeRawBufferPointer) {
     _ = AttemptTimestamp.parse(bytes)
+    _ = AttemptTimestamp.parse(bytes, zone: AttemptTimeZone("UTC")!, dateOrder: .monthDayYear)
+    _ = LocalDate.read(bytes, order: .dayMonthYear)
     let path = writeScratch("log.csv", bytes)
     expectingNixWashErrors {
         let session = try HistoryFuzzing.store.beginImport(maxBadRows: nil)
         defer { session.rollback() }
         let summary = try session.importLog(path: path)
-        precondition(summary.inserted + summary.duplicates + summary.bad == summary.rows,
+        precondition(summary.inserted + summary.duplicates + summary.bad + summary.notAttempts == summary.rows,
                      "rows do not add up: \(summary)")
     }
 }

@@ -16,17 +16,53 @@ public struct AttemptLogColumns: Equatable, Sendable {
 
     /// Header names given by the user, per field.
     public private(set) var mapped: [Field: String] = [:]
+    /// One value for every row of a file, given by the user (`--set offer=elavtal-fast`), for
+    /// logs that have no column for it.
+    public private(set) var fixed: [Field: String] = [:]
+
+    /// The fields that may be given one value for a whole file: a number or a time never is.
+    public static let settableFields: [Field] = [.campaign, .offer, .contactCentre, .outcome]
 
     public init() {}
 
     /// Applies `FIELD=HEADER`, e.g. `number=Telefon`; false when the text is not of that form.
     public mutating func map(_ assignment: String) -> Bool {
-        guard let equals = assignment.firstIndex(of: "="),
-              let field = Field(rawValue: String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)) else { return false }
-        let header = String(assignment[assignment.index(after: equals)...])
-        guard !header.isEmpty else { return false }
+        guard let (field, header) = Self.split(assignment) else { return false }
         mapped[field] = header
         return true
+    }
+
+    /// Applies `FIELD=VALUE`, e.g. `offer=elavtal-fast`; false when the text is not of that
+    /// form or the field is not one of `settableFields`.
+    public mutating func set(_ assignment: String) -> Bool {
+        guard let (field, value) = Self.split(assignment), Self.settableFields.contains(field),
+              !value.trimmingCharacters(in: .whitespaces).isEmpty else { return false }
+        fixed[field] = value.trimmingCharacters(in: .whitespaces)
+        return true
+    }
+
+    private static func split(_ assignment: String) -> (Field, String)? {
+        guard let equals = assignment.firstIndex(of: "="),
+              let field = Field(rawValue: String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)) else { return nil }
+        let rest = String(assignment[assignment.index(after: equals)...])
+        return rest.isEmpty ? nil : (field, rest)
+    }
+
+    /// Outcome values that mean the dial never reached the consumer's phone, so the row is not
+    /// an attempt (SPEC section 1), folded by `foldOutcome`: an invalid or disconnected number
+    /// (VICIdial's ADC and DC), a network failure, a dial that was never placed.
+    public static let defaultNotAttemptOutcomeNames = [
+        "invalid_number", "invalid", "not_in_service", "disconnected_number", "ADC", "DC",
+        "network_error", "network_failure", "congestion", "no_route", "not_dialled", "not_dialed",
+        "ogiltigt_nummer", "felaktigt_nummer", "nätverksfel", "ej_uppringd",
+    ]
+    public static let defaultNotAttemptOutcomes = Set(defaultNotAttemptOutcomeNames.map(foldOutcome))
+
+    /// An outcome compared without case, blanks or punctuation: `Invalid Number` is `invalid_number`.
+    public static func foldOutcome(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
+            CharacterSet.alphanumerics.contains($0)
+        }))
     }
 
     /// Canonical (see `ColumnRoles.canonicalName`) names each field goes by in dialer exports.
@@ -42,19 +78,27 @@ public struct AttemptLogColumns: Equatable, Sendable {
         .outcome: ["outcome", "result", "status", "disposition", "utfall", "resultat"],
     ]
 
-    /// The column index of every field in `header` (nil for an absent outcome).
+    /// The column index of every field in `header` that is read from a column (nil for an
+    /// absent outcome, and for the fields given one value). A field given one value that the
+    /// log also has a column for is refused: which of the two is right cannot be told.
     func resolve(header: [String], path: String) throws -> [Field: Int] {
         var columns: [Field: Int] = [:]
         for field in Field.allCases {
             if let name = mapped[field] {
+                guard fixed[field] == nil else {
+                    throw NixWashError.invalidSetting(source: path, reason: "the field \(field.rawValue) is given both a column (--column) and one value (--set); give one of them.")
+                }
                 guard let index = header.firstIndex(of: name)
                         ?? header.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
                     throw NixWashError.missingColumn(path: path, column: name, header: header)
                 }
                 columns[field] = index
             } else if let index = header.firstIndex(where: { AttemptLogColumns.usualNames[field]!.contains(ColumnRoles.canonicalName($0)) }) {
+                guard fixed[field] == nil else {
+                    throw NixWashError.invalidSetting(source: path, reason: "the log has a column '\(header[index])' for \(field.rawValue), and --set \(field.rawValue)=\(fixed[field]!) gives one value for the whole file; which is right cannot be told. Drop --set \(field.rawValue), or import this log without it.")
+                }
                 columns[field] = index
-            } else if field != .outcome {
+            } else if field != .outcome, fixed[field] == nil {
                 throw NixWashError.noAttemptLogColumn(path: path, field: field.rawValue, header: header)
             }
         }
@@ -62,46 +106,100 @@ public struct AttemptLogColumns: Equatable, Sendable {
     }
 }
 
+/// How the logs of one import are read: columns and values (`AttemptLogColumns`), times,
+/// the outcomes that are not attempts, CSV and numbers.
+public struct AttemptLogOptions: Sendable {
+    public var columns = AttemptLogColumns()
+    public var time = AttemptTimeReading()
+    /// Outcome names (any spelling `AttemptLogColumns.foldOutcome` folds alike).
+    public var notAttemptOutcomes = AttemptLogColumns.defaultNotAttemptOutcomeNames
+    public var csv = CSVOptions()
+    public var normalizer = PhoneNormalizer()
+
+    public init() {}
+}
+
 extension HistoryImport {
     /// Reads one dialer attempt log (gzip or plain CSV, `-` for standard input) into this
-    /// import. Rows that cannot be imported are counted and listed in the summary with their
-    /// line and reason; anything else that goes wrong (unreadable or corrupt file, missing
-    /// column) throws, and the whole import is then rolled back.
+    /// import. A row that cannot be imported is rejected with its line, column and value
+    /// (which ends the import unless bad rows are let through); a row whose outcome means no
+    /// attempt is counted and left out; anything else that goes wrong (unreadable or corrupt
+    /// file, missing column) throws, and the whole import is then rolled back.
     public func importLog(path: String, columns: AttemptLogColumns = AttemptLogColumns(),
                           csv: CSVOptions = CSVOptions(), normalizer: PhoneNormalizer = PhoneNormalizer()) throws -> HistoryFileSummary {
         let fingerprint = try HistoryImport.fingerprint(path: path)
-        try startFile(path: path, size: fingerprint?.size, sha256: fingerprint?.sha256)
         var options = csv
         options.requireDataRows = false
         let reader = try CSVReader(input: InputFile(path: path), options: options)
-        let index = try columns.resolve(header: reader.header, path: path)
-        let number = index[.number]!, attemptedAt = index[.attemptedAt]!, campaign = index[.campaign]!
-        let offer = index[.offer]!, centre = index[.contactCentre]!, outcome = index[.outcome]
-        let needed = max(number, attemptedAt, campaign, offer, centre) + 1
-
-        while let record = try reader.next() {
-            if let problem = record.problem {
-                try reject(line: problem.line, reason: .malformedRow, detail: "malformed CSV at column \(problem.column): \(problem.message)")
-                continue
-            }
-            guard record.count >= needed else {
-                try reject(line: record.line, reason: .missingField,
-                           detail: "the row has \(record.count) fields, the header \(reader.header.count)")
-                continue
-            }
-            let key: PhoneKey
-            switch normalizer.normalize(record.field(number)) {
-            case let .valid(normalized):
-                key = normalized.key
-            case let .invalid(rejection):
-                try reject(line: record.line, reason: .invalidNumber,
-                           detail: "number '\(HistoryImport.text(record.field(number)))' is not valid (\(rejection.rawValue))")
-                continue
-            }
-            try add(line: record.line, number: key, attemptedAt: record.field(attemptedAt),
-                    campaign: record.field(campaign), offer: record.field(offer), contactCentre: record.field(centre),
-                    outcome: outcome.flatMap { $0 < record.count ? record.field($0) : nil })
+        let header = reader.header
+        let index = try columns.resolve(header: header, path: path)
+        try startFile(path: path, size: fingerprint?.size, sha256: fingerprint?.sha256)
+        let number = index[.number]!, attemptedAt = index[.attemptedAt]!
+        let campaign = index[.campaign], offer = index[.offer], centre = index[.contactCentre], outcome = index[.outcome]
+        let needed = [number, attemptedAt, campaign, offer, centre].compactMap { $0 }.max()! + 1
+        let delimiter = reader.delimiter
+        func rowText(_ record: CSVRecord) -> String {
+            (0..<record.count).map { CSVRejectsText.quoted(record.string($0), delimiter: delimiter) }
+                .joined(separator: String(UnicodeScalar(delimiter)))
         }
+        func name(_ field: AttemptLogColumns.Field) -> String? { index[field].map { header[$0] } }
+
+        // A value given for the whole file stands in for the column: its bytes live as long as the loop.
+        var fixedBytes: [AttemptLogColumns.Field: [UInt8]] = [:]
+        for (field, value) in columns.fixed { fixedBytes[field] = Array(value.utf8) }
+        let fixedCampaign = fixedBytes[.campaign] ?? [], fixedOffer = fixedBytes[.offer] ?? []
+        let fixedCentre = fixedBytes[.contactCentre] ?? [], fixedOutcome = fixedBytes[.outcome]
+
+        try fixedCampaign.withUnsafeBytes { fixedCampaign in
+        try fixedOffer.withUnsafeBytes { fixedOffer in
+        try fixedCentre.withUnsafeBytes { fixedCentre in
+        try (fixedOutcome ?? []).withUnsafeBytes { fixedOutcomeBytes in
+            while let record = try reader.next() {
+                if let problem = record.problem {
+                    try reject(line: problem.line, reason: .malformedRow, column: nil, value: nil,
+                               detail: "malformed CSV at column \(problem.column): \(problem.message)", row: rowText(record))
+                    continue
+                }
+                guard record.count >= needed else {
+                    try reject(line: record.line, reason: .missingField, column: nil, value: nil,
+                               detail: "the row has \(record.count) fields, the header \(header.count)", row: rowText(record))
+                    continue
+                }
+                let outcomeField = outcome.flatMap { $0 < record.count ? record.field($0) : nil }
+                    ?? (fixedOutcome == nil ? nil : fixedOutcomeBytes)
+                var outcomeID: Int64?
+                if let outcomeField {
+                    let (id, notAnAttempt) = try self.outcome(outcomeField)
+                    if notAnAttempt {
+                        countNotAnAttempt()
+                        continue
+                    }
+                    outcomeID = id
+                }
+                let key: PhoneKey
+                switch normalizer.normalize(record.field(number)) {
+                case let .valid(normalized):
+                    key = normalized.key
+                case let .invalid(rejection):
+                    try reject(line: record.line, reason: .invalidNumber, column: header[number],
+                               value: HistoryImport.text(record.field(number)),
+                               detail: "not a valid phone number (\(rejection.rawValue)). Fix the number; a row whose outcome says the number is invalid is no attempt and is left out (see the not-an-attempt outcomes)",
+                               row: rowText(record))
+                    continue
+                }
+                if let problem = try addRow(
+                    line: record.line, number: key, attemptedAt: record.field(attemptedAt),
+                    campaign: campaign.map { record.field($0) } ?? fixedCampaign,
+                    offer: offer.map { record.field($0) } ?? fixedOffer,
+                    contactCentre: centre.map { record.field($0) } ?? fixedCentre,
+                    outcome: outcomeField, outcomeID: outcomeID) {
+                    let column = name(problem.field)
+                    try reject(line: record.line, reason: problem.reason, column: column ?? problem.field.rawValue,
+                               value: index[problem.field].map { HistoryImport.text(record.field($0)) },
+                               detail: problem.detail, row: rowText(record))
+                }
+            }
+        } } } }
         return try finishFile()
     }
 
@@ -136,18 +234,35 @@ extension HistoryImport {
 
 extension HistoryStore {
     /// Imports dialer attempt logs in one transaction: every file's attempts, or none.
-    public func importLogs(_ paths: [String], columns: AttemptLogColumns = AttemptLogColumns(),
-                           csv: CSVOptions = CSVOptions(), normalizer: PhoneNormalizer = PhoneNormalizer(),
-                           maxBadRows: Int? = nil,
+    /// - Parameters:
+    ///   - maxBadRows: rows per file that may be rejected and the rest still imported (nil: no
+    ///     limit); by default none.
+    ///   - rejects: where the rejected rows are written (published only with the import).
+    public func importLogs(_ paths: [String], options: AttemptLogOptions = AttemptLogOptions(),
+                           maxBadRows: Int? = 0, rejects: HistoryRejectsFile? = nil,
+                           waiting: () -> Void = {},
                            progress: (HistoryFileSummary) -> Void = { _ in }) throws -> [HistoryFileSummary] {
-        let session = try beginImport(maxBadRows: maxBadRows)
+        let session = try beginImport(maxBadRows: maxBadRows, waiting: waiting)
+        session.timeReading = options.time
+        session.notAttemptOutcomes = Set(options.notAttemptOutcomes.map(AttemptLogColumns.foldOutcome))
+        session.rejects = rejects
         var summaries: [HistoryFileSummary] = []
         for path in paths {
-            let summary = try session.importLog(path: path, columns: columns, csv: csv, normalizer: normalizer)
+            let summary = try session.importLog(path: path, columns: options.columns, csv: options.csv,
+                                                normalizer: options.normalizer)
             progress(summary)
             summaries.append(summary)
         }
         try session.commit()
         return summaries
+    }
+
+    /// `importLogs` with the columns and CSV options only.
+    public func importLogs(_ paths: [String], columns: AttemptLogColumns, csv: CSVOptions = CSVOptions(),
+                           maxBadRows: Int? = 0) throws -> [HistoryFileSummary] {
+        var options = AttemptLogOptions()
+        options.columns = columns
+        options.csv = csv
+        return try importLogs(paths, options: options, maxBadRows: maxBadRows)
     }
 }

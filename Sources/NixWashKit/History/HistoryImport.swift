@@ -10,6 +10,10 @@ public enum HistoryBadRowReason: String, Codable, CaseIterable, Sendable {
     case nonexistentLocalTime = "nonexistent_local_time"
     /// A year outside 1996–2099.
     case timestampOutOfRange = "timestamp_out_of_range"
+    /// A slash date (`03/04/2026`) and no date order was given: its day and month cannot be told.
+    case ambiguousDate = "ambiguous_date"
+    /// An integer where the column's other values are not (or of the other epoch unit).
+    case mixedTimestampForms = "mixed_timestamp_forms"
     /// A required field (campaign, offer, contact centre, or a whole column) is empty or missing.
     case missingField = "missing_field"
     /// The row is not well-formed CSV (a stray quote).
@@ -20,6 +24,33 @@ public enum HistoryBadRowReason: String, Codable, CaseIterable, Sendable {
 public struct HistoryBadRow: Codable, Equatable, Sendable {
     public var line: UInt64
     public var reason: HistoryBadRowReason
+    /// The header name of the column at fault (nil for a row that is not well-formed CSV).
+    public var column: String?
+    /// The field's value as the log has it.
+    public var value: String?
+    /// What is wrong and what to do about it.
+    public var detail: String
+}
+
+/// How the `attempted_at` values of the logs of one import are read.
+public struct AttemptTimeReading: Equatable, Sendable {
+    /// The zone of times written without an offset.
+    public var zone: AttemptTimeZone = .stockholm
+    /// How slash dates are read; nil refuses them.
+    public var dateOrder: DateOrder?
+    public var format: AttemptTimeFormat = .automatic
+
+    public init(zone: AttemptTimeZone = .stockholm, dateOrder: DateOrder? = nil, format: AttemptTimeFormat = .automatic) {
+        self.zone = zone
+        self.dateOrder = dateOrder
+        self.format = format
+    }
+}
+
+/// A log row's problem, found by `HistoryImport.addRow`: the field at fault and why.
+public struct AttemptRowProblem: Equatable, Sendable {
+    public var reason: HistoryBadRowReason
+    public var field: AttemptLogColumns.Field
     public var detail: String
 }
 
@@ -34,8 +65,12 @@ public struct HistoryFileSummary: Codable, Equatable, Sendable {
     public var inserted = 0
     /// Attempts the history already had (same number, time, campaign and contact centre).
     public var duplicates = 0
-    /// Rows rejected.
+    /// Rows rejected (let through by the bad-row limit, and written to the rejects file).
     public var bad = 0
+    /// Rows whose outcome says the call never reached the phone: not an attempt (SPEC), not stored.
+    public var notAttempts = 0
+    /// The zone that times without an offset were read in.
+    public var timeZone = AttemptTimeZone.stockholm.description
     /// Local times in the repeated October hour, read as their first (CEST) occurrence.
     public var ambiguousLocalTimes = 0
     /// Rejected rows in line order, the first `HistoryImport.badRowSampleLimit` of them.
@@ -56,6 +91,17 @@ public final class HistoryImport {
     private let db: SQLiteDatabase
     /// Bad rows a file may have before the whole import is refused; nil = no limit.
     private let maxBadRows: Int?
+    /// How `attempted_at` is read (set before the first file).
+    public var timeReading = AttemptTimeReading()
+    /// Outcomes that mean the dial never reached the phone, folded (`AttemptLogColumns.foldOutcome`).
+    public var notAttemptOutcomes: Set<String> = AttemptLogColumns.defaultNotAttemptOutcomes
+    /// Where rows let through by `maxBadRows` are written; nil when none may be let through.
+    public var rejects: HistoryRejectsFile?
+    /// By outcome id (as in `outcomes`): 0 not yet known, 1 an attempt, 2 not an attempt.
+    private var outcomeKinds: [UInt8] = []
+    /// The epoch unit or text form the current file's `attempted_at` values were first read in,
+    /// and the line: a column is epoch integers only when all of it is.
+    private var fileTimeForm: (epoch: AttemptTimestamp.EpochUnit?, line: UInt64)?
     private let inserter: ChunkInserter
     private var statements: InsertStatements
     private let insertFile: SQLiteStatement
@@ -73,7 +119,7 @@ public final class HistoryImport {
     ///   rewrites most of its pages: fewer, larger chunks write far less. Measured on the bench's
     ///   20-million-attempt log: 2^18 rows 48.8 s (17 s of it in the kernel, spilling pages to
     ///   the WAL), 2^20 33.5 s, 2^21 30-32 s, 2^22 30.7 s with 200 MiB more memory.
-    init(store: HistoryStore, maxBadRows: Int?, chunkSize: Int = 1 << 21) throws {
+    init(store: HistoryStore, maxBadRows: Int?, chunkSize: Int = 1 << 21, waiting: () -> Void = {}) throws {
         db = store.db
         self.maxBadRows = maxBadRows
         self.chunkSize = chunkSize
@@ -81,15 +127,17 @@ public final class HistoryImport {
         // A page cache for the trees being written. With large chunks 128 MiB did as well as
         // 256 MiB or 1 GiB (30-39 s for the bench log), and better than 64 MiB (36-40 s).
         try db.execute("PRAGMA cache_size = -131072")
-        try db.beginWriting()
+        try db.beginWriting(waiting: waiting)
         do {
             statements = try InsertStatements(db: db)
             insertFile = try db.prepare("""
-                INSERT INTO imports (path, size, sha256, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times)
-                VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0)
+                INSERT INTO imports (path, size, sha256, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times,
+                                     not_attempts, time_zone)
+                VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, ?5)
                 """)
             updateFile = try db.prepare("""
-                UPDATE imports SET rows = ?2, inserted = ?3, duplicates = ?4, bad = ?5, ambiguous_local_times = ?6
+                UPDATE imports SET rows = ?2, inserted = ?3, duplicates = ?4, bad = ?5, ambiguous_local_times = ?6,
+                                   not_attempts = ?7
                 WHERE id = ?1
                 """)
             campaigns = try NameTable(db: db, table: "campaigns", lock: inserter.databaseLock)
@@ -117,67 +165,132 @@ public final class HistoryImport {
         insertFile.bind(2, size.map { Int64($0) })
         insertFile.bind(3, sha256)
         insertFile.bind(4, HistoryStore.isoInstant(Int64(Date().timeIntervalSince1970)))
+        insertFile.bind(5, timeReading.zone.description)
         _ = try insertFile.step()
         statements.importID = db.lastInsertRowID
         file = HistoryFileSummary(path: path, size: size, sha256: sha256)
+        file!.timeZone = timeReading.zone.description
+        fileTimeForm = nil
     }
 
     /// Adds one log row whose number is already normalized. The other fields are the raw bytes
     /// of the log; blanks around them are ignored. A row that cannot be imported is recorded
-    /// as bad (and may end the import, see `maxBadRows`).
+    /// as bad, its field named as such (and may end the import, see `maxBadRows`).
     public func add(line: UInt64, number: PhoneKey, attemptedAt: UnsafeRawBufferPointer,
                     campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
                     contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws {
+        if let problem = try addRow(line: line, number: number, attemptedAt: attemptedAt, campaign: campaign,
+                                    offer: offer, contactCentre: contactCentre, outcome: outcome) {
+            try reject(line: line, reason: problem.reason, column: problem.field.rawValue,
+                       value: problem.field == .attemptedAt ? Self.text(attemptedAt) : nil, detail: problem.detail)
+        }
+    }
+
+    /// `add`, but a row that cannot be imported is returned for the caller to reject with the
+    /// log's own column name, value and row.
+    /// - Parameter outcomeID: the outcome's id when `outcome(_:)` already looked it up (0: none).
+    func addRow(line: UInt64, number: PhoneKey, attemptedAt: UnsafeRawBufferPointer,
+                campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
+                contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?,
+                outcomeID: Int64? = nil) throws -> AttemptRowProblem? {
         let instant: Int64, ambiguous: Bool
-        switch AttemptTimestamp.parse(attemptedAt) {
+        func problem(_ reason: HistoryBadRowReason, _ detail: String) -> AttemptRowProblem {
+            AttemptRowProblem(reason: reason, field: .attemptedAt, detail: detail)
+        }
+        let parsed = AttemptTimestamp.parse(attemptedAt, zone: timeReading.zone, dateOrder: timeReading.dateOrder,
+                                            format: timeReading.format)
+        switch parsed {
         case let .instant(value, isAmbiguous):
             (instant, ambiguous) = (value, isAmbiguous)
+            if timeReading.format == .automatic {
+                if let form = fileTimeForm, let unit = form.epoch {
+                    return problem(.mixedTimestampForms, "not an integer, but the column was read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") from line \(form.line) on; a column is read as epoch integers only when every value is one. Fix the log, or give --time-format")
+                }
+                if fileTimeForm == nil { fileTimeForm = (nil, line) }
+            }
+        case let .epoch(value, unit):
+            (instant, ambiguous) = (value, false)
+            if timeReading.format == .automatic {
+                if let form = fileTimeForm, form.epoch != unit {
+                    let before = form.epoch.map { $0 == .seconds ? "epoch seconds" : "epoch milliseconds" } ?? "dates and times"
+                    return problem(.mixedTimestampForms, "an integer read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds"), but the column holds \(before) from line \(form.line) on; a column is read as epoch integers only when every value is one of the same size. Fix the log, or give --time-format epoch-s or epoch-ms")
+                }
+                if fileTimeForm == nil { fileTimeForm = (unit, line) }
+            }
         case .malformed:
-            return try reject(line: line, reason: .badTimestamp,
-                              detail: "attempted_at '\(Self.text(attemptedAt))' is not a timestamp like 2026-03-29T14:30:00+02:00 or 2026-03-29 14:30:00")
+            switch timeReading.format {
+            case .automatic:
+                return problem(.badTimestamp, "not a timestamp nixwash reads: write it like 2026-03-29T14:30:00+02:00, 2026-03-29 14:30, 29.03.2026 14:30, 20260329143000, or as epoch seconds or milliseconds (see docs/contact-history.md)")
+            case let .epoch(unit):
+                return problem(.badTimestamp, "not an integer of \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") (--time-format \(unit.rawValue)); remove --time-format to read dates and times")
+            }
+        case .needsDateOrder:
+            return problem(.ambiguousDate, "a slash date: whether it is day/month or month/day is not written in it, and nixwash never guesses. Give --date-order dmy or --date-order mdy")
         case .nonexistentLocalTime:
-            return try reject(line: line, reason: .nonexistentLocalTime,
-                              detail: "attempted_at '\(Self.text(attemptedAt))' is in the hour skipped when summer time starts; give the time with its UTC offset")
+            return problem(.nonexistentLocalTime, "in the hour skipped when summer time starts in \(timeReading.zone): that local time does not exist. Give the time with its UTC offset, or the log's real zone with --timezone")
         case .outOfRange:
-            return try reject(line: line, reason: .timestampOutOfRange,
-                              detail: "attempted_at '\(Self.text(attemptedAt))' is outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)")
+            return problem(.timestampOutOfRange, "outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)\(timeReading.format == .automatic ? "" : " (read as \(timeReading.format == .epoch(.seconds) ? "epoch seconds" : "epoch milliseconds"))")")
         }
-        try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
-                   offer: offer, contactCentre: contactCentre, outcome: outcome)
+        return try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
+                          offer: offer, contactCentre: contactCentre, outcome: outcome, outcomeID: outcomeID)
+    }
+
+    /// A row's outcome: its id (0 when empty) and whether it says that the dial never reached
+    /// the phone (an invalid number, a network failure, a dial never placed): then the row is
+    /// no attempt and is only counted.
+    func outcome(_ outcome: UnsafeRawBufferPointer) throws -> (id: Int64, notAnAttempt: Bool) {
+        guard let id = try outcomes.id(of: outcome) else { return (0, false) }
+        guard !notAttemptOutcomes.isEmpty else { return (id, false) }
+        let index = Int(id)
+        if index < outcomeKinds.count, outcomeKinds[index] != 0 { return (id, outcomeKinds[index] == 2) }
+        let answer = notAttemptOutcomes.contains(AttemptLogColumns.foldOutcome(Self.text(outcome)))
+        if index >= outcomeKinds.count { outcomeKinds += repeatElement(0, count: index + 1 - outcomeKinds.count) }
+        outcomeKinds[index] = answer ? 2 : 1
+        return (id, answer)
+    }
+
+    /// Counts a row that is not an attempt (see `outcome(_:)`).
+    func countNotAnAttempt() {
+        file!.rows += 1
+        file!.notAttempts += 1
     }
 
     /// Adds an attempt given as values.
     func add(line: UInt64, attempt: HistoryAttempt) throws {
         guard AttemptTimestamp.supportedInstants.contains(attempt.attemptedAt) else {
-            return try reject(line: line, reason: .timestampOutOfRange, detail: "attempted_at \(attempt.attemptedAt) is outside the supported years")
+            return try reject(line: line, reason: .timestampOutOfRange, column: AttemptLogColumns.Field.attemptedAt.rawValue,
+                              value: "\(attempt.attemptedAt)", detail: "outside the supported years", row: nil)
         }
         var c = attempt.campaign, o = attempt.offer, k = attempt.contactCentre, r = attempt.outcome ?? ""
-        try c.withUTF8 { c in try o.withUTF8 { o in try k.withUTF8 { k in try r.withUTF8 { r in
+        let problem = try c.withUTF8 { c in try o.withUTF8 { o in try k.withUTF8 { k in try r.withUTF8 { r in
             try append(line: line, number: attempt.number, instant: attempt.attemptedAt, ambiguous: false,
                        campaign: .init(c), offer: .init(o), contactCentre: .init(k),
                        outcome: attempt.outcome == nil ? nil : .init(r))
         } } } }
+        if let problem {
+            try reject(line: line, reason: problem.reason, column: problem.field.rawValue, value: nil, detail: problem.detail, row: nil)
+        }
     }
 
     private func append(line: UInt64, number: PhoneKey, instant: Int64, ambiguous: Bool,
                         campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
-                        contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?) throws {
-        guard let campaignID = try campaigns.id(of: campaign) else {
-            return try reject(line: line, reason: .missingField, detail: "campaign is empty")
+                        contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?,
+                        outcomeID knownOutcomeID: Int64? = nil) throws -> AttemptRowProblem? {
+        func empty(_ field: AttemptLogColumns.Field) -> AttemptRowProblem {
+            AttemptRowProblem(reason: .missingField, field: field,
+                              detail: "\(field.rawValue) is empty. Fill it in the log, or give one value for the whole file with --set \(field.rawValue)=VALUE")
         }
-        guard let offerID = try offers.id(of: offer) else {
-            return try reject(line: line, reason: .missingField, detail: "offer is empty")
-        }
-        guard let centreID = try centres.id(of: contactCentre) else {
-            return try reject(line: line, reason: .missingField, detail: "contact_centre is empty")
-        }
-        let outcomeID = try outcome.flatMap { try outcomes.id(of: $0) } ?? 0
+        guard let campaignID = try campaigns.id(of: campaign) else { return empty(.campaign) }
+        guard let offerID = try offers.id(of: offer) else { return empty(.offer) }
+        guard let centreID = try centres.id(of: contactCentre) else { return empty(.contactCentre) }
+        let outcomeID = try knownOutcomeID ?? outcome.flatMap { try outcomes.id(of: $0) } ?? 0
         file!.rows += 1
         if ambiguous { file!.ambiguousLocalTimes += 1 }
         pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
                                       campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
                                       localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
         if pending.count == chunkSize { try inserter.submit(&pending, with: statements) }
+        return nil
     }
 
     /// `add` with the fields as strings.
@@ -197,18 +310,20 @@ public final class HistoryImport {
         } } } }
     }
 
-    /// Records a row that cannot be imported. Throws `tooManyBadRows` once the file has more
-    /// than `maxBadRows`.
-    public func reject(line: UInt64, reason: HistoryBadRowReason, detail: String) throws {
-        let bad = HistoryBadRow(line: line, reason: reason, detail: detail)
+    /// Records a row that cannot be imported, and writes it to the rejects file. Throws
+    /// `tooManyBadRows` once the file has more than `maxBadRows`.
+    /// - Parameters: `column` the log's header name of the field at fault, `value` its value,
+    ///   `row` the whole row as text for the rejects file.
+    public func reject(line: UInt64, reason: HistoryBadRowReason, column: String? = nil, value: String? = nil,
+                       detail: String, row: String? = nil) throws {
+        let bad = HistoryBadRow(line: line, reason: reason, column: column, value: value, detail: detail)
         file!.rows += 1
         file!.bad += 1
         if file!.badRows.count < HistoryImport.badRowSampleLimit { file!.badRows.append(bad) }
         if let maxBadRows, file!.bad > maxBadRows {
-            let first = file!.badRows[0]
-            throw NixWashError.tooManyBadRows(path: file!.path, bad: file!.bad, limit: maxBadRows,
-                                              firstLine: first.line, firstReason: "\(first.reason.rawValue): \(first.detail)")
+            throw NixWashError.tooManyBadRows(path: file!.path, bad: file!.bad, limit: maxBadRows, first: file!.badRows[0])
         }
+        try rejects?.add(path: file!.path, row: bad, text: row)
     }
 
     /// Ends the current file: inserts its buffered rows and records its summary.
@@ -217,7 +332,7 @@ public final class HistoryImport {
         if !pending.isEmpty { try inserter.submit(&pending, with: statements) }
         let inserted = try inserter.waitUntilIdle()
         file!.inserted += inserted
-        file!.duplicates += file!.rows - file!.bad - inserted
+        file!.duplicates += file!.rows - file!.bad - file!.notAttempts - inserted
         let summary = file!
         updateFile.reset()
         updateFile.bind(1, statements.importID)
@@ -226,6 +341,7 @@ public final class HistoryImport {
         updateFile.bind(4, Int64(summary.duplicates))
         updateFile.bind(5, Int64(summary.bad))
         updateFile.bind(6, Int64(summary.ambiguousLocalTimes))
+        updateFile.bind(7, Int64(summary.notAttempts))
         _ = try updateFile.step()
         file = nil
         return summary
@@ -235,7 +351,15 @@ public final class HistoryImport {
     public func commit() throws {
         if file != nil { _ = try finishFile() }
         _ = try inserter.waitUntilIdle()
-        try db.execute("COMMIT")
+        // The rejects first: a kill between the two then leaves a rejects file and no import
+        // (rerun), never an import whose let-through rows are nowhere.
+        try rejects?.publish()
+        do {
+            try db.execute("COMMIT")
+        } catch {
+            rejects?.withdraw()
+            throw error
+        }
         open = false
         // Move the import into the database file and shrink the log file again; a reader still
         // busy with older pages, or the next import, only delays this to a later checkpoint.
@@ -248,6 +372,7 @@ public final class HistoryImport {
         open = false
         _ = try? inserter.waitUntilIdle()
         try? db.execute("ROLLBACK")
+        rejects?.discard()
     }
 
     /// A field's bytes as text for a message (invalid UTF-8 read as Latin-1).

@@ -16,12 +16,19 @@ public final class HistoryStore {
     }
 
     /// The schema this version reads and writes (`PRAGMA user_version`).
-    public static let schemaVersion: Int64 = 1
+    /// Version 2 added the purge audit (`purges`) and the import's not-attempt count and time
+    /// zone; a version-1 file is upgraded when opened for writing, and read as it is.
+    public static let schemaVersion: Int64 = 2
+
+    /// The schema version of this file (1 for a file not yet upgraded, opened read-only).
+    public private(set) var fileVersion: Int64 = 0
 
     public let path: String
     let db: SQLiteDatabase
 
-    public init(path: String, mode: Mode = .readWrite) throws {
+    /// - Parameter waiting: called when another process is writing to the history and this one
+    ///   waits for it (to create or upgrade the schema).
+    public init(path: String, mode: Mode = .readWrite, waiting: () -> Void = {}) throws {
         self.path = path
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists, mode != .create { throw NixWashError.historyNotFound(path: path) }
@@ -30,17 +37,18 @@ public final class HistoryStore {
         case .readWrite: db = try SQLiteDatabase(path: path, mode: .readWrite)
         case .create: db = try SQLiteDatabase(path: path, mode: .create)
         }
-        try checkSchema(mayCreate: mode == .create)
+        try checkSchema(mayCreate: mode == .create, mayUpgrade: mode != .readOnly, waiting: waiting)
         if mode != .readOnly {
-            // WAL: a scrub can read the history while an import writes. NORMAL is safe in WAL
-            // mode (a power cut can lose the last commit, never corrupt the file).
-            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            // WAL: a scrub can read the history while an import writes. FULL syncs the log at
+            // every commit, so an import or purge that said "done" survives a power cut (NORMAL
+            // could lose the last commit); it costs one sync per import.
+            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
         }
         // Aggregations over millions of attempts sort in memory, not in temporary files.
         try db.execute("PRAGMA temp_store = MEMORY;")
     }
 
-    private func checkSchema(mayCreate: Bool) throws {
+    private func checkSchema(mayCreate: Bool, mayUpgrade: Bool, waiting: () -> Void) throws {
         let version: Int64
         do {
             version = try db.scalar("PRAGMA user_version")
@@ -51,13 +59,27 @@ public final class HistoryStore {
         if version > HistoryStore.schemaVersion {
             throw NixWashError.historySchemaTooNew(path: path, version: version, supported: HistoryStore.schemaVersion)
         }
+        fileVersion = version
         if version == HistoryStore.schemaVersion { return }
+        if version == 1 {
+            guard mayUpgrade else { return }
+            try db.beginWriting(waiting: waiting)
+            do {
+                if try db.scalar("PRAGMA user_version") == 1 { try db.execute(HistoryStore.upgradeFrom1) }
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
+            fileVersion = HistoryStore.schemaVersion
+            return
+        }
         // Whether the file is empty is decided only under the write lock below: another
         // import may be creating this new database right now.
         guard mayCreate else { throw NixWashError.notAHistoryDatabase(path: path) }
         // 8 KiB pages: shallower trees for tens of millions of attempts (set before the first write).
         try db.execute("PRAGMA page_size = 8192")
-        try db.beginWriting()
+        try db.beginWriting(waiting: waiting)
         do {
             // Another import may have created the same new database meanwhile: decide again
             // under the write lock, or both would create the schema and the second would fail.
@@ -68,6 +90,7 @@ public final class HistoryStore {
                 try db.execute(HistoryStore.schema)
             }
             try db.execute("COMMIT")
+            fileVersion = HistoryStore.schemaVersion
         } catch {
             try? db.execute("ROLLBACK")
             throw error
@@ -90,8 +113,18 @@ public final class HistoryStore {
             rows INTEGER NOT NULL,               -- data rows read
             inserted INTEGER NOT NULL,           -- new attempts
             duplicates INTEGER NOT NULL,         -- attempts already in the history
-            bad INTEGER NOT NULL,                -- rows rejected (reported with line and reason)
-            ambiguous_local_times INTEGER NOT NULL -- local times in the repeated October hour, read as CEST
+            bad INTEGER NOT NULL,                -- rows rejected (let through by --max-bad-rows, in the rejects file)
+            ambiguous_local_times INTEGER NOT NULL, -- local times in the repeated October hour, read as summer time
+            not_attempts INTEGER NOT NULL DEFAULT 0, -- rows whose outcome means the dial never reached the phone
+            time_zone TEXT                       -- zone of the times without an offset
+        );
+        -- One row per purge: when, the cut-off, how many attempts went.
+        CREATE TABLE purges (
+            id INTEGER PRIMARY KEY,
+            purged_at TEXT NOT NULL,             -- UTC, ISO 8601
+            cutoff_date TEXT NOT NULL,           -- attempts with a local date before it were removed
+            removed INTEGER NOT NULL,
+            forced INTEGER NOT NULL              -- 1 when the rules' window guard was overridden
         );
         -- The primary key is the natural key of an attempt and, with the campaign first, the one
         -- index the rules need: a run reads a campaign's attempts as one range in number order.
@@ -124,12 +157,26 @@ public final class HistoryStore {
             JOIN offers o ON o.id = a.offer_id
             JOIN contact_centres k ON k.id = a.contact_centre_id
             LEFT JOIN outcomes r ON r.id = a.outcome_id;
-        PRAGMA user_version = 1;
+        PRAGMA user_version = 2;
+        """
+
+    static let upgradeFrom1 = """
+        ALTER TABLE imports ADD COLUMN not_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE imports ADD COLUMN time_zone TEXT;
+        CREATE TABLE purges (
+            id INTEGER PRIMARY KEY,
+            purged_at TEXT NOT NULL,
+            cutoff_date TEXT NOT NULL,
+            removed INTEGER NOT NULL,
+            forced INTEGER NOT NULL
+        );
+        PRAGMA user_version = 2;
         """
 
     /// Starts an import: one transaction for everything added until `commit()`.
-    public func beginImport(maxBadRows: Int? = nil) throws -> HistoryImport {
-        try HistoryImport(store: self, maxBadRows: maxBadRows)
+    /// `waiting` is called when another process is writing and this import waits for it.
+    public func beginImport(maxBadRows: Int? = nil, waiting: () -> Void = {}) throws -> HistoryImport {
+        try HistoryImport(store: self, maxBadRows: maxBadRows, waiting: waiting)
     }
 
     /// Adds attempts given as values (one transaction), e.g. from another system or a test.
@@ -145,21 +192,48 @@ public final class HistoryStore {
         return summary
     }
 
-    /// Removes every attempt whose Stockholm local date is before `localDate`; returns how many.
-    /// The rules look back at most a year: older attempts are personal data with no use.
-    public func purge(before localDate: Int32) throws -> Int {
-        try db.beginWriting()
+    /// What a purge before a local date removes (or would): how many attempts and the local
+    /// dates of the first and last of them.
+    public struct PurgeExtent: Equatable, Sendable, Codable {
+        public var attempts: Int
+        public var firstDate: LocalDate?
+        public var lastDate: LocalDate?
+    }
+
+    /// What `purge(before:)` would remove, without removing it.
+    public func purgeExtent(before localDate: Int32) throws -> PurgeExtent {
+        let query = try db.prepare("SELECT count(*), min(local_date), max(local_date) FROM attempts WHERE local_date < ?1")
+        query.bind(1, Int64(localDate))
+        _ = try query.step()
+        defer { query.reset() }
+        return PurgeExtent(attempts: Int(query.int64(0)),
+                           firstDate: query.optionalInt64(1).map { LocalDate(daysSinceEpoch: Int($0)) },
+                           lastDate: query.optionalInt64(2).map { LocalDate(daysSinceEpoch: Int($0)) })
+    }
+
+    /// Removes every attempt whose Stockholm local date is before `localDate`, and records the
+    /// purge in `purges` in the same transaction; returns what went. The rules look back at
+    /// most a year: older attempts are personal data with no use. Which cut-offs are allowed
+    /// (the rules' window) is the caller's decision: `forced` records that it was overridden.
+    public func purge(before localDate: Int32, forced: Bool = false, waiting: () -> Void = {}) throws -> PurgeExtent {
+        try db.beginWriting(waiting: waiting)
         do {
+            let extent = try purgeExtent(before: localDate)
             let delete = try db.prepare("DELETE FROM attempts WHERE local_date < ?1")
             delete.bind(1, Int64(localDate))
             _ = try delete.step()
-            let removed = db.changes
             try db.execute("""
                 DELETE FROM campaign_offers WHERE NOT EXISTS (SELECT 1 FROM attempts a
                     WHERE a.campaign_id = campaign_offers.campaign_id AND a.offer_id = campaign_offers.offer_id)
                 """)
+            let audit = try db.prepare("INSERT INTO purges (purged_at, cutoff_date, removed, forced) VALUES (?1, ?2, ?3, ?4)")
+            audit.bind(1, HistoryStore.isoInstant(Int64(Date().timeIntervalSince1970)))
+            audit.bind(2, LocalDate(daysSinceEpoch: Int(localDate)).description)
+            audit.bind(3, Int64(extent.attempts))
+            audit.bind(4, Int64(forced ? 1 : 0))
+            _ = try audit.step()
             try db.execute("COMMIT")
-            return removed
+            return extent
         } catch {
             try? db.execute("ROLLBACK")
             throw error
@@ -181,14 +255,14 @@ public final class HistoryStore {
             var lastNumber: Int64 = -1
             var first = Int64.max, last = Int64.min
         }
-        var tallies: [Int64: Tally] = [:]  // by campaign_id << 32 | offer_id
+        var tallies: [Int64: Tally] = [:]  // by campaign_id << 40 | offer_id << 20 | contact_centre_id
         var numbers: [Int64] = []
         var minDate = Int64.max, maxDate = Int64.min, minTime = Int64.max, maxTime = Int64.min
-        let rows = try db.prepare("SELECT campaign_id, offer_id, number, local_date, attempted_at FROM attempts")
+        let rows = try db.prepare("SELECT campaign_id, offer_id, number, local_date, attempted_at, contact_centre_id FROM attempts")
         var currentKey: Int64 = -1
         var current = Tally()
         while try rows.step() {
-            let key = rows.int64(0) << 32 | rows.int64(1)
+            let key = rows.int64(0) << 40 | rows.int64(1) << 20 | rows.int64(5)
             let number = rows.int64(2), date = rows.int64(3), time = rows.int64(4)
             if key != currentKey {
                 if currentKey >= 0 { tallies[currentKey] = current }
@@ -196,7 +270,8 @@ public final class HistoryStore {
                 current = tallies[key] ?? Tally()
             }
             current.attempts += 1
-            // A number's attempts are consecutive within its campaign.
+            // A number's attempts are consecutive within its campaign, so also within its
+            // campaign, offer and contact centre.
             if number != current.lastNumber {
                 current.numbers += 1
                 current.lastNumber = number
@@ -214,6 +289,15 @@ public final class HistoryStore {
         numbers.sort()
         stats.numbers = numbers.indices.reduce(0) { $1 == 0 || numbers[$1] != numbers[$1 - 1] ? $0 + 1 : $0 }
         stats.imports = Int(try db.scalar("SELECT count(*) FROM imports"))
+        stats.rejectedRows = Int(try db.scalar("SELECT coalesce(sum(bad), 0) FROM imports"))
+        if fileVersion >= 2 {
+            stats.notAttemptRows = Int(try db.scalar("SELECT coalesce(sum(not_attempts), 0) FROM imports"))
+            let purges = try db.prepare("SELECT purged_at, cutoff_date, removed, forced FROM purges ORDER BY id")
+            while try purges.step() {
+                stats.purges.append(HistoryStats.Purge(purgedAt: purges.text(0) ?? "", cutoffDate: purges.text(1) ?? "",
+                                                       removed: Int(purges.int64(2)), forced: purges.int64(3) != 0))
+            }
+        }
         if stats.attempts > 0 {
             stats.firstDate = LocalDate(daysSinceEpoch: Int(minDate)).description
             stats.lastDate = LocalDate(daysSinceEpoch: Int(maxDate)).description
@@ -227,12 +311,14 @@ public final class HistoryStore {
             return names
         }
         let campaignNames = try names("campaigns"), offerNames = try names("offers")
+        let centreNames = try names("contact_centres")
         stats.campaigns = tallies.map { key, tally in
-            HistoryStats.Campaign(campaign: campaignNames[key >> 32] ?? "", offer: offerNames[key & 0xffff_ffff] ?? "",
+            HistoryStats.Campaign(campaign: campaignNames[key >> 40] ?? "", offer: offerNames[key >> 20 & 0xf_ffff] ?? "",
+                                  contactCentre: centreNames[key & 0xf_ffff] ?? "",
                                   attempts: tally.attempts, numbers: tally.numbers,
                                   firstDate: LocalDate(daysSinceEpoch: Int(tally.first)).description,
                                   lastDate: LocalDate(daysSinceEpoch: Int(tally.last)).description)
-        }.sorted { ($0.campaign, $0.offer) < ($1.campaign, $1.offer) }
+        }.sorted { ($0.campaign, $0.offer, $0.contactCentre) < ($1.campaign, $1.offer, $1.contactCentre) }
         return stats
     }
 
@@ -271,6 +357,7 @@ public struct HistoryStats: Codable, Equatable, Sendable {
     public struct Campaign: Codable, Equatable, Sendable {
         public var campaign: String
         public var offer: String
+        public var contactCentre: String
         public var attempts: Int
         public var numbers: Int
         public var firstDate: String
@@ -284,6 +371,19 @@ public struct HistoryStats: Codable, Equatable, Sendable {
     public var lastDate: String?
     public var firstAttemptUTC: String?
     public var lastAttemptUTC: String?
-    /// One entry per campaign and offer.
+    /// Rows the imports rejected (let through by their bad-row limit, in their rejects files).
+    public var rejectedRows = 0
+    /// Rows the imports left out because their outcome means the dial never reached the phone.
+    public var notAttemptRows = 0
+    /// One entry per campaign, offer and contact centre.
     public var campaigns: [Campaign] = []
+    /// Every purge, oldest first.
+    public var purges: [Purge] = []
+
+    public struct Purge: Codable, Equatable, Sendable {
+        public var purgedAt: String
+        public var cutoffDate: String
+        public var removed: Int
+        public var forced: Bool
+    }
 }

@@ -43,10 +43,19 @@ final class SQLiteDatabase {
     /// waits for a writer in WAL mode.
     static let writerWaitMilliseconds: Int32 = 30 * 60 * 1000
 
-    /// `BEGIN IMMEDIATE`, waiting up to `writerWaitMilliseconds` for the write lock.
-    func beginWriting() throws {
-        sqlite3_busy_timeout(handle, SQLiteDatabase.writerWaitMilliseconds)
+    /// `BEGIN IMMEDIATE`, waiting up to `writerWaitMilliseconds` for the write lock. When
+    /// another writer holds it, `waiting` is called once before the wait, so the user is told
+    /// why nothing happens; the two writers then run one after the other.
+    func beginWriting(waiting: () -> Void = {}) throws {
+        sqlite3_busy_timeout(handle, 0)
         defer { sqlite3_busy_timeout(handle, 10_000) }
+        do {
+            try execute("BEGIN IMMEDIATE")
+            return
+        } catch NixWashError.historyBusy(path: _) {
+            waiting()
+        }
+        sqlite3_busy_timeout(handle, SQLiteDatabase.writerWaitMilliseconds)
         try execute("BEGIN IMMEDIATE")
     }
 

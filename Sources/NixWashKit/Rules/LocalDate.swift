@@ -65,6 +65,76 @@ public struct LocalDate: Hashable, Comparable, Sendable, LosslessStringConvertib
         self.init(year: values.0, month: values.1, day: values.2)
     }
 
+    /// Reads a whole field as a date in any form `scan` accepts, blanks around it ignored:
+    /// the one date reader for every list with dates (attempt logs, customer and consent lists).
+    public static func read(_ field: UnsafeRawBufferPointer, order: DateOrder?) -> DateReading {
+        var start = 0, end = field.count
+        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
+        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        switch scan(field, from: start, to: end, order: order) {
+        case let .date(date, next): return next == end ? .date(date) : .notADate
+        case .needsDateOrder: return .needsDateOrder
+        case .notADate: return .notADate
+        }
+    }
+
+    /// Reads a date at `start` of `bytes[..<end]` and says where it ends; what follows is the
+    /// caller's (a time of day, or nothing). Forms:
+    /// - `YYYY-MM-DD` (ISO 8601);
+    /// - `DD.MM.YYYY`, day and month with one or two digits;
+    /// - `YYYYMMDD`, the first eight of the digits that follow;
+    /// - `DD/MM/YYYY` or `MM/DD/YYYY` (one or two digits each): `order` says which; without
+    ///   one the answer is `needsDateOrder`, never a guess.
+    /// A day that does not exist (30 February) is `notADate`.
+    @inline(__always)
+    public static func scan(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int,
+                            order: DateOrder?) -> DateScan {
+        var i = start
+        @inline(__always) func number(_ minDigits: Int, _ maxDigits: Int) -> Int? {
+            var value = 0, count = 0
+            while count < maxDigits, i < end {
+                let d = Int(bytes[i]) &- 48
+                guard d >= 0, d <= 9 else { break }
+                value = value * 10 + d
+                i += 1
+                count += 1
+            }
+            return count >= minDigits ? value : nil
+        }
+        @inline(__always) func take(_ byte: UInt8) -> Bool {
+            guard i < end, bytes[i] == byte else { return false }
+            i += 1
+            return true
+        }
+        // ISO first, at fixed positions: the common case costs one comparison more than before.
+        if end - start >= 10, bytes[start + 4] == 0x2D {
+            guard let year = number(4, 4), take(0x2D), let month = number(2, 2), take(0x2D),
+                  let day = number(2, 2), let date = LocalDate(year: year, month: month, day: day)
+            else { return .notADate }
+            return .date(date, end: i)
+        }
+        guard let first = number(1, 8) else { return .notADate }
+        let firstDigits = i - start
+        if firstDigits == 8 {
+            guard let date = LocalDate(year: first / 10_000, month: first / 100 % 100, day: first % 100)
+            else { return .notADate }
+            return .date(date, end: i)
+        }
+        if firstDigits <= 2, take(0x2E) {
+            guard let month = number(1, 2), take(0x2E), let year = number(4, 4),
+                  let date = LocalDate(year: year, month: month, day: first) else { return .notADate }
+            return .date(date, end: i)
+        }
+        if firstDigits <= 2, take(0x2F) {
+            guard let second = number(1, 2), take(0x2F), let year = number(4, 4) else { return .notADate }
+            guard let order else { return .needsDateOrder }
+            let (day, month) = order == .dayMonthYear ? (first, second) : (second, first)
+            guard let date = LocalDate(year: year, month: month, day: day) else { return .notADate }
+            return .date(date, end: i)
+        }
+        return .notADate
+    }
+
     /// Parses exactly `YYYY-MM-DD`; nil otherwise.
     public init?(_ description: String) {
         self.init(utf8: description.utf8)
@@ -156,4 +226,27 @@ public struct LocalDate: Hashable, Comparable, Sendable, LosslessStringConvertib
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
+}
+
+/// The order of day and month in a slash date such as `03/04/2026`, which the date itself
+/// does not tell: the user says it (`dmy` is 3 April, `mdy` 4 March).
+public enum DateOrder: String, Sendable, CaseIterable {
+    case dayMonthYear = "dmy"
+    case monthDayYear = "mdy"
+}
+
+/// A whole field read as a date (`LocalDate.read`).
+public enum DateReading: Equatable, Sendable {
+    case date(LocalDate)
+    /// A slash date, and no `DateOrder` was given.
+    case needsDateOrder
+    case notADate
+}
+
+/// A date read at the start of a longer field (`LocalDate.scan`).
+public enum DateScan: Equatable, Sendable {
+    /// The date and the index just after it.
+    case date(LocalDate, end: Int)
+    case needsDateOrder
+    case notADate
 }

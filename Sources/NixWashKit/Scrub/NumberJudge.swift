@@ -134,6 +134,12 @@ public final class NumberJudge {
         return judge(parsed, duplicate: false)
     }
 
+    /// Judges one phone field on its own, outside a run (`explain`): nothing is remembered and
+    /// the duplicate rule, which needs a whole run, is not applied.
+    public func judgeAlone(_ field: UnsafeRawBufferPointer) -> NumberVerdict {
+        judge(normalizer.normalize(field), duplicate: false)
+    }
+
     public func judge(_ number: NormalizedNumber) -> NumberVerdict {
         judge(.valid(number), duplicate: !firstSighting(number.key))
     }
