@@ -42,6 +42,20 @@ public enum NixWashError: LocalizedError, Equatable {
     case tooManyMalformedRows(path: String, malformed: UInt64, rows: UInt64, maxShare: Double, firstLines: [UInt64],
                               likelyCause: String)
 
+    // MARK: Inputs (containers, encodings, lists of inputs)
+    /// Text that is not valid in the encoding its byte order mark names.
+    case invalidText(path: String, offset: UInt64, reason: String)
+    /// A zip archive or workbook that cannot be read to its end.
+    case damagedArchive(path: String, reason: String)
+    /// A kind of file nixwash does not read (an .xls, an .ods, a zip on standard input).
+    case unsupportedInput(path: String, reason: String)
+    /// A sheet asked for by name that the workbook does not have.
+    case noSuchSheet(path: String, sheet: String, sheets: [String])
+    /// A folder with no lead lists in it, or a pattern that matches no file.
+    case noInputFiles(pattern: String, reason: String)
+    /// The same file given twice (`how`: same device and inode, or same SHA-256).
+    case sameInputTwice(first: String, second: String, how: String)
+
     // MARK: Configuration
     case invalidSetting(source: String, reason: String)
 
@@ -102,7 +116,7 @@ public enum NixWashError: LocalizedError, Equatable {
         switch self {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
-             .nearHistoryName, .purgeRefused:
+             .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
         case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
             return .compliance
@@ -177,11 +191,13 @@ public enum NixWashError: LocalizedError, Equatable {
                 case .name: return "'\(column.name)' (its name is a phone column name)"
                 case .content: return "'\(column.name)' (most of its first rows are phone numbers)"
                 case let .numbers(count, firstLine): return "'\(column.name)' (\(count) of its fields are phone numbers, the first on line \(firstLine))"
+                case let .numbersInText(count, firstLine): return "'\(column.name)' (\(count) of its fields have a phone number inside their text, the first on line \(firstLine))"
                 }
             }
+            let inText = columns.contains { if case .numbersInText = $0.foundBy { return true } else { return false } }
             let all = (washed + columns.map(\.name)).map { "--phone-column '\($0)'" }.joined(separator: " ")
             let declare = columns.map { "--not-phone-column '\($0.name)'" }.joined(separator: " ")
-            return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns)."
+            return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns).\(inText ? " Named as a phone column, a text that is not one phone number is rejected (invalid_number) and emptied in the callable row; or take the numbers out of the texts." : "")"
         case let .tooManyMalformedRows(path, malformed, rows, maxShare, firstLines, likelyCause):
             let share = rows == 0 ? 0 : Double(malformed) * 100 / Double(rows)
             let lines = firstLines.map(String.init).joined(separator: ", ")
@@ -190,6 +206,19 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
         case let .accountingBroken(detail):
             return "the accounting does not balance (\(detail)); no output was written. This is a bug in nixwash: please report it with the inputs."
+        case let .invalidText(path, offset, reason):
+            return "\(path): byte \(offset) of the text: \(reason). Ask the sender for a new copy, or export the list again."
+        case let .damagedArchive(path, reason):
+            return "\(path): \(reason). Ask the sender for a new copy; `unzip -t` shows the damage."
+        case let .unsupportedInput(path, reason):
+            return "\(path): \(reason)"
+        case let .noSuchSheet(path, sheet, sheets):
+            let near = sheets.first { $0.lowercased() == sheet.lowercased() }.map { " Did you mean '\($0)'? Sheet names are compared exactly." } ?? ""
+            return "\(path): the workbook has no sheet named '\(sheet)'. Its sheets: \(Self.listed(sheets)).\(near)"
+        case let .noInputFiles(pattern, reason):
+            return "\(pattern): \(reason). Check the path, or give the lead lists by name."
+        case let .sameInputTwice(first, second, how):
+            return "\(second): is the same file as \(first) (\(how)); washed twice, its leads would be counted twice. Give each lead list once."
         case let .invalidSetting(source, reason):
             return "\(source): \(reason)"
         case let .invalidRuleProfile(path, key, reason):

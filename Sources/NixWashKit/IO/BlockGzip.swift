@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 import CISAL
-import CZlib
+import CZlibShim
 
 /// Compresses one block of bytes into one complete gzip member. Levels 1-3 use Intel ISA-L
 /// (several times faster than zlib at a similar ratio), 4-9 use zlib. One per thread.

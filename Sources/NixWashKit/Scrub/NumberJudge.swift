@@ -33,6 +33,8 @@ public final class NumberJudge {
     public let quotaJudge: QuotaJudge
 
     let normalizer: PhoneNormalizer
+    /// How a lead's phone field is read: Excel's artefacts, lists of numbers.
+    let leadFields: LeadPhoneFields
     private let seen = KeySet()
     private let calledTypes: UInt32
     private let calledCountries: UInt32
@@ -93,6 +95,7 @@ public final class NumberJudge {
         }
         quotaJudge = QuotaJudge(profile: profile, callDate: c.callDate)
         normalizer = PhoneNormalizer(defaultCountry: c.defaultCountry)
+        leadFields = LeadPhoneFields(defaultCountry: c.defaultCountry)
         calledTypes = profile.calledNumberTypes.reduce(0) { bits, name in
             bits | (NumberType(rawValue: name).map { 1 << Self.bit(of: $0) } ?? 0)
         }
