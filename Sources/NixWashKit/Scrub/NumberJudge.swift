@@ -136,7 +136,11 @@ public final class NumberJudge {
     /// Judges one phone field on its own, outside a run (`explain`): nothing is remembered and
     /// the duplicate rule, which needs a whole run, is not applied.
     public func judgeAlone(_ field: UnsafeRawBufferPointer) -> NumberVerdict {
-        judge(normalizer.normalize(field), duplicate: false)
+        // Read as a scrub reads a lead's field outside an Excel export's column: Excel's marks
+        // undone, and digits without their trunk 0 not taken for a number.
+        var more: [FieldNumber] = []
+        let number = LeadPhoneFields(defaultCountry: normalizer.defaultCountry).read(field, restoringLeadingZero: false, more: &more)
+        return judge(number.parsed, duplicate: false)
     }
 
     public func judge(_ number: NormalizedNumber) -> NumberVerdict {
