@@ -14,7 +14,7 @@ struct IndexCommand: ParsableCommand {
 /// Options shared by the subcommands that read register and block-list files.
 struct ListFileOptions: ParsableArguments {
     @Option(name: [.customLong("number-column"), .customLong("column")],
-            help: "Header name of a number column (repeatable; a name the header has twice names both). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or, when the first line holds a number, the fields of that line written as phone numbers (a date or id beside them is not read).")
+            help: "Header name of a number column (repeatable; a name the header has twice names both, 'nummer#2' the second of them). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or, when the first line holds a number, the fields of that line written as phone numbers (a date or id beside them is not read).")
     var columns: [String] = []
 
     @Option(help: "How many unreadable lines (no number, letters, broken CSV) all files together may have; they go to --rejects. Default 0: the first one fails the build.")

@@ -95,7 +95,7 @@ final class CSVTests: XCTestCase {
         try writeFile(plain, content)
         let half = content.count / 2
         let gz = folder.appendingPathComponent("p.csv.gz")
-        try writeFile(gz, try gzipBytes(Array(content[..<half]), in: folder) + gzipBytes(Array(content[half...]), in: folder))
+        try writeFile(gz, try gzipBytes(Array(content[..<half])) + gzipBytes(Array(content[half...])))
         let reference = try readAll(plain.path)
         XCTAssertEqual(reference.rows.count, 40)
         for path in [plain.path, gz.path] {

@@ -85,4 +85,41 @@ final class IOBlockGzipTests: XCTestCase {
             XCTAssertEqual(try systemGzipChecksum(path).status, 0, "gzip -t, blocks of \(blockSize)")
         }
     }
+
+    /// A block that cannot be written (the file size limit here) fails the sink: the writer's
+    /// next block or `finish` throws the write error, blocks ahead of it are dropped, and
+    /// nothing waits for ever.
+    func testAFailedWriteReachesTheWriterAndNothingHangs() throws {
+        let folder = try makeTemporaryFolder(self)
+        let path = folder.appendingPathComponent("limited.csv.gz").path
+        var random = SplitMix64(seed: 7)
+        let data = (0..<(1 << 20)).map { _ in UInt8(truncatingIfNeeded: random.next()) } // incompressible
+        var saved = rlimit()
+        getrlimit(Int32(RLIMIT_FSIZE.rawValue), &saved)
+        let previousHandler = signal(SIGXFSZ, SIG_IGN)
+        var limited = saved
+        limited.rlim_cur = 100 * 1024
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limited), 0)
+        defer {
+            setrlimit(Int32(RLIMIT_FSIZE.rawValue), &saved)
+            signal(SIGXFSZ, previousHandler)
+        }
+        let workers = CompressionWorkers(level: 1, threads: 2)
+        defer { workers.shutdown() }
+        let sink = try BlockGzipFileSink(path: path, workers: workers, blockSize: 16 * 1024, maxBlocksInFlight: 2)
+        XCTAssertThrowsError(try {
+            try data.withUnsafeBytes { bytes in
+                for start in stride(from: 0, to: bytes.count, by: 5000) {
+                    try sink.write(UnsafeRawBufferPointer(rebasing: bytes[start..<min(start + 5000, bytes.count)]))
+                }
+            }
+            try sink.finish()
+        }()) { error in
+            guard case let .writeFailed(failedPath, _)? = error as? NixWashError else {
+                return XCTFail("not a write failure: \(error)")
+            }
+            XCTAssertEqual(failedPath, path)
+        }
+        XCTAssertThrowsError(try sink.throwIfFailed(), "the failure stays")
+    }
 }

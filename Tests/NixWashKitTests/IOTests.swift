@@ -30,8 +30,8 @@ final class IOTests: XCTestCase {
         let folder = try makeTemporaryFolder(self)
         let first = bytes("telefon,namn\n0701234567,Anna\n")
         let second = bytes("0731234567,Bo\n08-123 456 78,Cecilia\n")
-        let member1 = try gzipBytes(first, in: folder)
-        let member2 = try gzipBytes(second, in: folder)
+        let member1 = try gzipBytes(first)
+        let member2 = try gzipBytes(second)
         let url = folder.appendingPathComponent("two.csv.gz")
         try writeFile(url, member1 + member2)
         XCTAssertTrue(try InputFile(path: url.path).isGzip)
@@ -45,7 +45,7 @@ final class IOTests: XCTestCase {
 
     func testTruncatedGzipIsAnErrorWithTheOffset() throws {
         let folder = try makeTemporaryFolder(self)
-        let whole = try gzipBytes(bytes(String(repeating: "0701234567,Anna\n", count: 200)), in: folder)
+        let whole = try gzipBytes(bytes(String(repeating: "0701234567,Anna\n", count: 200)))
         let url = folder.appendingPathComponent("cut.csv.gz")
         try writeFile(url, Array(whole[0..<(whole.count - 9)]))
         XCTAssertThrowsError(try readContent(url.path, inputBuffer: 7, outputBuffer: 64)) { error in
@@ -56,7 +56,7 @@ final class IOTests: XCTestCase {
 
     func testCorruptGzipIsAnErrorNamingFileAndOffset() throws {
         let folder = try makeTemporaryFolder(self)
-        var data = try gzipBytes(bytes(String(repeating: "0701234567,Anna\n", count: 200)), in: folder)
+        var data = try gzipBytes(bytes(String(repeating: "0701234567,Anna\n", count: 200)))
         data[data.count - 6] ^= 0xFF  // inside the CRC-32 / length trailer
         let url = folder.appendingPathComponent("bad.csv.gz")
         try writeFile(url, data)
@@ -71,7 +71,7 @@ final class IOTests: XCTestCase {
 
     func testGarbageAfterTheLastMemberIsAnError() throws {
         let folder = try makeTemporaryFolder(self)
-        let member = try gzipBytes(bytes("a\n1\n"), in: folder)
+        let member = try gzipBytes(bytes("a\n1\n"))
         let url = folder.appendingPathComponent("tail.csv.gz")
         try writeFile(url, member + bytes("junk"))
         XCTAssertThrowsError(try readContent(url.path, inputBuffer: 3, outputBuffer: 3)) { error in
@@ -89,17 +89,6 @@ final class IOTests: XCTestCase {
             XCTAssertTrue(error.localizedDescription.contains(missing))
             XCTAssertTrue(error.localizedDescription.contains("No such file"))
         }
-    }
-
-    func testGzipOutputReadsBackWithSystemGzip() throws {
-        let folder = try makeTemporaryFolder(self)
-        let path = folder.appendingPathComponent("out.csv.gz").path
-        let sink = try GzipFileSink(path: path, level: 1)
-        let content = bytes(String(repeating: "0701234567;Åsa\n", count: 10_000))
-        try content.withUnsafeBytes { try sink.write($0) }
-        try sink.finish()
-        XCTAssertEqual(try systemGzipChecksum(path).status, 0)
-        XCTAssertEqual(try readContent(path, inputBuffer: 100, outputBuffer: 100), content)
     }
 
     func testOutputFolderAppearsOnlyOnCommit() throws {
@@ -125,6 +114,29 @@ final class IOTests: XCTestCase {
         try PlainFileSink(path: replacement.path(for: "b.txt")).finish()
         try replacement.commit()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: final), ["b.txt"])
+    }
+
+    /// File fingerprints: a regular file's digest and size as stored; none for standard input,
+    /// a folder or a pipe (read without opening it, so a pipe's bytes stay for the import).
+    func testFileFingerprintsOfRegularFilesOnly() throws {
+        let folder = try makeTemporaryFolder(self)
+        let content = bytes(String(repeating: "0701234567;2026-11-23T10:00:00\n", count: 50_000))
+        let url = folder.appendingPathComponent("log.csv")
+        try writeFile(url, content)
+        let fingerprint = try XCTUnwrap(try FileFingerprint.sha256(ofRegularFile: url.path))
+        XCTAssertEqual(fingerprint.sha256, SHA256.hex(of: content))
+        XCTAssertEqual(fingerprint.size, UInt64(content.count))
+        var checksum = XXHash64()
+        content.withUnsafeBytes { checksum.update($0) }
+        XCTAssertEqual(try FileFingerprint.xxHash64(path: url.path).checksum, checksum.digest)
+        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: "-"))
+        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: folder.path))
+        let pipe = folder.appendingPathComponent("pipe").path
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        XCTAssertNil(try FileFingerprint.sha256(ofRegularFile: pipe))
+        XCTAssertThrowsError(try FileFingerprint.sha256(ofRegularFile: folder.appendingPathComponent("missing").path)) { error in
+            guard case .cannotOpen? = error as? NixWashError else { return XCTFail("\(error)") }
+        }
     }
 }
 

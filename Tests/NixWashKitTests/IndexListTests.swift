@@ -78,7 +78,7 @@ final class IndexListTests: XCTestCase {
     private func file(_ name: String, _ text: String, gzip: Bool = false) throws -> String {
         let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent(name)
-        try writeFile(url, gzip ? try gzipBytes(bytes(text), in: folder) : bytes(text))
+        try writeFile(url, gzip ? try gzipBytes(bytes(text)) : bytes(text))
         return url.path
     }
 
@@ -116,6 +116,21 @@ final class IndexListTests: XCTestCase {
         options.numberColumns = ["OTHER"]
         XCTAssertEqual(try read(path, options).0, [46_709_999_999])
         options.numberColumns = ["missing"]
+        XCTAssertThrowsError(try read(path, options)) { error in
+            guard case .missingColumn? = error as? NixWashError else { return XCTFail("\(error)") }
+        }
+    }
+
+    /// A list's columns are named as a lead list's are: a repeated name selects every column
+    /// of it, `name#2` the second one.
+    func testARepeatedColumnNameIsNamedAsInTheScrub() throws {
+        let path = try file("list.csv", "id,tel,tel\n1,0701234567,0709999999\n")
+        var options = ListReadingOptions()
+        options.numberColumns = ["TEL"]
+        XCTAssertEqual(try read(path, options).0, [46_701_234_567, 46_709_999_999])
+        options.numberColumns = ["tel#2"]
+        XCTAssertEqual(try read(path, options).0, [46_709_999_999])
+        options.numberColumns = ["tel#3"]
         XCTAssertThrowsError(try read(path, options)) { error in
             guard case .missingColumn? = error as? NixWashError else { return XCTFail("\(error)") }
         }

@@ -11,6 +11,25 @@ func fixtureRows(_ name: String) throws -> [[String]] {
 }
 
 final class RulesCalendarTests: XCTestCase {
+    /// The one day floor-division: seconds before 1970 belong to the day before, not day 0.
+    func testTheDayOfASecondCountIsAFloorDivision() {
+        let cases: [(Int64, Int64, Int)] = [(0, 0, 0), (86_399, 0, 86_399), (86_400, 1, 0), (-1, -1, 86_399),
+                                            (-86_400, -1, 0), (-86_401, -2, 86_399), (1_795_000_000, 20_775, 40_000)]
+        for (seconds, day, second) in cases {
+            let result = LocalDate.day(ofSecondsSinceEpoch: seconds)
+            XCTAssertEqual(result.day, day, "\(seconds)")
+            XCTAssertEqual(result.secondOfDay, second, "\(seconds)")
+        }
+    }
+
+    /// The one ISO 8601 writer: Stockholm local time with its offset, and UTC with `Z`.
+    func testISO8601TimesLocalAndUTC() {
+        XCTAssertEqual(StockholmTime.iso8601(1_795_000_000), "2026-11-18T12:06:40+01:00")
+        XCTAssertEqual(StockholmTime.iso8601(1_782_000_000), "2026-06-21T02:00:00+02:00")
+        XCTAssertEqual(HistoryStore.isoInstant(1_795_000_000), "2026-11-18T11:06:40Z")
+        XCTAssertEqual(HistoryStore.isoInstant(-1), "1969-12-31T23:59:59Z")
+    }
+
     func testNoCallEvesMatchTheHolidaysPackage() throws {
         let rows = try fixtureRows("no-call-days.csv")
         XCTAssertEqual(rows.count, 300)

@@ -14,14 +14,12 @@ func writeFile(_ url: URL, _ bytes: [UInt8]) throws {
     try Data(bytes).write(to: url)
 }
 
-/// Gzip-compresses `bytes` with the library's own writer (one member).
-func gzipBytes(_ bytes: [UInt8], in folder: URL, level: Int32 = 6) throws -> [UInt8] {
-    let path = folder.appendingPathComponent("gz-\(UUID().uuidString)").path
-    let sink = try GzipFileSink(path: path, level: level)
-    try bytes.withUnsafeBytes { try sink.write($0) }
-    try sink.finish()
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+/// Gzip-compresses `bytes` into one member with the library's own compressor.
+func gzipBytes(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+    let compressor = GzipMemberCompressor(level: level)
+    var output = [UInt8](repeating: 0, count: GzipMemberCompressor.capacity(for: bytes.count))
+    let size = bytes.withUnsafeBytes { input in output.withUnsafeMutableBytes { compressor.compress(input, into: $0) } }
+    return Array(output[0..<(try XCTUnwrap(size))])
 }
 
 /// Everything a reader yields, for comparing runs with different buffer sizes.

@@ -13,17 +13,7 @@ public struct FileDigest: Codable, Equatable, Sendable {
 
     /// Reads a file to its end and hashes it.
     public static func of(path: String, name: String) throws -> FileDigest {
-        let file = try SystemFile.openForReading(path)
-        let hash = SHA256()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        var size: UInt64 = 0
-        while true {
-            let n = try file.read(into: buffer)
-            if n == 0 { break }
-            hash.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            size += UInt64(n)
-        }
-        return FileDigest(name: name, size: size, sha256: hash.finalize())
+        let fingerprint = try FileFingerprint.sha256(path: path)
+        return FileDigest(name: name, size: fingerprint.size, sha256: fingerprint.sha256)
     }
 }

@@ -56,11 +56,6 @@ public struct CSVRecord {
         return UnsafeRawBufferPointer(start: bytes + from, count: ends[index] - from)
     }
 
-    @inlinable
-    public func withField<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(field(index))
-    }
-
     /// Field `index` as text (UTF-8, or Latin-1 when not valid UTF-8); not for hot paths.
     public func string(_ index: Int) -> String { decodeText(field(index)) }
 
@@ -100,9 +95,6 @@ public final class CSVReader {
 
     private var parser = csv_parser()
     private let chunk: UnsafeMutableRawBufferPointer
-    private var chunkStart = 0
-    private var chunkEnd = 0
-    private var inputEnded = false
     private var finished = false
 
     // Parsed fields of the records of the current chunk, back to back.

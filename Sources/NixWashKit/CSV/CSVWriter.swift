@@ -157,11 +157,6 @@ public final class CSVWriter {
         if count >= flushThreshold { try flush() }
     }
 
-    public func writeRow(_ fields: [String]) throws {
-        for field in fields { try writeField(field) }
-        try endRow()
-    }
-
     /// Writes out what is buffered and finishes the sink.
     public func finish() throws {
         if let lender {

@@ -88,11 +88,8 @@ public struct AttemptLogColumns: Equatable, Sendable {
                 guard fixed[field] == nil else {
                     throw NixWashError.invalidSetting(source: path, reason: "the field \(field.rawValue) is given both a column (--column) and one value (--set); give one of them.")
                 }
-                guard let index = header.firstIndex(of: name)
-                        ?? header.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
-                    throw NixWashError.missingColumn(path: path, column: name, header: header)
-                }
-                columns[field] = index
+                // A name the header has twice reads its first column, unless given as `name#2`.
+                columns[field] = try ColumnRoles.columns(named: name, header: header, path: path)[0]
             } else if let index = header.firstIndex(where: { AttemptLogColumns.usualNames[field]!.contains(ColumnRoles.canonicalName($0)) }) {
                 guard fixed[field] == nil else {
                     throw NixWashError.invalidSetting(source: path, reason: "the log has a column '\(header[index])' for \(field.rawValue), and --set \(field.rawValue)=\(fixed[field]!) gives one value for the whole file; which is right cannot be told. Drop --set \(field.rawValue), or import this log without it.")
@@ -127,7 +124,7 @@ extension HistoryImport {
     /// file, missing column) throws, and the whole import is then rolled back.
     public func importLog(path: String, columns: AttemptLogColumns = AttemptLogColumns(),
                           csv: CSVOptions = CSVOptions(), normalizer: PhoneNormalizer = PhoneNormalizer()) throws -> HistoryFileSummary {
-        let fingerprint = try HistoryImport.fingerprint(path: path)
+        let fingerprint = try FileFingerprint.sha256(ofRegularFile: path)
         var options = csv
         options.requireDataRows = false
         let reader = try CSVReader(input: InputFile(path: path), options: options)
@@ -201,34 +198,6 @@ extension HistoryImport {
             }
         } } } }
         return try finishFile()
-    }
-
-    /// SHA-256 and size of a file as stored (compressed, if it is), or nil for standard input
-    /// and pipes, which cannot be read twice.
-    static func fingerprint(path: String) throws -> (sha256: String, size: UInt64)? {
-        guard path != "-" else { return nil }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw NixWashError.cannotOpen(path: path, reason: "no such file or no permission to read it")
-        }
-        defer { try? handle.close() }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
-        let hasher = SHA256()
-        var size: UInt64 = 0
-        while true {
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            } catch {
-                throw NixWashError.readFailed(path: path, reason: error.localizedDescription)
-            }
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { hasher.update($0) }
-            size += UInt64(chunk.count)
-        }
-        return (hasher.finalize(), size)
     }
 }
 

@@ -47,9 +47,7 @@ public enum AttemptTimestamp: Equatable, Sendable {
 
     public static func parse(_ field: UnsafeRawBufferPointer, zone: AttemptTimeZone = .stockholm,
                              dateOrder: DateOrder? = nil, format: AttemptTimeFormat = .automatic) -> AttemptTimestamp {
-        var start = 0, end = field.count
-        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
-        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        let (start, end) = Blanks.trimmed(field)
         switch format {
         case .automatic: break
         case let .epoch(unit): return epoch(field, start, end, unit: unit)

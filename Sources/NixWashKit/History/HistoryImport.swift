@@ -486,24 +486,30 @@ private final class CoverageDeltas {
 }
 
 /// Inserts chunks of buffered attempts on a thread of its own, so that reading the log (CSV,
-/// numbers, timestamps, sorting a chunk) and writing SQLite pages use two cores. The connection is
-/// used by one thread at a time: the inserter holds `databaseLock` while it inserts, and the
-/// reading side takes it for its rare statements while a chunk may be in hand (a new name).
+/// numbers, timestamps, sorting a chunk) and writing SQLite pages use two cores. One chunk goes
+/// round (a `Handoff`): the reading side fills its own buffer meanwhile, and waits for the chunk
+/// when it has the next one full. The connection is used by one thread at a time: the inserter
+/// holds `databaseLock` while it inserts, and the reading side takes it for its rare
+/// statements while a chunk may be in hand (a new name).
 private final class ChunkInserter {
+    private final class Chunk {
+        var attempts: [PendingAttempt] = []
+        /// Held only while the chunk is inserted (see `InsertStatements`).
+        var statements: InsertStatements?
+    }
+
     let databaseLock = NSLock()
-    private let condition = NSCondition()
-    // Guarded by `condition`:
-    private var chunk: [PendingAttempt] = []
-    private var job: InsertStatements?
-    private var spare: [PendingAttempt] = []
-    private var busy = false
-    private var stopping = false
-    private var running = true
+    private let chunks: Handoff<Chunk>
+    private let countLock = NSLock()
+    /// Attempts new to the history since the last `waitUntilIdle()`; guarded by `countLock`.
     private var inserted = 0
-    private var failure: Error?
 
     init(chunkSize: Int) {
-        spare.reserveCapacity(chunkSize)
+        chunks = Handoff(capacity: 1) {
+            let chunk = Chunk()
+            chunk.attempts.reserveCapacity(chunkSize)
+            return chunk
+        }
         let thread = Thread { [self] in run() }
         thread.name = "nixwash history insert"
         thread.start()
@@ -514,64 +520,45 @@ private final class ChunkInserter {
     func submit(_ buffer: inout [PendingAttempt], with statements: InsertStatements) throws {
         // Sorting here, on the reading side, balances the two threads' work.
         buffer.sort()
-        condition.lock()
-        defer { condition.unlock() }
-        while busy { condition.wait() }
-        if let failure { throw failure }
-        swap(&chunk, &buffer)
-        swap(&buffer, &spare)
-        job = statements
-        busy = true
-        condition.broadcast()
+        let chunk = try chunks.takeEmpty()
+        swap(&chunk.attempts, &buffer)
+        chunk.statements = statements
+        try chunks.send(chunk)
     }
 
     /// Waits until every chunk handed over is inserted; returns how many attempts were new
     /// since the last call. Throws the failure of a chunk.
     func waitUntilIdle() throws -> Int {
-        condition.lock()
-        defer { condition.unlock() }
-        while busy { condition.wait() }
-        if let failure { throw failure }
-        defer { inserted = 0 }
-        return inserted
+        try chunks.waitUntilIdle()
+        return countLock.withLock {
+            defer { inserted = 0 }
+            return inserted
+        }
     }
 
     /// Ends the thread, after the chunk in hand, and waits for it.
     func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
+        chunks.finish()
+        chunks.waitForConsumer()
     }
 
     private func run() {
-        condition.lock()
-        while true {
-            while !busy, !stopping { condition.wait() }
-            if !busy { break }
-            var work: [PendingAttempt] = []
-            swap(&work, &chunk)
-            var statements = job
-            job = nil
-            condition.unlock()
-            databaseLock.lock()
-            let result = Result { try statements!.insert(work) }
-            databaseLock.unlock()
-            statements = nil
-            condition.lock()
-            work.removeAll(keepingCapacity: true)
-            spare = work
+        // The inserter stops at the end of the chunks, or at its first failure, which the
+        // reading side's next call throws.
+        defer { chunks.cancel() }
+        while let chunk = try? chunks.receive() {
+            let result = databaseLock.withLock { Result { try chunk.statements!.insert(chunk.attempts) } }
+            chunk.statements = nil
+            chunk.attempts.removeAll(keepingCapacity: true)
             switch result {
-            case let .success(count): inserted += count
-            case let .failure(error): failure = failure ?? error
+            case let .success(count):
+                countLock.withLock { inserted += count }
+                chunks.recycle(chunk)
+            case let .failure(error):
+                chunks.cancel(throwing: error)
+                return
             }
-            busy = false
-            condition.broadcast()
         }
-        running = false
-        condition.broadcast()
-        condition.unlock()
     }
 }
 
@@ -615,9 +602,7 @@ private struct NameTable {
 
     /// The id of the trimmed name, or nil when it is empty.
     mutating func id(of field: UnsafeRawBufferPointer) throws -> Int64? {
-        var start = 0, end = field.count
-        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
-        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        let (start, end) = Blanks.trimmed(field)
         guard start < end else { return nil }
         let name = UnsafeRawBufferPointer(rebasing: field[start..<end])
         if let known = names.find(name) { return ids[known] }

@@ -160,38 +160,34 @@ public final class HistorySnapshot: @unchecked Sendable {
         }
 
         static let chunkSize = 1 << 14
-        private let monitor = Monitor()
-        // Guarded by `monitor`:
-        private var ready: [Chunk] = []
-        private var free: [Chunk]
-        private var finished = false
-        private var cancelled = false
-        private var failure: Error?
-        private var running = true
-        // The reading side's position:
-        private var chunk = Chunk()
+        private let chunks = Handoff<Chunk>(capacity: 4) { Chunk() }
+        // The reading side's position: in a chunk received, or in `noChunk` (none in hand).
+        private let noChunk: Chunk
+        private var chunk: Chunk
         private var position = 0
         private var ended = false
 
         /// - Parameter queries: the queries and their parameters, made inside the stream's read
         ///   transaction (so they may depend on what it reads).
         init(path: String, withAggregates: Bool, queries: @escaping (SQLiteDatabase) throws -> [(sql: String, bindings: [Int64])]) {
-            free = (0..<3).map { _ in Chunk() }
-            let thread = Thread { [self] in
-                let result = Result { try produce(path: path, withAggregates: withAggregates, queries: queries) }
-                monitor.locked {
-                    if case let .failure(error) = result { failure = error }
-                    finished = true
-                    running = false
-                    monitor.broadcast()
+            noChunk = Chunk()
+            chunk = noChunk
+            let thread = Thread { [chunks] in
+                do {
+                    try Self.produce(into: chunks, path: path, withAggregates: withAggregates, queries: queries)
+                    chunks.finish()
+                } catch {
+                    chunks.finish(throwing: error)
                 }
             }
             thread.name = "nixwash history"
             thread.start()
         }
 
-        private func produce(path: String, withAggregates: Bool,
-                             queries: (SQLiteDatabase) throws -> [(sql: String, bindings: [Int64])]) throws {
+        /// Reads the queries into chunks; ends when they end, or throws (also when the reading
+        /// side cancelled).
+        private static func produce(into chunks: Handoff<Chunk>, path: String, withAggregates: Bool,
+                                    queries: (SQLiteDatabase) throws -> [(sql: String, bindings: [Int64])]) throws {
             let store = try HistoryStore(path: path, mode: .readOnly)
             let database = store.db
             try database.execute("BEGIN")
@@ -220,7 +216,7 @@ public final class HistorySnapshot: @unchecked Sendable {
                 }
             }
             for index in statements.indices { try advance(index) }
-            var chunk = Chunk()
+            var chunk = try emptyChunk(from: chunks)
             while true {
                 let key = heads.min() ?? .max
                 if key == .max { break }
@@ -242,25 +238,18 @@ public final class HistorySnapshot: @unchecked Sendable {
                 chunk.keys.append(key)
                 chunk.aggregates.append(aggregate)
                 if chunk.keys.count == Self.chunkSize {
-                    guard let next = hand(over: chunk) else { return }
-                    chunk = next
+                    try chunks.send(chunk)
+                    chunk = try emptyChunk(from: chunks)
                 }
             }
-            if !chunk.keys.isEmpty { _ = hand(over: chunk) }
+            if !chunk.keys.isEmpty { try chunks.send(chunk) }
         }
 
-        /// Queues a full chunk; returns an empty one to fill, or nil when the reader cancelled.
-        private func hand(over full: Chunk) -> Chunk? {
-            monitor.lock()
-            defer { monitor.unlock() }
-            ready.append(full)
-            monitor.broadcast()
-            while free.isEmpty, !cancelled { monitor.wait() }
-            if cancelled { return nil }
-            let empty = free.removeLast()
-            empty.keys.removeAll(keepingCapacity: true)
-            empty.aggregates.removeAll(keepingCapacity: true)
-            return empty
+        private static func emptyChunk(from chunks: Handoff<Chunk>) throws -> Chunk {
+            let chunk = try chunks.takeEmpty()
+            chunk.keys.removeAll(keepingCapacity: true)
+            chunk.aggregates.removeAll(keepingCapacity: true)
+            return chunk
         }
 
         /// The number at the stream's position (`.max` once it ended); valid after `peek()`.
@@ -273,18 +262,22 @@ public final class HistorySnapshot: @unchecked Sendable {
         func peek() throws -> UInt64? {
             if position < chunk.keys.count { return current }
             if ended { return nil }
-            monitor.lock()
-            defer { monitor.unlock() }
-            free.append(chunk)
-            monitor.broadcast()
-            while ready.isEmpty, !finished { monitor.wait() }
-            if ready.isEmpty {
+            if chunk !== noChunk { chunks.recycle(chunk) }
+            chunk = noChunk
+            position = 0
+            current = .max
+            let next: Chunk?
+            do {
+                next = try chunks.receive()
+            } catch {
                 ended = true
-                current = .max
-                if let failure { throw failure }
+                throw error
+            }
+            guard let next else {
+                ended = true
                 return nil
             }
-            chunk = ready.removeFirst()
+            chunk = next
             position = 0
             current = chunk.keys[0]
             return current
@@ -296,13 +289,10 @@ public final class HistorySnapshot: @unchecked Sendable {
             current = position < chunk.keys.count ? chunk.keys[position] : .max
         }
 
-        /// Stops the thread (after the row in hand) and waits for it to close its connection.
+        /// Stops the thread (after the chunk in hand) and waits for it to close its connection.
         func cancel() {
-            monitor.lock()
-            cancelled = true
-            monitor.broadcast()
-            while running { monitor.wait() }
-            monitor.unlock()
+            chunks.cancel()
+            chunks.waitForProducer()
         }
     }
 

@@ -355,10 +355,10 @@ public final class HistoryStore {
 
     /// `2026-03-29T00:30:00Z`.
     static func isoInstant(_ instant: Int64) -> String {
-        let days = instant >= 0 ? instant / 86_400 : (instant - 86_399) / 86_400
-        let second = Int(instant - days * 86_400)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(LocalDate(daysSinceEpoch: Int(days)))T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
+        let (day, second) = LocalDate.day(ofSecondsSinceEpoch: instant)
+        var bytes: [UInt8] = []
+        LocalDate(daysSinceEpoch: Int(day)).appendISO8601(secondOfDay: second, utcOffsetHours: nil, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -35,8 +35,7 @@ extension StockholmTime {
     /// The Stockholm local day of an instant, as days since 1970-01-01.
     @inline(__always)
     public static func localDay(at instant: Int64) -> Int32 {
-        let shifted = instant + tabulatedOffset(at: instant)
-        return Int32(shifted >= 0 ? shifted / 86_400 : (shifted - 86_399) / 86_400)
+        Int32(LocalDate.day(ofSecondsSinceEpoch: instant + tabulatedOffset(at: instant)).day)
     }
 
     /// `utcOffset(at:)` from a table of the supported years' changes.

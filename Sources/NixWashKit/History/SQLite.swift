@@ -100,8 +100,6 @@ final class SQLiteDatabase {
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
-    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
-
     func error(_ rc: Int32) -> NixWashError {
         if rc & 0xff == SQLITE_BUSY { return .historyBusy(path: path) }
         let message = String(cString: sqlite3_errmsg(handle))

@@ -5,37 +5,6 @@ import Foundation
 import CISAL
 import CZlibShim
 
-/// A mutex and a condition variable at stable heap addresses, for the few hand-offs between
-/// threads (blocks in, blocks out); never taken per row.
-final class Monitor {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
-    }
-
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
-    /// Waits for a `broadcast()`; call with the lock held, and recheck the condition after.
-    func wait() { pthread_cond_wait(condition, mutex) }
-    func broadcast() { pthread_cond_broadcast(condition) }
-
-    func locked<R>(_ body: () throws -> R) rethrows -> R {
-        lock()
-        defer { unlock() }
-        return try body()
-    }
-}
-
 /// Compresses one block of bytes into one complete gzip member. Levels 1-3 use Intel ISA-L
 /// (several times faster than zlib at a similar ratio), 4-9 use zlib. One per thread.
 final class GzipMemberCompressor {
@@ -90,9 +59,9 @@ final class GzipMemberCompressor {
 /// compression, the most expensive stage, uses every core. Call `shutdown()` when done.
 public final class CompressionWorkers {
     public let level: Int32
-    private let monitor = Monitor()
-    private var jobs: [(block: OutputBlock, sink: BlockGzipFileSink)] = []
-    private var stopping = false
+    /// Blocks from every sink, in the order they were filled. Each sink keeps at most
+    /// `maxBlocksInFlight` blocks, so this bound only makes a sink wait with many sinks.
+    private let jobs = Handoff<OutputBlock>(capacity: 64)
 
     /// - Parameters:
     ///   - level: 1 (fast) … 9 (small); 1-3 by ISA-L, 4-9 by zlib.
@@ -101,56 +70,45 @@ public final class CompressionWorkers {
         self.level = level
         let count = max(threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
         for _ in 0..<count {
-            let thread = Thread { [self] in self.work() }
+            let thread = Thread { [jobs] in Self.work(on: jobs, level: level) }
             thread.name = "nixwash-gzip"
             thread.start()
         }
     }
 
     /// Lets the threads end once the queued blocks are compressed.
-    public func shutdown() {
-        monitor.locked {
-            stopping = true
-            monitor.broadcast()
-        }
+    public func shutdown() { jobs.finish() }
+
+    fileprivate func enqueue(_ block: OutputBlock) {
+        // The workers never cancel: they take blocks until `shutdown()`.
+        try! jobs.send(block)
     }
 
-    fileprivate func enqueue(_ block: OutputBlock, for sink: BlockGzipFileSink) {
-        monitor.locked {
-            jobs.append((block, sink))
-            monitor.broadcast()
-        }
-    }
-
-    private func work() {
+    private static func work(on jobs: Handoff<OutputBlock>, level: Int32) {
         let compressor = GzipMemberCompressor(level: level)
-        while true {
-            monitor.lock()
-            while jobs.isEmpty && !stopping { monitor.wait() }
-            if jobs.isEmpty {
-                monitor.unlock()
-                return
-            }
-            let job = jobs.removeFirst()
-            monitor.unlock()
-            job.block.compressedCount = compressor.compress(
-                UnsafeRawBufferPointer(start: job.block.input, count: job.block.count),
-                into: UnsafeMutableRawBufferPointer(start: job.block.output, count: job.block.outputCapacity))
-            job.sink.completed(job.block)
+        while let block = try! jobs.receive() {
+            block.compressedCount = compressor.compress(
+                UnsafeRawBufferPointer(start: block.input, count: block.count),
+                into: UnsafeMutableRawBufferPointer(start: block.output, count: block.outputCapacity))
+            let sink = block.sink!
+            block.sink = nil
+            sink.completed(block)
         }
     }
 }
 
 /// One block of output on its way through compression.
 final class OutputBlock {
-    let input: UnsafeMutableRawPointer
-    let capacity: Int
+    private(set) var input: UnsafeMutableRawPointer
+    private(set) var capacity: Int
     var count = 0
-    let output: UnsafeMutableRawPointer
-    let outputCapacity: Int
+    private(set) var output: UnsafeMutableRawPointer
+    private(set) var outputCapacity: Int
     /// The member's size once compressed; nil while pending or after a failure.
     var compressedCount: Int?
     var done = false
+    /// The sink whose file the block goes to, while it is with the compressing threads.
+    var sink: BlockGzipFileSink?
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -163,25 +121,37 @@ final class OutputBlock {
         input.deallocate()
         output.deallocate()
     }
+
+    /// Empties the block for reuse, with room for at least `minimum` bytes.
+    func reset(holding minimum: Int) {
+        count = 0
+        done = false
+        compressedCount = nil
+        guard capacity < minimum else { return }
+        input.deallocate()
+        output.deallocate()
+        capacity = minimum
+        input = .allocate(byteCount: capacity, alignment: 16)
+        outputCapacity = GzipMemberCompressor.capacity(for: capacity)
+        output = .allocate(byteCount: outputCapacity, alignment: 16)
+    }
 }
 
 /// A new gzip file written as a series of independent gzip members, one per block of
 /// `blockSize` input bytes, compressed by `CompressionWorkers` while the caller goes on, and
 /// written in order. Concatenated members are one valid gzip stream (`gzip -t`, `zcat`).
-/// Memory stays flat: at most `maxBlocksInFlight` blocks exist; a writer ahead of the
-/// compressors waits.
+/// Memory stays flat: at most `maxBlocksInFlight` blocks exist (a `Handoff` whose consumer
+/// is the compressing threads); a writer ahead of the compressors waits.
 public final class BlockGzipFileSink: LendingByteSink {
     private let file: SystemFile
     private let workers: CompressionWorkers
     private let blockSize: Int
-    private let maxBlocksInFlight: Int
-    private let monitor = Monitor()
-    // Guarded by `monitor`: blocks submitted and not yet written (in order), spare blocks,
-    // blocks allocated so far, the first error.
+    /// The blocks that go round. A block comes back once written; the first failure cancels
+    /// it, which the writer's next `takeEmpty` or `waitUntilIdle` throws.
+    private let blocks: Handoff<OutputBlock>
+    /// Blocks submitted and not yet written, in file order (for the compressing threads).
+    private let order = NSLock()
     private var pending: [OutputBlock] = []
-    private var spare: [OutputBlock] = []
-    private var allocated = 0
-    private var failure: NixWashError?
     // Only the writing thread touches these.
     private var current: OutputBlock?
     private var submitted = 0
@@ -190,8 +160,9 @@ public final class BlockGzipFileSink: LendingByteSink {
     public init(path: String, workers: CompressionWorkers, blockSize: Int = 1 << 20, maxBlocksInFlight: Int = 6) throws {
         file = try SystemFile.createExclusive(path)
         self.workers = workers
-        self.blockSize = max(blockSize, 1)
-        self.maxBlocksInFlight = max(maxBlocksInFlight, 2)
+        let blockSize = max(blockSize, 1)
+        self.blockSize = blockSize
+        blocks = Handoff(capacity: max(maxBlocksInFlight, 2)) { OutputBlock(capacity: blockSize) }
     }
 
     public func freeSpace(atLeast minimum: Int) -> UnsafeMutableRawBufferPointer {
@@ -199,8 +170,9 @@ public final class BlockGzipFileSink: LendingByteSink {
             return UnsafeMutableRawBufferPointer(start: block.input + block.count, count: block.capacity - block.count)
         }
         if current != nil { submitCurrent() }
-        // A failure is not thrown here but by the next `commit` or `finish`.
-        let block = takeBlock(atLeast: minimum)
+        // A failure is not thrown here but by the next `commit` or `finish`; until then the
+        // bytes go to a block that is never written.
+        let block = (try? takeBlock(atLeast: minimum)) ?? OutputBlock(capacity: max(blockSize, minimum))
         current = block
         return UnsafeMutableRawBufferPointer(start: block.input, count: block.capacity)
     }
@@ -216,13 +188,13 @@ public final class BlockGzipFileSink: LendingByteSink {
     }
 
     public func throwIfFailed() throws {
-        if let failure = monitor.locked({ failure }) { throw failure }
+        try blocks.throwIfCancelled()
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < bytes.count {
-            let block = try current ?? takeBlock()
+            let block = try current ?? takeBlock(atLeast: blockSize)
             current = block
             let n = min(block.capacity - block.count, bytes.count - offset)
             (block.input + block.count).copyMemory(from: bytes.baseAddress! + offset, byteCount: n)
@@ -237,75 +209,52 @@ public final class BlockGzipFileSink: LendingByteSink {
         finished = true
         // An empty file is not valid gzip: an empty output still gets one (empty) member.
         if current != nil || submitted == 0 {
-            if current == nil { current = try takeBlock() }
+            if current == nil { current = try takeBlock(atLeast: blockSize) }
             submitCurrent()
         }
-        try monitor.locked {
-            while !pending.isEmpty && failure == nil { monitor.wait() }
-            if let failure { throw failure }
-        }
+        try blocks.waitUntilIdle()
         try file.sync()
         try file.closeChecked()
     }
 
+    /// Hands the current block to the compressing threads (after a failure: drops it).
     private func submitCurrent() {
         guard let block = current else { return }
         current = nil
         submitted += 1
-        monitor.locked { pending.append(block) }
-        workers.enqueue(block, for: self)
-    }
-
-    /// A free block; throws the first failure.
-    private func takeBlock() throws -> OutputBlock {
-        if let failure = monitor.locked({ failure }) { throw failure }
-        return takeBlock(atLeast: blockSize)
+        guard (try? blocks.throwIfCancelled()) != nil else { return }
+        order.withLock { pending.append(block) }
+        block.sink = self
+        workers.enqueue(block)
     }
 
     /// A free block of at least `minimum` bytes (a row longer than a block gets a block of its
-    /// own size); waits while `maxBlocksInFlight` are pending. Blocks come back whether or
-    /// not they failed, so the wait ends.
-    private func takeBlock(atLeast minimum: Int) -> OutputBlock {
-        monitor.locked {
-            while true {
-                if let block = spare.popLast() {
-                    guard block.capacity >= minimum else { return OutputBlock(capacity: max(blockSize, minimum)) }
-                    block.count = 0
-                    block.done = false
-                    block.compressedCount = nil
-                    return block
-                }
-                if allocated < maxBlocksInFlight {
-                    allocated += 1
-                    return OutputBlock(capacity: max(blockSize, minimum))
-                }
-                monitor.wait()
-            }
-        }
+    /// own size); waits while `maxBlocksInFlight` are out. Throws the first failure.
+    private func takeBlock(atLeast minimum: Int) throws -> OutputBlock {
+        let block = try blocks.takeEmpty()
+        block.reset(holding: minimum)
+        return block
     }
 
-    /// Called by a compressing thread: writes every block that is ready, in order.
+    /// Called by a compressing thread: writes every block that is ready, in order, and gives
+    /// each back; the first failure cancels the blocks' hand-off.
     fileprivate func completed(_ block: OutputBlock) {
-        monitor.locked {
+        order.withLock {
             block.done = true
             while let first = pending.first, first.done {
                 pending.removeFirst()
-                if failure == nil {
-                    if let size = first.compressedCount {
-                        do {
-                            try file.write(UnsafeRawBufferPointer(start: first.output, count: size))
-                        } catch let error as NixWashError {
-                            failure = error
-                        } catch {
-                            failure = .writeFailed(path: file.path, reason: "\(error)")
-                        }
-                    } else {
-                        failure = .writeFailed(path: file.path, reason: "gzip compression at level \(workers.level) failed")
+                // After a failure nothing more is written.
+                guard (try? blocks.throwIfCancelled()) != nil else { continue }
+                do {
+                    guard let size = first.compressedCount else {
+                        throw NixWashError.writeFailed(path: file.path, reason: "gzip compression at level \(workers.level) failed")
                     }
+                    try file.write(UnsafeRawBufferPointer(start: first.output, count: size))
+                    blocks.recycle(first)
+                } catch {
+                    blocks.cancel(throwing: error as? NixWashError ?? .writeFailed(path: file.path, reason: "\(error)"))
                 }
-                spare.append(first)
             }
-            monitor.broadcast()
         }
     }
 }

@@ -1,5 +1,3 @@
-import CZlibShim
-
 /// Where output bytes go: a plain file or a gzip stream. Writes are buffered by the writer
 /// above; `finish()` makes everything durable or throws.
 public protocol ByteSink: AnyObject {
@@ -33,60 +31,3 @@ public final class PlainFileSink: ByteSink {
     }
 }
 
-/// A new gzip file written through zlib. The `z_stream` lives at a stable heap address, as
-/// zlib keeps pointers into it.
-public final class GzipFileSink: ByteSink {
-    private let file: SystemFile
-    private let stream: UnsafeMutablePointer<z_stream>
-    private let out: UnsafeMutableRawBufferPointer
-    private var finished = false
-
-    /// - Parameter level: zlib level 1 (fast) to 9 (small).
-    public init(path: String, level: Int32 = 1) throws {
-        file = try SystemFile.createExclusive(path)
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        out = .allocate(byteCount: 1 << 17, alignment: 16)
-        guard nixwash_deflateInit2(stream, level, 16 + MAX_WBITS) == Z_OK else {
-            stream.deallocate()
-            out.deallocate()
-            throw NixWashError.writeFailed(path: path, reason: "zlib could not start at level \(level)")
-        }
-    }
-
-    deinit {
-        deflateEnd(stream)
-        stream.deallocate()
-        out.deallocate()
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard bytes.count > 0 else { return }
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.avail_in = UInt32(bytes.count)
-        try pump(flush: Z_NO_FLUSH)
-    }
-
-    public func finish() throws {
-        guard !finished else { return }
-        finished = true
-        stream.pointee.avail_in = 0
-        try pump(flush: Z_FINISH)
-        try file.sync()
-        try file.closeChecked()
-    }
-
-    private func pump(flush: Int32) throws {
-        repeat {
-            stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = UInt32(out.count)
-            let status = deflate(stream, flush)
-            guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                throw NixWashError.writeFailed(path: file.path, reason: "zlib error \(status)")
-            }
-            let produced = out.count - Int(stream.pointee.avail_out)
-            if produced > 0 { try file.write(UnsafeRawBufferPointer(rebasing: out[0..<produced])) }
-            if flush == Z_FINISH && status == Z_STREAM_END { return }
-        } while stream.pointee.avail_out == 0 || stream.pointee.avail_in > 0 || flush == Z_FINISH
-    }
-}

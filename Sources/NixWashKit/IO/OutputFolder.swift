@@ -71,12 +71,6 @@ public final class OutputFolder {
         if let displaced { FileSystem.removeTree(displaced) }
     }
 
-    /// Removes the temporary folder (the run failed).
-    public func abandon() {
-        guard !committed else { return }
-        FileSystem.removeTree(temporaryPath)
-    }
-
     static func split(_ path: String) -> (parent: String, name: String) {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }
         let parent = String(path[..<slash])

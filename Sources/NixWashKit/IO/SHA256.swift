@@ -1,4 +1,5 @@
 import CCrypto
+import Foundation
 
 /// SHA-256, streaming, so the report can fingerprint every input while it is read once.
 /// OpenSSL's libcrypto does the work: with the CPU's SHA extensions it hashes about 2 GB/s,
@@ -14,6 +15,13 @@ public final class SHA256 {
     }
 
     deinit { EVP_MD_CTX_free(context) }
+
+    /// The digest of bytes in memory (a report read back), as lower-case hex.
+    public static func hex<Bytes: ContiguousBytes>(of bytes: Bytes) -> String {
+        let hash = SHA256()
+        bytes.withUnsafeBytes { hash.update($0) }
+        return hash.finalize()
+    }
 
     public func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }

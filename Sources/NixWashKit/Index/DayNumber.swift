@@ -34,7 +34,7 @@ public enum DayNumber {
 
     /// The day number of a moment given in seconds since 1970-01-01T00:00:00Z, in UTC.
     public static func utcDay(ofSecondsSinceEpoch seconds: Int64) -> Int32 {
-        Int32((seconds >= 0 ? seconds : seconds - 86_399) / 86_400)
+        Int32(LocalDate.day(ofSecondsSinceEpoch: seconds).day)
     }
 
     /// The same day `months` calendar months later, or the month's last day where it has no

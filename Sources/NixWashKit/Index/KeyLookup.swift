@@ -17,7 +17,8 @@ import CPrefetch
 ///   owns `b + 1` consecutive entries, the last one being the end of its last bucket.
 ///
 /// The struct holds raw pointers into memory owned by someone else (a mapped index file, or
-/// a `SortedKeySet`); it copies no arrays and retains nothing, so lookups cause no ARC traffic.
+/// the tables of a `NumberRows` built for one run); it copies no arrays and retains nothing,
+/// so lookups cause no ARC traffic.
 public struct KeyLookup {
     @usableFromInline let keys: UnsafePointer<UInt64>
     @usableFromInline let count: Int

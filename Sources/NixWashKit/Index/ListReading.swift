@@ -185,17 +185,6 @@ public enum ListReading {
         return reader
     }
 
-    /// Every column of the header with this name (exactly, else ignoring case): a name given
-    /// twice in the header names both columns.
-    static func columns(named name: String, in header: [String], path: String) throws -> [Int] {
-        let exact = header.indices.filter { header[$0] == name }
-        if !exact.isEmpty { return exact }
-        let wanted = name.lowercased()
-        let loose = header.indices.filter { header[$0].lowercased() == wanted }
-        guard !loose.isEmpty else { throw NixWashError.missingColumn(path: path, column: name, header: header) }
-        return loose
-    }
-
     /// Reads the numbers of a register or block list file into `keys` (unsorted, repeats
     /// kept). Whether the file has a header is decided by its first line: when a field of it
     /// is a phone number there is none, and the numbers are read from the fields of that line
@@ -213,7 +202,7 @@ public enum ListReading {
         if !options.numberColumns.isEmpty {
             var named: [Int] = []
             for name in options.numberColumns {
-                for column in try Self.columns(named: name, in: header, path: path) where !named.contains(column) { named.append(column) }
+                for column in try ColumnRoles.columns(named: name, header: header, path: path) where !named.contains(column) { named.append(column) }
             }
             columns = named
         } else {
@@ -332,11 +321,11 @@ public enum ListReading {
         let (checksum, fileLength) = try fileChecksum(path: path)
         let reader = try openList(path: path, csv: options.csv)
         let header = reader.header
-        let numberColumns = try columns.number.map { try Self.columns(named: $0, in: header, path: path) }
+        let numberColumns = try columns.number.map { try ColumnRoles.columns(named: $0, header: header, path: path) }
             ?? header.indices.filter { isNumberName(header[$0]) }
         guard !numberColumns.isEmpty else { throw NixWashError.noNumberColumn(path: path, header: header, list: list) }
         func find(_ explicit: String?, _ names: Set<String>) throws -> Int? {
-            if let explicit { return try Self.columns(named: explicit, in: header, path: path)[0] }
+            if let explicit { return try ColumnRoles.columns(named: explicit, header: header, path: path)[0] }
             return header.indices.first { names.contains(ColumnRoles.canonicalName(header[$0])) }
         }
         guard let dateIndex = try find(columns.date, dateNames) else {
@@ -424,17 +413,7 @@ public enum ListReading {
         guard path != "-" else {
             throw NixWashError.invalidSetting(source: path, reason: "a register or list must be a file, not standard input, so that its checksum can be recorded. Save it to a file first.")
         }
-        let file = try SystemFile.openForReading(path)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        var hasher = XXHash64()
-        var length: UInt64 = 0
-        while true {
-            let n = try file.read(into: buffer)
-            if n == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            length += UInt64(n)
-        }
-        return (hasher.digest, length)
+        let fingerprint = try FileFingerprint.xxHash64(path: path)
+        return (fingerprint.checksum, fingerprint.size)
     }
 }

@@ -84,9 +84,7 @@ public final class Rechecker {
             throw NixWashError.recheckNeedsFullWash(run: runFolder, registerName: configuration.profile.registerName, registerDate: registerDate, validThrough: validThrough,
                                                     callDate: configuration.callDate)
         }
-        let hash = SHA256()
-        data.withUnsafeBytes { hash.update($0) }
-        let origin = RecheckOrigin(folder: runFolder, reportSha256: hash.finalize(), callDate: report.callDate,
+        let origin = RecheckOrigin(folder: runFolder, reportSha256: SHA256.hex(of: data), callDate: report.callDate,
                                    nixRegisterDate: registerText, nixValidThrough: validThrough.description)
         var lists: [CallableList] = []
         for input in report.inputs {
@@ -297,7 +295,7 @@ public final class Rechecker {
                                     restoresLeadingZero: list.phoneColumns.map { _ in true }, checkedColumns: [], judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
-        while let current = batches.next(after: batch) {
+        while let current = try batches.next(after: batch) {
             batch = current
             for index in 0..<current.count {
                 let record = current.record(index)
@@ -383,7 +381,6 @@ public final class Rechecker {
                     keptText[column] = nil
                 }
             }
-            if let error = current.error { throw error }
         }
         return (batches.encoding, malformedRows)
     }

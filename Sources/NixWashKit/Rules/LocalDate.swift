@@ -33,6 +33,41 @@ public struct LocalDate: Hashable, Comparable, Sendable, LosslessStringConvertib
     }
 
     /// Days since 1970-01-01 (negative before it).
+    /// The day and the second of the day of a count of seconds since 1970-01-01 00:00 (in UTC
+    /// for an instant, in local time for a wall-clock reading). Floor division: a second
+    /// before 1970 is on day -1, at second 86399.
+    @inline(__always)
+    public static func day(ofSecondsSinceEpoch seconds: Int64) -> (day: Int64, secondOfDay: Int) {
+        let day = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
+        return (day, Int(seconds - day * 86_400))
+    }
+
+    /// Appends this day and a time of it as ISO 8601: `2026-11-23T14:00:17` and then
+    /// `+01:00` for a whole-hour offset east of UTC, or `Z` for UTC (`utcOffsetHours` nil).
+    public func appendISO8601(secondOfDay: Int, utcOffsetHours: Int?, to bytes: inout [UInt8]) {
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4); bytes.append(UInt8(ascii: "-"))
+        digits(month, 2); bytes.append(UInt8(ascii: "-"))
+        digits(day, 2); bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        guard let utcOffsetHours else { return bytes.append(UInt8(ascii: "Z")) }
+        precondition((0...14).contains(utcOffsetHours), "offsets east of UTC only")
+        bytes.append(UInt8(ascii: "+"))
+        digits(utcOffsetHours, 2); bytes.append(UInt8(ascii: ":"))
+        digits(0, 2)
+    }
+
     public var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -68,9 +103,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, LosslessStringConvertib
     /// Reads a whole field as a date in any form `scan` accepts, blanks around it ignored:
     /// the one date reader for every list with dates (attempt logs, customer and consent lists).
     public static func read(_ field: UnsafeRawBufferPointer, order: DateOrder?) -> DateReading {
-        var start = 0, end = field.count
-        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
-        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        let (start, end) = Blanks.trimmed(field)
         switch scan(field, from: start, to: end, order: order) {
         case let .date(date, next): return next == end ? .date(date) : .notADate
         case .needsDateOrder: return .needsDateOrder

@@ -47,8 +47,8 @@ public struct QuotaJudge: Sendable {
     @usableFromInline let campaignLimit: Int
     @usableFromInline let offerCampaignLimit: Int
     @usableFromInline let minGapSeconds: Int64
-    // The reasons' bits, computed once: `ReasonSet.insert` goes through `Reason.allCases`,
-    // which is not guaranteed to be allocation-free.
+    // The reasons' bits, computed once rather than by `Reason.precedence`'s switch for every
+    // number judged.
     @usableFromInline let offerQuota = ReasonSet(.offerQuota)
     @usableFromInline let quota30d = ReasonSet(.quota30d)
     @usableFromInline let quotaDaily = ReasonSet(.quotaDaily)

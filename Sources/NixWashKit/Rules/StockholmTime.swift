@@ -23,16 +23,15 @@ public enum StockholmTime {
 
     /// Seconds to add to UTC to get Stockholm local time at `instant`.
     public static func utcOffset(at instant: Int64) -> Int64 {
-        let year = LocalDate(daysSinceEpoch: Int(floorDivide(instant, 86400))).year
+        let year = LocalDate(daysSinceEpoch: Int(LocalDate.day(ofSecondsSinceEpoch: instant).day)).year
         return instant >= summerTimeStart(year: year) && instant < summerTimeEnd(year: year)
             ? summerOffset : standardOffset
     }
 
     /// The local calendar day and the seconds since local midnight (0..<86400) of `instant`.
     public static func local(_ instant: Int64) -> (date: LocalDate, secondsOfDay: Int) {
-        let local = instant + utcOffset(at: instant)
-        let days = floorDivide(local, 86400)
-        return (LocalDate(daysSinceEpoch: Int(days)), Int(local - days * 86400))
+        let (day, second) = LocalDate.day(ofSecondsSinceEpoch: instant + utcOffset(at: instant))
+        return (LocalDate(daysSinceEpoch: Int(day)), second)
     }
 
     /// The local calendar day of `instant`.
@@ -62,26 +61,8 @@ public enum StockholmTime {
     /// Appends `instant` as local ISO 8601 with its offset, e.g. `2026-11-23T14:00:17+01:00`,
     /// to `bytes` (no allocation when `bytes` has room for 25 more bytes).
     public static func appendISO8601(_ instant: Int64, to bytes: inout [UInt8]) {
-        let offset = utcOffset(at: instant)
         let (date, seconds) = local(instant)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        digits(date.year, 4); bytes.append(UInt8(ascii: "-"))
-        digits(date.month, 2); bytes.append(UInt8(ascii: "-"))
-        digits(date.day, 2); bytes.append(UInt8(ascii: "T"))
-        digits(seconds / 3600, 2); bytes.append(UInt8(ascii: ":"))
-        digits(seconds / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
-        digits(seconds % 60, 2); bytes.append(UInt8(ascii: "+"))
-        digits(Int(offset / 3600), 2); bytes.append(UInt8(ascii: ":"))
-        digits(0, 2)
+        date.appendISO8601(secondOfDay: seconds, utcOffsetHours: Int(utcOffset(at: instant) / 3600), to: &bytes)
     }
 
     /// `instant` as local ISO 8601 with its offset, e.g. `2026-11-23T14:00:17+01:00`.
@@ -90,10 +71,5 @@ public enum StockholmTime {
         bytes.reserveCapacity(25)
         appendISO8601(instant, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 }

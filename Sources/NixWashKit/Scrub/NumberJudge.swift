@@ -106,7 +106,6 @@ public final class NumberJudge {
 
     private static func bit(of type: NumberType) -> UInt32 { UInt32(NumberType.allCases.firstIndex(of: type)!) }
     private static func bit(of country: PhoneCountry) -> UInt32 { UInt32(PhoneCountry.allCases.firstIndex(of: country)!) }
-    private static let typeBits: [UInt32] = NumberType.allCases.map { 1 << bit(of: $0) }
 
     private func isCalled(_ type: NumberType) -> Bool {
         switch type {

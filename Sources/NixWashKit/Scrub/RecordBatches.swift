@@ -3,8 +3,8 @@ import Foundation
 /// Reads a lead list on a thread of its own: inflating, CSV parsing, the encoding guess, the
 /// phone normalizer, the duplicate rule (which needs input order, which this thread has) and
 /// the list lookups run there while the scrubbing thread judges the batch before. A few batches go round
-/// (memory stays flat), each holding copies of its records' fields; an error arrives after
-/// the records read before it, as it would from `CSVReader.next()`.
+/// (memory stays flat, through a `Handoff`), each holding copies of its records' fields; an
+/// error arrives after the records read before it, as it would from `CSVReader.next()`.
 final class RecordBatches {
     final class Batch {
         private(set) var bytes: UnsafeMutableRawPointer
@@ -23,8 +23,7 @@ final class RecordBatches {
         /// The reader's position after this batch, for progress and the report.
         fileprivate(set) var compressedBytesRead: UInt64 = 0
         fileprivate(set) var recordsRead: UInt64 = 0
-        /// The error that ended the file after these records, if any.
-        fileprivate(set) var error: Error?
+        /// Whether the file ends with these records (known to the reading thread only).
         fileprivate(set) var isLast = false
 
         init(bytes: Int, fields: Int, records capacity: Int, phoneColumns: Int) {
@@ -70,7 +69,6 @@ final class RecordBatches {
             bytesCount = 0
             endsCount = 0
             records.removeAll(keepingCapacity: true)
-            error = nil
             isLast = false
         }
 
@@ -144,18 +142,16 @@ final class RecordBatches {
     private var fieldNumbers: [FieldNumber] = []
     /// The first records of the file, read before the phone columns were chosen: the first batch.
     private var sample: Batch?
+    private let firstBatch: Batch?
     private let recordsPerBatch: Int
     private let bytesPerBatch: Int
-    private let monitor = Monitor()
-    private var free: [Batch]
-    private var ready: [Batch] = []
-    private var cancelled = false
+    private let batches: Handoff<Batch>
     private var started = false
     /// Keeps the read-ahead loads of `markDuplicates` from being optimized away.
     private var peekSink: UInt64 = 0
-    /// The encoding seen in every field; complete once the last batch arrived.
+    /// The encoding seen in every field; complete once `next` returned nil.
     private(set) var encoding = EncodingGuess()
-    /// What the checked columns hold; complete once the last batch arrived.
+    /// What the checked columns hold; complete once `next` returned nil.
     private(set) var contentCounts: ColumnContentCounts
 
     /// A sample batch (records only) made by `sampleBatch`, read from `reader` before.
@@ -172,12 +168,14 @@ final class RecordBatches {
         self.judge = judge
         fields = judge.leadFields
         self.sample = sample
+        firstBatch = sample
         sample?.clearNumbers(phoneColumns: phoneColumns.count)
         self.recordsPerBatch = recordsPerBatch
         self.bytesPerBatch = bytesPerBatch
-        free = (0..<max(batches, 2)).map { _ in
+        let phoneColumnCount = phoneColumns.count
+        self.batches = Handoff(capacity: max(batches, 2)) {
             Batch(bytes: bytesPerBatch + (1 << 16), fields: recordsPerBatch * 16, records: recordsPerBatch,
-                  phoneColumns: phoneColumns.count)
+                  phoneColumns: phoneColumnCount)
         }
     }
 
@@ -195,31 +193,32 @@ final class RecordBatches {
         return sample
     }
 
-    /// The next batch (the one before goes back for reuse), or nil after the last.
-    func next(after previous: Batch?) -> Batch? {
+    /// The next batch (the one before goes back for reuse), or nil after the last. Throws
+    /// what ended the file early, after the batches read before it.
+    func next(after previous: Batch?) throws -> Batch? {
         if !started {
             started = true
-            let thread = Thread { [self] in self.produce() }
+            let thread = Thread { [self] in
+                do {
+                    try produce()
+                    batches.finish()
+                } catch {
+                    batches.finish(throwing: error)
+                }
+            }
             thread.name = "nixwash-parse"
             thread.start()
         }
-        monitor.lock()
-        defer { monitor.unlock() }
-        if let previous {
-            free.append(previous)
-            monitor.broadcast()
-            if previous.isLast { return nil }
-        }
-        while ready.isEmpty { monitor.wait() }
-        return ready.removeFirst()
+        // The sample is of its own size and used once.
+        if let previous, previous !== firstBatch { batches.recycle(previous) }
+        return try batches.receive()
     }
 
-    /// Stops the reading thread early (the scrub failed); safe to call at any time.
+    /// Stops the reading thread early (the scrub failed) and waits until it has let go of the
+    /// reader and the judge; safe to call at any time.
     func cancel() {
-        monitor.locked {
-            cancelled = true
-            monitor.broadcast()
-        }
+        batches.cancel()
+        if started { batches.waitForProducer() }
     }
 
     /// Normalizes the phone fields of a record the scrub judges, in input order, and notes
@@ -235,7 +234,7 @@ final class RecordBatches {
         }
         for (position, column) in phoneColumns.enumerated() {
             let field = record.field(column)
-            if Scrubber.isBlank(field) {
+            if Blanks.isBlank(field) {
                 batch.numbers.append(PreparedNumber(parsed: nil))
                 continue
             }
@@ -300,7 +299,9 @@ final class RecordBatches {
         }
     }
 
-    private func produce() {
+    /// Reads the whole file into batches; throws what ended it early (after sending the
+    /// records read before), or the scrubbing side's cancellation.
+    private func produce() throws {
         var encoding = EncodingGuess()
         var counts = ColumnContentCounts(columns: columns)
         while true {
@@ -315,16 +316,10 @@ final class RecordBatches {
                     prepareNumbers(of: record, into: batch, counts: &counts)
                 }
             } else {
-                monitor.lock()
-                while free.isEmpty && !cancelled { monitor.wait() }
-                if cancelled {
-                    monitor.unlock()
-                    return
-                }
-                batch = free.removeLast()
-                monitor.unlock()
+                batch = try batches.takeEmpty()
                 batch.reset()
             }
+            var failure: Error?
             do {
                 while !batch.isLast, batch.count < recordsPerBatch, batch.byteCount < bytesPerBatch {
                     guard let record = try reader.next() else {
@@ -336,23 +331,20 @@ final class RecordBatches {
                     prepareNumbers(of: record, into: batch, counts: &counts)
                 }
             } catch {
-                batch.error = error
-                batch.isLast = true
+                failure = error
             }
             markDuplicates(in: batch)
             lookUp(batch)
             batch.compressedBytesRead = reader.input.compressedBytesRead
             batch.recordsRead = reader.recordsRead
-            let last = batch.isLast
-            monitor.locked {
-                if last {
-                    self.encoding = encoding
-                    contentCounts = counts
-                }
-                ready.append(batch)
-                monitor.broadcast()
+            if batch.isLast {
+                // Read by the scrubbing side once `next` returned nil (the hand-off orders it).
+                self.encoding = encoding
+                contentCounts = counts
             }
-            if last { return }
+            try batches.send(batch)
+            if let failure { throw failure }
+            if batch.isLast { return }
         }
     }
 }

@@ -69,7 +69,7 @@ public final class Scrubber {
             guard record.problem == nil, record.count == columns else { continue }
             for column in 0..<columns {
                 let field = record.field(column)
-                guard !isBlank(field) else { continue }
+                guard !Blanks.isBlank(field) else { continue }
                 nonEmpty[column] += 1
                 counts.count(content.kind(of: field), column: column, line: record.line)
             }
@@ -201,8 +201,9 @@ public final class Scrubber {
         }
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
-        // Output compression runs on every core while this thread judges (the pipeline:
-        // read-ahead thread inflates, this one parses and judges, workers deflate blocks).
+        // The pipeline: a reading thread inflates, parses, normalizes and looks up a batch
+        // (`RecordBatches`), this one judges and writes rows, and the compressing threads
+        // deflate output blocks on every core.
         let workers = CompressionWorkers(level: c.compressionLevel)
         defer { workers.shutdown() }
         let groups = try shapes.enumerated().map { i, shape in
@@ -383,7 +384,7 @@ public final class Scrubber {
                                     checkedColumns: lead.checkedColumns, judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
-        while let current = batches.next(after: batch) {
+        while let current = try batches.next(after: batch) {
             batch = current
             for index in 0..<current.count {
                 let record = current.record(index)
@@ -521,7 +522,6 @@ public final class Scrubber {
                 }
             }
             progress(current.recordsRead, current.compressedBytesRead)
-            if let error = current.error { throw error }
         }
         encoding = batches.encoding
         let counts = batches.contentCounts
@@ -580,12 +580,6 @@ public final class Scrubber {
 
     private static let customerExemption = Array(NixExemption.customer.rawValue.utf8)
     private static let consentExemption = Array(NixExemption.consent.rawValue.utf8)
-
-    @inline(__always)
-    static func isBlank(_ field: UnsafeRawBufferPointer) -> Bool {
-        for byte in field where byte != 0x20 && byte != 0x09 { return false }
-        return true
-    }
 }
 
 /// A checksum as 16 hex digits, as `nixwash index info` shows it.

@@ -75,10 +75,8 @@ public struct SourcesReport: Codable, Sendable {
             guard report.recheckOf == nil else {
                 throw NixWashError.invalidSetting(source: folder, reason: "is a recheck's folder: it holds no delivery. Give the folders of scrubs.")
             }
-            let hash = SHA256()
-            data.withUnsafeBytes { hash.update($0) }
             loaded.append((Run(folder: folder, callDate: report.callDate, started: report.started,
-                               campaign: report.campaign, reportSha256: hash.finalize()), report))
+                               campaign: report.campaign, reportSha256: SHA256.hex(of: data)), report))
         }
         loaded.sort { ($0.run.callDate, $0.run.started, $0.run.folder) < ($1.run.callDate, $1.run.started, $1.run.folder) }
 
