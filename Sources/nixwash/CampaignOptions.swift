@@ -45,6 +45,7 @@ struct CampaignOptions: ParsableArguments {
     var defaultCountry: String?
 
     func validate() throws {
+        if let historyDatabase { try validateHistoryLocation(historyDatabase, option: "--history") }
         if let callDate, LocalDate(callDate) == nil {
             throw ValidationError("--call-date must be a date YYYY-MM-DD, not '\(callDate)'.")
         }

@@ -74,12 +74,12 @@ public final class NumberJudge {
         customerCategory = customers?.category(c.productCategory)
         callDay = Int32(c.callDate.daysSinceEpoch)
         if let path = c.historyDatabase {
-            let store = try HistoryStore(path: path, mode: .readOnly)
-            history = try HistorySnapshot.load(db: store, callDate: callDay, campaign: c.campaign, offer: c.offer,
-                                               contactCentre: c.contactCentre,
-                                               campaignWindowDays: profile.campaignWindowDays,
-                                               offerWindowDays: profile.offerWindowDays,
-                                               keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit)
+            let store = try ContactHistory.open(path, mode: .readOnly)
+            history = try store.snapshot(callDate: callDay, campaign: c.campaign, offer: c.offer,
+                                         contactCentre: c.contactCentre,
+                                         campaignWindowDays: profile.campaignWindowDays,
+                                         offerWindowDays: profile.offerWindowDays,
+                                         keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit)
         } else {
             history = nil
         }

@@ -148,7 +148,7 @@ public final class Scrubber {
             registers: ([judge.nix] + judge.blockLists).map(Self.listReport),
             customers: judge.customers.map { ["path": c.customers ?? "", "numbers": String($0.table.count)] },
             consents: judge.consents.map { ["path": c.consents ?? "", "numbers": String($0.table.count)] },
-            history: judge.history.map { ["path": c.historyDatabase ?? "", "numbers_with_attempts": String($0.count)] },
+            history: judge.history.map { ["path": c.historyDatabase.map { HistoryLocation($0).description } ?? "", "numbers_with_attempts": String($0.count)] },
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) callable + \(totals.rowsNotCallable) with no callable number",
