@@ -18,7 +18,7 @@ final class PostgresConnection {
         guard let connection = PQconnectdb(url) else {
             throw NixWashError.historyServerUnavailable(location: location, reason: "libpq could not allocate a connection")
         }
-        self.connection = connection
+        // Checked before it is kept: once kept, deinit finishes it.
         guard PQstatus(connection) == CONNECTION_OK else {
             let reason = Self.clean(PQerrorMessage(connection), hiding: secrets)
             PQfinish(connection)
@@ -27,6 +27,7 @@ final class PostgresConnection {
             }
             throw NixWashError.historyServerUnavailable(location: location, reason: reason)
         }
+        self.connection = connection
         // NOTICEs ("relation already exists, skipping") are the server talking to itself: libpq
         // would print them on standard error.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)

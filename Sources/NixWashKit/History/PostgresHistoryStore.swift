@@ -283,9 +283,11 @@ public final class PostgresHistoryStore: ContactHistoryStore {
     /// order, and first a row (number 0) that counts every number with a counted attempt.
     static let snapshotQuery = """
         WITH ids AS (
-            SELECT (SELECT id FROM campaigns WHERE name = $1) AS campaign,
-                   (SELECT id FROM offers WHERE name = $2) AS offer,
-                   (SELECT id FROM contact_centres WHERE name = $3) AS centre
+            -- A name the history has never seen matches no attempt: -1 is never an id (NULL
+            -- would also make "another campaign than this one" match none).
+            SELECT coalesce((SELECT id FROM campaigns WHERE name = $1), -1) AS campaign,
+                   coalesce((SELECT id FROM offers WHERE name = $2), -1) AS offer,
+                   coalesce((SELECT id FROM contact_centres WHERE name = $3), -1) AS centre
         ), own AS (
             SELECT a.number, count(*) AS attempts,
                    count(*) FILTER (WHERE a.local_date = $4 AND a.contact_centre_id = ids.centre) AS centre_attempts,
