@@ -28,7 +28,11 @@ let package = Package(
         .target(
             name: "NixWashKit",
             dependencies: ["CZlib", "CISAL", "CLibCSV", "CSQLite", "CPostgres", "CCrypto", "CPrefetch"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            // Bounds and overflow checks stay on in every build. Only the dynamic exclusivity
+            // checks are left out of the release build: they cost 30 % of a scrub's CPU (BENCHMARKS.md,
+            // "The release build"), the debug suite runs with them, and scripts/test runs the
+            // end-to-end tests against this release build too.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "nixwash",
@@ -39,8 +43,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "nixwash-bench",
-            dependencies: ["NixWashKit"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["NixWashKit"]
         ),
         // Fixtures/ holds committed test data (read from the bundle or the source tree).
         .testTarget(name: "NixWashKitTests", dependencies: ["NixWashKit"], resources: [.copy("Fixtures")]),

@@ -22,6 +22,9 @@ public enum NixWashError: LocalizedError, Equatable {
     case truncatedGzip(path: String, offset: UInt64)
     case trailingGarbage(path: String, offset: UInt64)
     case outputExists(path: String)
+    /// The output folder's parent is not a folder that exists (nixwash does not create it, so
+    /// that a mistyped path is an error rather than a new tree of folders).
+    case outputParentMissing(path: String, parent: String)
 
     // MARK: CSV
     case emptyInput(path: String)
@@ -32,6 +35,12 @@ public enum NixWashError: LocalizedError, Equatable {
     case csvSyntax(path: String, line: UInt64, column: Int, reason: String)
     case missingColumn(path: String, column: String, header: [String])
     case noPhoneColumn(path: String, header: [String])
+    /// Columns that hold phone numbers (by name or content) but are neither washed nor
+    /// declared not to be called; `washed` are the phone columns the run has.
+    case unwashedPhoneColumns(path: String, columns: [UnwashedColumn], washed: [String])
+    /// More malformed rows than the run allows: a wrong dialect or encoding, a broken export.
+    case tooManyMalformedRows(path: String, malformed: UInt64, rows: UInt64, maxShare: Double, firstLines: [UInt64],
+                              likelyCause: String)
 
     // MARK: Configuration
     case invalidSetting(source: String, reason: String)
@@ -43,17 +52,23 @@ public enum NixWashError: LocalizedError, Equatable {
     /// The call date is a day on which no attempts may be made; `day` names it.
     case noCallDay(date: LocalDate, day: String)
     /// The call date is after the last day the NIX register `register` may be used.
-    case staleRegister(register: String, registerDate: LocalDate, validThrough: LocalDate,
+    case staleRegister(register: String, registerName: String, registerDate: LocalDate, validThrough: LocalDate,
                        months: Int, callDate: LocalDate)
+    /// A recheck for a call date after the earlier run's NIX register stopped being valid.
+    case recheckNeedsFullWash(run: String, registerName: String, registerDate: LocalDate, validThrough: LocalDate, callDate: LocalDate)
 
     // MARK: Index
     case notAnIndex(path: String)
     case indexVersion(path: String, found: UInt32, supported: UInt32)
     case indexTruncated(path: String, size: UInt64, expected: UInt64)
     case indexCorrupt(path: String, reason: String)
-    case tooManyInvalidNumbers(path: String, invalid: UInt64, lines: UInt64, examples: [String])
-    case noNumberColumn(path: String, header: [String])
-    case invalidListDate(path: String, line: UInt64, column: String, value: String)
+    /// A line of a register, block list, customer or consent list that cannot be read, beyond
+    /// the `allowed` unreadable lines a register read may let through.
+    case unreadableListLine(path: String, line: UInt64, column: String, value: String, reason: String,
+                            list: ListRole, allowed: UInt64)
+    case noNumberColumn(path: String, header: [String], list: ListRole)
+    /// A customer list without an agreement-end column, or a consent list without a date column.
+    case noListDateColumn(path: String, header: [String], list: ListRole)
 
     // MARK: History
     case historyDatabase(path: String, reason: String)
@@ -72,6 +87,11 @@ public enum NixWashError: LocalizedError, Equatable {
     /// A purge whose cut-off would remove attempts that a rule still reads, or lies in the future.
     case purgeRefused(path: String, reason: String)
     case noAttemptLogColumn(path: String, field: String, header: [String])
+    /// The run's campaign, offer or contact centre (`field`) has no attempts in the history,
+    /// but names that differ from it only in case, spaces or dashes do.
+    case nearHistoryName(path: String, field: String, given: String, near: [String], attempts: [Int])
+    /// The history's newest attempt (nil: it has none) is older than the run allows.
+    case staleHistory(path: String, newestAttempt: String?, age: String?, maxAge: String)
 
     // MARK: Scrub
     /// A lead list with no address-source column, and no source given for the run.
@@ -86,10 +106,11 @@ public enum NixWashError: LocalizedError, Equatable {
 
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .invalidRuleProfile, .noNumberColumn,
-             .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .purgeRefused:
+        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
+             .nearHistoryName, .purgeRefused:
             return .usage
-        case .noCallDay, .staleRegister:
+        case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
             return .compliance
         default:
             return .runtime
@@ -115,6 +136,11 @@ public enum NixWashError: LocalizedError, Equatable {
         return names.joined(separator: ", ")
     }
 
+    /// A share as given and in percent: `0.01 (1 %)`.
+    static func share(_ share: Double) -> String {
+        String(format: "%g (%g %%)", share, share * 100)
+    }
+
     public var errorDescription: String? {
         switch self {
         case let .cannotOpen(path, reason):
@@ -133,6 +159,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): data that is not gzip follows the last gzip member at byte \(offset) of the file. Ask the sender for a clean copy."
         case let .outputExists(path):
             return "\(path): already exists. Choose another output folder or remove it first."
+        case let .outputParentMissing(path, parent):
+            return "\(path): the output folder's parent folder '\(parent)' does not exist. Create it first (mkdir -p '\(parent)') or choose another output folder."
         case let .emptyInput(path):
             return "\(path): the file is empty: there is no header and no data. Check that the delivery is complete."
         case let .headerOnly(path):
@@ -149,6 +177,21 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
         case let .noPhoneColumn(path, header):
             return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with --phone-column."
+        case let .unwashedPhoneColumns(path, columns, washed):
+            let found = columns.map { column -> String in
+                switch column.foundBy {
+                case .name: return "'\(column.name)' (its name is a phone column name)"
+                case .content: return "'\(column.name)' (most of its first rows are phone numbers)"
+                case let .numbers(count, firstLine): return "'\(column.name)' (\(count) of its fields are phone numbers, the first on line \(firstLine))"
+                }
+            }
+            let all = (washed + columns.map(\.name)).map { "--phone-column '\($0)'" }.joined(separator: " ")
+            let declare = columns.map { "--not-phone-column '\($0.name)'" }.joined(separator: " ")
+            return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns)."
+        case let .tooManyMalformedRows(path, malformed, rows, maxShare, firstLines, likelyCause):
+            let share = rows == 0 ? 0 : Double(malformed) * 100 / Double(rows)
+            let lines = firstLines.map(String.init).joined(separator: ", ")
+            return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than --max-malformed-share \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(likelyCause). Fix the delivery or the reading options and rerun, or raise --max-malformed-share to wash the readable rows."
         case let .noSource(path, header):
             return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
         case let .accountingBroken(detail):
@@ -160,8 +203,10 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(subject): \(reason). Fix the rule profile (its keys are described in docs/rule-profile.md) and rerun."
         case let .noCallDay(date, day):
             return "\(date) is \(day): no telephone sales calls may be made that day. Choose another call date."
-        case let .staleRegister(register, registerDate, validThrough, months, callDate):
-            return "\(register): the NIX register is dated \(registerDate) and may be used for \(months) months, through \(validThrough); the call date \(callDate) is later. Get the current NIX register, rebuild its index and rerun."
+        case let .staleRegister(register, registerName, registerDate, validThrough, months, callDate):
+            return "\(register): the register \(registerName) is dated \(registerDate) and may be used for \(months) month\(months == 1 ? "" : "s"), through \(validThrough); the call date \(callDate) is later. Get the current register, rebuild its index and rerun."
+        case let .recheckNeedsFullWash(run, registerName, registerDate, validThrough, callDate):
+            return "\(run): this run was washed against the register \(registerName) of \(registerDate), valid through \(validThrough); a recheck for \(callDate) cannot extend that. A full wash is needed: scrub the lead lists again with the current register."
         case let .notAnIndex(path):
             return "\(path): not a nixwash index (wrong magic bytes at the start of the file). Give a file written by `nixwash index build`."
         case let .indexVersion(path, found, supported):
@@ -170,14 +215,30 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): the index is truncated: the file has \(size) bytes, its header says \(expected). Rebuild it with `nixwash index build` or restore it from a backup."
         case let .indexCorrupt(path, reason):
             return "\(path): the index is corrupt: \(reason). Rebuild it with `nixwash index build` or restore it from a backup."
-        case let .tooManyInvalidNumbers(path, invalid, lines, examples):
-            let share = lines == 0 ? 0 : Double(invalid) * 100 / Double(lines)
-            let shown = examples.isEmpty ? "" : " First ones: " + examples.joined(separator: "; ") + "."
-            return "\(path): \(invalid) of \(lines) lines (\(String(format: "%.2f", share)) %) do not hold a valid phone number.\(shown) Check that this is the right file and column, or raise --max-invalid-share to build anyway."
-        case let .noNumberColumn(path, header):
-            return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(Self.listed(header)). Name the column with --column."
-        case let .invalidListDate(path, line, column, value):
-            return "\(path):\(line): column '\(column)' holds '\(value)', which is not a date. Write dates as YYYY-MM-DD (or leave the field empty where that is allowed) and rerun."
+        case let .unreadableListLine(path, line, column, value, reason, list, allowed):
+            let what = value.isEmpty ? reason : "'\(value)' is not a phone number (\(reason))"
+            let limit = allowed == 0 ? "" : " This is one more unreadable line than the \(allowed) that --max-invalid-lines lets through."
+            switch list {
+            case .register:
+                return "\(path):\(line): column '\(column)': \(what); nothing was written.\(limit) Fix or remove the line, or name the number column with --number-column; to build anyway, let such lines through with --max-invalid-lines N --rejects FILE (they are written to FILE and counted in `nixwash index info`)."
+            case .customers:
+                return "\(path):\(line): column '\(column)': \(what). Fix the line in the customer list, or name its columns with --customer-number-column, --agreement-end-column and --category-column (campaign file: customer_number_column, agreement_end_column, category_column), and rerun."
+            case .consents:
+                return "\(path):\(line): column '\(column)': \(what). Fix the line in the consent list, or name its columns with --consent-number-column and --consent-date-column (campaign file: consent_number_column, consent_date_column), and rerun."
+            }
+        case let .noNumberColumn(path, header, list):
+            let option: String
+            switch list {
+            case .register: option = "--number-column"
+            case .customers: option = "--customer-number-column (campaign file: customer_number_column)"
+            case .consents: option = "--consent-number-column (campaign file: consent_number_column)"
+            }
+            return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(Self.listed(header)). Name the column with \(option)."
+        case let .noListDateColumn(path, header, list):
+            let (what, names, option) = list == .consents
+                ? ("consent date", "consent_date, samtycke, datum, ...", "--consent-date-column (campaign file: consent_date_column)")
+                : ("agreement end", "agreement_end, avtalsslut, slutdatum, ...", "--agreement-end-column (campaign file: agreement_end_column)")
+            return "\(path): no \(what) column (\(names)). The header has: \(Self.listed(header)). Name the column with \(option)."
         case let .historyDatabase(path, reason):
             return "\(path): contact history database error: \(reason). Check the disk and the file's permissions and rerun; an import that failed was rolled back and changed nothing."
         case let .historyServerUnavailable(location, reason):
@@ -207,6 +268,14 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): purge refused: \(reason)"
         case let .standardOutputFailed(reason):
             return "standard output: write failed: \(reason). Free disk space or fix the redirect and rerun."
+        case let .nearHistoryName(path, field, given, near, attempts):
+            let option = field == "campaign" ? "--campaign (campaign file: campaign)"
+                : field == "offer" ? "--offer (campaign file: offer)" : "--contact-centre (campaign file: contact_centre)"
+            let listed = zip(near, attempts).map { "'\($0)' (\($1) attempts)" }.joined(separator: ", ")
+            return "\(path): the contact history has no attempts for the \(field) '\(given)', but it has some for \(listed). Did you mean '\(near[0])'? Names are matched exactly, so under '\(given)' those attempts would count for no quota. Give the \(field) exactly as the history writes it with \(option) and rerun."
+        case let .staleHistory(path, newestAttempt, age, maxAge):
+            let newest = newestAttempt.map { "its newest attempt is from \($0), \(age ?? "?") ago" } ?? "it holds no attempts at all"
+            return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (--history-max-age, campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
         case let .noAttemptLogColumn(path, field, header):
             return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with --column \(field)=HEADER."
         }

@@ -35,10 +35,31 @@ struct CampaignOptions: ParsableArguments {
     @Option(help: "Consent list CSV (number, consent date) for the NIX consent exemption.")
     var consents: String?
 
+    @Option(help: "Header name of the customer list's number column (default: every column named like a phone number).")
+    var customerNumberColumn: String?
+
+    @Option(help: "Header name of the customer list's agreement-end column (default: found by name, e.g. agreement_end, avtalsslut).")
+    var agreementEndColumn: String?
+
+    @Option(help: "Header name of the customer list's product-category column (default: found by name, e.g. category, kategori).")
+    var categoryColumn: String?
+
+    @Option(help: "Header name of the consent list's number column (default: every column named like a phone number).")
+    var consentNumberColumn: String?
+
+    @Option(help: "Header name of the consent list's consent-date column (default: found by name, e.g. consent_date, samtycke).")
+    var consentDateColumn: String?
+
     @Option(name: .customLong("history"), help: "Contact history database (from `nixwash history import`).")
     var historyDatabase: String?
 
-    @Option(help: "Rule profile JSON (docs/rule-profile.md); SPEC's defaults when not given.")
+    @Option(help: "Shipped rule profile to start from: se (Sweden, NIX-Telefon; the default) or no (Norway, Reservasjonsregisteret).")
+    var profile: String?
+
+    @Option(help: "Refuse the run (exit 3) when the history's newest attempt is older than this, e.g. 36h or 2d: last night's dialer log was not imported.")
+    var historyMaxAge: String?
+
+    @Option(help: "Rule profile JSON (docs/rule-profile.md): the keys it sets change the chosen --profile.")
     var ruleProfile: String?
 
     @Option(help: "Country of numbers written without a country code: SE, NO, FI or DK.")
@@ -49,6 +70,12 @@ struct CampaignOptions: ParsableArguments {
         if let callDate, LocalDate(callDate) == nil {
             throw ValidationError("--call-date must be a date YYYY-MM-DD, not '\(callDate)'.")
         }
+        if let profile, ShippedProfile(rawValue: profile) == nil {
+            throw ValidationError("--profile must be one of \(ShippedProfile.allCases.map(\.rawValue).joined(separator: ", ")), not '\(profile)'.")
+        }
+        if let historyMaxAge, HistoryCoverage.seconds(ofDuration: historyMaxAge) == nil {
+            throw ValidationError("--history-max-age must be a duration such as 36h, 2d or 90m, not '\(historyMaxAge)'.")
+        }
         if let defaultCountry, PhoneCountry(rawValue: defaultCountry) == nil {
             throw ValidationError("--default-country must be SE, NO, FI or DK, not '\(defaultCountry)'.")
         }
@@ -58,34 +85,55 @@ struct CampaignOptions: ParsableArguments {
         try campaignFile.map { try CampaignFile.load(path: $0) } ?? CampaignFile()
     }
 
-    /// The configuration from the campaign file with the command line on top. Missing required
-    /// settings are usage errors that say how to give them.
-    func configuration(file: CampaignFile, leadFiles: [String], outputFolder: String?) throws -> ScrubConfiguration {
-        func required<T>(_ value: T?, _ option: String, _ key: String) throws -> T {
-            guard let value else {
-                throw NixWashError.invalidSetting(source: "nixwash", reason: "no \(option) given: pass \(option) or set \"\(key)\" in the campaign file (--config).")
-            }
-            return value
+    /// The configuration from the campaign file with the command line on top. Every missing
+    /// required setting is named in one usage error, with its option and campaign-file key.
+    func configuration(file: CampaignFile, leadFiles: [String], outputFolder: String?,
+                       leadFilesRequired: Bool = false) throws -> ScrubConfiguration {
+        let callDate = self.callDate.flatMap(LocalDate.init) ?? file.callDate
+        let campaign = self.campaign ?? file.campaign
+        let offer = self.offer ?? file.offer
+        let contactCentre = self.contactCentre ?? file.contactCentre
+        let nixIndex = self.nixIndex ?? file.nixIndex
+        var missing: [String] = []
+        if leadFilesRequired && leadFiles.isEmpty { missing.append("the lead lists: name them as arguments, or campaign-file key \"leads\"") }
+        if callDate == nil { missing.append("the call date: --call-date, or campaign-file key \"call_date\"") }
+        if campaign == nil { missing.append("the campaign: --campaign, or campaign-file key \"campaign\"") }
+        if offer == nil { missing.append("the offer: --offer, or campaign-file key \"offer\"") }
+        if contactCentre == nil { missing.append("the contact centre: --contact-centre, or campaign-file key \"contact_centre\"") }
+        if nixIndex == nil { missing.append("the NIX index: --nix, or campaign-file key \"nix_index\" (build it with `nixwash index build --kind nix`)") }
+        guard let callDate, let campaign, let offer, let contactCentre, let nixIndex, missing.isEmpty else {
+            throw NixWashError.invalidSetting(
+                source: campaignFile ?? "the command line (no campaign file given with --config)",
+                reason: "\(missing.count) required setting\(missing.count == 1 ? " is" : "s are") missing:\n"
+                    + missing.map { "  - " + $0 }.joined(separator: "\n")
+                    + "\nGive each as an option, or set its key in the campaign file.")
         }
-        let callDate = try required(self.callDate.flatMap(LocalDate.init) ?? file.callDate, "--call-date", "call_date")
-        let campaign = try required(self.campaign ?? file.campaign, "--campaign", "campaign")
         var config = ScrubConfiguration(
             leadFiles: leadFiles,
             outputFolder: outputFolder ?? file.output ?? "nixwash-\(campaign)-\(callDate)",
-            callDate: callDate, campaign: campaign,
-            offer: try required(offer ?? file.offer, "--offer", "offer"),
-            contactCentre: try required(contactCentre ?? file.contactCentre, "--contact-centre", "contact_centre"),
-            nixIndex: try required(nixIndex ?? file.nixIndex, "--nix", "nix_index"))
+            callDate: callDate, campaign: campaign, offer: offer, contactCentre: contactCentre, nixIndex: nixIndex)
         config.productCategory = productCategory ?? file.productCategory
         config.blockIndexes = blockIndexes.isEmpty ? (file.blockIndexes ?? []) : blockIndexes
         config.customers = customers ?? file.customers
         config.consents = consents ?? file.consents
         config.historyDatabase = historyDatabase ?? file.historyDatabase
+        let shipped = profile.flatMap(ShippedProfile.init(rawValue:)) ?? file.profile ?? .se
+        config.profile = shipped.profile
+        config.historyMaxAge = historyMaxAge.flatMap(HistoryCoverage.seconds(ofDuration:)) ?? file.historyMaxAge
+        if config.historyMaxAge != nil, config.historyDatabase == nil {
+            throw NixWashError.invalidSetting(source: "nixwash", reason: "--history-max-age (history_max_age) checks the contact history, but none was given: pass --history or set \"history_db\" in the campaign file.")
+        }
+        config.customerColumns = DatedListColumns(number: customerNumberColumn ?? file.customerNumberColumn,
+                                                  date: agreementEndColumn ?? file.agreementEndColumn,
+                                                  category: categoryColumn ?? file.categoryColumn)
+        config.consentColumns = DatedListColumns(number: consentNumberColumn ?? file.consentNumberColumn,
+                                                 date: consentDateColumn ?? file.consentDateColumn)
         if let path = ruleProfile ?? file.ruleProfile {
-            config.profile = try RuleProfile.load(path: path)
+            config.profile = try RuleProfile.load(path: path, base: config.profile)
             config.profilePath = path
         }
-        config.defaultCountry = defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? file.defaultCountry ?? .sweden
+        config.defaultCountry = defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? file.defaultCountry
+            ?? PhoneCountry(rawValue: config.profile.country) ?? .sweden
         return config
     }
 }

@@ -16,17 +16,13 @@ func runMappingErrors(resultOnStandardOutput: Bool = false, _ body: () throws ->
             throw NixWashError.standardOutputFailed(reason: reason)
         }
     } catch let error as NixWashError {
-        printError(error.localizedDescription)
+        Console.error(error.localizedDescription)
         switch error.kind {
         case .runtime: throw ExitCode(1)
         case .compliance: throw ExitCode(3)
         case .usage: throw ExitCode(64)
         }
     }
-}
-
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("nixwash: " + message + "\n").utf8))
 }
 
 /// Why standard output could not be written (flushing it first), or nil when all of it was.

@@ -15,7 +15,7 @@ struct HistoryCommand: ParsableCommand {
         subcommands: [Import.self, Stats.self, Purge.self, Copy.self]
     )
 
-    struct Import: ParsableCommand {
+    struct Import: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import dialer attempt logs (gzip or plain CSV) into the contact history: every row of every file, or nothing.",
             discussion: """
@@ -65,8 +65,7 @@ struct HistoryCommand: ParsableCommand {
         @Option(help: "How many bad rows to list per file.")
         var showBadRows = 20
 
-        @Flag(help: "Print the summary as JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         @OptionGroup var csv: CSVReadingOptions
 
@@ -128,7 +127,7 @@ struct HistoryCommand: ParsableCommand {
                 let waiting = {
                     guard !told else { return }
                     told = true
-                    printError("\(HistoryLocation(db)): another nixwash is writing to this contact history (an import or a purge); waiting for it to finish, then this import runs.")
+                    Console.warning("\(HistoryLocation(db)): another nixwash is writing to this contact history (an import or a purge); waiting for it to finish, then this import runs.")
                 }
                 let store = try ContactHistory.open(db, mode: .create, waiting: waiting)
                 let rejectsFile = try rejects.map { try HistoryRejectsFile(path: $0) }
@@ -138,26 +137,20 @@ struct HistoryCommand: ParsableCommand {
                     if summary.ambiguousLocalTimes > 0 {
                         line += ", \(summary.ambiguousLocalTimes) in the repeated autumn hour read as summer time"
                     }
-                    printError(line)
+                    Console.message(line)
                     for bad in summary.badRows.prefix(showBadRows) {
-                        printError("  \(summary.path):\(bad.line): \(bad.column.map { "column '\($0)': " } ?? "")\(bad.value.map { "'\($0)': " } ?? "")\(bad.reason.rawValue): \(bad.detail)")
+                        Console.message("  \(summary.path):\(bad.line): \(bad.column.map { "column '\($0)': " } ?? "")\(bad.value.map { "'\($0)': " } ?? "")\(bad.reason.rawValue): \(bad.detail)")
                     }
                     if summary.bad > min(showBadRows, summary.badRows.count) {
-                        printError("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more rejected rows, all in \(rejects ?? "the rejects file")")
+                        Console.message("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more rejected rows, all in \(rejects ?? "the rejects file")")
                     }
                 }
                 let total = summaries.reduce(into: ImportReport(db: HistoryLocation(db).description, timeZone: options.time.zone.description, files: summaries)) { t, s in
                     t.rows += s.rows; t.inserted += s.inserted; t.duplicates += s.duplicates; t.bad += s.bad
                     t.notAttempts += s.notAttempts
                 }
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    encoder.keyEncodingStrategy = .convertToSnakeCase
-                    print(String(decoding: try encoder.encode(total), as: UTF8.self))
-                } else {
-                    print("\(HistoryLocation(db)): imported \(total.inserted) new attempts from \(summaries.count) file\(summaries.count == 1 ? "" : "s") (\(total.rows) rows: \(total.duplicates) already present, \(total.bad) rejected, \(total.notAttempts) not an attempt; times without an offset in \(total.timeZone))\(rejects.map { total.bad > 0 ? "; rejected rows in \($0)" : "" } ?? "")")
-                }
+                Console.summarize(total)
+                Console.result("\(HistoryLocation(db)): imported \(total.inserted) new attempts from \(summaries.count) file\(summaries.count == 1 ? "" : "s") (\(total.rows) rows: \(total.duplicates) already present, \(total.bad) rejected, \(total.notAttempts) not an attempt; times without an offset in \(total.timeZone))\(rejects.map { total.bad > 0 ? "; rejected rows in \($0)" : "" } ?? "")")
             }
         }
 
@@ -221,7 +214,7 @@ struct HistoryCommand: ParsableCommand {
         }
     }
 
-    struct Purge: ParsableCommand {
+    struct Purge: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove old attempts: the history is personal data, and the rules read at most the last 365 days.",
             discussion: """
@@ -253,6 +246,23 @@ struct HistoryCommand: ParsableCommand {
         @Flag(help: "Rewrite the file afterwards so it shrinks on disk (takes a while on a large history).")
         var vacuum = false
 
+        @OptionGroup var output: OutputOptions
+
+        struct PurgeSummary: Encodable {
+            var db: String
+            var before: String
+            var dryRun: Bool
+            /// Attempts removed (0 in a dry run).
+            var removed: Int
+            /// In a dry run: the attempts a purge would remove.
+            var wouldRemove: Int?
+            /// The first and last day of the attempts removed (or that would be).
+            var firstDate: String?
+            var lastDate: String?
+            /// The cut-off was inside the rules' longest window (`--force`).
+            var forced: Bool
+        }
+
         func validate() throws {
             try validateHistoryLocation(db, option: "--db")
             guard (before == nil) != (keepDays == nil) else {
@@ -283,16 +293,22 @@ struct HistoryCommand: ParsableCommand {
                 let store = try ContactHistory.open(db, mode: dryRun ? .readOnly : .readWrite)
                 if dryRun {
                     let extent = try store.purgeExtent(before: cutoff)
-                    print("\(HistoryLocation(db)): would remove \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent)) (dry run: nothing removed)")
+                    Console.summarize(PurgeSummary(db: HistoryLocation(db).description, before: cutoffDate.description, dryRun: true, removed: 0,
+                                                   wouldRemove: extent.attempts, firstDate: extent.firstDate?.description,
+                                                   lastDate: extent.lastDate?.description, forced: cutoff > earliestKept))
+                    Console.result("\(HistoryLocation(db)): would remove \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent)) (dry run: nothing removed)")
                     return
                 }
                 let extent = try store.purge(before: cutoff, forced: cutoff > earliestKept) {
                     guard !told else { return }
                     told = true
-                    printError("\(HistoryLocation(db)): another nixwash is writing to this contact history; waiting for it to finish, then this purge runs.")
+                    Console.warning("\(HistoryLocation(db)): another nixwash is writing to this contact history; waiting for it to finish, then this purge runs.")
                 }
                 if vacuum { try store.vacuum() }
-                print("\(HistoryLocation(db)): removed \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent))")
+                Console.summarize(PurgeSummary(db: HistoryLocation(db).description, before: cutoffDate.description, dryRun: false, removed: extent.attempts,
+                                               firstDate: extent.firstDate?.description, lastDate: extent.lastDate?.description,
+                                               forced: cutoff > earliestKept))
+                Console.result("\(HistoryLocation(db)): removed \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent))")
             }
         }
 

@@ -3,7 +3,7 @@ import Foundation
 import NixWashKit
 
 extension HistoryCommand {
-    struct Copy: ParsableCommand {
+    struct Copy: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy every attempt of one contact history into another: a SQLite file into PostgreSQL, or back.",
             discussion: """
@@ -17,6 +17,18 @@ extension HistoryCommand {
 
         @Option(help: "The history to add the attempts to: a database file, or a postgres:// URL.")
         var to: String
+
+        @OptionGroup var output: OutputOptions
+
+        struct CopySummary: Encodable {
+            var from: String
+            var to: String
+            /// Attempts read from --from.
+            var attempts: Int
+            /// Of them, new to --to.
+            var inserted: Int
+            var duplicates: Int
+        }
 
         func validate() throws {
             try validateHistoryLocation(from, option: "--from")
@@ -33,10 +45,12 @@ extension HistoryCommand {
                 let target = try ContactHistory.open(to, mode: .create) {
                     guard !told else { return }
                     told = true
-                    printError("\(HistoryLocation(to)): another nixwash is writing to this contact history; waiting for it to finish, then this copy runs.")
+                    Console.warning("\(HistoryLocation(to)): another nixwash is writing to this contact history; waiting for it to finish, then this copy runs.")
                 }
                 let summary = try target.copyAttempts(from: source)
-                print("\(HistoryLocation(to)): copied \(summary.rows) attempts from \(HistoryLocation(from)): \(summary.inserted) new, \(summary.duplicates) already present")
+                Console.summarize(CopySummary(from: HistoryLocation(from).description, to: HistoryLocation(to).description,
+                                              attempts: summary.rows, inserted: summary.inserted, duplicates: summary.duplicates))
+                Console.result("\(HistoryLocation(to)): copied \(summary.rows) attempts from \(HistoryLocation(from)): \(summary.inserted) new, \(summary.duplicates) already present")
             }
         }
     }

@@ -13,23 +13,56 @@ struct IndexCommand: ParsableCommand {
 
 /// Options shared by the subcommands that read register and block-list files.
 struct ListFileOptions: ParsableArguments {
-    @Option(name: .customLong("column"),
-            help: "Header name of a number column (repeatable). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or the column of the first line when that line is a number.")
+    @Option(name: [.customLong("number-column"), .customLong("column")],
+            help: "Header name of a number column (repeatable; a name the header has twice names both). Default: every column named like a phone number (number, nummer, telefon, phone, tel, mobil, ...), or, when the first line holds a number, the fields of that line written as phone numbers (a date or id beside them is not read).")
     var columns: [String] = []
 
-    @Option(help: "Largest share of lines without a valid number that a file may have (0 to 1).")
-    var maxInvalidShare: Double = 0.01
+    @Option(help: "How many unreadable lines (no number, letters, broken CSV) all files together may have; they go to --rejects. Default 0: the first one fails the build.")
+    var maxInvalidLines: UInt64 = 0
+
+    @Option(help: "CSV file for the unreadable lines let through by --max-invalid-lines (file, line, column, value, reason). Written when the build succeeds.")
+    var rejects: String?
+
+    @Option(help: "Country of numbers written without a country code: SE (the default), NO, FI or DK (NO for Reservasjonsregisteret).")
+    var defaultCountry: String?
 
     @OptionGroup var csv: CSVReadingOptions
 
     func validate() throws {
-        guard (0...1).contains(maxInvalidShare) else {
-            throw ValidationError("--max-invalid-share must be between 0 and 1, e.g. 0.01 for 1 %.")
+        if let defaultCountry, PhoneCountry(rawValue: defaultCountry) == nil {
+            throw ValidationError("--default-country must be SE, NO, FI or DK, not '\(defaultCountry)'.")
+        }
+        if maxInvalidLines > 0 && rejects == nil {
+            throw ValidationError("--max-invalid-lines needs --rejects FILE: the lines let through are written there, never dropped.")
         }
     }
 
     var readingOptions: ListReadingOptions {
-        ListReadingOptions(numberColumns: columns, maxInvalidShare: maxInvalidShare, csv: csv.csvOptions)
+        ListReadingOptions(numberColumns: columns, maxInvalidLines: maxInvalidLines, csv: csv.csvOptions,
+                           normalizer: PhoneNormalizer(defaultCountry: defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? .sweden))
+    }
+}
+
+/// The lines of every file read that were let through unread.
+struct ListRejects {
+    var lines: [(path: String, line: InvalidLine)] = []
+
+    /// Writes the rejects CSV (replacing any file there), header included even when empty, so
+    /// a nightly job always finds the file of its last build.
+    func write(to path: String) throws {
+        func quoted(_ field: String) -> String {
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }
+        var text = "file,line,column,value,reason\n"
+        for (file, line) in lines {
+            text += [file, String(line.line), line.column, line.value, line.reason].map(quoted).joined(separator: ",") + "\n"
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw NixWashError.writeFailed(path: path, reason: (error as NSError).localizedDescription)
+        }
     }
 }
 
@@ -42,30 +75,42 @@ func parseDateOption(_ text: String, _ option: String) throws -> Int32 {
 
 func secondsNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
-/// Reads every file, printing what each held and its first invalid lines to standard error.
+/// Reads every file, printing what each held to standard error. The unreadable lines that
+/// `--max-invalid-lines` lets through are counted over all the files and collected in `rejects`.
 func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadingOptions,
-                   into keys: inout [UInt64]) throws -> [IndexSource] {
+                   into keys: inout [UInt64], rejects: inout ListRejects) throws -> [IndexSource] {
     var sources: [IndexSource] = []
     for path in paths {
-        let summary = try ListReading.readNumbers(path: path, role: role, options: options, into: &keys)
+        var fileOptions = options
+        fileOptions.maxInvalidLines = options.maxInvalidLines - UInt64(rejects.lines.count)
+        let summary: ListFileSummary
+        do {
+            summary = try ListReading.readNumbers(path: path, role: role, options: fileOptions, into: &keys)
+        } catch let NixWashError.unreadableListLine(path, line, column, value, reason, list, _) {
+            // The allowance is for all the files: say how large it was, not what was left of it.
+            throw NixWashError.unreadableListLine(path: path, line: line, column: column, value: value, reason: reason,
+                                                  list: list, allowed: options.maxInvalidLines)
+        }
         let s = summary.source
         // A register or block list without a single number is an incomplete delivery, not an
         // empty list; a delta file may well be empty.
         if role == .register && s.numbers == 0 { throw NixWashError.headerOnly(path: path) }
-        printError("\(path): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) lines without a valid number\(summary.headerless ? " (no header)" : "")")
-        for example in summary.invalidExamples { printError("  \(path): \(example)") }
-        if s.invalidLines > UInt64(summary.invalidExamples.count) {
-            printError("  \(path): ... and \(s.invalidLines - UInt64(summary.invalidExamples.count)) more")
+        var line = "\(path): \(s.lines) lines, \(s.numbers) numbers from \(summary.headerless ? "\(summary.numberColumns.joined(separator: ", ")) (no header)" : "column \(summary.numberColumns.map { "'\($0)'" }.joined(separator: ", "))")"
+        if summary.unplacedNumbers > 0 {
+            line += ", \(summary.unplacedNumbers) of them kept under their written digits (no numbering plan nixwash knows places them)"
         }
+        if s.invalidLines > 0 { line += ", \(s.invalidLines) unreadable lines let through to the rejects" }
+        Console.message(line)
+        rejects.lines += summary.invalidLines.map { (path, $0) }
         sources.append(s)
     }
     return sources
 }
 
 extension IndexCommand {
-    struct Build: ParsableCommand {
+    struct Build: OutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build an index from register or block-list files (gzip or plain; one number a line, or CSV with a number column).",
+            abstract: "Build an index from register or block-list files (gzip or plain; one number a line, a number followed by other fields, or CSV with a number column).",
             discussion: "Numbers are normalized to E.164, sorted and deduplicated. An existing --out file is replaced atomically: a scrub that has the old index open keeps reading the old one."
         )
 
@@ -82,6 +127,7 @@ extension IndexCommand {
         var out: String
 
         @OptionGroup var list: ListFileOptions
+        @OptionGroup var output: OutputOptions
 
         @Argument(help: "Register or block-list files.")
         var inputs: [String]
@@ -99,7 +145,10 @@ extension IndexCommand {
             try runMappingErrors {
                 let started = Date()
                 var keys: [UInt64] = []
-                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys)
+                var rejects = ListRejects()
+                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys,
+                                                rejects: &rejects)
+                try list.rejects.map(rejects.write)
                 let numbersRead = keys.count
                 IndexWriter.sortAndRemoveDuplicates(&keys)
                 // Compare with the index being replaced, if it is one, so the nightly log shows the change.
@@ -113,15 +162,16 @@ extension IndexCommand {
                     kind: IndexKind(name: kind)!, label: label, registerDate: registerDate.flatMap(DayNumber.parse),
                     buildTime: secondsNow(), sources: sources)
                 let header = try IndexWriter.write(keys: keys, metadata: metadata, to: out)
-                print("\(out): \(header.entryCount) numbers (\(numbersRead - header.entryCount) repeats removed) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                Console.summarize(IndexWriteSummary(index: out, header: header, numbersRead: numbersRead, change: change))
+                Console.result("\(out): \(header.entryCount) numbers (\(numbersRead - header.entryCount) repeats removed) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
                 if let change {
-                    print("  compared with the index it replaces: \(change.added) added, \(change.removed) removed")
+                    Console.result("  compared with the index it replaces: \(change.added) added, \(change.removed) removed")
                 }
             }
         }
     }
 
-    struct Update: ParsableCommand {
+    struct Update: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add and remove numbers (delta files) in an existing index, replacing it atomically.",
             discussion: "Delta files have the same formats as registers. A number both added and removed ends up removed. The header keeps the earlier sources and records the delta files."
@@ -143,6 +193,7 @@ extension IndexCommand {
         var out: String?
 
         @OptionGroup var list: ListFileOptions
+        @OptionGroup var output: OutputOptions
 
         func validate() throws {
             guard !add.isEmpty || !remove.isEmpty else { throw ValidationError("Give at least one --add or --remove file.") }
@@ -154,8 +205,11 @@ extension IndexCommand {
                 let base = try BlockIndex(path: index)
                 var added: [UInt64] = [], removed: [UInt64] = []
                 var sources = base.header.sources
-                sources += try readListFiles(add, role: .added, options: list.readingOptions, into: &added)
-                sources += try readListFiles(remove, role: .removed, options: list.readingOptions, into: &removed)
+                var rejects = ListRejects()
+                sources += try readListFiles(add, role: .added, options: list.readingOptions, into: &added, rejects: &rejects)
+                sources += try readListFiles(remove, role: .removed, options: list.readingOptions, into: &removed,
+                                             rejects: &rejects)
+                try list.rejects.map(rejects.write)
                 IndexWriter.sortAndRemoveDuplicates(&added)
                 IndexWriter.sortAndRemoveDuplicates(&removed)
                 let keys = base.keys.withMemoryRebound(to: UInt64.self) {
@@ -170,19 +224,20 @@ extension IndexCommand {
                     buildTime: secondsNow(), sources: sources)
                 let target = out ?? index
                 let header = try IndexWriter.write(keys: keys, metadata: metadata, to: target)
-                print("\(target): \(header.entryCount) numbers: \(change.added) added, \(change.removed) removed")
+                Console.summarize(IndexWriteSummary(index: target, header: header,
+                                                    numbersRead: added.count + removed.count, change: change))
+                Console.result("\(target): \(header.entryCount) numbers: \(change.added) added, \(change.removed) removed")
             }
         }
     }
 
-    struct Info: ParsableCommand {
+    struct Info: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show an index's header: kind, label, register date and age, counts, checksums, sources.",
             discussion: "Reads the header only (fast on any size); `nixwash index verify` checks the whole file."
         )
 
-        @Flag(help: "Print JSON instead of text.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         @Argument(help: "Index files.")
         var files: [String]
@@ -194,43 +249,82 @@ extension IndexCommand {
                 for file in files {
                     let index = try BlockIndex(path: file, checkBody: false)
                     let info = IndexInfo(path: file, header: index.header, today: today)
-                    if json { reports.append(info) } else { print(info.text) }
-                }
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+                    reports.append(info)
+                    Console.summarize(["indexes": reports])
+                    Console.result(info.text)
                 }
             }
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check index files completely: header, body checksum, key order and lookup tables.",
             discussion: "Checks every file given. Exit 0 when all are sound, 1 (with each problem on standard error) when one is not."
         )
 
+        @OptionGroup var output: OutputOptions
+
         @Argument(help: "Index files.")
         var files: [String]
+
+        struct Checked: Encodable {
+            var path: String
+            var sound: Bool
+            var entries: Int?
+            var bodyChecksum: String?
+            var error: String?
+        }
 
         func run() throws {
             var failed = false
             try runMappingErrors(resultOnStandardOutput: true) {
                 // Every file is checked and reported, so one bad file does not hide another.
+                var checked: [Checked] = []
                 for file in files {
                     do {
                         let index = try BlockIndex(path: file)
                         try index.verify()
-                        print("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
+                        checked.append(Checked(path: file, sound: true, entries: index.header.entryCount,
+                                               bodyChecksum: hex(index.header.bodyChecksum)))
+                        Console.result("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
                     } catch let error as NixWashError {
-                        printError(error.localizedDescription)
+                        Console.error(error.localizedDescription)
+                        checked.append(Checked(path: file, sound: false, error: error.localizedDescription))
                         failed = true
                     }
+                    Console.summarize(["indexes": checked])
                 }
             }
             if failed { throw ExitCode(1) }
         }
+    }
+}
+
+/// The `--json` summary of `index build` and `index update`.
+struct IndexWriteSummary: Encodable {
+    var index: String
+    var kind: String
+    var label: String
+    var registerDate: String?
+    var entries: Int
+    var numbersRead: Int
+    var added: Int?
+    var removed: Int?
+    var bodyChecksum: String
+    var sources: [IndexInfo.Source]
+
+    init(index: String, header: IndexHeader, numbersRead: Int, change: (added: Int, removed: Int)?) {
+        self.index = index
+        kind = header.kind.name
+        label = header.label
+        registerDate = header.registerDate.map(DayNumber.format)
+        entries = header.entryCount
+        self.numbersRead = numbersRead
+        added = change?.added
+        removed = change?.removed
+        bodyChecksum = hex(header.bodyChecksum)
+        sources = header.sources.map(IndexInfo.Source.init)
     }
 }
 
@@ -258,6 +352,16 @@ struct IndexInfo: Encodable {
         var lines: UInt64
         var numbers: UInt64
         var invalidLines: UInt64
+
+        init(_ source: IndexSource) {
+            name = source.name
+            role = source.role.name
+            checksum = hex(source.checksum)
+            bytes = source.fileLength
+            lines = source.lines
+            numbers = source.numbers
+            invalidLines = source.invalidLines
+        }
     }
 
     var path: String
@@ -285,18 +389,14 @@ struct IndexInfo: Encodable {
         registerDate = header.registerDate.map(DayNumber.format)
         registerAgeDays = header.registerDate.map { Int(today - $0) }
         validUntil = header.kind == .nix ? header.registerDate.map { DayNumber.format(DayNumber.adding(months: 2, to: $0)) } : nil
-        let formatter = ISO8601DateFormatter()
-        builtAt = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(header.buildTime)))
+        builtAt = StockholmTime.iso8601(header.buildTime)
         entries = header.entryCount
         firstNumber = header.entryCount > 0 ? PhoneKey(rawValue: header.minKey).e164 : nil
         lastNumber = header.entryCount > 0 ? PhoneKey(rawValue: header.maxKey).e164 : nil
         fileBytes = header.fileLength
         bodyChecksum = hex(header.bodyChecksum)
         headerChecksum = hex(header.headerChecksum)
-        sources = header.sources.map {
-            Source(name: $0.name, role: $0.role.name, checksum: hex($0.checksum), bytes: $0.fileLength,
-                   lines: $0.lines, numbers: $0.numbers, invalidLines: $0.invalidLines)
-        }
+        sources = header.sources.map(Source.init)
     }
 
     var text: String {
@@ -315,7 +415,7 @@ struct IndexInfo: Encodable {
         lines.append("  checksums      body \(bodyChecksum), header \(headerChecksum) (XXH64)")
         lines.append("  sources")
         for s in sources {
-            lines.append("    \(s.role.padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.name): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) invalid, \(humanBytes(s.bytes)), XXH64 \(s.checksum)")
+            lines.append("    \(s.role.padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.name): \(s.lines) lines, \(s.numbers) numbers, \(s.invalidLines) unreadable lines let through, \(humanBytes(s.bytes)), XXH64 \(s.checksum)")
         }
         return lines.joined(separator: "\n")
     }

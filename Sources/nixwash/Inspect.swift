@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NixWashKit
 
-struct Inspect: ParsableCommand {
+struct Inspect: OutputCommand {
     static let configuration = CommandConfiguration(
         abstract: "Describe lead-list files: compression, dialect, encoding, columns, rows and malformed rows.",
         discussion: "Streams each file once in flat memory. Exit 1 if a file cannot be read to its end."
@@ -10,8 +10,7 @@ struct Inspect: ParsableCommand {
 
     @OptionGroup var csv: CSVReadingOptions
 
-    @Flag(help: "Print JSON (an array, one object per file) instead of text.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Argument(help: "Lead-list files (gzip or plain CSV); '-' reads standard input.")
     var files: [String]
@@ -21,12 +20,9 @@ struct Inspect: ParsableCommand {
             var reports: [LeadFileInspection] = []
             for file in files {
                 let report = try LeadFileInspection.inspect(path: file, options: csv.csvOptions)
-                if json { reports.append(report) } else { print(Self.text(report)) }
-            }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+                reports.append(report)
+                Console.summarize(["files": reports])
+                Console.result(Self.text(report))
             }
         }
     }

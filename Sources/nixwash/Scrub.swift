@@ -2,29 +2,38 @@ import ArgumentParser
 import Foundation
 import NixWashKit
 
-struct Scrub: ParsableCommand {
+struct Scrub: OutputCommand {
     static let configuration = CommandConfiguration(
         abstract: "Wash lead lists: write the callable list, the rejects with reasons, and the reports.",
         discussion: """
         Streams every lead list once and judges every number in every phone column against the \
         rules of the profile, the NIX register, the block lists and the contact history. Writes \
         callable.csv.gz, rejects.csv.gz, report.json and report.html into the output folder, \
-        which appears only when the run succeeds. Exit codes: 0 success, 1 runtime failure, \
-        3 compliance refusal (no-call day, stale NIX register), 64 usage error.
+        which appears only when the run succeeds. Every column that holds phone numbers (found \
+        by its name or its content) is washed or declared with --not-phone-column; a list with \
+        one that is neither is refused. Exit codes: 0 success, 1 runtime failure (also: more \
+        malformed rows than --max-malformed-share), 3 compliance refusal (no-call day, stale NIX \
+        register), 64 usage error (also: a phone column neither washed nor declared).
         """
     )
 
     @OptionGroup var campaign: CampaignOptions
     @OptionGroup var csv: CSVReadingOptions
 
-    @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: nixwash-CAMPAIGN-CALLDATE).")
-    var output: String?
+    @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: nixwash-CAMPAIGN-CALLDATE). Its parent folder must exist.")
+    var outputFolder: String?
 
     @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
     var replace = false
 
-    @Option(name: .customLong("phone-column"), help: "Phone column by header name (repeatable; default: found from the header).")
+    @Option(name: .customLong("phone-column"), help: "Phone column by header name (repeatable; 'telefon#2' for the second of two columns named telefon). Default: every column whose name or content is a phone column's. Another column that holds phone numbers refuses the run.")
     var phoneColumns: [String] = []
+
+    @Option(name: .customLong("not-phone-column"), help: "A column that holds no number to call (repeatable): not washed, not checked for phone numbers, recorded in the report.")
+    var notPhoneColumns: [String] = []
+
+    @Option(help: "Share of malformed rows (0-1) above which a lead list is refused (default 0.01, 1 %).")
+    var maxMalformedShare: Double?
 
     @Option(help: "Address-source column by header name (default: found from the header, e.g. källa, source).")
     var sourceColumn: String?
@@ -35,8 +44,10 @@ struct Scrub: ParsableCommand {
     @Option(help: "Gzip level of the outputs, 1 (fast, the default) to 9 (small): 1-3 by Intel ISA-L, 4-9 by zlib.")
     var compressionLevel: Int?
 
-    @Flag(name: .shortAndLong, help: "No progress and no summary; errors only.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Ed25519 private key (PEM) to sign report.json with, into report.json.sig (`nixwash audit verify --public-key` checks it).")
+    var signKey: String?
 
     @Argument(help: "Lead lists (gzip or plain CSV; '-' for standard input). Default: \"leads\" of the campaign file.")
     var leads: [String] = []
@@ -45,18 +56,21 @@ struct Scrub: ParsableCommand {
         if let compressionLevel, !(1...9).contains(compressionLevel) {
             throw ValidationError("--compression-level must be from 1 to 9.")
         }
+        if let maxMalformedShare, !(0...1).contains(maxMalformedShare) {
+            throw ValidationError("--max-malformed-share must be between 0 and 1, e.g. 0.01 for 1 %.")
+        }
     }
 
     func run() throws {
         try runMappingErrors {
             let file = try campaign.loadCampaignFile()
             let leadFiles = leads.isEmpty ? (file.leads ?? []) : leads
-            guard !leadFiles.isEmpty else {
-                throw NixWashError.invalidSetting(source: "nixwash scrub", reason: "no lead lists given: name them as arguments or set \"leads\" in the campaign file.")
-            }
-            var config = try campaign.configuration(file: file, leadFiles: leadFiles, outputFolder: output)
+            var config = try campaign.configuration(file: file, leadFiles: leadFiles, outputFolder: outputFolder,
+                                                    leadFilesRequired: true)
             config.replaceOutput = replace
             config.phoneColumns = phoneColumns.isEmpty ? (file.phoneColumns ?? []) : phoneColumns
+            config.notPhoneColumns = notPhoneColumns.isEmpty ? (file.notPhoneColumns ?? []) : notPhoneColumns
+            config.maxMalformedShare = maxMalformedShare ?? file.maxMalformedShare ?? 0.01
             config.sourceColumn = sourceColumn ?? file.sourceColumn
             config.source = source ?? file.source
             var options = csv.csvOptions
@@ -68,12 +82,40 @@ struct Scrub: ParsableCommand {
             }
             config.csv = options
             config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
+            config.signingKey = signKey
 
-            let progress = ProgressDisplay(enabled: !quiet && isatty(2) != 0)
+            let progress = ProgressDisplay(enabled: !output.quiet && isatty(2) != 0)
             let started = Date()
             let report = try Scrubber(configuration: config).run(progress: progress.update)
             progress.clear()
-            if !quiet { print(Self.summary(report, folder: config.outputFolder, seconds: Date().timeIntervalSince(started))) }
+            let seconds = Date().timeIntervalSince(started)
+            Console.summarize(ScrubSummary(report, folder: config.outputFolder, seconds: seconds))
+            Console.result(Self.summary(report, folder: config.outputFolder, seconds: seconds))
+        }
+    }
+
+    /// The `--json` summary: the run's context, its counts and where the outputs are.
+    struct ScrubSummary: Encodable {
+        var callDate: String
+        var campaign: String
+        var offer: String
+        var contactCentre: String
+        var outputFolder: String
+        var outputs: [String]
+        var report: String
+        var totals: ScrubCounts
+        var seconds: Double
+
+        init(_ r: ScrubReport, folder: String, seconds: Double) {
+            callDate = r.callDate
+            campaign = r.campaign
+            offer = r.offer
+            contactCentre = r.contactCentre
+            outputFolder = folder
+            outputs = r.outputs.map { folder + "/" + $0 }
+            report = folder + "/report.json"
+            totals = r.totals
+            self.seconds = (seconds * 1000).rounded() / 1000
         }
     }
 
@@ -88,6 +130,11 @@ struct Scrub: ParsableCommand {
         let exemptions = (t.nixExemptions["customer"] ?? 0, t.nixExemptions["consent"] ?? 0)
         if exemptions.0 + exemptions.1 > 0 {
             lines.append("  callable through a NIX exemption: \(exemptions.0) customer, \(exemptions.1) consent")
+        }
+        if let h = r.historyCoverage {
+            lines.append("  history  \(h.attempts) attempts, oldest \(h.oldestAttempt ?? "none"), newest \(h.newestAttempt ?? "none"); \(h.campaignAttempts) for this campaign, \(h.offerAttempts) for this offer, \(h.contactCentreAttempts) for this contact centre")
+        } else {
+            lines.append("  history  none given: the quota rules saw no earlier attempts")
         }
         lines.append("  rejected by reason")
         for reason in Reason.inPrecedenceOrder {

@@ -7,8 +7,9 @@ final class InspectTests: XCTestCase {
         let roles = try ColumnRoles.resolve(header: header, path: "x.csv")
         XCTAssertEqual(roles.phoneColumns, [1, 2, 4])
         XCTAssertEqual(roles.sourceColumn, 3)
-        let explicit = try ColumnRoles.resolve(header: header, path: "x.csv", phoneColumns: ["postnr"], sourceColumn: "Förnamn")
-        XCTAssertEqual(explicit, ColumnRoles(phoneColumns: [5], sourceColumn: 0))
+        let explicit = try ColumnRoles.resolve(header: header, path: "x.csv", phoneColumns: ["postnr"],
+                                               notPhoneColumns: ["Telefon 1", "mobilnummer", "phone_number"], sourceColumn: "Förnamn")
+        XCTAssertEqual(explicit, ColumnRoles(phoneColumns: [5], sourceColumn: 0, declaredNotPhone: [1, 2, 4]))
         XCTAssertThrowsError(try ColumnRoles.resolve(header: ["namn", "ort"], path: "x.csv")) { error in
             XCTAssertEqual(error as? NixWashError, .noPhoneColumn(path: "x.csv", header: ["namn", "ort"]))
         }

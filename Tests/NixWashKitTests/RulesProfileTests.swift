@@ -197,7 +197,7 @@ final class RulesComplianceTests: XCTestCase {
             XCTAssertEqual(error != nil, row.stale, "\(row)")
         }
         XCTAssertEqual(refusal("2026-03-01", register: "2025-12-31")?.localizedDescription,
-                       "nix.idx: the NIX register is dated 2025-12-31 and may be used for 2 months, through 2026-02-28; the call date 2026-03-01 is later. Get the current NIX register, rebuild its index and rerun.")
+                       "nix.idx: the register NIX-Telefon is dated 2025-12-31 and may be used for 2 months, through 2026-02-28; the call date 2026-03-01 is later. Get the current register, rebuild its index and rerun.")
         XCTAssertEqual(refusal("2026-03-01", register: "2025-12-31")?.kind, .compliance)
     }
 

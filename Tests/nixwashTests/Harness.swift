@@ -7,8 +7,12 @@ struct RunResult {
     var stderr: String
 }
 
-/// The built `nixwash` binary, next to the test bundle in the build folder.
+/// The `nixwash` binary under test: `$NIXWASH_BIN` when set (scripts/test points it at the
+/// release build, the one that ships), else the one next to the test bundle in the build folder.
 func nixwashBinary() -> URL {
+    if let path = ProcessInfo.processInfo.environment["NIXWASH_BIN"], !path.isEmpty {
+        return URL(fileURLWithPath: path)
+    }
     var dir = Bundle(for: BinaryTests.self).bundleURL
     while dir.path != "/" {
         let candidate = dir.appendingPathComponent("nixwash")
@@ -21,11 +25,26 @@ func nixwashBinary() -> URL {
     fatalError("nixwash binary not found near \(Bundle(for: BinaryTests.self).bundleURL.path); run `swift build` first")
 }
 
+/// The repository's root folder (scripts/, SampleData/, README.md).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
 /// Runs the binary with `arguments` in `directory` and collects its output.
 func runNixwash(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> RunResult {
+    try runProgram(nixwashBinary(), arguments, in: directory, stdin: stdin)
+}
+
+/// `PATH` with the built binary's folder first, for scripts that call `nixwash`.
+func pathWithNixwash() -> String {
+    nixwashBinary().deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+}
+
+/// Runs a program (a script, python3, ...) and collects its output.
+func runProgram(_ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil,
+                environment: [String: String]? = nil) throws -> RunResult {
     let process = Process()
-    process.executableURL = nixwashBinary()
+    process.executableURL = executable
     process.arguments = arguments
+    if let environment { process.environment = environment }
     if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

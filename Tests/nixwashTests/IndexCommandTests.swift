@@ -22,13 +22,13 @@ final class IndexCommandTests: XCTestCase {
 
         let info = try runNixwash(["index", "info", "--json", "nix.idx"], in: folder)
         XCTAssertEqual(info.status, 0, info.stderr)
-        let report = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [[String: Any]])?.first)
+        let report = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])?["indexes"] as? [[String: Any]])?.first)
         XCTAssertEqual(report["kind"] as? String, "nix")
         XCTAssertEqual(report["label"] as? String, "NIX-Telefon")
-        XCTAssertEqual(report["registerDate"] as? String, "2026-11-01")
-        XCTAssertEqual(report["validUntil"] as? String, "2027-01-01")
+        XCTAssertEqual(report["register_date"] as? String, "2026-11-01")
+        XCTAssertEqual(report["valid_until"] as? String, "2027-01-01")
         XCTAssertEqual(report["entries"] as? Int, 3)
-        XCTAssertEqual(report["firstNumber"] as? String, "+46701234567")
+        XCTAssertEqual(report["first_number"] as? String, "+46701234567")
         let sources = try XCTUnwrap(report["sources"] as? [[String: Any]])
         XCTAssertEqual(sources.first?["lines"] as? Int, 4)
 
@@ -46,8 +46,8 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertEqual(update.status, 0, update.stderr)
         XCTAssertTrue(update.stdout.contains("3 numbers: 1 added, 1 removed"), update.stdout)
         let updated = try runNixwash(["index", "info", "--json", "nix.idx"], in: folder)
-        let after = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(updated.stdout.utf8)) as? [[String: Any]])?.first)
-        XCTAssertEqual(after["registerDate"] as? String, "2026-11-15")
+        let after = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(updated.stdout.utf8)) as? [String: Any])?["indexes"] as? [[String: Any]])?.first)
+        XCTAssertEqual(after["register_date"] as? String, "2026-11-15")
         XCTAssertEqual((after["sources"] as? [[String: Any]])?.map { $0["role"] as? String }, ["register", "added", "removed"])
 
         let rebuild = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX-Telefon",
@@ -93,14 +93,13 @@ final class IndexCommandTests: XCTestCase {
         let invalid = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
                                       "--out", "x.idx", "nix.txt"], in: folder)
         XCTAssertEqual(invalid.status, 1)
-        XCTAssertTrue(invalid.stderr.contains("nix.txt: 1 of 2 lines"), invalid.stderr)
-        XCTAssertTrue(invalid.stderr.contains("line 2: 'hej' (letters)"), invalid.stderr)
+        XCTAssertTrue(invalid.stderr.contains("nix.txt:2: column 'field 1': 'hej' is not a phone number (letters)"), invalid.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.idx").path))
 
         let allowed = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
-                                      "--max-invalid-share", "0.5", "--out", "x.idx", "nix.txt"], in: folder)
+                                      "--max-invalid-lines", "1", "--rejects", "rejects.csv", "--out", "x.idx", "nix.txt"], in: folder)
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
-        XCTAssertTrue(allowed.stderr.contains("nix.txt: line 2: 'hej' (letters)"), allowed.stderr)
+        XCTAssertTrue(allowed.stderr.contains("1 unreadable lines let through to the rejects"), allowed.stderr)
 
         try write("telefon\n", "headeronly.csv", in: folder)
         let empty = try runNixwash(["index", "build", "--kind", "block", "--label", "B", "--out", "x.idx", "headeronly.csv"], in: folder)

@@ -20,7 +20,7 @@ final class InspectCommandTests: XCTestCase {
 
         let json = try runNixwash(["inspect", "--json", "leads.csv.gz"], in: folder)
         XCTAssertEqual(json.status, 0, json.stderr)
-        let reports = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
+        let reports = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any])["files"] as! [[String: Any]]
         XCTAssertEqual(reports.first?["rows"] as? Int, 2)
         XCTAssertEqual(reports.first?["delimiter"] as? String, ";")
         let roles = (reports.first?["columns"] as! [[String: Any]]).map { $0["role"] as! String }

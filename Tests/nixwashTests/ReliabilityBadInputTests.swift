@@ -105,7 +105,8 @@ final class ReliabilityBadInputTests: XCTestCase {
     }
 
     /// The corpus's readable damage: duplicate phone columns, rows with fields missing, rows
-    /// in another delimiter. Every row comes out, callable or rejected with its reason.
+    /// in another delimiter. Allowed by `--max-malformed-share`, every row comes out, callable
+    /// or rejected with its reason (without it, such files are refused: ScrubColumnTests).
     func testTheCorpusDamagedButReadableFilesWashEveryRow() throws {
         let expected: [(String, callable: [String], rejected: [String: String])] = [
             ("duplicate-header.csv", ["Anna", "Bo"], ["Anna": "duplicate"]),
@@ -116,7 +117,8 @@ final class ReliabilityBadInputTests: XCTestCase {
         for (name, callable, rejected) in expected {
             let out = "out-" + name
             let result = try runNixwash(["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c", "--offer", "o",
-                                         "--contact-centre", "k", "--nix", "nix.idx", "--out", out, name], in: folder)
+                                         "--contact-centre", "k", "--nix", "nix.idx", "--max-malformed-share", "1",
+                                         "--out", out, name], in: folder)
             XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
             func rows(_ file: String) throws -> [[String]] {
                 let reader = try CSVReader(input: InputFile(path: folder.appendingPathComponent(out + "/" + file).path),
@@ -156,7 +158,7 @@ final class ReliabilityBadInputTests: XCTestCase {
         ids.append("r40")
         try Data(bytes).write(to: folder.appendingPathComponent("damaged.csv"))
 
-        let result = try scrub(["--source", "fallback", "damaged.csv"])
+        let result = try scrub(["--source", "fallback", "--max-malformed-share", "0.5", "damaged.csv"])
         XCTAssertEqual(result.status, 0, result.stderr)
         var landed: [String: Int] = [:]
         for name in ["callable.csv.gz", "rejects.csv.gz"] {

@@ -92,7 +92,7 @@ final class ReliabilityConcurrencyTests: XCTestCase {
         XCTAssertEqual(try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
                                        "--out", "nix.idx", "register.txt"], in: folder).status, 0)
 
-        func scrub(_ out: String) throws -> (numbers: String, quota: Int) {
+        func scrub(_ out: String) throws -> (numbers: Int, quota: Int) {
             let result = try runNixwash(["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c", "--offer", "o",
                                          "--contact-centre", "k1", "--nix", "nix.idx", "--history", "h.db", "--out", out,
                                          "leads.csv"], in: folder)
@@ -100,13 +100,13 @@ final class ReliabilityConcurrencyTests: XCTestCase {
             let report = try reportJSON(folder.appendingPathComponent(out))
             let history = try XCTUnwrap(report["history"] as? [String: Any])
             let totals = try XCTUnwrap(report["totals"] as? [String: Any])
-            return (history["numbers_with_attempts"] as? String ?? "?",
+            return (history["numbers_with_attempts"] as? Int ?? -1,
                     (totals["rejected_by_reason"] as? [String: Int])?["quota_daily"] ?? 0)
         }
         let before = try scrub("before")
         XCTAssertEqual(before.quota, 0)
         let importing = try startNixwash(["history", "import", "--db", "h.db", "log.csv"], in: folder)
-        var seen: [(numbers: String, quota: Int)] = []
+        var seen: [(numbers: Int, quota: Int)] = []
         var round = 0
         while importing.isRunning || round < 2 {
             seen.append(try scrub("during\(round)"))

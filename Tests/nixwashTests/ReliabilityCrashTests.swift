@@ -44,14 +44,14 @@ final class ReliabilityCrashTests: XCTestCase {
                     // The kill came after the folder was moved into place (threads were still
                     // winding down): then it must be whole, never a partial list.
                     XCTAssertEqual(try reportJSON(folder.appendingPathComponent("out"))["outputs"] as? [String],
-                                   ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html"],
+                                   ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html", "report.json.sha256"],
                                    "round \(round): out/ after a kill at \(delay) s is not complete")
                     try FileManager.default.removeItem(at: folder.appendingPathComponent("out"))
                 }
             } else {
                 // It finished first: then the folder is complete.
                 XCTAssertEqual(try reportJSON(folder.appendingPathComponent("out"))["outputs"] as? [String],
-                               ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html"])
+                               ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html", "report.json.sha256"])
                 try FileManager.default.removeItem(at: folder.appendingPathComponent("out"))
             }
         }
@@ -115,7 +115,7 @@ final class ReliabilityCrashTests: XCTestCase {
             let report = try reportJSON(folder.appendingPathComponent("out"))
             let rows = (report["totals"] as? [String: Any])?["rows_in"] as? Int
             XCTAssertTrue(rows == 10 || rows == 8_000, "round \(round): \(String(describing: rows))")
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).count, 4)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).count, 5)
         }
     }
 
@@ -189,13 +189,32 @@ final class ReliabilityCrashTests: XCTestCase {
     /// Scrubs running while the index they read is rebuilt finish with the old register, whole;
     /// a scrub started afterwards reads the new one.
     func testScrubsKeepTheIndexTheyOpenedWhenItIsReplaced() throws {
-        try writeLeadList(folder.appendingPathComponent("leads.csv"), rows: 40_000)
+        let leads = folder.appendingPathComponent("leads.csv")
+        try writeLeadList(leads, rows: 40_000)
         // The new register lists 100 lead numbers; the old one 3.
         let newRegister = (0..<100).map { "070-\(1_000_000 + $0 * 11)" }.joined(separator: "\n") + "\n"
         try Data(newRegister.utf8).write(to: folder.appendingPathComponent("new.txt"))
         let oldChecksum = try XCTUnwrap(try BlockIndexChecksum.of(folder.appendingPathComponent("nix.idx")))
 
-        let scrubs = try (1...3).map { try startNixwash(scrubArguments(out: "out\($0)"), in: folder) }
+        // The scrubs read their leads from standard input, held open until the index has been
+        // replaced, so that they are still running then however fast the build is.
+        let leadBytes = try Data(contentsOf: leads)
+        let inputs = (1...3).map { _ in Pipe() }
+        let scrubs = try (1...3).map { n -> Process in
+            let process = Process()
+            process.executableURL = nixwashBinary()
+            process.arguments = scrubArguments(out: "out\(n)", leads: "-")
+            process.currentDirectoryURL = folder
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = inputs[n - 1]
+            try process.run()
+            return process
+        }
+        let written = DispatchGroup()
+        for input in inputs {
+            DispatchQueue.global().async(group: written) { input.fileHandleForWriting.write(leadBytes) }
+        }
         // Each scrub has opened the index once its hidden output folder exists.
         let deadline = Date().addingTimeInterval(30)
         while try entries().filter({ $0.hasPrefix(".out") }).count < 3, Date() < deadline { usleep(2000) }
@@ -203,6 +222,8 @@ final class ReliabilityCrashTests: XCTestCase {
                                       "--out", "nix.idx", "new.txt"], in: folder)
         XCTAssertEqual(rebuild.status, 0, rebuild.stderr)
         let stillRunning = scrubs.filter(\.isRunning).count
+        written.wait()
+        for input in inputs { try input.fileHandleForWriting.close() }
         for (i, process) in scrubs.enumerated() {
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, 0, "scrub \(i + 1)")

@@ -105,7 +105,7 @@ final class ReliabilityResourceTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0, message)
         XCTAssertEqual(message, "nixwash: standard output: write failed: No space left on device; the summary was lost, the run itself completed.\n")
         XCTAssertEqual(try reportJSON(folder.appendingPathComponent("out"))["outputs"] as? [String],
-                       ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html"])
+                       ["callable.csv.gz", "rejects.csv.gz", "report.json", "report.html", "report.json.sha256"])
     }
 
     /// `nixwash inspect ... | head -1`: the reader goes away early and nixwash ends by SIGPIPE

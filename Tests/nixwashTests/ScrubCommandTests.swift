@@ -88,7 +88,11 @@ final class ScrubCommandTests: XCTestCase {
     }
 
     func testEveryRuleFiresWithItsReasonAndTheOutputsBalance() throws {
-        let result = try run(["scrub", "--config", "campaign.json", "--out", "out", "leads.csv"])
+        // Two of the 21 rows are malformed: more than the default 1 % allows.
+        let refused = try run(["scrub", "--config", "campaign.json", "--out", "out", "leads.csv"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("2 of 21 rows"), refused.stderr)
+        let result = try run(["scrub", "--config", "campaign.json", "--max-malformed-share", "0.1", "--out", "out", "leads.csv"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("rows     21 in"), result.stdout)
 

@@ -205,7 +205,7 @@ func fuzzCampaign(_ bytes: UnsafeRawBufferPointer) {
 /// list and a consent list; every customer and consent read must be answerable.
 func fuzzList(_ bytes: UnsafeRawBufferPointer) {
     let path = writeScratch("list.csv", bytes)
-    let options = ListReadingOptions(maxInvalidShare: 1)
+    let options = ListReadingOptions(maxInvalidLines: .max)
     expectingNixWashErrors {
         var keys: [UInt64] = []
         _ = try ListReading.readNumbers(path: path, role: .register, options: options, into: &keys)

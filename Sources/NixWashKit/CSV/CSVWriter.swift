@@ -4,6 +4,8 @@
 /// a `LendingByteSink` (the gzip block sink) lends its own blocks, which are written in place.
 public final class CSVWriter {
     public let dialect: CSVDialect
+    /// The encoding of text given as `String` (`writeField(_: String)`, `encoded`).
+    public let textEncoding: OutputTextEncoding
     private let sink: ByteSink
     private let lender: LendingByteSink?
     /// The writer's own buffer, or the space lent by `lender`.
@@ -15,9 +17,10 @@ public final class CSVWriter {
     private let delimiter: UInt8
     private let delimiterWord: UInt64
 
-    public init(sink: ByteSink, dialect: CSVDialect, bufferSize: Int = 1 << 18) {
+    public init(sink: ByteSink, dialect: CSVDialect, textEncoding: OutputTextEncoding = .utf8, bufferSize: Int = 1 << 18) {
         self.sink = sink
         self.dialect = dialect
+        self.textEncoding = textEncoding
         delimiter = dialect.delimiter
         delimiterWord = ByteWords.repeated(dialect.delimiter)
         flushThreshold = max(bufferSize, 64) / 2
@@ -113,14 +116,17 @@ public final class CSVWriter {
     }
 
     public func writeField(_ text: String) throws {
-        var text = text
-        try text.withUTF8 { try writeField(UnsafeRawBufferPointer($0)) }
+        try writeField(textEncoding.bytes(text))
     }
 
     /// A field's bytes as `writeField` would write them (quoted when it must be), to write
     /// many times with `writeEncodedField` without checking them each time.
     public func encoded(_ text: String) -> [UInt8] {
-        let bytes = Array(text.utf8)
+        encoded(bytes: textEncoding.bytes(text))
+    }
+
+    /// The same for bytes already in the file's encoding (a field of the input).
+    public func encoded(bytes: [UInt8]) -> [UInt8] {
         let quote = bytes.withUnsafeBytes { needsQuotes($0) }
         guard quote else { return bytes }
         var out: [UInt8] = [UInt8(ascii: "\"")]

@@ -58,3 +58,25 @@ public struct EncodingGuess: Sendable {
         return high & ByteWords.highBits == 0
     }
 }
+
+/// The encoding nixwash writes its own text in (source labels, details, file and column
+/// names), so that each output file has one encoding: that of its input.
+public enum OutputTextEncoding: String, Sendable {
+    case utf8 = "utf-8"
+    /// Latin-1 (ISO 8859-1); a character it cannot hold is written as `?`.
+    case latin1 = "latin-1"
+
+    /// The encoding of outputs for an input whose bytes look like `guess`.
+    public init(input guess: EncodingGuess) {
+        self = guess.sawInvalidUTF8 ? .latin1 : .utf8
+    }
+
+    public func bytes(_ text: String) -> [UInt8] {
+        switch self {
+        case .utf8:
+            return Array(text.utf8)
+        case .latin1:
+            return text.unicodeScalars.map { $0.value < 0x100 ? UInt8($0.value) : UInt8(ascii: "?") }
+        }
+    }
+}

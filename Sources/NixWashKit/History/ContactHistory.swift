@@ -85,12 +85,21 @@ public protocol ContactHistoryStore: AnyObject {
     func attempts(of key: PhoneKey) throws -> [HistoryStore.StoredAttempt]
     /// Every attempt, in primary-key order, for `history copy`; read a batch at a time.
     func forEachAttempt(_ body: (HistoryAttempt) throws -> Void) throws
+    /// What the history covers for a run (see `HistoryCoverage`).
+    func coverage(campaign: String, offer: String, contactCentre: String) throws -> HistoryCoverage
+    /// Refuses a run with a near name or a stale history (see `HistoryCoverage.check`).
+    func checkCoverage(campaign: String, offer: String, contactCentre: String, maxAge: Int64?, now: Int64) throws
     /// The rules' aggregates for one run (see `HistorySnapshot.load`).
     func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
                   campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int) throws -> HistorySnapshot
 }
 
 extension ContactHistoryStore {
+    public func checkCoverage(campaign: String, offer: String, contactCentre: String, maxAge: Int64?) throws {
+        try checkCoverage(campaign: campaign, offer: offer, contactCentre: contactCentre, maxAge: maxAge,
+                          now: Int64(Date().timeIntervalSince1970))
+    }
+
     /// Adds attempts given as values (one transaction), e.g. from another system or a test.
     @discardableResult
     public func insert(attempts: [HistoryAttempt], source: String = "(api)") throws -> HistoryFileSummary {

@@ -330,6 +330,14 @@ public final class HistoryStore: ContactHistoryStore {
         }
     }
 
+    public func coverage(campaign: String, offer: String, contactCentre: String) throws -> HistoryCoverage {
+        try HistoryCoverage.load(store: self, campaign: campaign, offer: offer, contactCentre: contactCentre)
+    }
+
+    public func checkCoverage(campaign: String, offer: String, contactCentre: String, maxAge: Int64?, now: Int64) throws {
+        try HistoryCoverage.check(store: self, campaign: campaign, offer: offer, contactCentre: contactCentre, maxAge: maxAge, now: now)
+    }
+
     public func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
                          campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int) throws -> HistorySnapshot {
         try HistorySnapshot.load(db: self, callDate: callDate, campaign: campaign, offer: offer, contactCentre: contactCentre,

@@ -276,6 +276,61 @@ public final class PostgresHistoryStore: ContactHistoryStore {
         }
     }
 
+    /// One pass over the attempts, as `HistoryCoverage.load` makes for SQLite: every attempt of
+    /// an offer is in a campaign that made it, so the offer's count needs no campaign_offers.
+    public func coverage(campaign: String, offer: String, contactCentre: String) throws -> HistoryCoverage {
+        let row = try connection.query("""
+            WITH ids AS (
+                SELECT coalesce((SELECT id FROM campaigns WHERE name = $1), -1) AS campaign,
+                       coalesce((SELECT id FROM offers WHERE name = $2), -1) AS offer,
+                       coalesce((SELECT id FROM contact_centres WHERE name = $3), -1) AS centre
+            )
+            SELECT count(*), min(a.attempted_at), max(a.attempted_at),
+                   count(*) FILTER (WHERE a.campaign_id = ids.campaign),
+                   count(*) FILTER (WHERE a.offer_id = ids.offer),
+                   count(*) FILTER (WHERE a.contact_centre_id = ids.centre)
+            FROM ids LEFT JOIN attempts a ON true
+            GROUP BY ids.campaign, ids.offer, ids.centre
+            """, [campaign, offer, contactCentre])
+        let count = Int(row.optionalInt64(0, 1) == nil ? 0 : row.int64(0, 0))
+        return HistoryCoverage(path: location.description, attempts: count,
+                               oldestAttempt: row.optionalInt64(0, 1).map(StockholmTime.iso8601),
+                               newestAttempt: row.optionalInt64(0, 2).map(StockholmTime.iso8601),
+                               campaignAttempts: Int(row.int64(0, 3)), offerAttempts: Int(row.int64(0, 4)),
+                               contactCentreAttempts: Int(row.int64(0, 5)))
+    }
+
+    /// `HistoryCoverage.check` on the server: near names are told apart by the same fold.
+    public func checkCoverage(campaign: String, offer: String, contactCentre: String, maxAge: Int64?, now: Int64) throws {
+        for (field, name) in zip(HistoryCoverage.Field.allCases, [campaign, offer, contactCentre]) {
+            let folded = HistoryCoverage.fold(name)
+            let names = try connection.query("SELECT id, name FROM \(field.table)")
+            let candidates = (0..<names.rows).compactMap { row -> (id: Int64, name: String)? in
+                guard let other = names.text(row, 1), other != name, HistoryCoverage.fold(other) == folded else { return nil }
+                return (names.int64(row, 0), other)
+            }
+            guard !candidates.isEmpty else { continue }
+            let given = try connection.scalar("""
+                SELECT count(*) FROM (SELECT 1 FROM attempts a JOIN \(field.table) t ON t.id = a.\(field.column)
+                                      WHERE t.name = $1 LIMIT 1) x
+                """, [name])
+            guard given == 0 else { continue }
+            let near = try candidates.compactMap { candidate -> (String, Int)? in
+                let attempts = try connection.scalar("SELECT count(*) FROM attempts WHERE \(field.column) = $1", ["\(candidate.id)"])
+                return attempts > 0 ? (candidate.name, Int(attempts)) : nil
+            }
+            guard !near.isEmpty else { continue }
+            throw NixWashError.nearHistoryName(path: location.description, field: field.rawValue, given: name,
+                                               near: near.map(\.0), attempts: near.map(\.1))
+        }
+        guard let maxAge else { return }
+        let newest = try connection.query("SELECT max(attempted_at) FROM attempts").optionalInt64(0, 0)
+        if let newest, newest >= now - maxAge { return }
+        throw NixWashError.staleHistory(path: location.description, newestAttempt: newest.map(StockholmTime.iso8601),
+                                        age: newest.map { HistoryCoverage.describe(seconds: now - $0) },
+                                        maxAge: HistoryCoverage.describe(seconds: maxAge))
+    }
+
     /// The rules' aggregates, computed by the server: per number, the campaign's attempts in
     /// the campaign window, the contact centre's on the call date with the latest of them, and
     /// how many other campaigns with the offer called it in the offer window; only numbers the

@@ -21,6 +21,7 @@ public final class OutputFolder {
         self.replaceExisting = replaceExisting
         if FileSystem.exists(finalPath), !replaceExisting { throw NixWashError.outputExists(path: finalPath) }
         let (parent, name) = OutputFolder.split(finalPath)
+        guard FileSystem.isDirectory(parent) else { throw NixWashError.outputParentMissing(path: finalPath, parent: parent) }
         FileSystem.removeLeftoversOfDeadProcesses(in: parent, prefix: ".\(name).partial-")
         FileSystem.removeLeftoversOfDeadProcesses(in: parent, prefix: ".\(name).replaced-")
         temporaryPath = "\(parent)/.\(name).partial-\(getpid())"

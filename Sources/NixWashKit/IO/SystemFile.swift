@@ -112,6 +112,12 @@ enum FileSystem {
         return lstat(path, &info) == 0
     }
 
+    /// A folder, or a link to one.
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     static func makeDirectory(_ path: String) throws {
         guard mkdir(path, 0o755) == 0 else { throw NixWashError.cannotOpen(path: path, reason: errnoText()) }
     }

@@ -1,45 +1,85 @@
-/// A line of a register or list that holds no valid number, kept as an example for the user.
+/// A line of a register or list that nixwash could not read: where it is, what it holds and why.
 public struct InvalidLine: Equatable, Sendable, CustomStringConvertible {
     public var line: UInt64
-    public var text: String
+    /// The header name of the column, or `field N` in a file without a header.
+    public var column: String
+    public var value: String
     public var reason: String
 
-    public var description: String { "line \(line): '\(text)' (\(reason))" }
+    public init(line: UInt64, column: String, value: String, reason: String) {
+        self.line = line
+        self.column = column
+        self.value = value
+        self.reason = reason
+    }
+
+    public var description: String { "line \(line), column '\(column)': '\(value)' (\(reason))" }
 }
 
 /// What reading one register or list file found.
 public struct ListFileSummary: Equatable, Sendable {
     /// Checksum, size and counts, as recorded in an index header.
     public var source: IndexSource
-    /// The first lines without a valid number (at most `ListReading.examplesKept`).
-    public var invalidExamples: [InvalidLine]
+    /// The unreadable lines let through (no more than `ListReadingOptions.maxInvalidLines`).
+    public var invalidLines: [InvalidLine]
+    /// Numbers nixwash cannot place in a numbering plan, kept under their written digits
+    /// (`ListReading.writtenKey`); they are among `source.numbers`.
+    public var unplacedNumbers: UInt64
     /// Whether the file had no header (its first line already held a number).
     public var headerless: Bool
+    /// The columns the numbers were read from: header names, or `field N` without a header.
+    public var numberColumns: [String]
+}
+
+/// Which kind of list a file is, so that an error says how to fix that kind.
+public enum ListRole: Sendable {
+    /// A NIX register, a block list or a delta file of one (`index build` and `index update`).
+    case register
+    case customers
+    case consents
 }
 
 /// Settings for reading registers, block lists, customer and consent lists.
 public struct ListReadingOptions: Sendable {
-    /// Number columns by header name; empty = every column whose name is a phone name.
+    /// Number columns by header name; empty = every column whose name is a phone name, or the
+    /// first field that holds a number when the first line is not a header.
     public var numberColumns: [String]
-    /// The largest share (0...1) of data lines without a valid number that a file may have.
-    public var maxInvalidShare: Double
+    /// How many unreadable lines a register read may let through (returned in the summary so
+    /// that they can be written out); one more fails the read. Customer and consent lists let none through.
+    public var maxInvalidLines: UInt64
     public var csv: CSVOptions
     public var normalizer: PhoneNormalizer
 
-    public init(numberColumns: [String] = [], maxInvalidShare: Double = 0.01, csv: CSVOptions = CSVOptions(),
+    public init(numberColumns: [String] = [], maxInvalidLines: UInt64 = 0, csv: CSVOptions = CSVOptions(),
                 normalizer: PhoneNormalizer = PhoneNormalizer()) {
         self.numberColumns = numberColumns
-        self.maxInvalidShare = maxInvalidShare
+        self.maxInvalidLines = maxInvalidLines
         self.csv = csv
         self.normalizer = normalizer
     }
 }
 
+/// Columns of a customer or consent list given by header name; nil = found by name.
+public struct DatedListColumns: Equatable, Sendable {
+    public var number: String?
+    /// The agreement end of a customer list, the consent date of a consent list.
+    public var date: String?
+    /// The product category of a customer list.
+    public var category: String?
+
+    public init(number: String? = nil, date: String? = nil, category: String? = nil) {
+        self.number = number
+        self.date = date
+        self.category = category
+    }
+}
+
 /// Reads the number lists nixwash consults: the NIX register and block lists (one number a
-/// line, or CSV with a header and one or more number columns; gzip or plain) and the customer
-/// and consent lists (CSV with a header).
+/// line; a number followed by other fields such as a date or an id; or CSV with a header and
+/// one or more number columns; gzip or plain) and the customer and consent lists (CSV with a
+/// header). Nothing is dropped in silence: a line that cannot be read fails the read, naming
+/// the file, line, column and value, unless the caller lets a number of such lines through.
 public enum ListReading {
-    public static let examplesKept = 10
     /// Header names of number columns beyond the lead-list phone names.
     static let numberNames: Set<String> = ["number", "numbers", "nr", "e164", "msisdn", "abonnemang", "anknytning"]
     static let agreementEndNames: Set<String> = [
@@ -55,183 +95,312 @@ public enum ListReading {
         ColumnRoles.isPhoneName(name) || numberNames.contains(ColumnRoles.canonicalName(name))
     }
 
-    /// Reads the numbers of a register or block list file into `keys` (unsorted, repeats
-    /// kept). Whether the file has a header is decided by its first line: when the first
-    /// line's number column holds a valid number there is none.
-    public static func readNumbers(path: String, role: IndexSource.Role, options: ListReadingOptions,
-                                   into keys: inout [UInt64]) throws -> ListFileSummary {
-        let (checksum, fileLength) = try fileChecksum(path: path)
-        var csv = options.csv
+    /// Rejections of numbers that are written as numbers but that no numbering plan nixwash
+    /// carries can place: such a number is kept under its written digits, never dropped.
+    static let unplaceable: Set<PhoneRejection> = [.tooShort, .tooLong, .badPrefix, .unknownAreaCode, .unknownCountryCode]
+
+    /// The key under which a number nixwash cannot place is kept: its digits, a leading `00`
+    /// dropped and a single leading trunk `0` read as the default country's calling code, so
+    /// that `070 12` and `+46 70 12` meet as they would for a placeable number. Nil when the
+    /// field has no digits after that prefix, or more than E.164's 15 (no phone number has more,
+    /// and a key far above the numbers' range would coarsen the index's lookup tables).
+    public static func writtenKey(_ field: UnsafeRawBufferPointer, defaultCountry: PhoneCountry) -> PhoneKey? {
+        var digits: [UInt8] = []
+        for byte in field where byte >= 0x30 && byte <= 0x39 { digits.append(byte - 0x30) }
+        var start = 0
+        var value: UInt64 = 0
+        if digits.count >= 2, digits[0] == 0, digits[1] == 0 {
+            start = 2
+        } else if digits.first == 0 {
+            start = 1
+            value = defaultCountry.callingCode
+        }
+        guard start < digits.count else { return nil }
+        var significant = value == 0 ? 0 : String(value).count
+        for digit in digits[start...] {
+            if value == 0 && digit == 0 { continue }
+            significant += 1
+            guard significant <= 15 else { return nil }
+            value = value * 10 + UInt64(digit)
+        }
+        return value == 0 ? nil : PhoneKey(rawValue: value)
+    }
+
+    /// Whether a field of a first line is a phone number rather than a header name: it parses
+    /// as one, or it is digits with phone punctuation only; a date (`2026-10-01`) is not.
+    static func looksLikeNumber(_ field: [UInt8], normalizer: PhoneNormalizer) -> Bool {
+        let isDate = field.withUnsafeBytes { parseListDate($0) != nil }
+        if isDate { return false }
+        if field.withUnsafeBytes({ if case .valid = normalizer.normalize($0) { return true } else { return false } }) {
+            return true
+        }
+        let punctuation: Set<UInt8> = Array(" +-./()".utf8).reduce(into: []) { $0.insert($1) }
+        return field.contains { $0 >= 0x30 && $0 <= 0x39 } && field.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || punctuation.contains($0) }
+    }
+
+    /// Whether a field starts as phone numbers are written: `+`, a trunk or international `0`,
+    /// or the default country's calling code.
+    static func writtenAsPhoneNumber(_ field: [UInt8], defaultCountry: PhoneCountry) -> Bool {
+        guard let first = field.first(where: { $0 != 0x20 }) else { return false }
+        let digits = field.filter { $0 >= 0x30 && $0 <= 0x39 }
+        return first == UInt8(ascii: "+") || first == UInt8(ascii: "0")
+            || digits.starts(with: Array(String(defaultCountry.callingCode).utf8))
+    }
+
+    /// One number field read: a number (placed, or kept under its written digits), nothing
+    /// (blank), or why it cannot be read.
+    enum FieldReading {
+        case number(PhoneKey, placed: Bool)
+        case blank
+        case unreadable(String)
+    }
+
+    static func readField(_ bytes: UnsafeRawBufferPointer, normalizer: PhoneNormalizer) -> FieldReading {
+        switch normalizer.normalize(bytes) {
+        case let .valid(number):
+            return .number(number.key, placed: true)
+        case .invalid(.empty):
+            return .blank
+        case let .invalid(rejection) where unplaceable.contains(rejection):
+            guard let key = writtenKey(bytes, defaultCountry: normalizer.defaultCountry) else {
+                return .unreadable("\(rejection.rawValue): no phone number has these digits")
+            }
+            return .number(key, placed: false)
+        case let .invalid(rejection):
+            return .unreadable(rejection.rawValue)
+        }
+    }
+
+    /// Opens a list as CSV with its first line as header. A first line without `,` `;` or tab
+    /// but with `|` is read again split at `|`, the other delimiter vendors' exports use.
+    static func openList(path: String, csv: CSVOptions) throws -> CSVReader {
+        var csv = csv
         csv.hasHeader = true
         csv.requireDataRows = false
         let reader = try CSVReader(input: InputFile(path: path), options: csv)
+        if csv.delimiter == nil, reader.headerFields.count == 1, reader.headerFields[0].contains(UInt8(ascii: "|")) {
+            csv.delimiter = UInt8(ascii: "|")
+            return try CSVReader(input: InputFile(path: path), options: csv)
+        }
+        return reader
+    }
+
+    /// Every column of the header with this name (exactly, else ignoring case): a name given
+    /// twice in the header names both columns.
+    static func columns(named name: String, in header: [String], path: String) throws -> [Int] {
+        let exact = header.indices.filter { header[$0] == name }
+        if !exact.isEmpty { return exact }
+        let wanted = name.lowercased()
+        let loose = header.indices.filter { header[$0].lowercased() == wanted }
+        guard !loose.isEmpty else { throw NixWashError.missingColumn(path: path, column: name, header: header) }
+        return loose
+    }
+
+    /// Reads the numbers of a register or block list file into `keys` (unsorted, repeats
+    /// kept). Whether the file has a header is decided by its first line: when a field of it
+    /// is a phone number there is none, and the numbers are read from the fields of that line
+    /// written as phone numbers (a date or an id beside them is not read). With a header,
+    /// every number column is read.
+    public static func readNumbers(path: String, role: IndexSource.Role, options: ListReadingOptions,
+                                   into keys: inout [UInt64]) throws -> ListFileSummary {
+        let (checksum, fileLength) = try fileChecksum(path: path)
+        let reader = try openList(path: path, csv: options.csv)
         let header = reader.header
         let normalizer = options.normalizer
 
         var columns: [Int]
         var headerless = false
         if !options.numberColumns.isEmpty {
-            columns = try options.numberColumns.map { try column(named: $0, in: header, path: path) }
-        } else {
-            let holdingNumbers = reader.headerFields.indices.filter { i in
-                reader.headerFields[i].withUnsafeBytes { if case .valid = normalizer.normalize($0) { return true } else { return false } }
+            var named: [Int] = []
+            for name in options.numberColumns {
+                for column in try Self.columns(named: name, in: header, path: path) where !named.contains(column) { named.append(column) }
             }
-            if !holdingNumbers.isEmpty {
-                columns = holdingNumbers
+            columns = named
+        } else {
+            let fields = reader.headerFields
+            let valid = fields.indices.filter { i in
+                fields[i].withUnsafeBytes { if case .valid = normalizer.normalize($0) { return true } else { return false } }
+                    && !fields[i].withUnsafeBytes { parseListDate($0) != nil }
+            }
+            // An id such as 12345678 may parse as a national number: the fields written as
+            // phone numbers are the numbers (all of them: a line may hold two), else the first
+            // that parses, else the first written in digits.
+            let written = valid.filter { writtenAsPhoneNumber(fields[$0], defaultCountry: normalizer.defaultCountry) }
+            let chosen = !written.isEmpty ? written
+                : (valid.first ?? fields.indices.first { looksLikeNumber(fields[$0], normalizer: normalizer) }).map { [$0] } ?? []
+            if !chosen.isEmpty {
+                columns = chosen
                 headerless = true
             } else {
                 columns = header.indices.filter { isNumberName(header[$0]) }
-                guard !columns.isEmpty else { throw NixWashError.noNumberColumn(path: path, header: header) }
+                guard !columns.isEmpty else { throw NixWashError.noNumberColumn(path: path, header: header, list: .register) }
             }
         }
+        let columnNames = columns.map { headerless ? "field \($0 + 1)" : header[$0] }
 
-        var lines: UInt64 = 0, numbers: UInt64 = 0, invalid: UInt64 = 0
-        var examples: [InvalidLine] = []
-        func noteInvalid(_ line: UInt64, _ text: @autoclosure () -> String, _ reason: @autoclosure () -> String) {
-            invalid += 1
-            if examples.count < examplesKept { examples.append(InvalidLine(line: line, text: text(), reason: reason())) }
+        var lines: UInt64 = 0, numbers: UInt64 = 0, unplaced: UInt64 = 0
+        var invalid: [InvalidLine] = []
+        func unreadable(_ found: InvalidLine) throws {
+            guard UInt64(invalid.count) < options.maxInvalidLines else {
+                throw NixWashError.unreadableListLine(path: path, line: found.line, column: found.column, value: found.value,
+                                                      reason: found.reason, list: .register, allowed: options.maxInvalidLines)
+            }
+            invalid.append(found)
         }
-        /// One data line: every number column read; the line is invalid when a non-empty
-        /// field is not a valid number, or a column is missing.
-        func take(line: UInt64, fieldCount: Int, withField: (Int, (UnsafeRawBufferPointer) -> Void) -> Void) {
+        /// One data line: every number column read. The line is unreadable when a field is
+        /// not a number, a column is missing, or no column holds a number.
+        func take(line: UInt64, fieldCount: Int, field: (Int) -> UnsafeRawBufferPointer) throws {
             lines += 1
-            var bad: (text: String, reason: String)?
-            for column in columns {
+            var problem: InvalidLine?
+            var found = 0
+            for (position, column) in columns.enumerated() {
                 guard column < fieldCount else {
-                    bad = bad ?? ("", "the line has \(fieldCount) fields, the number is in field \(column + 1)")
+                    problem = problem ?? InvalidLine(line: line, column: columnNames[position], value: "",
+                                                     reason: "the line has \(fieldCount) fields, the number is in field \(column + 1)")
                     continue
                 }
-                withField(column) { bytes in
-                    switch normalizer.normalize(bytes) {
-                    case let .valid(number):
-                        keys.append(number.key.rawValue)
-                        numbers += 1
-                    case .invalid(.empty):
-                        break
-                    case let .invalid(rejection):
-                        bad = bad ?? (decodeText(bytes), rejection.rawValue)
-                    }
+                let bytes = field(column)
+                switch readField(bytes, normalizer: normalizer) {
+                case let .number(key, placed):
+                    keys.append(key.rawValue)
+                    numbers += 1
+                    found += 1
+                    if !placed { unplaced += 1 }
+                case .blank:
+                    break
+                case let .unreadable(reason):
+                    problem = problem ?? InvalidLine(line: line, column: columnNames[position],
+                                                     value: String(decodeText(bytes).prefix(60)), reason: reason)
                 }
             }
-            if let bad { noteInvalid(line, String(bad.text.prefix(60)), bad.reason) }
+            if problem == nil, found == 0 {
+                problem = InvalidLine(line: line, column: columnNames.joined(separator: ", "), value: "",
+                                      reason: "no number in the number column\(columns.count == 1 ? "" : "s")")
+            }
+            if let problem { try unreadable(problem) }
         }
 
         if headerless {
             let fields = reader.headerFields
-            take(line: 1, fieldCount: fields.count) { i, body in fields[i].withUnsafeBytes(body) }
+            try take(line: 1, fieldCount: fields.count) { i in fields[i].withUnsafeBytes { $0 } }
         }
         while let record = try reader.next() {
             if let problem = record.problem {
                 lines += 1
-                noteInvalid(problem.line, "", "malformed CSV at column \(problem.column)")
+                try unreadable(InvalidLine(line: problem.line, column: "character \(problem.column)", value: "",
+                                           reason: "malformed CSV: \(problem.message)"))
                 continue
             }
-            take(line: record.line, fieldCount: record.count) { i, body in body(record.field(i)) }
-        }
-        if lines > 0, Double(invalid) > Double(lines) * options.maxInvalidShare {
-            throw NixWashError.tooManyInvalidNumbers(path: path, invalid: invalid, lines: lines,
-                                                     examples: examples.map(\.description))
+            try take(line: record.line, fieldCount: record.count) { record.field($0) }
         }
         let source = IndexSource(name: path, role: role, checksum: checksum, fileLength: fileLength,
-                                 lines: lines, numbers: numbers, invalidLines: invalid)
-        return ListFileSummary(source: source, invalidExamples: examples, headerless: headerless)
+                                 lines: lines, numbers: numbers, invalidLines: UInt64(invalid.count))
+        return ListFileSummary(source: source, invalidLines: invalid, unplacedNumbers: unplaced,
+                               headerless: headerless, numberColumns: columnNames)
     }
 
     /// Reads a customer list: number, agreement end (empty = active), optional category.
     /// Columns are found by header name unless given.
-    public static func readCustomers(path: String, options: ListReadingOptions, agreementEndColumn: String? = nil,
-                                     categoryColumn: String? = nil) throws -> (CustomerList, ListFileSummary) {
+    public static func readCustomers(path: String, options: ListReadingOptions,
+                                     columns: DatedListColumns = DatedListColumns()) throws -> (CustomerList, ListFileSummary) {
         var entries: [(key: PhoneKey, agreementEnd: Int32?, category: String?)] = []
-        let summary = try readDatedRows(path: path, options: options, dateColumn: agreementEndColumn,
-                                        dateNames: agreementEndNames, emptyDateAllowed: true,
-                                        categoryColumn: categoryColumn) { key, day, category in
+        let summary = try readDatedRows(path: path, options: options, columns: columns, list: .customers,
+                                        dateNames: agreementEndNames, emptyDateAllowed: true) { key, day, category in
             entries.append((key, day, category))
         }
         return (CustomerList(entries: entries), summary)
     }
 
-    /// Reads a consent list: number and consent date. A row without a date gives no consent
-    /// and counts as an invalid line.
+    /// Reads a consent list: number and consent date. A row without a date is unreadable:
+    /// a consent needs its date.
     public static func readConsents(path: String, options: ListReadingOptions,
-                                    consentDateColumn: String? = nil) throws -> (ConsentList, ListFileSummary) {
+                                    columns: DatedListColumns = DatedListColumns()) throws -> (ConsentList, ListFileSummary) {
         var entries: [(key: PhoneKey, consentDate: Int32)] = []
-        let summary = try readDatedRows(path: path, options: options, dateColumn: consentDateColumn,
-                                        dateNames: consentDateNames, emptyDateAllowed: false,
-                                        categoryColumn: nil) { key, day, _ in
+        let summary = try readDatedRows(path: path, options: options, columns: columns, list: .consents,
+                                        dateNames: consentDateNames, emptyDateAllowed: false) { key, day, _ in
             if let day { entries.append((key, day)) }
         }
         return (ConsentList(entries: entries), summary)
     }
 
-    private static func readDatedRows(path: String, options: ListReadingOptions, dateColumn: String?,
-                                      dateNames: Set<String>, emptyDateAllowed: Bool, categoryColumn: String?,
+    /// A customer or consent list, row by row: every number column of the row (a row may give
+    /// a customer's mobile and landline), its date and category. The first unreadable row
+    /// fails the read: a lost customer or consent row would change who may be called.
+    private static func readDatedRows(path: String, options: ListReadingOptions, columns: DatedListColumns,
+                                      list: ListRole, dateNames: Set<String>, emptyDateAllowed: Bool,
                                       row: (PhoneKey, Int32?, String?) -> Void) throws -> ListFileSummary {
         let (checksum, fileLength) = try fileChecksum(path: path)
-        var csv = options.csv
-        csv.hasHeader = true
-        let reader = try CSVReader(input: InputFile(path: path), options: csv)
+        let reader = try openList(path: path, csv: options.csv)
         let header = reader.header
-        func find(_ explicit: String?, _ matches: (String) -> Bool) throws -> Int? {
-            if let explicit { return try column(named: explicit, in: header, path: path) }
-            return header.indices.first { matches(header[$0]) }
+        let numberColumns = try columns.number.map { try Self.columns(named: $0, in: header, path: path) }
+            ?? header.indices.filter { isNumberName(header[$0]) }
+        guard !numberColumns.isEmpty else { throw NixWashError.noNumberColumn(path: path, header: header, list: list) }
+        func find(_ explicit: String?, _ names: Set<String>) throws -> Int? {
+            if let explicit { return try Self.columns(named: explicit, in: header, path: path)[0] }
+            return header.indices.first { names.contains(ColumnRoles.canonicalName(header[$0])) }
         }
-        guard let numberColumn = try find(options.numberColumns.first, isNumberName) else {
-            throw NixWashError.noNumberColumn(path: path, header: header)
+        guard let dateIndex = try find(columns.date, dateNames) else {
+            throw NixWashError.noListDateColumn(path: path, header: header, list: list)
         }
-        guard let dateIndex = try find(dateColumn, { dateNames.contains(ColumnRoles.canonicalName($0)) }) else {
-            throw NixWashError.missingColumn(path: path, column: dateColumn ?? dateNames.sorted().joined(separator: "|"), header: header)
-        }
-        let categoryIndex = try find(categoryColumn) { categoryNames.contains(ColumnRoles.canonicalName($0)) }
-        let needed = max(numberColumn, dateIndex, categoryIndex ?? 0) + 1
+        let categoryIndex = list == .customers ? try find(columns.category, categoryNames) : nil
+        let needed = max(numberColumns.max()!, dateIndex, categoryIndex ?? 0) + 1
 
-        var lines: UInt64 = 0, numbers: UInt64 = 0, invalid: UInt64 = 0
-        var examples: [InvalidLine] = []
-        func noteInvalid(_ line: UInt64, _ text: String, _ reason: String) {
-            invalid += 1
-            if examples.count < examplesKept { examples.append(InvalidLine(line: line, text: String(text.prefix(60)), reason: reason)) }
+        var lines: UInt64 = 0, numbers: UInt64 = 0, unplaced: UInt64 = 0
+        func fail(_ line: UInt64, _ column: String, _ value: String, _ reason: String) -> NixWashError {
+            .unreadableListLine(path: path, line: line, column: column, value: String(value.prefix(60)), reason: reason,
+                                list: list, allowed: 0)
         }
         while let record = try reader.next() {
             lines += 1
             if let problem = record.problem {
-                noteInvalid(problem.line, "", "malformed CSV at column \(problem.column)")
-                continue
+                throw fail(problem.line, "character \(problem.column)", "", "malformed CSV: \(problem.message)")
             }
             guard record.count >= needed else {
-                noteInvalid(record.line, "", "the line has \(record.count) fields, the header \(header.count)")
-                continue
-            }
-            let number: NormalizedNumber
-            switch options.normalizer.normalize(record.field(numberColumn)) {
-            case let .valid(valid):
-                number = valid
-            case let .invalid(rejection):
-                noteInvalid(record.line, record.string(numberColumn), rejection.rawValue)
-                continue
+                throw fail(record.line, header[min(record.count, header.count - 1)], "",
+                           "the line has \(record.count) fields, the header \(header.count)")
             }
             let dateField = record.field(dateIndex)
             var day: Int32?
             if dateField.allSatisfy({ $0 == 0x20 }) {
-                guard emptyDateAllowed else {
-                    noteInvalid(record.line, "", "no date in column '\(header[dateIndex])'")
-                    continue
-                }
+                guard emptyDateAllowed else { throw fail(record.line, header[dateIndex], "", "no consent date") }
             } else {
-                guard let parsed = parseListDate(dateField) else {
-                    throw NixWashError.invalidListDate(path: path, line: record.line, column: header[dateIndex],
-                                                       value: String(record.string(dateIndex).prefix(40)))
+                guard let parsed = listDay(dateField) else {
+                    throw fail(record.line, header[dateIndex], record.string(dateIndex),
+                               "not a date: write YYYY-MM-DD, optionally with a time as in the history import")
                 }
                 day = parsed
             }
-            numbers += 1
-            row(number.key, day, categoryIndex.map { record.string($0) })
-        }
-        if lines > 0, Double(invalid) > Double(lines) * options.maxInvalidShare {
-            throw NixWashError.tooManyInvalidNumbers(path: path, invalid: invalid, lines: lines,
-                                                     examples: examples.map(\.description))
+            let category = categoryIndex.map { record.string($0) }
+            var found = 0
+            for column in numberColumns {
+                switch readField(record.field(column), normalizer: options.normalizer) {
+                case let .number(key, placed):
+                    found += 1
+                    if !placed { unplaced += 1 }
+                    row(key, day, category)
+                case .blank:
+                    break
+                case let .unreadable(reason):
+                    throw fail(record.line, header[column], record.string(column), reason)
+                }
+            }
+            guard found > 0 else {
+                throw fail(record.line, numberColumns.map { header[$0] }.joined(separator: ", "), "", "no number in the row")
+            }
+            numbers += UInt64(found)
         }
         let source = IndexSource(name: path, role: .register, checksum: checksum, fileLength: fileLength,
-                                 lines: lines, numbers: numbers, invalidLines: invalid)
-        return ListFileSummary(source: source, invalidExamples: examples, headerless: false)
+                                 lines: lines, numbers: numbers, invalidLines: 0)
+        return ListFileSummary(source: source, invalidLines: [], unplacedNumbers: unplaced, headerless: false,
+                               numberColumns: numberColumns.map { header[$0] })
+    }
+
+    /// A list's date as a day: any timestamp the history import accepts, taken as its
+    /// Stockholm date (so a UTC time late in the evening is the next day), else `YYYY-MM-DD`,
+    /// also with a time after it, as CRM exports write them.
+    static func listDay(_ bytes: UnsafeRawBufferPointer) -> Int32? {
+        if case let .instant(instant, _) = AttemptTimestamp.parse(bytes) { return StockholmTime.localDay(at: instant) }
+        return parseListDate(bytes)
     }
 
     /// `YYYY-MM-DD`, also when a time of day follows (`2026-11-01T08:00:00`, `2026-11-01 08:00`),
@@ -244,13 +413,6 @@ public enum ListReading {
             return DayNumber.parse(UnsafeRawBufferPointer(rebasing: rest[0..<10]))
         }
         return DayNumber.parse(rest)
-    }
-
-    static func column(named name: String, in header: [String], path: String) throws -> Int {
-        if let exact = header.firstIndex(of: name) { return exact }
-        let wanted = name.lowercased()
-        if let loose = header.firstIndex(where: { $0.lowercased() == wanted }) { return loose }
-        throw NixWashError.missingColumn(path: path, column: name, header: header)
     }
 
     /// XXH64 and length of the file as stored (compressed bytes for a gzip file), so that an

@@ -16,6 +16,21 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Both counts together (one source's counts from two of its encodings).
+    func adding(_ other: ScrubCounts) -> ScrubCounts {
+        var sum = self
+        sum.rowsIn += other.rowsIn
+        sum.rowsCallable += other.rowsCallable
+        sum.rowsNotCallable += other.rowsNotCallable
+        sum.numbersIn += other.numbersIn
+        sum.numbersCallable += other.numbersCallable
+        sum.numbersRejected += other.numbersRejected
+        sum.rejectedByReason.merge(other.rejectedByReason, uniquingKeysWith: +)
+        sum.reasonsApplied.merge(other.reasonsApplied, uniquingKeysWith: +)
+        sum.nixExemptions.merge(other.nixExemptions, uniquingKeysWith: +)
+        return sum
+    }
+
     public var rowsBalance: Bool { rowsIn == rowsCallable + rowsNotCallable }
     public var numbersBalance: Bool { numbersIn == numbersCallable + numbersRejected }
 
@@ -26,8 +41,13 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
     }
 }
 
-/// `report.json`: what an auditor needs to reproduce and trust a run.
+/// `report.json`: what an auditor needs to reproduce and trust a run. Its keys are documented
+/// in docs/report-json.md; a change of their meaning or type raises `schemaVersion`.
 public struct ScrubReport: Codable, Sendable {
+    /// Version of report.json's shape: raised when a key changes meaning or type or goes away
+    /// (a new key does not raise it).
+    public static let currentSchemaVersion = 1
+
     public struct Tool: Codable, Sendable {
         public var name = "nixwash"
         public var version = NixWashVersion.current
@@ -41,14 +61,25 @@ public struct ScrubReport: Codable, Sendable {
         public var delimiter: String
         public var encoding: String
         public var rows: UInt64
+        /// The washed columns, by name (`telefon#2` for the second of two named `telefon`).
         public var phoneColumns: [String]
+        // The optional fields below are absent in reports written before they existed, which
+        // `recheck` and `sources` still read.
+        /// Those of them found by their content, not their name.
+        public var phoneColumnsByContent: [String]?
+        /// Columns declared not to hold numbers to call: not washed, not checked.
+        public var notPhoneColumns: [String]?
         public var sourceColumn: String?
+        /// Rows that could not be read cleanly (`malformed_row` rejects).
+        public var malformedRows: UInt64?
         /// The callable and rejects files this input's rows went to.
         public var outputs: [String]
 
         enum CodingKeys: String, CodingKey {
             case path, size, sha256, compression, delimiter, encoding, rows
-            case phoneColumns = "phone_columns", sourceColumn = "source_column", outputs
+            case phoneColumns = "phone_columns", phoneColumnsByContent = "phone_columns_by_content"
+            case notPhoneColumns = "not_phone_columns", sourceColumn = "source_column"
+            case malformedRows = "malformed_rows", outputs
         }
     }
 
@@ -66,12 +97,30 @@ public struct ScrubReport: Codable, Sendable {
         }
     }
 
+    /// A customer or consent list the run read.
+    public struct ExemptionListReport: Codable, Sendable {
+        public var path: String
+        public var numbers: Int
+    }
+
+    /// The contact history the run read.
+    public struct HistoryReport: Codable, Sendable {
+        public var path: String
+        /// Numbers of this run's campaign, offer or contact centre with attempts in the rules' windows.
+        public var numbersWithAttempts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case path, numbersWithAttempts = "numbers_with_attempts"
+        }
+    }
+
     public struct Accounting: Codable, Sendable {
         public var rows: String
         public var numbers: String
         public var balanced: Bool
     }
 
+    public var schemaVersion = ScrubReport.currentSchemaVersion
     public var tool = Tool()
     public var started: String
     public var finished: String
@@ -85,18 +134,37 @@ public struct ScrubReport: Codable, Sendable {
     public var callingWindow: [String: String]
     public var inputs: [InputFileReport]
     public var registers: [ListReport]
-    public var customers: [String: String]?
-    public var consents: [String: String]?
-    public var history: [String: String]?
+    public var customers: ExemptionListReport?
+    public var consents: ExemptionListReport?
+    public var history: HistoryReport?
+    /// What the contact history covers for this run; nil when the run had no history.
+    public var historyCoverage: HistoryCoverage?
     public var totals: ScrubCounts
     public var bySource: [String: ScrubCounts]
     public var accounting: Accounting
+    /// The share of malformed rows above which a lead list is refused.
+    public var maxMalformedShare: Double?
     public var outputs: [String]
+    /// Size and SHA-256 of every output but report.json and its digest and signature
+    /// (`audit verify`; see `AuditTrail`).
+    public var outputFiles: [FileDigest]?
+    /// The working directory of the run, against which relative input and index paths resolve.
+    public var workingDirectory: String?
+    /// Set in the report of a recheck: the run whose callable rows were judged again.
+    public var recheckOf: RecheckOrigin?
+    /// The country numbers without a country code were read as.
+    public var defaultCountry: String?
+    /// Each output file's encoding: `utf-8`, `latin-1` (for a Latin-1 input, nixwash's own
+    /// values included), or `mixed` (an input that turned out Latin-1 only after its sample).
+    public var outputEncodings: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case tool, started, finished, campaign, offer, inputs, registers, customers, consents, history, totals, accounting, outputs
+        case outputFiles = "output_files", workingDirectory = "working_directory", recheckOf = "recheck_of"
+        case defaultCountry = "default_country"
         case callDate = "call_date", contactCentre = "contact_centre", productCategory = "product_category"
         case ruleProfile = "rule_profile", ruleProfilePath = "rule_profile_path", callingWindow = "calling_window"
-        case bySource = "by_source"
+        case bySource = "by_source", schemaVersion = "schema_version", historyCoverage = "history_coverage"
+        case maxMalformedShare = "max_malformed_share", outputEncodings = "output_encodings"
     }
 }

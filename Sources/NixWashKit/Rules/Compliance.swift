@@ -10,6 +10,9 @@ extension RuleProfile {
         if let day = noCallDays.first(where: { $0.date(year: date.year) == date }) {
             return day.displayName
         }
+        if let weekday = noCallWeekdays.first(where: { $0.isoNumber == date.weekday }) {
+            return "a \(weekday.rawValue.capitalized), a day of the week with no calls in the rule profile (no_call_weekdays)"
+        }
         if let extra = extraNoCallDates.first(where: { $0.matches(date) }) {
             return "a no-call day of the rule profile (extra_no_call_dates: \(extra))"
         }
@@ -31,7 +34,7 @@ extension RuleProfile {
         }
         let validThrough = registerValidThrough(registerDate: registerDate)
         if callDate > validThrough {
-            return .staleRegister(register: register, registerDate: registerDate, validThrough: validThrough,
+            return .staleRegister(register: register, registerName: registerName, registerDate: registerDate, validThrough: validThrough,
                                   months: registerValidityMonths, callDate: callDate)
         }
         return nil
@@ -62,5 +65,12 @@ extension RuleProfile {
     /// dated after the call date does not exempt: it did not exist yet.
     public func consentExempts(consentDate: LocalDate, callDate: LocalDate) -> Bool {
         consentExemption && consentDate <= callDate && callDate <= consentDate.adding(months: consentExemptionMonths)
+    }
+
+    /// Whether a consent makes a number callable in `consent_only` mode on `callDate`: it was
+    /// given on or before the call date and no more than `consent_validity_months` before it
+    /// (`consentDate <= callDate <= consentDate + months`).
+    public func consentValid(consentDate: LocalDate, callDate: LocalDate) -> Bool {
+        consentDate <= callDate && callDate <= consentDate.adding(months: consentValidityMonths)
     }
 }

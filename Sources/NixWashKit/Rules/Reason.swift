@@ -10,6 +10,8 @@ public enum Reason: String, CaseIterable, Comparable, Sendable {
     case duplicate = "duplicate"
     case companyBlock = "company_block"
     case nix = "nix"
+    /// Consent-only mode (`nix_mode: consent_only`): no valid consent record for the principal.
+    case noConsent = "no_consent"
     case offerQuota = "offer_quota"
     case quota30d = "quota_30d"
     case quotaDaily = "quota_daily"
@@ -26,10 +28,11 @@ public enum Reason: String, CaseIterable, Comparable, Sendable {
         case .duplicate: return 4
         case .companyBlock: return 5
         case .nix: return 6
-        case .offerQuota: return 7
-        case .quota30d: return 8
-        case .quotaDaily: return 9
-        case .minGap: return 10
+        case .noConsent: return 7
+        case .offerQuota: return 8
+        case .quota30d: return 9
+        case .quotaDaily: return 10
+        case .minGap: return 11
         }
     }
 

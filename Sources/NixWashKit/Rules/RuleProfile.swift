@@ -15,7 +15,7 @@ import Foundation
 /// | `offer_window_days` | integer ≥ 1 | 365 | length of the offer window: the call date and the days before it |
 /// | `weekday_hours` | `{"open": "HH:MM", "close": "HH:MM"}` | 08:00–21:00 | calling hours Monday–Friday, open inclusive, close exclusive |
 /// | `weekend_hours` | same | 10:00–18:00 | calling hours Saturday–Sunday |
-/// | `no_call_days` | array of `christmas_eve`, `easter_eve`, `midsummer_eve` | all three | days a run is refused |
+/// | `no_call_days` | array of `NoCallDay` names (the Swedish eves, the Norwegian public holidays) | the three eves | days a run is refused |
 /// | `extra_no_call_dates` | array of `YYYY-MM-DD` or `MM-DD` | empty | further days a run is refused (`MM-DD`: every year) |
 /// | `called_number_types` | array of number types | mobile, fixed | number types that are called (others: `number_type`) |
 /// | `called_countries` | array of SE, NO, FI, DK | SE | countries that are called (others: `foreign_number`) |
@@ -24,6 +24,11 @@ import Foundation
 /// | `consent_exemption` | boolean | true | whether a consent exempts a number from NIX |
 /// | `consent_exemption_months` | integer ≥ 0 | 3 | months after the consent date that the consent exemption lasts |
 /// | `register_validity_months` | integer ≥ 1 | 2 | months after the NIX register date that a run may call |
+/// | `nix_mode` | `nix` or `consent_only` | `nix` | `consent_only`: callable only with a valid consent (`no_consent`) |
+/// | `consent_validity_months` | integer ≥ 0 | 3 | in `consent_only` mode, months after the consent date that it is valid |
+/// | `no_call_weekdays` | array of `monday` … `sunday` | empty | days of the week a run is refused |
+/// | `country` | SE, NO, FI, DK | SE | the country the profile is for: numbers without a country code are read as its |
+/// | `register_name` | string | NIX-Telefon | the do-not-call register the NIX index holds, for messages |
 ///
 /// Number types: the phone normalizer's names (`NumberType` raw values but `unknown`): mobile,
 /// fixed, fixed_or_mobile, freephone, premium, shared_cost, personal, m2m, paging, voip, uan,
@@ -46,6 +51,18 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     public var consentExemption: Bool
     public var consentExemptionMonths: Int
     public var registerValidityMonths: Int
+    /// Whether the register decides (`nix`, today's Swedish rules) or only a consent makes a
+    /// number callable (`consent_only`, for an opt-in regime).
+    public var nixMode: NixMode = .nix
+    /// In `consent_only` mode: a consent is valid from its date until this many months after.
+    public var consentValidityMonths = 3
+    /// Days of the week with no attempts at all (Norway: Saturday and Sunday).
+    public var noCallWeekdays: [Weekday] = []
+    /// The country the profile is for; numbers written without a country code are read as
+    /// its numbers unless the campaign says otherwise.
+    public var country = "SE"
+    /// The do-not-call register the NIX index is built from, for messages.
+    public var registerName = "NIX-Telefon"
 
     /// SPEC section 1's defaults.
     public static let `default` = RuleProfile(
@@ -53,7 +70,7 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         offerCampaignLimit: 2, offerWindowDays: 365,
         weekdayHours: CallingHours(open: 8 * 60, close: 21 * 60),
         weekendHours: CallingHours(open: 10 * 60, close: 18 * 60),
-        noCallDays: NoCallDay.allCases, extraNoCallDates: [],
+        noCallDays: NoCallDay.swedishGuidelines, extraNoCallDates: [],
         calledNumberTypes: ["mobile", "fixed"], calledCountries: ["SE"],
         customerExemption: true, customerExemptionMonths: 12,
         consentExemption: true, consentExemptionMonths: 3,
@@ -92,18 +109,21 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     }
 
     /// Reads a profile file. Errors (kind `.usage`) name the file and the offending key.
-    public static func load(path: String) throws -> RuleProfile {
+    public static func load(path: String, base: RuleProfile = .default) throws -> RuleProfile {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw NixWashError.cannotOpen(path: path, reason: (error as NSError).localizedDescription)
         }
-        return try decode(data, path: path)
+        return try decode(data, path: path, base: base)
     }
 
-    /// Decodes profile JSON; `path` names the source in errors.
-    public static func decode(_ data: Data, path: String) throws -> RuleProfile {
+    static let baseProfileKey = CodingUserInfoKey(rawValue: "nixwash.baseProfile")!
+
+    /// Decodes profile JSON; `path` names the source in errors. Keys the file does not set keep
+    /// `base`'s values (SPEC's defaults, or a shipped profile such as Norway's).
+    public static func decode(_ data: Data, path: String, base: RuleProfile = .default) throws -> RuleProfile {
         do {
             // JSONSerialization says where a syntax error is; JSONDecoder does not.
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -112,7 +132,9 @@ public struct RuleProfile: Equatable, Sendable, Codable {
             throw NixWashError.invalidRuleProfile(path: path, key: nil, reason: "not valid JSON (\(detail))")
         }
         do {
-            return try JSONDecoder().decode(RuleProfile.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.userInfo[baseProfileKey] = base
+            return try decoder.decode(RuleProfile.self, from: data)
         } catch let problem as ProfileProblem {
             throw NixWashError.invalidRuleProfile(path: path, key: problem.key, reason: problem.reason)
         } catch let error as DecodingError {
@@ -181,6 +203,11 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         case consentExemption = "consent_exemption"
         case consentExemptionMonths = "consent_exemption_months"
         case registerValidityMonths = "register_validity_months"
+        case nixMode = "nix_mode"
+        case consentValidityMonths = "consent_validity_months"
+        case noCallWeekdays = "no_call_weekdays"
+        case country
+        case registerName = "register_name"
     }
 
     /// The profile file's keys, in the order they are written.
@@ -189,7 +216,7 @@ public struct RuleProfile: Equatable, Sendable, Codable {
     public init(from decoder: Decoder) throws {
         try rejectUnknownKeys(decoder, known: RuleProfile.jsonKeys, prefix: "")
         let c = try decoder.container(keyedBy: Key.self)
-        var p = RuleProfile.default
+        var p = decoder.userInfo[RuleProfile.baseProfileKey] as? RuleProfile ?? .default
         // Present keys are decoded strictly: null is an error, not "use the default".
         func value<T: Decodable>(_ key: Key, _ target: inout T) throws {
             if c.contains(key) { target = try c.decode(T.self, forKey: key) }
@@ -214,6 +241,26 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         try int(.customerExemptionMonths, 0...1200, &p.customerExemptionMonths)
         try int(.consentExemptionMonths, 0...1200, &p.consentExemptionMonths)
         try int(.registerValidityMonths, 1...1200, &p.registerValidityMonths)
+        try int(.consentValidityMonths, 0...1200, &p.consentValidityMonths)
+        if c.contains(.nixMode) {
+            let text = try c.decode(String.self, forKey: .nixMode)
+            guard let mode = NixMode(rawValue: text) else {
+                throw ProfileProblem(key: Key.nixMode.rawValue, reason: "'\(text)' is not one of \(NixMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            p.nixMode = mode
+        }
+        try value(.noCallWeekdays, &p.noCallWeekdays)
+        if c.contains(.country) {
+            let code = try c.decode(String.self, forKey: .country)
+            guard RuleProfile.knownCountries.contains(code) else {
+                throw ProfileProblem(key: Key.country.rawValue, reason: "'\(code)' is not one of \(RuleProfile.knownCountries.joined(separator: ", "))")
+            }
+            p.country = code
+        }
+        try value(.registerName, &p.registerName)
+        if p.registerName.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ProfileProblem(key: Key.registerName.rawValue, reason: "must name the register")
+        }
         try value(.weekdayHours, &p.weekdayHours)
         try value(.weekendHours, &p.weekendHours)
         try value(.noCallDays, &p.noCallDays)
@@ -253,6 +300,11 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         try c.encode(consentExemption, forKey: .consentExemption)
         try c.encode(consentExemptionMonths, forKey: .consentExemptionMonths)
         try c.encode(registerValidityMonths, forKey: .registerValidityMonths)
+        try c.encode(nixMode.rawValue, forKey: .nixMode)
+        try c.encode(consentValidityMonths, forKey: .consentValidityMonths)
+        try c.encode(noCallWeekdays, forKey: .noCallWeekdays)
+        try c.encode(country, forKey: .country)
+        try c.encode(registerName, forKey: .registerName)
     }
 
     /// A JSON decoding failure as a message that names the key and what was expected.
@@ -285,6 +337,13 @@ public struct RuleProfile: Equatable, Sendable, Codable {
         default: return "a JSON object"
         }
     }
+}
+
+/// What keeps a number from being called: the register (today's rules), or the lack of a
+/// consent (the proposed opt-in regime; see docs/rule-profile.md).
+public enum NixMode: String, CaseIterable, Sendable {
+    case nix
+    case consentOnly = "consent_only"
 }
 
 extension CallingHours: Codable {

@@ -36,30 +36,79 @@ public enum SwedishCalendar {
     }
 }
 
-/// A day on which the guidelines allow no attempts at all. The raw value is the rule
-/// profile's name for it (`no_call_days`).
+/// A day on which no attempts may be made. The raw value is the rule profile's name for it
+/// (`no_call_days`). The Swedish guidelines name the three eves; Norwegian law adds the public
+/// holidays (`NorwegianCalendar`).
 public enum NoCallDay: String, CaseIterable, Codable, Sendable {
     case christmasEve = "christmas_eve"
     case easterEve = "easter_eve"
     case midsummerEve = "midsummer_eve"
+    case newYearsDay = "new_years_day"
+    case maundyThursday = "maundy_thursday"
+    case goodFriday = "good_friday"
+    case easterSunday = "easter_sunday"
+    case easterMonday = "easter_monday"
+    case mayDay = "may_day"
+    case constitutionDay = "constitution_day"
+    case ascensionDay = "ascension_day"
+    case whitSunday = "whit_sunday"
+    case whitMonday = "whit_monday"
+    case christmasDay = "christmas_day"
+    case boxingDay = "boxing_day"
+
+    /// The three eves of the Swedish guidelines: the default `no_call_days`.
+    public static let swedishGuidelines: [NoCallDay] = [.christmasEve, .easterEve, .midsummerEve]
 
     /// The day's date in `year`.
     public func date(year: Int) -> LocalDate {
+        let easter = { SwedishCalendar.easterSunday(year: year) }
         switch self {
         case .christmasEve: return SwedishCalendar.christmasEve(year: year)
         case .easterEve: return SwedishCalendar.easterEve(year: year)
         case .midsummerEve: return SwedishCalendar.midsummerEve(year: year)
+        case .newYearsDay: return LocalDate(unchecked: year, 1, 1)
+        case .maundyThursday: return easter().adding(days: -3)
+        case .goodFriday: return easter().adding(days: -2)
+        case .easterSunday: return easter()
+        case .easterMonday: return easter().adding(days: 1)
+        case .mayDay: return LocalDate(unchecked: year, 5, 1)
+        case .constitutionDay: return LocalDate(unchecked: year, 5, 17)
+        case .ascensionDay: return easter().adding(days: 39)
+        case .whitSunday: return easter().adding(days: 49)
+        case .whitMonday: return easter().adding(days: 50)
+        case .christmasDay: return LocalDate(unchecked: year, 12, 25)
+        case .boxingDay: return LocalDate(unchecked: year, 12, 26)
         }
     }
 
-    /// English and Swedish name, for messages: "Christmas Eve (julafton)".
+    /// English name and the local one, for messages: "Christmas Eve (julafton)".
     public var displayName: String {
         switch self {
         case .christmasEve: return "Christmas Eve (julafton)"
         case .easterEve: return "Easter Eve (påskafton)"
         case .midsummerEve: return "Midsummer Eve (midsommarafton)"
+        case .newYearsDay: return "New Year's Day (nyttårsdag)"
+        case .maundyThursday: return "Maundy Thursday (skjærtorsdag)"
+        case .goodFriday: return "Good Friday (langfredag)"
+        case .easterSunday: return "Easter Sunday (1. påskedag)"
+        case .easterMonday: return "Easter Monday (2. påskedag)"
+        case .mayDay: return "May Day (1. mai)"
+        case .constitutionDay: return "Constitution Day (17. mai)"
+        case .ascensionDay: return "Ascension Day (Kristi himmelfartsdag)"
+        case .whitSunday: return "Whit Sunday (1. pinsedag)"
+        case .whitMonday: return "Whit Monday (2. pinsedag)"
+        case .christmasDay: return "Christmas Day (1. juledag)"
+        case .boxingDay: return "Boxing Day (2. juledag)"
         }
     }
+}
+
+/// A day of the week on which no attempts may be made (`no_call_weekdays`).
+public enum Weekday: String, CaseIterable, Codable, Sendable {
+    case monday, tuesday, wednesday, thursday, friday, saturday, sunday
+
+    /// ISO number: 1 = Monday ... 7 = Sunday (`LocalDate.weekday`).
+    public var isoNumber: Int { Weekday.allCases.firstIndex(of: self)! + 1 }
 }
 
 /// A day the rule profile adds to the no-call days (`extra_no_call_dates`): one date

@@ -12,8 +12,12 @@ import Foundation
 ///   "nix_index": "nix.idx", "block_indexes": ["block.idx"],
 ///   "customers": "customers.csv", "consents": "consents.csv", "history_db": "history.db",
 ///   "rule_profile": "rules.json", "leads": ["leads-a.csv.gz"], "output": "out/vinter",
-///   "phone_columns": ["Telefon"], "source_column": "Källa", "source": "Leadbolaget AB",
-///   "delimiter": ";", "default_country": "SE", "compression_level": 1
+///   "phone_columns": ["Telefon"], "not_phone_columns": ["Kundnr"], "max_malformed_share": 0.01,
+///   "source_column": "Källa", "source": "Leadbolaget AB",
+///   "delimiter": ";", "default_country": "SE", "compression_level": 1,
+///   "customer_number_column": "Telefon", "agreement_end_column": "Avtalsslut",
+///   "category_column": "Produkt", "consent_number_column": "Mobil",
+///   "consent_date_column": "Samtycke", "history_max_age": "36h"
 /// }
 /// ```
 public struct CampaignFile: Equatable, Sendable {
@@ -31,16 +35,29 @@ public struct CampaignFile: Equatable, Sendable {
     public var leads: [String]?
     public var output: String?
     public var phoneColumns: [String]?
+    public var notPhoneColumns: [String]?
+    public var maxMalformedShare: Double?
     public var sourceColumn: String?
     public var source: String?
     public var delimiter: String?
     public var defaultCountry: PhoneCountry?
     public var compressionLevel: Int?
+    /// The shipped rule profile the run starts from (`se`, `no`).
+    public var profile: ShippedProfile?
+    public var customerNumberColumn: String?
+    public var agreementEndColumn: String?
+    public var categoryColumn: String?
+    public var consentNumberColumn: String?
+    public var consentDateColumn: String?
+    /// Seconds (written `36h`, `2d`, ...).
+    public var historyMaxAge: Int64?
 
     public static let keys = ["call_date", "campaign", "offer", "contact_centre", "product_category", "nix_index",
                               "block_indexes", "customers", "consents", "history_db", "rule_profile", "leads",
-                              "output", "phone_columns", "source_column", "source", "delimiter", "default_country",
-                              "compression_level"]
+                              "output", "phone_columns", "not_phone_columns", "max_malformed_share", "source_column", "source",
+                              "delimiter", "default_country", "compression_level", "profile", "customer_number_column",
+                              "agreement_end_column", "category_column", "consent_number_column", "consent_date_column",
+                              "history_max_age"]
 
     public init() {}
 
@@ -106,6 +123,13 @@ public struct CampaignFile: Equatable, Sendable {
         leads = try strings("leads")?.map(resolve)
         output = try string("output").map(resolve)
         phoneColumns = try strings("phone_columns")
+        notPhoneColumns = try strings("not_phone_columns")
+        if let value = d["max_malformed_share"] {
+            guard let share = (value as? Double) ?? (value as? Int).map(Double.init), (0...1).contains(share) else {
+                throw NixWashError.invalidSetting(source: path, reason: "key 'max_malformed_share' must be a number from 0 to 1, e.g. 0.01 for 1 %.")
+            }
+            maxMalformedShare = share
+        }
         sourceColumn = try string("source_column")
         source = try string("source")
         delimiter = try string("delimiter")
@@ -114,6 +138,23 @@ public struct CampaignFile: Equatable, Sendable {
                 throw NixWashError.invalidSetting(source: path, reason: "key 'default_country' must be one of \(PhoneCountry.allCases.map(\.rawValue).joined(separator: ", ")), not '\(code)'.")
             }
             defaultCountry = country
+        }
+        if let name = try string("profile") {
+            guard let shipped = ShippedProfile(rawValue: name) else {
+                throw NixWashError.invalidSetting(source: path, reason: "key 'profile' must be one of \(ShippedProfile.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'.")
+            }
+            profile = shipped
+        }
+        customerNumberColumn = try string("customer_number_column")
+        agreementEndColumn = try string("agreement_end_column")
+        categoryColumn = try string("category_column")
+        consentNumberColumn = try string("consent_number_column")
+        consentDateColumn = try string("consent_date_column")
+        if let text = try string("history_max_age") {
+            guard let seconds = HistoryCoverage.seconds(ofDuration: text) else {
+                throw NixWashError.invalidSetting(source: path, reason: "key 'history_max_age' must be a duration such as \"36h\" or \"2d\", not '\(text)'.")
+            }
+            historyMaxAge = seconds
         }
         if let value = d["compression_level"] {
             guard let level = value as? Int, (1...9).contains(level) else {

@@ -38,6 +38,8 @@ public final class NumberJudge {
     private let calledCountries: UInt32
     private let customerCategory: CustomerList.CategoryFilter?
     private let callDay: Int32
+    /// `nix_mode: consent_only`: every number needs a valid consent.
+    private let consentOnly: Bool
 
     /// Opens and checks every list, and refuses (exit 3) a run whose call date is a no-call
     /// day or whose NIX register is too old for it.
@@ -69,12 +71,17 @@ public final class NumberJudge {
         }
         let listOptions = ListReadingOptions(csv: CSVOptions(maxRecordSize: c.csv.maxRecordSize),
                                              normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
-        customers = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions).0 }
-        consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions).0 }
+        customers = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions, columns: c.customerColumns).0 }
+        consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions, columns: c.consentColumns).0 }
+        consentOnly = profile.nixMode == .consentOnly
+        if consentOnly, consents == nil {
+            throw NixWashError.invalidSetting(source: c.profilePath ?? "rule profile", reason: "nix_mode is consent_only, so only numbers with a consent may be called, but no consent list was given. Give the consent list (number, consent date) and rerun.")
+        }
         customerCategory = customers?.category(c.productCategory)
         callDay = Int32(c.callDate.daysSinceEpoch)
         if let path = c.historyDatabase {
             let store = try ContactHistory.open(path, mode: .readOnly)
+            try store.checkCoverage(campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre, maxAge: c.historyMaxAge)
             history = try store.snapshot(callDate: callDay, campaign: c.campaign, offer: c.offer,
                                          contactCentre: c.contactCentre,
                                          campaignWindowDays: profile.campaignWindowDays,
@@ -149,6 +156,8 @@ public final class NumberJudge {
         var exemption: NixExemption?
         var blockLists: UInt64
         var history: NumberHistory
+        /// In consent-only mode, whether a consent valid on the call date exists.
+        var consented = false
         static let none = ListHits(inNix: false, exemption: nil, blockLists: 0, history: .none)
     }
 
@@ -161,6 +170,7 @@ public final class NumberJudge {
         for list in blockLists { list.lookup.prefetchBucket(key.rawValue) }
         history?.prefetchBucket(key)
         customers?.rows.prefetchBucket(key)
+        if consentOnly { consents?.rows.prefetchBucket(key) }
     }
 
     @inline(__always)
@@ -169,6 +179,7 @@ public final class NumberJudge {
         for list in blockLists { list.lookup.prefetchKeys(key.rawValue) }
         history?.prefetchKeys(key)
         customers?.rows.prefetchKeys(key)
+        if consentOnly { consents?.rows.prefetchKeys(key) }
     }
 
     @inline(__always)
@@ -177,7 +188,14 @@ public final class NumberJudge {
         for (i, list) in blockLists.enumerated() where list.contains(key: key) { blocked |= 1 << UInt64(i) }
         let inNix = nix.contains(key: key)
         return ListHits(inNix: inNix, exemption: inNix ? nixExemption(for: key) : nil, blockLists: blocked,
-                        history: history?.history(for: key) ?? .none)
+                        history: history?.history(for: key) ?? .none,
+                        consented: consentOnly && hasValidConsent(key))
+    }
+
+    /// Consent-only mode: a consent for this principal valid on the call date.
+    private func hasValidConsent(_ key: PhoneKey) -> Bool {
+        guard let consents, let day = consents.latestConsent(for: key, onOrBefore: callDay) else { return false }
+        return configuration.profile.consentValid(consentDate: LocalDate(daysSinceEpoch: Int(day)), callDate: configuration.callDate)
     }
 
     /// Judges a field already normalized, whose duplicate status is known; touches nothing
@@ -206,6 +224,7 @@ public final class NumberJudge {
             exemption = hits.exemption
             if exemption == nil { reasons.insert(.nix) }
         }
+        if consentOnly, !hits.consented { reasons.insert(.noConsent) }
         let history = hits.history
         let quota = quotaJudge.judge(history)
         reasons.formUnion(quota.reasons)
@@ -288,7 +307,9 @@ public final class NumberJudge {
                 out.append((reason, "on the block list \(labels.joined(separator: ", "))"))
             case .nix:
                 let registerDate = nix.header.registerDate.map { LocalDate(daysSinceEpoch: Int($0)).description } ?? "?"
-                out.append((reason, "in the NIX register \(nix.header.label) of \(registerDate), no exemption applies"))
+                out.append((reason, "in the register \(nix.header.label) of \(registerDate), no exemption applies"))
+            case .noConsent:
+                out.append((reason, "no consent from this number to the principal that is valid on \(c.callDate) (nix_mode consent_only: a consent is valid for \(p.consentValidityMonths) months from its date)"))
             case .offerQuota:
                 out.append((reason, "\(verdict.history.otherCampaignsWithSameOffer) other campaigns with the offer \(c.offer) attempted it in the \(p.offerWindowDays) days to \(c.callDate) (limit \(p.offerCampaignLimit))"))
             case .quota30d:

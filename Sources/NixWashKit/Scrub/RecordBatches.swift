@@ -17,7 +17,7 @@ final class RecordBatches {
         /// Each record's phone fields in phone-column order (placeholders for records that are
         /// not judged: malformed or of the wrong width).
         fileprivate var numbers: [PreparedNumber] = []
-        private let phoneColumnCount: Int
+        private var phoneColumnCount: Int
         /// The reader's position after this batch, for progress and the report.
         fileprivate(set) var compressedBytesRead: UInt64 = 0
         fileprivate(set) var recordsRead: UInt64 = 0
@@ -56,7 +56,7 @@ final class RecordBatches {
         func number(_ index: Int, _ column: Int) -> PreparedNumber { numbers[index * phoneColumnCount + column] }
 
         fileprivate func reset() {
-            numbers.removeAll(keepingCapacity: true)
+            clearNumbers()
             bytesCount = 0
             endsCount = 0
             records.removeAll(keepingCapacity: true)
@@ -64,8 +64,15 @@ final class RecordBatches {
             isLast = false
         }
 
+        /// Forgets the prepared numbers, keeping the records (a sample read before the phone
+        /// columns were known is prepared again with them).
+        fileprivate func clearNumbers(phoneColumns: Int? = nil) {
+            if let phoneColumns { phoneColumnCount = phoneColumns }
+            numbers.removeAll(keepingCapacity: true)
+        }
+
         /// Copies a record in: its fields are back to back in the reader's memory.
-        fileprivate func append(_ record: CSVRecord) {
+        func append(_ record: CSVRecord) {
             let size = record.totalBytes
             if bytesCount + size > bytesCapacity {
                 BufferGrowth.grow(&bytes, capacity: &bytesCapacity, keeping: bytesCount, toHold: bytesCount + size)
@@ -92,7 +99,12 @@ final class RecordBatches {
     private let reader: CSVReader
     private let columns: Int
     private let phoneColumns: [Int]
+    /// The columns whose content is checked for phone numbers: neither washed nor declared.
+    private let checkedColumns: [Int]
+    private let content: PhoneContent
     private let judge: NumberJudge
+    /// The first records of the file, read before the phone columns were chosen: the first batch.
+    private var sample: Batch?
     private let recordsPerBatch: Int
     private let bytesPerBatch: Int
     private let monitor = Monitor()
@@ -104,19 +116,41 @@ final class RecordBatches {
     private var peekSink: UInt64 = 0
     /// The encoding seen in every field; complete once the last batch arrived.
     private(set) var encoding = EncodingGuess()
+    /// What the checked columns hold; complete once the last batch arrived.
+    private(set) var contentCounts: ColumnContentCounts
 
-    init(reader: CSVReader, phoneColumns: [Int], judge: NumberJudge, batches: Int = 4, recordsPerBatch: Int = 4096,
-         bytesPerBatch: Int = 1 << 19) {
+    /// A sample batch (records only) made by `sampleBatch`, read from `reader` before.
+    init(reader: CSVReader, sample: Batch?, phoneColumns: [Int], checkedColumns: [Int], judge: NumberJudge,
+         batches: Int = 4, recordsPerBatch: Int = 4096, bytesPerBatch: Int = 1 << 19) {
         self.reader = reader
         columns = reader.header.count
         self.phoneColumns = phoneColumns
+        self.checkedColumns = checkedColumns
+        content = PhoneContent(normalizer: judge.normalizer)
+        contentCounts = ColumnContentCounts(columns: reader.header.count)
         self.judge = judge
+        self.sample = sample
+        sample?.clearNumbers(phoneColumns: phoneColumns.count)
         self.recordsPerBatch = recordsPerBatch
         self.bytesPerBatch = bytesPerBatch
         free = (0..<max(batches, 2)).map { _ in
             Batch(bytes: bytesPerBatch + (1 << 16), fields: recordsPerBatch * 16, records: recordsPerBatch,
                   phoneColumns: phoneColumns.count)
         }
+    }
+
+    /// A file's first `rows` records, read before its phone columns are chosen (from their
+    /// names and this sample's content); they become the first batch.
+    static func readSample(from reader: CSVReader, rows: Int) throws -> Batch {
+        let sample = Batch(bytes: 1 << 16, fields: 1 << 12, records: rows, phoneColumns: 0)
+        while sample.count < rows {
+            guard let record = try reader.next() else {
+                sample.isLast = true
+                break
+            }
+            sample.append(record)
+        }
+        return sample
     }
 
     /// The next batch (the one before goes back for reuse), or nil after the last.
@@ -149,10 +183,13 @@ final class RecordBatches {
     /// Normalizes the phone fields of a record the scrub judges, in input order, and notes
     /// which numbers were seen before.
     @inline(__always)
-    private func prepareNumbers(of record: CSVRecord, into batch: Batch) {
+    private func prepareNumbers(of record: CSVRecord, into batch: Batch, counts: inout ColumnContentCounts) {
         guard record.problem == nil, record.count == columns else {
             for _ in phoneColumns { batch.numbers.append(PreparedNumber(parsed: nil)) }
             return
+        }
+        for column in checkedColumns {
+            counts.count(content.kind(of: record.field(column)), column: column, line: record.line)
         }
         for column in phoneColumns {
             let field = record.field(column)
@@ -208,25 +245,38 @@ final class RecordBatches {
 
     private func produce() {
         var encoding = EncodingGuess()
+        var counts = ColumnContentCounts(columns: columns)
         while true {
-            monitor.lock()
-            while free.isEmpty && !cancelled { monitor.wait() }
-            if cancelled {
+            let batch: Batch
+            if let sample {
+                // The sample's records are the first batch; only their numbers are new.
+                self.sample = nil
+                batch = sample
+                for index in 0..<batch.count {
+                    let record = batch.record(index)
+                    for i in 0..<record.count { encoding.observe(record.field(i)) }
+                    prepareNumbers(of: record, into: batch, counts: &counts)
+                }
+            } else {
+                monitor.lock()
+                while free.isEmpty && !cancelled { monitor.wait() }
+                if cancelled {
+                    monitor.unlock()
+                    return
+                }
+                batch = free.removeLast()
                 monitor.unlock()
-                return
+                batch.reset()
             }
-            let batch = free.removeLast()
-            monitor.unlock()
-            batch.reset()
             do {
-                while batch.count < recordsPerBatch, batch.byteCount < bytesPerBatch {
+                while !batch.isLast, batch.count < recordsPerBatch, batch.byteCount < bytesPerBatch {
                     guard let record = try reader.next() else {
                         batch.isLast = true
                         break
                     }
                     for i in 0..<record.count { encoding.observe(record.field(i)) }
                     batch.append(record)
-                    prepareNumbers(of: record, into: batch)
+                    prepareNumbers(of: record, into: batch, counts: &counts)
                 }
             } catch {
                 batch.error = error
@@ -238,7 +288,10 @@ final class RecordBatches {
             batch.recordsRead = reader.recordsRead
             let last = batch.isLast
             monitor.locked {
-                if last { self.encoding = encoding }
+                if last {
+                    self.encoding = encoding
+                    contentCounts = counts
+                }
                 ready.append(batch)
                 monitor.broadcast()
             }

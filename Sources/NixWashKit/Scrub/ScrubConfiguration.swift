@@ -17,14 +17,26 @@ public struct ScrubConfiguration: Sendable {
     public var nixIndex: String
     public var blockIndexes: [String] = []
     public var customers: String?
+    /// Columns of the customer list by header name (nil: found by name).
+    public var customerColumns = DatedListColumns()
     public var consents: String?
+    /// Columns of the consent list by header name (nil: found by name).
+    public var consentColumns = DatedListColumns()
     public var historyDatabase: String?
+    /// Refuse the run (compliance) when the history's newest attempt is older than this many
+    /// seconds: last night's dialer log was not imported.
+    public var historyMaxAge: Int64?
     public var profile: RuleProfile = .default
     /// Where the profile came from, for the report (nil: the built-in defaults).
     public var profilePath: String?
 
     /// Phone columns by header name (empty: found from the header).
     public var phoneColumns: [String] = []
+    /// Columns declared not to hold numbers to call (by header name, `name#2` for one of
+    /// several of that name): neither washed nor checked for phone numbers.
+    public var notPhoneColumns: [String] = []
+    /// The share of malformed rows (0...1) above which a lead list is refused.
+    public var maxMalformedShare = 0.01
     /// The address-source column by header name (nil: found from the header).
     public var sourceColumn: String?
     /// The address source of files that have no source column, or of rows whose source is empty.
@@ -34,6 +46,8 @@ public struct ScrubConfiguration: Sendable {
     /// Gzip level of the outputs, 1 (fast) … 9 (small): 1-3 by Intel ISA-L, several times
     /// faster than zlib at a similar ratio; 4-9 by zlib. Blocks are compressed on every core.
     public var compressionLevel: Int32 = 1
+    /// A PEM Ed25519 private key: report.json is signed into report.json.sig (`AuditTrail`).
+    public var signingKey: String?
 
     public init(leadFiles: [String], outputFolder: String, callDate: LocalDate, campaign: String,
                 offer: String, contactCentre: String, nixIndex: String) {

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,12 +31,83 @@ public final class Scrubber {
         self.configuration = configuration
     }
 
+    /// Rows read from each lead list before its phone columns are chosen: their content finds
+    /// phone columns whose names do not say so, and their bytes the encoding of the outputs.
+    public static let sampleRows = 1000
+
     /// One lead list, opened and checked before any output exists.
     private struct Lead {
         var reader: CSVReader
+        var sample: RecordBatches.Batch
         var roles: ColumnRoles
         var group: Int
         var hasher: InputFingerprint
+        /// The columns whose content is checked on every row: neither washed nor declared.
+        var checkedColumns: [Int]
+    }
+
+    /// What a file's first rows hold, column by column.
+    private static func sampleContent(_ sample: RecordBatches.Batch, columns: Int,
+                                      content: PhoneContent) -> (counts: ColumnContentCounts, nonEmpty: [UInt64]) {
+        var counts = ColumnContentCounts(columns: columns)
+        var nonEmpty = [UInt64](repeating: 0, count: columns)
+        for index in 0..<sample.count {
+            let record = sample.record(index)
+            guard record.problem == nil, record.count == columns else { continue }
+            for column in 0..<columns {
+                let field = record.field(column)
+                guard !isBlank(field) else { continue }
+                nonEmpty[column] += 1
+                counts.count(content.kind(of: field), column: column, line: record.line)
+            }
+        }
+        return (counts, nonEmpty)
+    }
+
+    /// Opens a lead list, reads its sample and chooses its columns: every phone column found
+    /// is washed unless declared; one that is neither washed nor declared refuses the run.
+    private func openLead(_ path: String, content: PhoneContent) throws -> (Lead, OutputTextEncoding) {
+        let c = configuration
+        let hasher = InputFingerprint()
+        let input = try InputFile(path: path, observer: hasher)
+        let reader = try CSVReader(input: input, options: c.csv)
+        let header = reader.header
+        let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows)
+        let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
+        let byContent = header.indices.filter { column in
+            !ColumnRoles.isPhoneName(header[column]) && counts.holdsPhoneNumbers(column)
+                && counts.phoneNumbers[column] * 2 > nonEmpty[column]
+        }
+        let roles = try ColumnRoles.resolve(header: header, path: path, phoneColumns: c.phoneColumns,
+                                            notPhoneColumns: c.notPhoneColumns, sourceColumn: c.sourceColumn,
+                                            byContent: byContent)
+        let checked = header.indices.filter { !roles.phoneColumns.contains($0) && !roles.declaredNotPhone.contains($0) }
+        let unwashed = checked.filter { counts.holdsPhoneNumbers($0) }
+        if !unwashed.isEmpty {
+            throw Self.unwashed(unwashed, counts: counts, path: path, header: header, roles: roles)
+        }
+        if roles.sourceColumn == nil, c.source == nil {
+            throw NixWashError.noSource(path: path, header: header)
+        }
+        var encoding = EncodingGuess()
+        for field in reader.headerFields { field.withUnsafeBytes { encoding.observe($0) } }
+        for index in 0..<sample.count {
+            let record = sample.record(index)
+            for i in 0..<record.count { encoding.observe(record.field(i)) }
+        }
+        let lead = Lead(reader: reader, sample: sample, roles: roles, group: -1, hasher: hasher, checkedColumns: checked)
+        return (lead, OutputTextEncoding(input: encoding))
+    }
+
+    private static func unwashed(_ columns: [Int], counts: ColumnContentCounts, path: String, header: [String],
+                                 roles: ColumnRoles) -> NixWashError {
+        .unwashedPhoneColumns(
+            path: path,
+            columns: columns.map { column in
+                UnwashedColumn(name: ColumnRoles.displayName(of: column, header: header),
+                               foundBy: .numbers(count: counts.phoneNumbers[column], firstLine: counts.firstPhoneLine[column]))
+            },
+            washed: roles.phoneColumns.map { ColumnRoles.displayName(of: $0, header: header) })
     }
 
     /// Inputs with the same header and dialect share one callable and one rejects file.
@@ -44,15 +116,22 @@ public final class Scrubber {
         let rejectsName: String
         let callable: CSVWriter
         let rejects: CSVWriter
+        let encoding: OutputTextEncoding
         var callableRows: UInt64 = 0
         var rejectRows: UInt64 = 0
+        /// An input of this group turned out to be Latin-1 after a UTF-8 sample.
+        var mixedEncoding = false
 
-        init(index: Int, dialect: CSVDialect, header: [[UInt8]], folder: OutputFolder, workers: CompressionWorkers) throws {
+        init(index: Int, dialect: CSVDialect, header: [[UInt8]], encoding: OutputTextEncoding, folder: OutputFolder,
+             workers: CompressionWorkers) throws {
             let suffix = index == 0 ? "" : "-\(index + 1)"
             callableName = "callable\(suffix).csv.gz"
             rejectsName = "rejects\(suffix).csv.gz"
-            callable = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: callableName), workers: workers), dialect: dialect)
-            rejects = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: rejectsName), workers: workers), dialect: dialect)
+            self.encoding = encoding
+            callable = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: callableName), workers: workers),
+                                 dialect: dialect, textEncoding: encoding)
+            rejects = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: rejectsName), workers: workers),
+                                dialect: dialect, textEncoding: encoding)
             for field in header { try callable.writeField(field) }
             for name in Scrubber.callableColumns { try callable.writeField(name) }
             try callable.endRow()
@@ -65,27 +144,27 @@ public final class Scrubber {
     public func run(progress: ((ScrubProgress) -> Void)? = nil) throws -> ScrubReport {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
+        // The coverage reads every attempt: started first, it runs beside the snapshot and the wash.
+        let coverage = c.historyDatabase.map {
+            HistoryCoverage.Scan(path: $0, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre)
+        }
         let judge = try NumberJudge(configuration: c)
+        let signer = try c.signingKey.map { try ReportSignature(pemFile: $0, isPrivate: true) }
 
         var leads: [Lead] = []
-        var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
+        // Inputs share an output pair when header, dialect and encoding are the same.
+        var shapes: [(header: [[UInt8]], dialect: CSVDialect, encoding: OutputTextEncoding)] = []
+        let content = PhoneContent(normalizer: judge.normalizer)
         for path in c.leadFiles {
-            let hasher = InputFingerprint()
-            let input = try InputFile(path: path, observer: hasher)
-            let reader = try CSVReader(input: input, options: c.csv)
-            let roles = try ColumnRoles.resolve(header: reader.header, path: path, phoneColumns: c.phoneColumns,
-                                                sourceColumn: c.sourceColumn)
-            if roles.sourceColumn == nil, c.source == nil {
-                throw NixWashError.noSource(path: path, header: reader.header)
-            }
-            let group: Int
-            if let known = shapes.firstIndex(where: { $0.header == reader.headerFields && $0.dialect == reader.dialect }) {
-                group = known
+            var (lead, encoding) = try openLead(path, content: content)
+            let reader = lead.reader
+            if let known = shapes.firstIndex(where: { $0.header == reader.headerFields && $0.dialect == reader.dialect && $0.encoding == encoding }) {
+                lead.group = known
             } else {
-                shapes.append((reader.headerFields, reader.dialect))
-                group = shapes.count - 1
+                shapes.append((reader.headerFields, reader.dialect, encoding))
+                lead.group = shapes.count - 1
             }
-            leads.append(Lead(reader: reader, roles: roles, group: group, hasher: hasher))
+            leads.append(lead)
         }
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
@@ -94,9 +173,11 @@ public final class Scrubber {
         let workers = CompressionWorkers(level: c.compressionLevel)
         defer { workers.shutdown() }
         let groups = try shapes.enumerated().map { i, shape in
-            try OutputGroup(index: i, dialect: shape.dialect, header: shape.header, folder: folder, workers: workers)
+            try OutputGroup(index: i, dialect: shape.dialect, header: shape.header, encoding: shape.encoding,
+                            folder: folder, workers: workers)
         }
-        var tally = Tally(defaultSource: c.source)
+        // Sources are counted by their bytes in each file's encoding (see `scrubFile`).
+        var tally = Tally(defaultSource: nil)
         var inputReports: [ScrubReport.InputFileReport] = []
         let totalSize = leads.reduce(UInt64(0) as UInt64?) { sum, lead in
             guard let sum, let size = lead.reader.input.compressedSize else { return nil }
@@ -106,7 +187,8 @@ public final class Scrubber {
         for (fileIndex, lead) in leads.enumerated() {
             let group = groups[lead.group]
             var encoding = EncodingGuess()
-            try scrubFile(lead, group: group, judge: judge, tally: &tally, encoding: &encoding) { rows, read in
+            var malformed = MalformedRows()
+            try scrubFile(lead, group: group, judge: judge, tally: &tally, encoding: &encoding, malformed: &malformed) { rows, read in
                 guard let progress else { return }
                 progress(ScrubProgress(rows: rows, file: lead.reader.path, fileIndex: fileIndex, files: leads.count,
                                        fileBytesRead: read, fileSize: lead.reader.input.compressedSize,
@@ -114,13 +196,22 @@ public final class Scrubber {
             }
             bytesBefore += lead.reader.input.compressedBytesRead
             let reader = lead.reader
+            if malformed.count > 0, Double(malformed.count) > Double(reader.recordsRead) * c.maxMalformedShare {
+                throw NixWashError.tooManyMalformedRows(
+                    path: reader.path, malformed: malformed.count, rows: reader.recordsRead, maxShare: c.maxMalformedShare,
+                    firstLines: malformed.firstLines, likelyCause: malformed.likelyCause(dialect: reader.dialect, encoding: encoding))
+            }
+            if OutputTextEncoding(input: encoding) != group.encoding { group.mixedEncoding = true }
+            let header = reader.header
+            func names(_ columns: [Int]) -> [String] { columns.map { ColumnRoles.displayName(of: $0, header: header) } }
             inputReports.append(ScrubReport.InputFileReport(
                 path: reader.path, size: reader.input.compressedSize, sha256: lead.hasher.digest(),
                 compression: reader.input.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
                 encoding: encoding.name, rows: reader.recordsRead,
-                phoneColumns: lead.roles.phoneColumns.map { reader.header[$0] },
-                sourceColumn: lead.roles.sourceColumn.map { reader.header[$0] },
-                outputs: [group.callableName, group.rejectsName]))
+                phoneColumns: names(lead.roles.phoneColumns), phoneColumnsByContent: names(lead.roles.phoneColumnsByContent),
+                notPhoneColumns: names(lead.roles.declaredNotPhone),
+                sourceColumn: lead.roles.sourceColumn.map { ColumnRoles.displayName(of: $0, header: header) },
+                malformedRows: malformed.count, outputs: [group.callableName, group.rejectsName]))
         }
         for group in groups {
             try group.callable.finish()
@@ -137,8 +228,15 @@ public final class Scrubber {
             throw NixWashError.accountingBroken(detail: "rows in \(totals.rowsIn), callable \(totals.rowsCallable) (written \(writtenCallable)), not callable \(totals.rowsNotCallable); numbers in \(totals.numbersIn), callable \(totals.numbersCallable), rejected \(totals.numbersRejected) (written \(writtenRejects))")
         }
 
-        let outputNames = groups.flatMap { [$0.callableName, $0.rejectsName] } + ["report.json", "report.html"]
-        let report = ScrubReport(
+        let csvOutputs = groups.flatMap { [$0.callableName, $0.rejectsName] }
+        let outputNames = csvOutputs + ["report.json", "report.html"] + AuditTrail.names(signed: signer != nil)
+        var outputEncodings = ["report.json": "utf-8", "report.html": "utf-8"]
+        for group in groups {
+            let name = group.mixedEncoding ? "mixed" : group.encoding.rawValue
+            outputEncodings[group.callableName] = name
+            outputEncodings[group.rejectsName] = name
+        }
+        var report = ScrubReport(
             started: started, finished: StockholmTime.iso8601(Int64(time(nil))),
             callDate: c.callDate.description, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre,
             productCategory: c.productCategory, ruleProfile: c.profile, ruleProfilePath: c.profilePath,
@@ -146,38 +244,46 @@ public final class Scrubber {
                             "close": StockholmTime.iso8601(judge.quotaJudge.window.close)],
             inputs: inputReports,
             registers: ([judge.nix] + judge.blockLists).map(Self.listReport),
-            customers: judge.customers.map { ["path": c.customers ?? "", "numbers": String($0.table.count)] },
-            consents: judge.consents.map { ["path": c.consents ?? "", "numbers": String($0.table.count)] },
-            history: judge.history.map { ["path": c.historyDatabase.map { HistoryLocation($0).description } ?? "", "numbers_with_attempts": String($0.count)] },
+            customers: judge.customers.map { .init(path: c.customers ?? "", numbers: $0.table.count) },
+            consents: judge.consents.map { .init(path: c.consents ?? "", numbers: $0.table.count) },
+            history: judge.history.map { .init(path: c.historyDatabase.map { HistoryLocation($0).description } ?? "", numbersWithAttempts: $0.count) },
+            historyCoverage: try coverage?.result(),
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) callable + \(totals.rowsNotCallable) with no callable number",
                 numbers: "\(totals.numbersIn) numbers in = \(totals.numbersCallable) callable + \(totals.numbersRejected) rejected",
                 balanced: balanced),
-            outputs: outputNames)
-        try ReportWriter.writeJSON(report, to: folder.path(for: "report.json"))
+            maxMalformedShare: c.maxMalformedShare, outputs: outputNames, outputEncodings: outputEncodings)
+        report.workingDirectory = FileManager.default.currentDirectoryPath
+        report.defaultCountry = c.defaultCountry.rawValue
         try ReportWriter.writeHTML(report, to: folder.path(for: "report.html"))
+        report.outputFiles = try AuditTrail.digests(of: csvOutputs + ["report.html"], in: folder.temporaryPath)
+        try ReportWriter.writeJSON(report, to: folder.path(for: AuditTrail.reportName))
+        try AuditTrail.seal(folder, signer: signer)
         try folder.commit()
         return report
     }
 
-    private static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
+    static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
         let h = index.header
         return ScrubReport.ListReport(
             kind: h.kind.name, label: h.label, path: index.path,
             registerDate: h.registerDate.map { LocalDate(daysSinceEpoch: Int($0)).description },
-            entries: h.entryCount, indexChecksum: String(h.bodyChecksum, radix: 16))
+            entries: h.entryCount, indexChecksum: hex16(h.bodyChecksum))
     }
 
     /// Streams one lead list through the judge into its group's writers.
     private func scrubFile(_ lead: Lead, group: OutputGroup, judge: NumberJudge, tally: inout Tally,
-                           encoding: inout EncodingGuess, progress: (_ rows: UInt64, _ bytesRead: UInt64) -> Void) throws {
+                           encoding: inout EncodingGuess, malformed: inout MalformedRows,
+                           progress: (_ rows: UInt64, _ bytesRead: UInt64) -> Void) throws {
         let reader = lead.reader
         let header = reader.header
         let columns = header.count
         let phoneColumns = lead.roles.phoneColumns
         let sourceColumn = lead.roles.sourceColumn
-        let fileBytes = Array(reader.path.utf8)
+        // The source of rows without one, in the file's encoding like the sources of its rows.
+        let fallbackSource = group.encoding.bytes(configuration.source ?? reader.path)
+        let phoneNames = header.indices.map { ColumnRoles.displayName(of: $0, header: header) }
         // Per-row state lives in buffers made once per file: the hot loop allocates nothing.
         let rejected = UnsafeMutablePointer<Bool>.allocate(capacity: max(columns, 1))
         rejected.initialize(repeating: false, count: max(columns, 1))
@@ -196,7 +302,7 @@ public final class Scrubber {
         let rejects = group.rejects
         // The same words on every reject: quoted (where they must be) once, not checked per row.
         let encodedFile = rejects.encoded(reader.path)
-        let encodedPhoneNames = header.map { rejects.encoded($0) }
+        let encodedPhoneNames = phoneNames.map { rejects.encoded($0) }
         let encodedReasonNames = Self.reasonNames.map { rejects.encoded(String(decoding: $0, as: UTF8.self)) }
 
         func writeReject(_ record: CSVRecord, column: Int?, raw: UnsafeRawBufferPointer?, verdict: NumberVerdict?,
@@ -222,7 +328,7 @@ public final class Scrubber {
             if let name = sourceNames[source] {
                 rejects.writeEncodedField(name)
             } else {
-                let name = rejects.encoded(tally.sourceName(source))
+                let name = rejects.encoded(bytes: tally.sourceBytes(source))
                 sourceNames[source] = name
                 rejects.writeEncodedField(name)
             }
@@ -231,7 +337,8 @@ public final class Scrubber {
         }
 
         // Reading runs on a thread of its own, a batch of records ahead of this loop.
-        let batches = RecordBatches(reader: reader, phoneColumns: phoneColumns, judge: judge)
+        let batches = RecordBatches(reader: reader, sample: lead.sample, phoneColumns: phoneColumns,
+                                    checkedColumns: lead.checkedColumns, judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
         while let current = batches.next(after: batch) {
@@ -239,10 +346,11 @@ public final class Scrubber {
             for index in 0..<current.count {
                 let record = current.record(index)
                 let source = tally.sourceIndex(for: sourceColumn.flatMap { $0 < record.count ? record.field($0) : nil },
-                                               fallback: fileBytes)
+                                               fallback: fallbackSource)
                 tally.countRow(source: source)
 
                 if let problem = record.problem {
+                    malformed.note(line: record.line, fields: nil)
                     let detail = "line \(problem.line), column \(problem.column): \(problem.message)"
                     try writeReject(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: rejects.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.malformedRow), source: source)
@@ -250,6 +358,7 @@ public final class Scrubber {
                     continue
                 }
                 if record.count != columns {
+                    malformed.note(line: record.line, fields: record.count > columns ? .more : .fewer)
                     var detail = "the row has \(record.count) fields, the header has \(columns)"
                     if record.count > columns {
                         detail += "; fields beyond the header: " + (columns..<record.count).map { record.string($0) }.joined(separator: " | ")
@@ -292,7 +401,7 @@ public final class Scrubber {
                     }
                 }
                 if !sawNumber {
-                    let detail = "invalid_number: the row has no phone number (\(phoneColumns.map { header[$0] }.joined(separator: ", ")) are empty)"
+                    let detail = "invalid_number: the row has no phone number (\(phoneColumns.map { phoneNames[$0] }.joined(separator: ", ")) are empty)"
                     try writeReject(record, column: phoneColumns[0], raw: record.field(phoneColumns[0]), verdict: nil,
                                     reasons: ReasonSet(.invalidNumber), detail: rejects.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.invalidNumber), source: source)
@@ -327,6 +436,50 @@ public final class Scrubber {
             if let error = current.error { throw error }
         }
         encoding = batches.encoding
+        let counts = batches.contentCounts
+        let unwashed = lead.checkedColumns.filter { counts.holdsPhoneNumbers($0) }
+        if !unwashed.isEmpty {
+            throw Self.unwashed(unwashed, counts: counts, path: reader.path, header: header, roles: lead.roles)
+        }
+    }
+
+    /// The malformed rows of one lead list, for the refusal when there are too many.
+    struct MalformedRows {
+        enum Width { case more, fewer }
+        private(set) var count: UInt64 = 0
+        private(set) var firstLines: [UInt64] = []
+        private var quoting: UInt64 = 0
+        private var moreFields: UInt64 = 0
+        private var fewerFields: UInt64 = 0
+
+        /// A row with a quoting problem (`fields` nil) or more or fewer fields than the header.
+        mutating func note(line: UInt64, fields: Width?) {
+            count += 1
+            if firstLines.count < 5 { firstLines.append(line) }
+            switch fields {
+            case nil: quoting += 1
+            case .more?: moreFields += 1
+            case .fewer?: fewerFields += 1
+            }
+        }
+
+        func likelyCause(dialect: CSVDialect, encoding: EncodingGuess) -> String {
+            func rows(_ n: UInt64) -> String { n == 1 ? "1 row has" : "\(n) rows have" }
+            var causes: [String] = []
+            var widths: [String] = []
+            if moreFields > 0 { widths.append("\(rows(moreFields)) more fields than the header") }
+            if fewerFields > 0 { widths.append("\(rows(fewerFields)) fewer") }
+            if !widths.isEmpty {
+                causes.append(widths.joined(separator: " and ") + ": a wrong delimiter (the file was read with '\(dialect.delimiterName)'; set --delimiter), or fields that hold the delimiter without quotes")
+            }
+            if quoting > 0 {
+                causes.append("\(rows(quoting)) a stray quote: the export does not quote as CSV does (a field with a quote in it is quoted and the quote doubled)")
+            }
+            if encoding.sawInvalidUTF8 {
+                causes.append("the file is not UTF-8 (it was read as Latin-1): check that it was exported as text in one encoding")
+            }
+            return causes.joined(separator: "; ")
+        }
     }
 
     /// Reason names by precedence (a set's primary reason is its lowest bit).
@@ -345,4 +498,10 @@ public final class Scrubber {
         for byte in field where byte != 0x20 && byte != 0x09 { return false }
         return true
     }
+}
+
+/// A checksum as 16 hex digits, as `nixwash index info` shows it.
+func hex16(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
 }

@@ -114,7 +114,11 @@ struct Tally {
 
     var bySource: [String: ScrubCounts] {
         var result: [String: ScrubCounts] = [:]
-        for i in 0..<sources.count { result[sourceName(i)] = perSource[i].counts }
+        // The same name in two encodings (a UTF-8 and a Latin-1 list) is one source.
+        for i in 0..<sources.count {
+            let name = sourceName(i)
+            result[name] = result[name].map { $0.adding(perSource[i].counts) } ?? perSource[i].counts
+        }
         return result
     }
 }

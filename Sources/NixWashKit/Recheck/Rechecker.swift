@@ -1,0 +1,362 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a recheck's rows came from: the earlier run, for `report.json` (`recheck_of`).
+public struct RecheckOrigin: Codable, Sendable {
+    public var folder: String
+    /// SHA-256 of the earlier run's report.json as read.
+    public var reportSha256: String
+    public var callDate: String
+    public var nixRegisterDate: String
+    /// The last call date the earlier run's NIX register may be used for.
+    public var nixValidThrough: String
+
+    enum CodingKeys: String, CodingKey {
+        case folder
+        case reportSha256 = "report_sha256", callDate = "call_date"
+        case nixRegisterDate = "nix_register_date", nixValidThrough = "nix_valid_through"
+    }
+}
+
+/// `recheck`: the callable rows of an earlier run judged again, with today's NIX index, block
+/// lists, history and call date, by the scrub's own stages (`RecordBatches` reads and looks up,
+/// `NumberJudge` judges). Writes, all or nothing, `pull.csv.gz` (each number that is no longer
+/// callable, with its new reason, in the rejects' columns), `still-callable.csv.gz` (the rows
+/// that keep a callable number, in the callable list's columns, their appended values
+/// recomputed) and `report.json` with its audit trail. A shape of input gets its own pair
+/// (`pull-2.csv.gz`, `still-callable-2.csv.gz`), as in the scrub.
+public final class Rechecker {
+    public let runFolder: String
+    public let configuration: ScrubConfiguration
+
+    /// `configuration.leadFiles` is not read: the rows are the earlier run's callable lists.
+    public init(runFolder: String, configuration: ScrubConfiguration) {
+        var folder = runFolder
+        while folder.count > 1, folder.hasSuffix("/") { folder.removeLast() }
+        self.runFolder = folder
+        self.configuration = configuration
+    }
+
+    /// One callable list of the earlier run and the phone columns its rows were judged by.
+    private struct CallableList {
+        var path: String
+        var phoneColumnNames: [String]
+        /// The SHA-256 the scrub recorded for the file (`output_files`), when it did.
+        var sha256: String?
+    }
+
+    /// The earlier run: its report, and the refusal when its register is too old to recheck.
+    private func earlierRun() throws -> (origin: RecheckOrigin, lists: [CallableList]) {
+        let reportPath = runFolder + "/" + AuditTrail.reportName
+        guard FileManager.default.fileExists(atPath: reportPath) else {
+            throw NixWashError.invalidSetting(source: runFolder, reason: "no report.json here: this is not the output folder of a nixwash scrub. Give the folder a scrub wrote.")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: reportPath))
+        } catch {
+            throw NixWashError.readFailed(path: reportPath, reason: (error as NSError).localizedDescription)
+        }
+        let report: ScrubReport
+        do {
+            report = try JSONDecoder().decode(ScrubReport.self, from: data)
+        } catch {
+            throw NixWashError.invalidSetting(source: reportPath, reason: "not a scrub report nixwash can read (\(error)). Recheck the folder of a scrub, or wash the list again.")
+        }
+        guard report.recheckOf == nil else {
+            throw NixWashError.invalidSetting(source: runFolder, reason: "is the folder of a recheck, not of a scrub. Recheck the scrub's folder: it holds every row the dialer got.")
+        }
+        // The quotas count the attempts of one campaign, offer and contact centre: a recheck in
+        // another context would judge the dialer's rows by the wrong history.
+        let context = [("campaign", report.campaign, configuration.campaign), ("offer", report.offer, configuration.offer),
+                       ("contact centre", report.contactCentre, configuration.contactCentre)]
+        if let (name, earlier, now) = context.first(where: { $0.1 != $0.2 }) {
+            throw NixWashError.invalidSetting(source: runFolder, reason: "was washed for the \(name) '\(earlier)', this recheck is for '\(now)'. Recheck with the run's own campaign, offer and contact centre.")
+        }
+        guard let nix = report.registers.first(where: { $0.kind == IndexKind.nix.name }),
+              let registerText = nix.registerDate, let registerDate = LocalDate(registerText) else {
+            throw NixWashError.invalidSetting(source: reportPath, reason: "names no NIX register with a date, so its freshness cannot be checked. Wash the list again.")
+        }
+        let validThrough = configuration.profile.registerValidThrough(registerDate: registerDate)
+        if configuration.callDate > validThrough {
+            throw NixWashError.recheckNeedsFullWash(run: runFolder, registerName: configuration.profile.registerName, registerDate: registerDate, validThrough: validThrough,
+                                                    callDate: configuration.callDate)
+        }
+        let hash = SHA256()
+        data.withUnsafeBytes { hash.update($0) }
+        let origin = RecheckOrigin(folder: runFolder, reportSha256: hash.finalize(), callDate: report.callDate,
+                                   nixRegisterDate: registerText, nixValidThrough: validThrough.description)
+        var lists: [CallableList] = []
+        for input in report.inputs {
+            guard let name = input.outputs.first, !lists.contains(where: { $0.path.hasSuffix("/" + name) }) else { continue }
+            lists.append(CallableList(path: runFolder + "/" + name, phoneColumnNames: input.phoneColumns,
+                                      sha256: report.outputFiles?.first { $0.name == name }?.sha256))
+        }
+        return (origin, lists)
+    }
+
+    /// One callable list opened, its columns found.
+    private struct Opened {
+        var reader: CSVReader
+        var hasher: InputFingerprint
+        /// Fields of the original row, before the columns the scrub appended.
+        var width: Int
+        var phoneColumns: [Int]
+        var sourceColumn: Int
+        var recordedSha256: String?
+    }
+
+    private func open(_ list: CallableList) throws -> Opened {
+        let hasher = InputFingerprint()
+        let reader = try CSVReader(input: InputFile(path: list.path, observer: hasher),
+                                   options: CSVOptions(maxRecordSize: configuration.csv.maxRecordSize, requireDataRows: false))
+        let appended = Scrubber.callableColumns
+        let width = reader.header.count - appended.count
+        guard width > 0, Array(reader.header.suffix(appended.count)) == appended else {
+            throw NixWashError.invalidSetting(source: list.path, reason: "does not end in the columns a scrub appends (\(appended.joined(separator: ", "))): it is not a callable list as nixwash wrote it.")
+        }
+        let original = Array(reader.header.prefix(width))
+        let phoneColumns = try list.phoneColumnNames.map { name -> Int in
+            guard let column = original.firstIndex(of: name) else {
+                throw NixWashError.missingColumn(path: list.path, column: name, header: original)
+            }
+            return column
+        }
+        guard !phoneColumns.isEmpty else {
+            throw NixWashError.noPhoneColumn(path: list.path, header: original)
+        }
+        return Opened(reader: reader, hasher: hasher, width: width, phoneColumns: phoneColumns, sourceColumn: width + 1,
+                      recordedSha256: list.sha256)
+    }
+
+    /// The outputs of one shape of callable list.
+    private final class OutputPair {
+        let stillCallableName: String
+        let pullName: String
+        let stillCallable: CSVWriter
+        let pull: CSVWriter
+        var stillCallableRows: UInt64 = 0
+        var pullRows: UInt64 = 0
+
+        init(index: Int, dialect: CSVDialect, header: ArraySlice<[UInt8]>, folder: OutputFolder, workers: CompressionWorkers) throws {
+            let suffix = index == 0 ? "" : "-\(index + 1)"
+            stillCallableName = "still-callable\(suffix).csv.gz"
+            pullName = "pull\(suffix).csv.gz"
+            stillCallable = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: stillCallableName), workers: workers), dialect: dialect)
+            pull = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: pullName), workers: workers), dialect: dialect)
+            for field in header { try stillCallable.writeField(field) }
+            for name in Scrubber.callableColumns { try stillCallable.writeField(name) }
+            try stillCallable.endRow()
+            for field in header { try pull.writeField(field) }
+            for name in Scrubber.rejectColumns { try pull.writeField(name) }
+            try pull.endRow()
+        }
+    }
+
+    public func run() throws -> ScrubReport {
+        let c = configuration
+        let started = StockholmTime.iso8601(Int64(time(nil)))
+        if URL(fileURLWithPath: c.outputFolder).standardizedFileURL == URL(fileURLWithPath: runFolder).standardizedFileURL {
+            throw NixWashError.invalidSetting(source: c.outputFolder, reason: "is the folder of the run being rechecked; a recheck writes into a new folder. Choose another output folder.")
+        }
+        let (origin, lists) = try earlierRun()
+        let judge = try NumberJudge(configuration: c)
+        let signer = try c.signingKey.map { try ReportSignature(pemFile: $0, isPrivate: true) }
+        let opened = try lists.map(open)
+
+        var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
+        var shapeOf: [Int] = []
+        for list in opened {
+            if let known = shapes.firstIndex(where: { $0.header == list.reader.headerFields && $0.dialect == list.reader.dialect }) {
+                shapeOf.append(known)
+            } else {
+                shapes.append((list.reader.headerFields, list.reader.dialect))
+                shapeOf.append(shapes.count - 1)
+            }
+        }
+        let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
+        let workers = CompressionWorkers(level: c.compressionLevel)
+        defer { workers.shutdown() }
+        let pairs = try shapes.enumerated().map { i, shape in
+            try OutputPair(index: i, dialect: shape.dialect, header: shape.header.prefix(shape.header.count - Scrubber.callableColumns.count),
+                           folder: folder, workers: workers)
+        }
+        var tally = Tally(defaultSource: c.source)
+        var inputReports: [ScrubReport.InputFileReport] = []
+        // nixwash's own values are written in UTF-8; beside Latin-1 rows of a list that makes a mix.
+        var outputEncodings = [AuditTrail.reportName: OutputTextEncoding.utf8.rawValue]
+        for (i, list) in opened.enumerated() {
+            let pair = pairs[shapeOf[i]]
+            let (encoding, malformedRows) = try recheck(list, into: pair, judge: judge, tally: &tally)
+            for name in [pair.stillCallableName, pair.pullName] where outputEncodings[name] != "mixed" {
+                outputEncodings[name] = OutputTextEncoding(input: encoding) == .utf8 ? OutputTextEncoding.utf8.rawValue : "mixed"
+            }
+            let reader = list.reader
+            let digest = list.hasher.digest()
+            // The pull list is about the rows the scrub handed the dialer, not an edited copy.
+            if let recorded = list.recordedSha256, recorded != digest {
+                throw NixWashError.invalidSetting(source: reader.path, reason: "has changed since the scrub wrote it (SHA-256 \(digest), report.json records \(recorded)), so it is not the list the dialer got from that run. Wash the list again with a scrub (`nixwash audit verify` shows what changed).")
+            }
+            inputReports.append(ScrubReport.InputFileReport(
+                path: reader.path, size: reader.input.compressedSize, sha256: digest,
+                compression: reader.input.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
+                encoding: encoding.name, rows: reader.recordsRead,
+                phoneColumns: list.phoneColumns.map { reader.header[$0] }, phoneColumnsByContent: [], notPhoneColumns: [],
+                sourceColumn: Scrubber.callableColumns[1], malformedRows: malformedRows,
+                outputs: [pair.stillCallableName, pair.pullName]))
+        }
+        for pair in pairs {
+            try pair.stillCallable.finish()
+            try pair.pull.finish()
+        }
+
+        let totals = tally.totals
+        let writtenCallable = pairs.reduce(0) { $0 + $1.stillCallableRows }
+        let writtenPulls = pairs.reduce(0) { $0 + $1.pullRows }
+        let balanced = totals.rowsBalance && totals.numbersBalance
+            && writtenCallable == totals.rowsCallable && writtenPulls == totals.numbersRejected
+        guard balanced else {
+            throw NixWashError.accountingBroken(detail: "rows in \(totals.rowsIn), still callable \(totals.rowsCallable) (written \(writtenCallable)), not callable \(totals.rowsNotCallable); numbers in \(totals.numbersIn), callable \(totals.numbersCallable), pulled \(totals.numbersRejected) (written \(writtenPulls))")
+        }
+        let csvOutputs = pairs.flatMap { [$0.stillCallableName, $0.pullName] }
+        var report = ScrubReport(
+            started: started, finished: StockholmTime.iso8601(Int64(time(nil))),
+            callDate: c.callDate.description, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre,
+            productCategory: c.productCategory, ruleProfile: c.profile, ruleProfilePath: c.profilePath,
+            callingWindow: ["open": StockholmTime.iso8601(judge.quotaJudge.window.open),
+                            "close": StockholmTime.iso8601(judge.quotaJudge.window.close)],
+            inputs: inputReports,
+            registers: ([judge.nix] + judge.blockLists).map(Scrubber.listReport),
+            customers: judge.customers.map { .init(path: c.customers ?? "", numbers: $0.table.count) },
+            consents: judge.consents.map { .init(path: c.consents ?? "", numbers: $0.table.count) },
+            history: judge.history.map { .init(path: c.historyDatabase ?? "", numbersWithAttempts: $0.count) },
+            totals: totals, bySource: tally.bySource,
+            accounting: ScrubReport.Accounting(
+                rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) still callable + \(totals.rowsNotCallable) with no callable number left",
+                numbers: "\(totals.numbersIn) numbers in = \(totals.numbersCallable) callable + \(totals.numbersRejected) to pull",
+                balanced: balanced),
+            maxMalformedShare: c.maxMalformedShare,
+            outputs: csvOutputs + [AuditTrail.reportName] + AuditTrail.names(signed: signer != nil),
+            outputEncodings: outputEncodings)
+        report.recheckOf = origin
+        report.workingDirectory = FileManager.default.currentDirectoryPath
+        report.defaultCountry = c.defaultCountry.rawValue
+        report.outputFiles = try AuditTrail.digests(of: csvOutputs, in: folder.temporaryPath)
+        try ReportWriter.writeJSON(report, to: folder.path(for: AuditTrail.reportName))
+        try AuditTrail.seal(folder, signer: signer)
+        try folder.commit()
+        return report
+    }
+
+    /// Judges every phone field of one callable list again; returns the encoding seen and the
+    /// count of malformed rows.
+    private func recheck(_ list: Opened, into pair: OutputPair, judge: NumberJudge, tally: inout Tally) throws -> (EncodingGuess, UInt64) {
+        let reader = list.reader
+        let width = list.width
+        let header = reader.header
+        let fileBytes = Array(reader.path.utf8)
+        let stillCallable = pair.stillCallable
+        let pull = pair.pull
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        var pulled = [Bool](repeating: false, count: width)
+        let encodedFile = pull.encoded(reader.path)
+        let encodedColumns = header.map { pull.encoded($0) }
+        var details: [NumberJudge.DetailKey: [UInt8]] = [:]
+        var notBefore: Int64 = .min
+        var notBeforeText: [UInt8] = []
+        var malformedRows: UInt64 = 0
+
+        func writePull(_ record: CSVRecord, column: Int?, verdict: NumberVerdict?, reasons: ReasonSet, detail: [UInt8], source: Int) throws {
+            for i in 0..<width { try pull.writeField(i < record.count ? record.field(i) : empty) }
+            pull.writeEncodedField(encodedFile)
+            try pull.writeField(record.line)
+            pull.writeEncodedField(column.map { encodedColumns[$0] } ?? [])
+            try pull.writeField(column.map { record.field($0) } ?? empty)
+            if let key = verdict?.number?.key { try pull.writeField(key.rawValue, prefix: UInt8(ascii: "+")) } else { try pull.writeField(empty) }
+            try pull.writeField(reasons.primary!.rawValue)
+            try pull.writeField(reasons.reasons.map(\.rawValue).joined(separator: "|"))
+            pull.writeEncodedField(detail)
+            pull.writeEncodedField(pull.encoded(tally.sourceName(source)))
+            try pull.endRow()
+            pair.pullRows += 1
+        }
+
+        // The other columns were checked for phone numbers by the scrub that wrote this list,
+        // and its SHA-256 is checked against that scrub's report.
+        let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: list.phoneColumns, checkedColumns: [], judge: judge)
+        defer { batches.cancel() }
+        var batch: RecordBatches.Batch?
+        while let current = batches.next(after: batch) {
+            batch = current
+            for index in 0..<current.count {
+                let record = current.record(index)
+                let source = tally.sourceIndex(for: list.sourceColumn < record.count ? record.field(list.sourceColumn) : nil,
+                                               fallback: fileBytes)
+                tally.countRow(source: source)
+                if record.problem != nil || record.count != header.count {
+                    let detail = record.problem.map { "line \($0.line), column \($0.column): \($0.message)" }
+                        ?? "the row has \(record.count) fields, the header has \(header.count)"
+                    try writePull(record, column: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: pull.encoded(detail), source: source)
+                    tally.countRejected(ReasonSet(.malformedRow), source: source)
+                    malformedRows += 1
+                    tally.countRowNotCallable(source: source)
+                    continue
+                }
+                var first: NumberVerdict?
+                var sawNumber = false
+                for (position, column) in list.phoneColumns.enumerated() {
+                    let prepared = current.number(index, position)
+                    guard let parsed = prepared.parsed else { continue }
+                    sawNumber = true
+                    let verdict = judge.judge(parsed, duplicate: prepared.duplicate, hits: prepared.hits)
+                    if verdict.isCallable {
+                        tally.countCallable(exemption: verdict.exemption, source: source)
+                        if first == nil { first = verdict }
+                        continue
+                    }
+                    pulled[column] = true
+                    let key = judge.detailKey(of: verdict)
+                    let detail: [UInt8]
+                    if let known = details[key] {
+                        detail = known
+                    } else {
+                        detail = pull.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
+                        if details.count < 65_536 { details[key] = detail }
+                    }
+                    try writePull(record, column: column, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
+                    tally.countRejected(verdict.reasons, source: source)
+                }
+                if !sawNumber {
+                    // A callable row always had a number: this one was edited since the scrub.
+                    let detail = "invalid_number: the row has no phone number (\(list.phoneColumns.map { header[$0] }.joined(separator: ", ")) are empty)"
+                    try writePull(record, column: list.phoneColumns[0], verdict: nil, reasons: ReasonSet(.invalidNumber),
+                                  detail: pull.encoded(detail), source: source)
+                    tally.countRejected(ReasonSet(.invalidNumber), source: source)
+                }
+                if let first {
+                    for i in 0..<width { try stillCallable.writeField(pulled[i] ? empty : record.field(i)) }
+                    try stillCallable.writeField(first.number!.key.rawValue, prefix: UInt8(ascii: "+"))
+                    try stillCallable.writeField(record.field(list.sourceColumn))
+                    try stillCallable.writeField(UInt64(first.quota.attemptsLeftToday))
+                    if first.quota.notBefore != notBefore {
+                        notBefore = first.quota.notBefore
+                        notBeforeText.removeAll(keepingCapacity: true)
+                        StockholmTime.appendISO8601(notBefore, to: &notBeforeText)
+                    }
+                    try stillCallable.writeField(notBeforeText)
+                    try stillCallable.writeField(first.exemption?.rawValue ?? "")
+                    try stillCallable.endRow()
+                    pair.stillCallableRows += 1
+                    tally.countRowCallable(source: source)
+                } else {
+                    tally.countRowNotCallable(source: source)
+                }
+                for column in list.phoneColumns { pulled[column] = false }
+            }
+            if let error = current.error { throw error }
+        }
+        return (batches.encoding, malformedRows)
+    }
+}

@@ -1,0 +1,225 @@
+/// What a field outside the phone columns holds, seen from the dialer: a whole phone number,
+/// a Swedish personal identity number (personnummer), or anything else. The scrub checks
+/// every such field of every row, so the common case (a name, an address, a postal code) is
+/// decided from its first byte or its length.
+///
+/// Not phone numbers, though their digits may parse as one: dates (`2026-10-01`,
+/// `01.10.2026`), amounts (`1234.50`), postal codes and short ids (too few digits), and digits
+/// written without a trunk 0 or country code unless they read as a mobile number (Excel drops
+/// the 0 of `0701234567`, but an id such as `12345678` is not a Stockholm number).
+/// Personal identity numbers are counted apart: a column that holds mostly those is not a
+/// phone column even where some of them parse as numbers.
+struct PhoneContent {
+    enum Kind {
+        case other
+        case phoneNumber
+        /// Written as only a personal identity number is (`YYMMDD-XXXX`, `YYYYMMDDXXXX`).
+        case identityNumber
+        /// Ten bare digits that are both: `0701234567` is a mobile number and, with a valid
+        /// check digit, the identity number of someone born on 23 January 2007.
+        case phoneOrIdentityNumber
+    }
+
+    let normalizer: PhoneNormalizer
+    private let hasTrunkPrefix: Bool
+    private let callingCode: UInt64
+
+    init(normalizer: PhoneNormalizer) {
+        self.normalizer = normalizer
+        hasTrunkPrefix = normalizer.defaultCountry.plan.hasTrunkPrefix
+        callingCode = normalizer.defaultCountry.callingCode
+    }
+
+    /// Fewer digits than any phone number has with its trunk 0: postal codes, short ids.
+    static let minimumDigits = 7
+
+    @inline(__always)
+    func kind(of field: UnsafeRawBufferPointer) -> Kind {
+        let n = field.count
+        guard n >= Self.minimumDigits, n <= 40 else { return .other }
+        let first = field[0]
+        if first &- 0x30 < 10 || first == 0x2B || first == 0x28 || first == 0x20 { return closerLook(field) }
+        // `Tel: 070…`, `Mobil 070…`, `tfn.070…`: a label the normalizer reads as one.
+        switch (first | 0x20, field[1] | 0x20, field[2] | 0x20) {
+        case (0x74, 0x65, 0x6C), (0x74, 0x66, 0x6E), (0x74, 0x6C, 0x66), (0x6D, 0x6F, 0x62), (0x70, 0x68, 0x6F):
+            if case .valid = normalizer.normalize(field) { return .phoneNumber }
+            return .other
+        default:
+            return .other
+        }
+    }
+
+    /// The field starts like a number: its shape, then the normalizer.
+    private func closerLook(_ field: UnsafeRawBufferPointer) -> Kind {
+        // Digits packed four bits each (at most 16 kept) and the shape of the separators.
+        var digits = 0
+        var value: UInt64 = 0
+        var plus = false
+        var groups = DigitGroups()
+        var group = 0
+        var separators: UInt32 = 0  // bit per separator byte seen: 0 '-', 1 '.', 2 '/', 3 ' ', 4 '(' ')', 5 '+'
+        for byte in field {
+            switch byte {
+            case 0x30...0x39:
+                digits += 1
+                if digits <= 18 { value = value &* 10 &+ UInt64(byte &- 0x30) }
+                group += 1
+                continue
+            case 0x2D: separators |= 1
+            case 0x2E: separators |= 2
+            case 0x2F: separators |= 4
+            case 0x20: separators |= 8
+            case 0x28, 0x29: separators |= 16
+            case 0x2B:
+                if digits > 0 { separators |= 32 } else { plus = true }
+            default:
+                return .other
+            }
+            if group > 0 {
+                groups.append(group)
+                group = 0
+            }
+        }
+        if group > 0 { groups.append(group) }
+        guard digits >= Self.minimumDigits, digits <= 17 else { return .other }
+        var identity = false
+        if !plus, Self.isIdentityNumber(value: value, digits: digits, groups: groups, separators: separators) {
+            if digits == 12 || groups.count == 2 { return .identityNumber }
+            identity = true
+        }
+        if !plus, digits == 8, Self.isDayMonthYear(value: value, groups: groups, separators: separators) { return .other }
+        let phone = isPhoneNumber(field, value: value, digits: digits, plus: plus)
+        return phone ? (identity ? .phoneOrIdentityNumber : .phoneNumber) : (identity ? .identityNumber : .other)
+    }
+
+    private func isPhoneNumber(_ field: UnsafeRawBufferPointer, value: UInt64, digits: Int, plus: Bool) -> Bool {
+        guard case let .valid(number) = normalizer.normalize(field) else { return false }
+        if plus || !hasTrunkPrefix { return true }
+        // Written without +: with a trunk 0 or 00, or with the country's code, it is a
+        // number; bare digits are one only when they read as a mobile number.
+        let leading = Self.leadingDigits(value: value, digits: digits, count: 3)
+        if leading / 100 == 0 { return true }
+        let codeDigits = callingCode < 100 ? 2 : 3
+        if leading / UInt64(codeDigits == 2 ? 10 : 1) == callingCode, digits >= codeDigits + 6 { return true }
+        return number.type == .mobile
+    }
+
+    /// The first `count` of a value's `digits` digits.
+    private static func leadingDigits(value: UInt64, digits: Int, count: Int) -> UInt64 {
+        var v = value
+        var d = digits
+        while d > count {
+            v /= 10
+            d -= 1
+        }
+        return v
+    }
+
+    /// `YYMMDD-XXXX`, `YYYYMMDD-XXXX` (or `+` for a centenarian, or no separator) with a valid
+    /// date (a day plus 60 for a coordination number) and check digit.
+    static func isIdentityNumber(value: UInt64, digits: Int, groups: DigitGroups, separators: UInt32) -> Bool {
+        guard digits == 10 || digits == 12 else { return false }
+        switch groups.count {
+        case 1: break
+        case 2: guard groups.length(1) == 4, separators & ~UInt32(1 | 32) == 0 else { return false }
+        default: return false
+        }
+        let ten = value % 10_000_000_000
+        if digits == 12 {
+            let century = value / 10_000_000_000
+            guard century == 19 || century == 20 else { return false }
+        }
+        let month = Int(ten / 1_000_000 % 100)
+        var day = Int(ten / 10_000 % 100)
+        if day > 60 { day -= 60 }
+        guard (1...12).contains(month), (1...31).contains(day) else { return false }
+        // Luhn over the ten digits, the last one the check digit.
+        var sum = 0
+        var rest = ten
+        for position in 0..<10 {
+            var digit = Int(rest % 10)
+            rest /= 10
+            if position % 2 == 1 {
+                digit *= 2
+                if digit > 9 { digit -= 9 }
+            }
+            sum += digit
+        }
+        return sum % 10 == 0
+    }
+
+    /// `DD.MM.YYYY`, `DD/MM/YYYY`, `DD-MM-YYYY`: a date, not `01-10 20 26`.
+    static func isDayMonthYear(value: UInt64, groups: DigitGroups, separators: UInt32) -> Bool {
+        guard groups.count == 3, groups.length(0) == 2, groups.length(1) == 2, groups.length(2) == 4,
+              separators & 8 == 0, separators != 0 else { return false }
+        let day = value / 1_000_000, month = value / 10_000 % 100, year = value % 10_000
+        return (1...31).contains(day) && (1...12).contains(month) && (1900...2099).contains(year)
+    }
+}
+
+/// The lengths of a field's runs of digits, four bits each in one word (no allocation).
+struct DigitGroups {
+    private var lengths: UInt64 = 0
+    private(set) var count = 0
+
+    @inline(__always)
+    mutating func append(_ length: Int) {
+        if count < 16 { lengths |= UInt64(min(length, 15)) << UInt64(count * 4) }
+        count += 1
+    }
+
+    func length(_ index: Int) -> Int { Int(lengths >> UInt64(index * 4) & 0xF) }
+}
+
+/// Per column of a lead list: how many of its fields are phone numbers and identity numbers,
+/// and the first line with a phone number. Counted for the columns that are neither washed
+/// nor declared, on every row.
+struct ColumnContentCounts {
+    var phoneNumbers: [UInt64]
+    var identityNumbers: [UInt64]
+    var numberLike: [UInt64]
+    var firstPhoneLine: [UInt64]
+
+    init(columns: Int) {
+        phoneNumbers = Array(repeating: 0, count: columns)
+        identityNumbers = Array(repeating: 0, count: columns)
+        numberLike = Array(repeating: 0, count: columns)
+        firstPhoneLine = Array(repeating: 0, count: columns)
+    }
+
+    @inline(__always)
+    mutating func count(_ kind: PhoneContent.Kind, column: Int, line: UInt64) {
+        switch kind {
+        case .other: return
+        case .phoneNumber:
+            countPhoneNumber(column: column, line: line)
+        case .identityNumber:
+            identityNumbers[column] += 1
+        case .phoneOrIdentityNumber:
+            countPhoneNumber(column: column, line: line)
+            identityNumbers[column] += 1
+        }
+        numberLike[column] += 1
+    }
+
+    @inline(__always)
+    private mutating func countPhoneNumber(column: Int, line: UInt64) {
+        if phoneNumbers[column] == 0 { firstPhoneLine[column] = line }
+        phoneNumbers[column] += 1
+    }
+
+    /// Identity numbers that make a column an identity-number column: one bare number that
+    /// could be either is a phone number.
+    static let identityColumnMinimum: UInt64 = 20
+
+    /// A column of personal identity numbers written as ten bare digits: some of them read as
+    /// phone numbers (`0503151234`), but the column holds none to call.
+    func isIdentityColumn(_ column: Int) -> Bool {
+        identityNumbers[column] >= Self.identityColumnMinimum && identityNumbers[column] * 10 >= numberLike[column] * 9
+    }
+
+    /// Whether the column holds a phone number that must be washed.
+    func holdsPhoneNumbers(_ column: Int) -> Bool {
+        phoneNumbers[column] > 0 && !isIdentityColumn(column)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+@testable import NixWashKit
+
+final class HistoryCoverageTests: XCTestCase {
+    private func store(_ attempts: [HistoryAttempt]) throws -> HistoryStore {
+        let store = try HistoryStore(path: makeTemporaryFolder(self).appendingPathComponent("history.db").path, mode: .create)
+        if !attempts.isEmpty { try store.insert(attempts: attempts) }
+        return store
+    }
+
+    private func attempt(_ at: Int64, _ campaign: String, _ offer: String = "O1", _ centre: String = "K1") -> HistoryAttempt {
+        HistoryAttempt(number: PhoneKey(rawValue: 46_701_234_567), attemptedAt: at, campaign: campaign, offer: offer,
+                       contactCentre: centre)
+    }
+
+    func testFoldIgnoresCaseSpacesDashesAndUnderscores() {
+        XCTAssertEqual(HistoryCoverage.fold("C-ELAVTAL-26"), HistoryCoverage.fold("c elavtal 26"))
+        XCTAssertEqual(HistoryCoverage.fold("KKC_Umeå"), HistoryCoverage.fold("kkc – umeå"))
+        XCTAssertNotEqual(HistoryCoverage.fold("kkc-umea"), HistoryCoverage.fold("kkc-umeå"))
+        XCTAssertNotEqual(HistoryCoverage.fold("vinter-2026"), HistoryCoverage.fold("vinter-2025"))
+    }
+
+    func testDurations() {
+        XCTAssertEqual(HistoryCoverage.seconds(ofDuration: "36h"), 129_600)
+        XCTAssertEqual(HistoryCoverage.seconds(ofDuration: "2d"), 172_800)
+        XCTAssertEqual(HistoryCoverage.seconds(ofDuration: "1d12h"), 129_600)
+        XCTAssertEqual(HistoryCoverage.seconds(ofDuration: "90m"), 5_400)
+        XCTAssertEqual(HistoryCoverage.seconds(ofDuration: "1W"), 604_800)
+        for refused in ["", "36", "h", "0h", "1.5h", "-2d", "2 d", "1y", "99999999999999999999h", "9000000000000w9000000000000w"] {
+            XCTAssertNil(HistoryCoverage.seconds(ofDuration: refused), refused)
+        }
+        XCTAssertEqual(HistoryCoverage.describe(seconds: 129_600), "1 d 12 h")
+        XCTAssertEqual(HistoryCoverage.describe(seconds: 3_720), "1 h 2 min")
+    }
+
+    func testCoverageCountsEachNameAndTheOldestAndNewestAttempt() throws {
+        let store = try store([attempt(1_780_000_000, "C1"), attempt(1_780_086_400, "C1", "O2"),
+                               attempt(1_779_000_000, "C2", "O1", "K2"), attempt(1_779_500_000, "C3", "O3")])
+        let coverage = try HistoryCoverage.load(store: store, campaign: "C1", offer: "O1", contactCentre: "K2")
+        XCTAssertEqual(coverage.attempts, 4)
+        XCTAssertEqual(coverage.campaignAttempts, 2)
+        XCTAssertEqual(coverage.offerAttempts, 2)
+        XCTAssertEqual(coverage.contactCentreAttempts, 1)
+        XCTAssertEqual(coverage.oldestAttempt, StockholmTime.iso8601(1_779_000_000))
+        XCTAssertEqual(coverage.newestAttempt, StockholmTime.iso8601(1_780_086_400))
+        let unknown = try HistoryCoverage.load(store: store, campaign: "new", offer: "new", contactCentre: "new")
+        XCTAssertEqual([unknown.campaignAttempts, unknown.offerAttempts, unknown.contactCentreAttempts], [0, 0, 0])
+        // The same read beside other work, on its own connection.
+        let scanned = try HistoryCoverage.Scan(path: store.path, campaign: "C1", offer: "O1", contactCentre: "K2").result()
+        XCTAssertEqual(scanned, coverage)
+        let empty = try HistoryCoverage.load(store: try self.store([]), campaign: "C1", offer: "O1", contactCentre: "K1")
+        XCTAssertEqual(empty.attempts, 0)
+        XCTAssertNil(empty.newestAttempt)
+    }
+
+    func testANearNameIsRefusedAndANewOneIsNot() throws {
+        let store = try store([attempt(1_780_000_000, "C-ELAVTAL-26"), attempt(1_780_000_100, "C-Elavtal-26")])
+        XCTAssertThrowsError(try HistoryCoverage.check(store: store, campaign: "c elavtal 26", offer: "O1",
+                                                       contactCentre: "K1", maxAge: nil)) { error in
+            XCTAssertEqual(error as? NixWashError, .nearHistoryName(path: store.path, field: "campaign", given: "c elavtal 26",
+                                                                    near: ["C-ELAVTAL-26", "C-Elavtal-26"], attempts: [1, 1]))
+            XCTAssertEqual((error as? NixWashError)?.kind, .usage)
+        }
+        // The exact name has attempts: the run is judged on them.
+        XCTAssertNoThrow(try HistoryCoverage.check(store: store, campaign: "C-ELAVTAL-26", offer: "O1", contactCentre: "K1",
+                                                   maxAge: nil))
+        XCTAssertNoThrow(try HistoryCoverage.check(store: store, campaign: "C-ELAVTAL-27", offer: "O1", contactCentre: "K1",
+                                                   maxAge: nil))
+        // A near name whose attempts were all purged has nothing to lose.
+        try store.purge(before: 30_000)
+        XCTAssertNoThrow(try HistoryCoverage.check(store: store, campaign: "c elavtal 26", offer: "O1", contactCentre: "K1",
+                                                   maxAge: nil))
+    }
+
+    func testAStaleOrEmptyHistoryIsRefusedByAMaximumAge() throws {
+        let store = try store([attempt(1_780_000_000, "C1")])
+        XCTAssertNoThrow(try HistoryCoverage.check(store: store, campaign: "C1", offer: "O1", contactCentre: "K1",
+                                                   maxAge: 3_600, now: 1_780_003_600))
+        XCTAssertThrowsError(try HistoryCoverage.check(store: store, campaign: "C1", offer: "O1", contactCentre: "K1",
+                                                       maxAge: 3_600, now: 1_780_003_601)) { error in
+            XCTAssertEqual(error as? NixWashError, .staleHistory(path: store.path, newestAttempt: StockholmTime.iso8601(1_780_000_000),
+                                                                 age: "1 h 0 min", maxAge: "1 h 0 min"))
+            XCTAssertEqual((error as? NixWashError)?.kind, .compliance)
+        }
+        let empty = try self.store([])
+        XCTAssertThrowsError(try HistoryCoverage.check(store: empty, campaign: "C1", offer: "O1", contactCentre: "K1",
+                                                       maxAge: 3_600, now: 1_780_000_000)) { error in
+            XCTAssertTrue(error.localizedDescription.contains("it holds no attempts at all"), error.localizedDescription)
+        }
+    }
+}

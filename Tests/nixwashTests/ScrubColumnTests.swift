@@ -1,0 +1,256 @@
+import Foundation
+import NixWashKit
+import XCTest
+
+/// End to end, the cases of issue 13 as vendors deliver them: phone columns under names that
+/// are not on any list, found by content, repeated, named with others left over, numbers that
+/// appear only after the sample; lists that are not phone columns; broken deliveries; Latin-1.
+final class ScrubColumnTests: XCTestCase {
+    private var folder: URL!
+    static let nixNumber = "0702222222"
+    static let blockNumber = "0704444444"
+
+    private func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+    }
+
+    override func setUpWithError() throws {
+        folder = try temporaryFolder(self)
+        try write("register.txt", "46702222222\n0705555555\n")
+        try write("block.csv", "telefonnummer\n\(Self.blockNumber)\n")
+        for arguments in [
+            ["index", "build", "--kind", "nix", "--label", "NIX-Telefon", "--register-date", "2026-11-01", "--out", "nix.idx", "register.txt"],
+            ["index", "build", "--kind", "block", "--label", "Kundspärr", "--out", "block.idx", "block.csv"],
+        ] {
+            let result = try runNixwash(arguments, in: folder)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+        }
+    }
+
+    private func scrub(_ arguments: [String], out: String = "out") throws -> RunResult {
+        try runNixwash(["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c", "--offer", "o", "--contact-centre", "k",
+                        "--nix", "nix.idx", "--block", "block.idx", "--out", out] + arguments, in: folder)
+    }
+
+    private func rows(_ path: String) throws -> (header: [String], rows: [[String]]) {
+        let reader = try CSVReader(input: InputFile(path: folder.appendingPathComponent(path).path),
+                                   options: CSVOptions(requireDataRows: false))
+        var rows: [[String]] = []
+        while let record = try reader.next() { rows.append((0..<record.count).map { record.string($0) }) }
+        return (reader.header, rows)
+    }
+
+    private func report(_ out: String = "out") throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(out + "/report.json"))) as! [String: Any]
+    }
+
+    private func input(_ out: String = "out") throws -> [String: Any] {
+        (try report(out)["inputs"] as! [[String: Any]])[0]
+    }
+
+    private func assertNothingPublished(file: StaticString = #filePath, line: UInt = #line) throws {
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("out") || $0.hasPrefix(".out") }
+        XCTAssertEqual(left, [], file: file, line: line)
+    }
+
+    private func assertMentions(_ text: String, _ words: [String], file: StaticString = #filePath, line: UInt = #line) {
+        for word in words { XCTAssertTrue(text.contains(word), "'\(word)' not in: \(text)", file: file, line: line) }
+    }
+
+    // MARK: §1 phone columns
+
+    func testEveryPhoneHeaderShapeIsWashedInAutomaticMode() throws {
+        for shape in ["Alt. telefon", "Tel arb", "TelefonHem", "Telefon (mobil)", "alt_phone"] {
+            try write("leads.csv", "namn;telefon;\(shape);källa\nAnna;0701111111;\(Self.nixNumber);V1\nBo;0703333333;;V1\nCia;0706666666;\(Self.blockNumber);V1\n")
+            let result = try scrub(["--replace", "leads.csv"])
+            XCTAssertEqual(result.status, 0, "\(shape): \(result.stderr)")
+            let callable = try rows("out/callable.csv.gz")
+            XCTAssertEqual(callable.rows.map { $0[2] }, ["", "", ""], shape)
+            let rejects = try rows("out/rejects.csv.gz")
+            let column = rejects.header.firstIndex(of: "phone_column")!, reason = rejects.header.firstIndex(of: "reason")!
+            XCTAssertEqual(rejects.rows.map { [$0[0], $0[column], $0[reason]] }, [["Anna", shape, "nix"], ["Cia", shape, "company_block"]], shape)
+            XCTAssertEqual(try input()["phone_columns"] as? [String], ["telefon", shape])
+        }
+    }
+
+    func testNamedPhoneColumnsRefuseAnotherPhoneColumnUntilItIsDeclared() throws {
+        try write("leads.csv", "namn;telefon;Alt. telefon;källa\nAnna;0701111111;\(Self.nixNumber);V1\nBo;0703333333;;V1\n")
+        let refused = try scrub(["--phone-column", "telefon", "leads.csv"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        assertMentions(refused.stderr, ["leads.csv", "'Alt. telefon'", "--phone-column 'telefon' --phone-column 'Alt. telefon'",
+                                        "--not-phone-column 'Alt. telefon'", "phone_columns", "not_phone_columns"])
+        try assertNothingPublished()
+
+        let declared = try scrub(["--phone-column", "telefon", "--not-phone-column", "Alt. telefon", "leads.csv"])
+        XCTAssertEqual(declared.status, 0, declared.stderr)
+        XCTAssertEqual(try input()["not_phone_columns"] as? [String], ["Alt. telefon"])
+        XCTAssertEqual(try input()["phone_columns"] as? [String], ["telefon"])
+        // Declared: the user said the column holds no number to call, so it passes as it is.
+        XCTAssertEqual(try rows("out/callable.csv.gz").rows[0][2], Self.nixNumber)
+
+        // The same from the campaign file.
+        try write("campaign.json", """
+            {"call_date": "2026-11-23", "campaign": "c", "offer": "o", "contact_centre": "k", "nix_index": "nix.idx",
+             "phone_columns": ["telefon"], "not_phone_columns": ["Alt. telefon"], "leads": ["leads.csv"], "output": "out2"}
+            """)
+        let fromFile = try runNixwash(["scrub", "-q", "--config", "campaign.json"], in: folder)
+        XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
+        XCTAssertEqual(try input("out2")["not_phone_columns"] as? [String], ["Alt. telefon"])
+        // Both named: both washed.
+        let both = try scrub(["--phone-column", "telefon", "--phone-column", "Alt. telefon", "--out", "out3", "leads.csv"])
+        XCTAssertEqual(both.status, 0, both.stderr)
+        XCTAssertEqual(try rows("out3/callable.csv.gz").rows[0][2], "")
+    }
+
+    func testAColumnOfPhoneNumbersIsFoundByItsContentWhateverItsName() throws {
+        var text = "namn;telefon;Kontakt;källa\n"
+        for i in 0..<20 { text += "N\(i);07011\(String(format: "%05d", i));073\(String(format: "%07d", i));V1\n" }
+        text += "Nix;0701199999;\(Self.nixNumber);V1\n"
+        try write("leads.csv", text)
+        let washed = try scrub(["leads.csv"])
+        XCTAssertEqual(washed.status, 0, washed.stderr)
+        XCTAssertEqual(try input()["phone_columns"] as? [String], ["telefon", "Kontakt"])
+        XCTAssertEqual(try input()["phone_columns_by_content"] as? [String], ["Kontakt"])
+        let rejects = try rows("out/rejects.csv.gz")
+        XCTAssertEqual(rejects.rows.map { $0[0] }, ["Nix"])
+        XCTAssertEqual(rejects.rows[0][rejects.header.firstIndex(of: "phone_column")!], "Kontakt")
+
+        let refused = try scrub(["--phone-column", "telefon", "--out", "out-named", "leads.csv"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        assertMentions(refused.stderr, ["'Kontakt'", "most of its first rows are phone numbers", "--not-phone-column 'Kontakt'"])
+    }
+
+    func testColumnsOfTheSameNameAreAllWashedAndReportedByPosition() throws {
+        try write("leads.csv", "telefon;namn;telefon;källa\n0701111111;Anna;\(Self.nixNumber);V1\n0703333333;Bo;0706666666;V1\n")
+        let result = try scrub(["--phone-column", "telefon", "leads.csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try input()["phone_columns"] as? [String], ["telefon#1", "telefon#2"])
+        let rejects = try rows("out/rejects.csv.gz")
+        XCTAssertEqual(rejects.rows.count, 1)  // the NIX number in the second column
+        let column = rejects.header.firstIndex(of: "phone_column")!
+        XCTAssertEqual(rejects.rows.first { $0[1] == "Anna" }?[column], "telefon#2")
+        XCTAssertEqual(try rows("out/callable.csv.gz").rows.first { $0[1] == "Anna" }?[2], "")
+    }
+
+    func testPhoneNumbersThatAppearOnlyAfterTheSampleFailTheRunAtTheEnd() throws {
+        var text = "namn;telefon;Anteckning;källa\n"
+        for i in 0..<1500 {
+            let note = (1200..<1211).contains(i) ? "070-2\(String(format: "%02d", i % 100)) 00 00" : (i % 3 == 0 ? "ring efter 17" : "")
+            text += "N\(i);070\(String(format: "%07d", i));\(note);V1\n"
+        }
+        try write("leads.csv", text)
+        let refused = try scrub(["leads.csv"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        // Row i is on line i + 2 (the header is line 1).
+        assertMentions(refused.stderr, ["leads.csv", "'Anteckning'", "11 of its fields are phone numbers", "the first on line 1202",
+                                        "--not-phone-column 'Anteckning'", "nothing was published"])
+        try assertNothingPublished()
+        let declared = try scrub(["--not-phone-column", "Anteckning", "leads.csv"])
+        XCTAssertEqual(declared.status, 0, declared.stderr)
+
+        // A single number among notes in the first rows is refused before anything is written.
+        try write("notes.csv", "namn;telefon;Anteckning;källa\nA;0701111111;ring efter 17;V1\nB;0701111112;\(Self.nixNumber);V1\nC;0701111113;gift;V1\n")
+        let early = try scrub(["--out", "out-notes", "notes.csv"])
+        XCTAssertEqual(early.status, 64, early.stderr)
+        assertMentions(early.stderr, ["'Anteckning'", "1 of its fields are phone numbers, the first on line 3"])
+    }
+
+    func testIdentityNumbersPostalCodesDatesAmountsAndIdsAreNotPhoneColumns() throws {
+        func identityNumber(_ nine: String) -> String {
+            var sum = 0
+            for (i, char) in nine.enumerated() {
+                var digit = Int(String(char))! * (i % 2 == 0 ? 2 : 1)
+                if digit > 9 { digit -= 9 }
+                sum += digit
+            }
+            return nine + String((10 - sum % 10) % 10)
+        }
+        // Neutral names, so only the content can decide.
+        var text = "namn;a;b;c;d;e;f;g;h;telefon;källa\n"
+        for i in 0..<300 {
+            let id = identityNumber("46\(String(format: "%02d", i % 12 + 1))\(String(format: "%02d", i % 28 + 1))\(String(format: "%03d", i))")
+            let dashed = id.prefix(6) + "-" + id.suffix(4)
+            let long = "19" + identityNumber("\(50 + i % 40)0101\(String(format: "%03d", i))")
+            let postal = "\(100 + i % 800) \(String(format: "%02d", i % 100))"
+            let date = "2026-\(String(format: "%02d", i % 12 + 1))-\(String(format: "%02d", i % 28 + 1))"
+            let day = "\(String(format: "%02d", i % 28 + 1)).\(String(format: "%02d", i % 12 + 1)).2026"
+            let amount = "\(1000 + i * 37).\(String(format: "%02d", i % 100))"
+            let customer = "\(100000 + i)"
+            let longId = "\(12_000_000 + i * 7)"
+            text += "N\(i);\(dashed);\(long);\(postal);\(date);\(day);\(amount);\(customer);\(longId);070\(String(format: "%07d", i));V1\n"
+        }
+        try write("leads.csv", text)
+        let result = try scrub(["leads.csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try input()["phone_columns"] as? [String], ["telefon"])
+        XCTAssertEqual(try input()["phone_columns_by_content"] as? [String], [])
+    }
+
+    // MARK: §4 broken deliveries
+
+    func testAListWithMoreMalformedRowsThanAllowedIsRefused() throws {
+        var text = "namn;telefon;källa\n"
+        for i in 0..<100 { text += i == 10 || i == 50 ? "N\(i),070\(String(format: "%07d", i)),V1\n" : "N\(i);070\(String(format: "%07d", i));V1\n" }
+        try write("leads.csv", text)
+        let refused = try scrub(["leads.csv"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        assertMentions(refused.stderr, ["leads.csv", "2 of 100 rows (2.00 %) are malformed", "--max-malformed-share 0.01 (1 %)",
+                                        "lines 12, 52", "2 rows have fewer", "delimiter", "nothing was published"])
+        try assertNothingPublished()
+        let allowed = try scrub(["--max-malformed-share", "0.02", "leads.csv"])
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssertEqual(try input()["malformed_rows"] as? Int, 2)
+        XCTAssertEqual(try report()["max_malformed_share"] as? Double, 0.02)
+        try write("campaign.json", """
+            {"call_date": "2026-11-23", "campaign": "c", "offer": "o", "contact_centre": "k", "nix_index": "nix.idx",
+             "max_malformed_share": 0.05, "leads": ["leads.csv"], "output": "out2"}
+            """)
+        let fromFile = try runNixwash(["scrub", "-q", "--config", "campaign.json"], in: folder)
+        XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
+        let invalid = try scrub(["--max-malformed-share", "5", "leads.csv"])
+        XCTAssertEqual(invalid.status, 64, invalid.stderr)
+        XCTAssertTrue(invalid.stderr.contains("--max-malformed-share must be between 0 and 1"), invalid.stderr)
+    }
+
+    func testAListInTheWrongDialectIsRefusedNotWashed() throws {
+        // A comma header over semicolon rows: every row is ragged.
+        var text = "namn,telefon,källa\n"
+        for i in 0..<50 { text += "N\(i);070\(String(format: "%07d", i)),V1;x\n" }
+        try write("leads.csv", text)
+        let refused = try scrub(["leads.csv"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        assertMentions(refused.stderr, ["50 of 50 rows", "read with ','", "--delimiter"])
+        try assertNothingPublished()
+    }
+
+    // MARK: §5 one encoding per output file
+
+    func testALatin1ListGetsLatin1OutputsNixwashsOwnWordsIncluded() throws {
+        var bytes = Array("Namn,Telefon,Ort\n".utf8)
+        bytes += [0xC5] + Array("sa,0701111111,G".utf8) + [0xF6] + Array("teborg\n".utf8)
+        bytes += Array("Bo,\(Self.blockNumber),Ume".utf8) + [0xE5] + Array("\n".utf8)
+        bytes += Array("Cia,07012,".utf8) + [0xC4] + Array("lmhult\n".utf8)
+        try Data(bytes).write(to: folder.appendingPathComponent("latin1.csv"))
+        let result = try scrub(["--source", "Telefonlistan Åby", "latin1.csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let encodings = try report()["output_encodings"] as? [String: String]
+        XCTAssertEqual(encodings?["callable.csv.gz"], "latin-1")
+        XCTAssertEqual(encodings?["rejects.csv.gz"], "latin-1")
+        XCTAssertEqual(encodings?["report.json"], "utf-8")
+        for name in ["callable.csv.gz", "rejects.csv.gz"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "gzip -dc '\(folder.appendingPathComponent("out/" + name).path)'"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let content = [UInt8](pipe.fileHandleForReading.readDataToEndOfFile())
+            process.waitUntilExit()
+            XCTAssertNil(String(bytes: content, encoding: .utf8), "\(name) must not be UTF-8")
+            let text = String(decoding: content.map { UInt16($0) }, as: UTF16.self)  // Latin-1 is the first 256 code points
+            XCTAssertTrue(text.contains("Telefonlistan Åby"), "\(name): \(text)")
+            XCTAssertFalse(text.contains("Ã"), "\(name) holds UTF-8 read as Latin-1: \(text)")
+            if name == "rejects.csv.gz" { XCTAssertTrue(text.contains("on the block list Kundspärr"), text) }
+        }
+    }
+}
