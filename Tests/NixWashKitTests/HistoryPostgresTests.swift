@@ -83,6 +83,24 @@ final class HistoryPostgresTests: XCTestCase {
                 }
             }
         }
+        for (campaign, offer, centre) in [("C0", "O0", "K0"), ("C4", "O1", "K2"), ("new", "none", "K9")] {
+            var a = try sqlite.coverage(campaign: campaign, offer: offer, contactCentre: centre)
+            let b = try postgres.coverage(campaign: campaign, offer: offer, contactCentre: centre)
+            a.path = b.path
+            XCTAssertEqual(a, b, campaign)
+        }
+        // A name that differs only in case is refused by both, with the same message.
+        for store in [sqlite, postgres] {
+            XCTAssertThrowsError(try store.checkCoverage(campaign: "c0", offer: "O0", contactCentre: "K0", maxAge: nil)) { error in
+                guard case let NixWashError.nearHistoryName(_, field, _, near, _) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(field, "campaign")
+                XCTAssertEqual(near, ["C0"])
+            }
+            XCTAssertNoThrow(try store.checkCoverage(campaign: "C0", offer: "O0", contactCentre: "K0", maxAge: 86_400,
+                                                     now: Int64(day) * 86_400))
+            XCTAssertThrowsError(try store.checkCoverage(campaign: "C0", offer: "O0", contactCentre: "K0", maxAge: 86_400,
+                                                         now: Int64(day + 30) * 86_400))
+        }
         let number = attempts[0].number
         XCTAssertEqual(try postgres.attempts(of: number), try sqlite.attempts(of: number))
         XCTAssertEqual(try postgres.purgeExtent(before: day - 200), try sqlite.purgeExtent(before: day - 200))

@@ -45,11 +45,18 @@ final class PostgresCommandTests: XCTestCase {
     }
 
     private func sampleScrub(history: String, in folder: URL, out: String) throws -> RunResult {
-        try run(["scrub", "--config", Self.sampleData.appendingPathComponent("campaign.json").path, "--nix", "nix.idx",
-                 "--history", history, "--out", out], in: folder)
+        try run(["scrub", "--config", "campaign.json", "--history", history, "--out", out], in: folder)
     }
 
+    /// SampleData's campaign with its NIX index in `folder` and the history given apart.
     private func buildNixIndex(in folder: URL) throws {
+        let sample = Self.sampleData.path
+        try Data("""
+            {"call_date": "2026-11-23", "campaign": "vinter-2026", "offer": "bredband-100", "contact_centre": "kkc-umea",
+             "product_category": "bredband", "nix_index": "nix.idx", "customers": "\(sample)/customers.csv",
+             "consents": "\(sample)/consents.csv", "leads": ["\(sample)/leads-vendor-a.csv.gz", "\(sample)/leads-vendor-b.csv"],
+             "source": "Telefonlistan AB"}
+            """.utf8).write(to: folder.appendingPathComponent("campaign.json"))
         let built = try run(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01", "--out", "nix.idx",
                              Self.sampleData.appendingPathComponent("nix-register.txt.gz").path], in: folder)
         XCTAssertEqual(built.status, 0, built.stderr)
@@ -83,9 +90,9 @@ final class PostgresCommandTests: XCTestCase {
         XCTAssertTrue(report.contains("\"offer_quota\""), report)
         XCTAssertTrue(report.contains(url), report)
 
-        let explainA = try run(["explain", "--config", Self.sampleData.appendingPathComponent("campaign.json").path, "--nix", "nix.idx",
+        let explainA = try run(["explain", "--config", "campaign.json",
                                 "--history", "h.db", "--json", "0793197844"], in: folder)
-        let explainB = try run(["explain", "--config", Self.sampleData.appendingPathComponent("campaign.json").path, "--nix", "nix.idx",
+        let explainB = try run(["explain", "--config", "campaign.json",
                                 "--history", url, "--json", "0793197844"], in: folder)
         XCTAssertEqual(explainA.status, 0, explainA.stderr)
         XCTAssertEqual(explainA.stdout, explainB.stdout)
@@ -180,7 +187,7 @@ final class PostgresCommandTests: XCTestCase {
         try buildNixIndex(in: folder)
         XCTAssertEqual(try run(["history", "import", "--db", url, Self.sampleData.appendingPathComponent("history.csv.gz").path], in: folder).status, 0)
         let wrong = ["PGPASSWORD": "Wr0ng-Passw0rd", "PGPASSFILE": "/dev/null"]
-        let scrub = try run(["scrub", "--config", Self.sampleData.appendingPathComponent("campaign.json").path, "--nix", "nix.idx",
+        let scrub = try run(["scrub", "--config", "campaign.json",
                              "--history", url, "--out", "out"], in: folder, environment: wrong)
         XCTAssertEqual(scrub.status, 1, scrub.stderr)
         XCTAssertTrue(scrub.stderr.contains("the PostgreSQL server refused the login"), scrub.stderr)
@@ -193,7 +200,7 @@ final class PostgresCommandTests: XCTestCase {
         // A password in the URL itself is refused before anything connects: it would show in `ps`.
         let inURL = url.replacingOccurrences(of: "://nixwash@", with: "://nixwash:S3cret-In-Url@")
         for arguments in [["history", "stats", "--db", inURL],
-                          ["scrub", "--config", Self.sampleData.appendingPathComponent("campaign.json").path, "--nix", "nix.idx",
+                          ["scrub", "--config", "campaign.json",
                            "--history", inURL, "--out", "out"]] {
             let refused = try run(arguments, in: folder)
             XCTAssertEqual(refused.status, 64, refused.stderr)
