@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NixWashKit
 
-struct Explain: ParsableCommand {
+struct Explain: OutputCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain which rules hit one or more numbers in a campaign's context, and why.",
         discussion: """
@@ -16,8 +16,7 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var campaign: CampaignOptions
 
-    @Flag(help: "Print JSON instead of text: one object for one number given as an argument, else an array.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "A file of numbers to explain, one a line ('-' reads standard input); blank lines and lines starting with # are skipped.")
     var numbersFile: String?
@@ -44,20 +43,20 @@ struct Explain: ParsableCommand {
             for input in inputs {
                 let verdict = Array(input.utf8).withUnsafeBytes { judge.judgeAlone($0) }
                 let trace = try verdict.number.map { try NumberTrace.trace($0.key, judge: judge, store: store) }
-                if json {
+                if Console.json {
                     objects.append(try Self.object(input: input, verdict: verdict, trace: trace, judge: judge))
                 } else {
                     texts.append(Self.text(input: input, verdict: verdict, trace: trace, judge: judge))
                 }
             }
-            if json {
-                let value: Any = objects.count == 1 && numbersFile == nil ? objects[0] : objects
-                let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
-            } else {
-                print(texts.joined(separator: "\n\n"))
-            }
+            Console.summarize(ExplainSummary(numbers: try objects.map { try JSONValue(serializing: $0) }))
+            Console.result(texts.joined(separator: "\n\n"))
         }
+    }
+
+    /// The `--json` summary: one object per number, in the order given.
+    struct ExplainSummary: Encodable {
+        var numbers: [JSONValue]
     }
 
     static func readNumbers(_ path: String) throws -> [String] {

@@ -166,28 +166,21 @@ struct HistoryCommand: ParsableCommand {
         }
     }
 
-    struct Stats: ParsableCommand {
+    struct Stats: OutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Describe the contact history: attempts per campaign, offer and contact centre, dates, rejected rows and purges.")
 
         @Option(help: "The history: a database file, or a postgres:// URL.")
         var db: String
 
-        @Flag(help: "Print JSON instead of text.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         func validate() throws { try validateHistoryLocation(db, option: "--db") }
 
         func run() throws {
             try runMappingErrors(resultOnStandardOutput: true) {
                 let stats = try ContactHistory.open(db, mode: .readOnly).stats()
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    encoder.keyEncodingStrategy = .convertToSnakeCase
-                    print(String(decoding: try encoder.encode(stats), as: UTF8.self))
-                    return
-                }
+                Console.summarize(stats)
                 var lines = ["\(HistoryLocation(db))",
                              "  attempts: \(stats.attempts) of \(stats.numbers) numbers, from \(stats.imports) imported files",
                              "  rows left out by imports: \(stats.rejectedRows) rejected (in their rejects files), \(stats.notAttemptRows) not an attempt"]
@@ -209,7 +202,7 @@ struct HistoryCommand: ParsableCommand {
                         lines.append("  \(p.purgedAt)\t\(p.cutoffDate)\t\(p.removed)\(p.forced ? "\tforced past the rules' window" : "")")
                     }
                 }
-                print(lines.joined(separator: "\n"))
+                Console.result(lines.joined(separator: "\n"))
             }
         }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NixWashKit
 
-struct Recheck: ParsableCommand {
+struct Recheck: OutputCommand {
     static let configuration = CommandConfiguration(
         abstract: "Judge an earlier run's callable rows again: what to pull from the dialer now.",
         discussion: """
@@ -21,7 +21,7 @@ struct Recheck: ParsableCommand {
     @OptionGroup var csv: CSVReadingOptions
 
     @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: RUN_FOLDER-recheck-CALLDATE).")
-    var output: String?
+    var outputFolder: String?
 
     @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
     var replace = false
@@ -32,8 +32,7 @@ struct Recheck: ParsableCommand {
     @Option(help: "Ed25519 private key (PEM) to sign report.json with, into report.json.sig.")
     var signKey: String?
 
-    @Flag(name: .shortAndLong, help: "No summary; errors only.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
 
     @Argument(help: "The output folder of the scrub whose callable rows are in the dialer.")
     var runFolder: String
@@ -47,8 +46,8 @@ struct Recheck: ParsableCommand {
     func run() throws {
         try runMappingErrors {
             let file = try campaign.loadCampaignFile()
-            var config = try campaign.configuration(file: file, leadFiles: [], outputFolder: output)
-            if output == nil {
+            var config = try campaign.configuration(file: file, leadFiles: [], outputFolder: outputFolder)
+            if outputFolder == nil {
                 var base = runFolder
                 while base.count > 1, base.hasSuffix("/") { base.removeLast() }
                 config.outputFolder = "\(base)-recheck-\(config.callDate)"
@@ -59,7 +58,9 @@ struct Recheck: ParsableCommand {
             config.signingKey = signKey
             let started = Date()
             let report = try Rechecker(runFolder: runFolder, configuration: config).run()
-            guard !quiet else { return }
+            var summary = Scrub.ScrubSummary(report, folder: config.outputFolder, seconds: Date().timeIntervalSince(started))
+            summary.recheckOf = runFolder
+            Console.summarize(summary)
             let t = report.totals
             var lines = [
                 "nixwash: rechecked \(t.rowsIn) callable rows of \(runFolder) for \(report.callDate) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s",
@@ -71,7 +72,7 @@ struct Recheck: ParsableCommand {
                 if n > 0 { lines.append("    \(reason.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(n)") }
             }
             lines.append("  outputs in \(config.outputFolder)/: \(report.outputs.joined(separator: ", "))")
-            print(lines.joined(separator: "\n"))
+            Console.result(lines.joined(separator: "\n"))
         }
     }
 }

@@ -105,6 +105,8 @@ struct Scrub: OutputCommand {
         var report: String
         var totals: ScrubCounts
         var seconds: Double
+        /// In a recheck's summary: the run folder whose callable rows were judged again.
+        var recheckOf: String?
 
         init(_ r: ScrubReport, folder: String, seconds: Double) {
             callDate = r.callDate

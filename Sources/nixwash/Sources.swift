@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NixWashKit
 
-struct Sources: ParsableCommand {
+struct Sources: OutputCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score the address sources (list vendors) across runs.",
         discussion: """
@@ -15,13 +15,27 @@ struct Sources: ParsableCommand {
     )
 
     @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: nixwash-sources).")
-    var output = "nixwash-sources"
+    var outputFolder = "nixwash-sources"
 
     @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
     var replace = false
 
-    @Flag(name: .shortAndLong, help: "No summary; errors only.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
+
+    /// The `--json` summary: per source, its totals over the runs.
+    struct SourcesSummary: Encodable {
+        struct Source: Encodable {
+            var name: String
+            var runs: Int
+            var rows: UInt64
+            var numbers: UInt64
+            var callable: UInt64
+        }
+        var outputFolder: String
+        var outputs: [String]
+        var runs: Int
+        var sources: [Source]
+    }
 
     @Argument(help: "Output folders of scrubs (a shell glob such as out/*/ works).")
     var runFolders: [String]
@@ -33,19 +47,22 @@ struct Sources: ParsableCommand {
     func run() throws {
         try runMappingErrors {
             let report = try SourcesReport.build(runFolders: runFolders)
-            try SourcesReportWriter.write(report, to: output, replaceExisting: replace)
-            guard !quiet else { return }
+            try SourcesReportWriter.write(report, to: outputFolder, replaceExisting: replace)
             var lines = ["nixwash: \(report.sources.count) sources over \(report.runs.count) runs"]
+            var sources: [SourcesSummary.Source] = []
             for name in report.sources.keys.sorted() {
                 let deliveries = report.sources[name]!
-                let rows = deliveries.reduce(0) { $0 + $1.rows }
-                let numbers = deliveries.reduce(0) { $0 + $1.numbers }
-                let callable = deliveries.reduce(0) { $0 + $1.callable }
-                let share = numbers == 0 ? 0 : Double(callable) * 100 / Double(numbers)
-                lines.append("  \(name): \(deliveries.count) runs, \(rows) rows, \(numbers) numbers, \(callable) callable (\(String(format: "%.1f", share)) %)")
+                let source = SourcesSummary.Source(name: name, runs: deliveries.count, rows: deliveries.reduce(0) { $0 + $1.rows },
+                                                   numbers: deliveries.reduce(0) { $0 + $1.numbers },
+                                                   callable: deliveries.reduce(0) { $0 + $1.callable })
+                sources.append(source)
+                let share = source.numbers == 0 ? 0 : Double(source.callable) * 100 / Double(source.numbers)
+                lines.append("  \(name): \(source.runs) runs, \(source.rows) rows, \(source.numbers) numbers, \(source.callable) callable (\(String(format: "%.1f", share)) %)")
             }
-            lines.append("  outputs in \(output)/: \(SourcesReportWriter.fileNames.joined(separator: ", "))")
-            print(lines.joined(separator: "\n"))
+            lines.append("  outputs in \(outputFolder)/: \(SourcesReportWriter.fileNames.joined(separator: ", "))")
+            Console.summarize(SourcesSummary(outputFolder: outputFolder, outputs: SourcesReportWriter.fileNames.map { outputFolder + "/" + $0 },
+                                             runs: report.runs.count, sources: sources))
+            Console.result(lines.joined(separator: "\n"))
         }
     }
 }

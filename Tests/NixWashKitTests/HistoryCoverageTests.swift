@@ -54,6 +54,55 @@ final class HistoryCoverageTests: XCTestCase {
         XCTAssertNil(empty.newestAttempt)
     }
 
+    /// The `coverage` totals, as the imports and purges keep them and as counted again from
+    /// the attempts.
+    private func totals(_ store: HistoryStore) throws -> (kept: [[Int64]], counted: [[Int64]]) {
+        func rows(_ sql: String) throws -> [[Int64]] {
+            let statement = try store.db.prepare(sql)
+            var rows: [[Int64]] = []
+            while try statement.step() { rows.append((0..<6).map { statement.int64(Int32($0)) }) }
+            return rows
+        }
+        return (try rows("SELECT * FROM coverage ORDER BY 1, 2, 3"),
+                try rows("""
+                    SELECT campaign_id, offer_id, contact_centre_id, count(*), min(attempted_at), max(attempted_at)
+                    FROM attempts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                    """))
+    }
+
+    func testImportsAndPurgesKeepTheCoverageTotalsAndAnOlderFileIsUpgraded() throws {
+        let day: Int64 = 86_400, now = Int64(Date().timeIntervalSince1970)
+        let store = try store([attempt(now - 400 * day, "C1"), attempt(now - 2 * day, "C1", "O2"),
+                               attempt(now - 3 * day, "C2", "O1", "K2")])
+        // Again with one new attempt: the repeats add nothing to the totals.
+        _ = try store.insert(attempts: [attempt(now - 400 * day, "C1"), attempt(now - 2 * day, "C1", "O2"),
+                                        attempt(now - day, "C1", "O2"), attempt(now - 5 * day, "C3", "O3", "K2")])
+        var t = try totals(store)
+        XCTAssertEqual(t.kept, t.counted)
+        XCTAssertEqual(t.kept.map { $0[3] }.reduce(0, +), 5)
+        let before = try HistoryCoverage.load(store: store, campaign: "C1", offer: "O2", contactCentre: "K1")
+        XCTAssertEqual([before.attempts, before.campaignAttempts, before.offerAttempts, before.contactCentreAttempts], [5, 3, 2, 3])
+
+        _ = try store.purge(before: Int32(StockholmTime.localDay(at: now - 10 * day)), forced: true)
+        t = try totals(store)
+        XCTAssertEqual(t.kept, t.counted)
+        XCTAssertEqual(t.kept.map { $0[3] }.reduce(0, +), 4)
+
+        // A file of schema 2 has no totals: read as it is, from the attempts; upgraded on writing.
+        let path = store.path
+        try store.db.execute("DROP TABLE coverage; PRAGMA user_version = 2;")
+        let old = try HistoryStore(path: path, mode: .readOnly)
+        XCTAssertEqual(old.fileVersion, 2)
+        let scanned = try HistoryCoverage.load(store: old, campaign: "C1", offer: "O2", contactCentre: "K1")
+        let upgraded = try HistoryStore(path: path, mode: .readWrite)
+        XCTAssertEqual(upgraded.fileVersion, HistoryStore.schemaVersion)
+        t = try totals(upgraded)
+        XCTAssertEqual(t.kept, t.counted)
+        XCTAssertEqual(try HistoryCoverage.load(store: upgraded, campaign: "C1", offer: "O2", contactCentre: "K1"), scanned)
+        XCTAssertEqual(scanned.attempts, 4)
+        XCTAssertEqual(scanned.newestAttempt, StockholmTime.iso8601(now - day))
+    }
+
     func testANearNameIsRefusedAndANewOneIsNot() throws {
         let store = try store([attempt(1_780_000_000, "C-ELAVTAL-26"), attempt(1_780_000_100, "C-Elavtal-26")])
         XCTAssertThrowsError(try HistoryCoverage.check(store: store, campaign: "c elavtal 26", offer: "O1",

@@ -135,6 +135,31 @@ final class HistoryPostgresTests: XCTestCase {
         }
     }
 
+    func testAVersion2SchemaIsMigratedWithItsCoverageBuiltFromTheAttempts() throws {
+        let url = try makePostgresDatabase(self)
+        let connection = try PostgresConnection(url: url)
+        try connection.execute(PostgresHistoryStore.migrations[0].sql)
+        try connection.execute("""
+            INSERT INTO nixwash_schema VALUES (2, 'before');
+            INSERT INTO campaigns (id, name) VALUES (1, 'C'); INSERT INTO offers (id, name) VALUES (1, 'O');
+            INSERT INTO contact_centres (id, name) VALUES (1, 'K');
+            INSERT INTO imports (id, path, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times)
+                VALUES (1, 'old.csv', 'then', 2, 2, 0, 0, 0);
+            INSERT INTO attempts VALUES (1, 46701234567, 1780000000, 1, 1, 20601, NULL, 1), (1, 46701234568, 1780003600, 1, 1, 20601, NULL, 1);
+            INSERT INTO campaign_offers VALUES (1, 1);
+            """)
+        // Read-only, the old version is read as it is: nothing is migrated.
+        _ = try ContactHistory.open(url, mode: .readOnly)
+        XCTAssertEqual(try connection.scalar("SELECT max(version) FROM nixwash_schema"), 2)
+        let store = try ContactHistory.open(url, mode: .readWrite)
+        XCTAssertEqual(try connection.scalar("SELECT max(version) FROM nixwash_schema"), 3)
+        let coverage = try store.coverage(campaign: "C", offer: "O", contactCentre: "K")
+        XCTAssertEqual(coverage.attempts, 2)
+        XCTAssertEqual(coverage.campaignAttempts, 2)
+        XCTAssertEqual(coverage.oldestAttempt, StockholmTime.iso8601(1_780_000_000))
+        XCTAssertEqual(try store.stats().attempts, 2)
+    }
+
     func testAForeignAttemptsTableIsNotTakenForAHistory() throws {
         let url = try makePostgresDatabase(self)
         try PostgresConnection(url: url).execute("CREATE TABLE attempts (id integer)")

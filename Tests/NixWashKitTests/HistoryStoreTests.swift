@@ -279,7 +279,7 @@ final class HistoryStoreTests: XCTestCase {
         let newer = folder.appendingPathComponent("newer.db").path
         try SQLiteDatabase(path: newer, mode: .create).execute("PRAGMA user_version = 7")
         XCTAssertThrowsError(try HistoryStore(path: newer)) { error in
-            XCTAssertEqual(error as? NixWashError, .historySchemaTooNew(path: newer, version: 7, supported: 2))
+            XCTAssertEqual(error as? NixWashError, .historySchemaTooNew(path: newer, version: 7, supported: HistoryStore.schemaVersion))
         }
     }
 
@@ -298,7 +298,7 @@ final class HistoryStoreTests: XCTestCase {
 
     /// A version-1 history (before the purge audit) is read as it is, and upgraded in place,
     /// attempts kept, when opened for writing.
-    func testAVersionOneHistoryIsReadAndUpgraded() throws {
+    func testAVersionOneHistoryIsReadAndUpgradedToTheCurrentSchema() throws {
         let path = try makeTemporaryFolder(self).appendingPathComponent("v1.db").path
         do {
             // Today's schema taken back to version 1.
@@ -309,7 +309,7 @@ final class HistoryStoreTests: XCTestCase {
                 CREATE TABLE imports (id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER, sha256 TEXT,
                     imported_at TEXT NOT NULL, rows INTEGER NOT NULL, inserted INTEGER NOT NULL,
                     duplicates INTEGER NOT NULL, bad INTEGER NOT NULL, ambiguous_local_times INTEGER NOT NULL);
-                DROP TABLE purges; PRAGMA user_version = 1;
+                DROP TABLE purges; DROP TABLE coverage; PRAGMA user_version = 1;
                 INSERT INTO imports VALUES (1, 'a.csv', NULL, NULL, '2026-01-01T00:00:00Z', 1, 1, 0, 0, 0);
                 INSERT INTO campaigns VALUES (1, 'C'); INSERT INTO offers VALUES (1, 'O'); INSERT INTO contact_centres VALUES (1, 'K');
                 INSERT INTO attempts VALUES (1, 46701234567, 1780000000, 1, 1, 20602, NULL, 1);
@@ -320,8 +320,9 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try reading.stats().attempts, 1)
         XCTAssertEqual(try reading.stats().purges, [])
         let writing = try HistoryStore(path: path, mode: .readWrite)
-        XCTAssertEqual(writing.fileVersion, 2)
-        XCTAssertEqual(try writing.db.scalar("PRAGMA user_version"), 2)
+        XCTAssertEqual(writing.fileVersion, 3)
+        XCTAssertEqual(try writing.db.scalar("PRAGMA user_version"), 3)
+        XCTAssertEqual(try writing.db.scalar("SELECT attempts FROM coverage"), 1)
         _ = try writing.purge(before: 20000)
         XCTAssertEqual(try writing.stats().purges.map(\.cutoffDate), ["2024-10-04"])
         XCTAssertEqual(try writing.stats().attempts, 1)

@@ -285,4 +285,17 @@ final class IndexListTests: XCTestCase {
                                                         columns: DatedListColumns(date: "godkänt"))
         XCTAssertEqual(consent.latestConsent(for: key(46_701_111_111), onOrBefore: day("2026-11-21")), day("2026-10-01"))
     }
+
+    /// Customer and consent dates take the history import's forms; a slash date is refused.
+    func testListDatesInTheHistoryImportsForms() {
+        func read(_ text: String) -> Int32? { Array(text.utf8).withUnsafeBytes { ListReading.listDay($0) } }
+        for text in ["2026-10-01", "01.10.2026", "1.10.2026", "20261001", "2026-10-01 08:00", "2026-10-01T08:00:00+02:00",
+                     " 2026-10-01 "] {
+            XCTAssertEqual(read(text), day("2026-10-01"), text)
+        }
+        XCTAssertEqual(read("2026-10-01T23:30:00Z"), day("2026-10-02"), "a UTC evening is the next Stockholm day")
+        for refused in ["01/10/2026", "10/01/2026", "31.02.2026", "2026-13-01", "idag", ""] {
+            XCTAssertNil(read(refused), refused)
+        }
+    }
 }

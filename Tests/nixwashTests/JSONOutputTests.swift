@@ -40,15 +40,26 @@ final class JSONOutputTests: XCTestCase {
             ("scrub-christmas", ["scrub", "--config", "campaign.json", "--call-date", "2026-12-24", "--out", "jul"], 3),
             ("scrub-usage", ["scrub", "--config", "campaign.json", "--compression-level", "12"], 64),
             ("scrub-missing", ["scrub", "--out", "x", "leads-vendor-b.csv"], 64),
+            ("stats", ["history", "stats", "--db", "history.db"], 0),
+            ("explain", ["explain", "--config", "campaign.json", "070-123 45 67", "+46 8 123 456 78"], 0),
+            ("recheck", ["recheck", "--config", "campaign.json", "--out", "vinter-recheck", "vinter"], 0),
+            ("sources", ["sources", "--out", "sources", "vinter"], 0),
+            ("audit", ["audit", "verify", "vinter"], 0),
+            ("audit-changed", ["audit", "verify", "vinter-recheck-changed"], 1),
             ("purge", ["history", "purge", "--db", "history.db", "--before", "2020-01-01"], 0),
         ]
         var summaries: [URL] = []
         for run in runs {
+            if run.name == "audit-changed" {
+                try FileManager.default.copyItem(at: folder.appendingPathComponent("vinter-recheck"),
+                                                 to: folder.appendingPathComponent("vinter-recheck-changed"))
+                try Data("changed".utf8).write(to: folder.appendingPathComponent("vinter-recheck-changed/pull.csv.gz"))
+            }
             let result = try runNixwash(run.arguments + ["--json"], in: folder)
             XCTAssertEqual(result.status, run.status, "\(run.name): \(result.stderr)")
             let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
             XCTAssertEqual(object?["exit_code"] as? Int, Int(run.status), "\(run.name): standard output is not one summary: \(result.stdout)")
-            let command = ["index", "history"].contains(run.arguments[0]) ? run.arguments.prefix(2).joined(separator: " ") : run.arguments[0]
+            let command = ["index", "history", "audit"].contains(run.arguments[0]) ? run.arguments.prefix(2).joined(separator: " ") : run.arguments[0]
             XCTAssertEqual(object?["command"] as? String, command, run.name)
             let url = folder.appendingPathComponent("summary-\(run.name).json")
             try Data(result.stdout.utf8).write(to: url)
@@ -93,6 +104,11 @@ final class JSONOutputTests: XCTestCase {
             ["index", "verify", "-q", "nix.idx"],
             ["history", "import", "-q", "--db", "history.db", "history.csv.gz"],
             ["scrub", "-q", "--config", "campaign.json", "--out", "vinter"],
+            ["history", "stats", "-q", "--db", "history.db"],
+            ["explain", "-q", "--config", "campaign.json", "070-123 45 67"],
+            ["recheck", "-q", "--config", "campaign.json", "--out", "vinter-recheck", "vinter"],
+            ["sources", "-q", "--out", "sources", "vinter"],
+            ["audit", "verify", "-q", "vinter"],
             ["history", "purge", "-q", "--db", "history.db", "--before", "2020-01-01"],
         ]
         for arguments in runs {

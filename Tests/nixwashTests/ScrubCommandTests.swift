@@ -183,7 +183,8 @@ final class ScrubCommandTests: XCTestCase {
         XCTAssertTrue(nix.stdout.contains("NOT CALLABLE: nix"), nix.stdout)
         XCTAssertTrue(nix.stdout.contains("quota_daily"), nix.stdout)
         let exempt = try run(["explain", "--config", "campaign.json", "--json", "0703333333"])
-        let object = try JSONSerialization.jsonObject(with: Data(exempt.stdout.utf8)) as! [String: Any]
+        let summary = try JSONSerialization.jsonObject(with: Data(exempt.stdout.utf8)) as! [String: Any]
+        let object = (summary["numbers"] as! [[String: Any]])[0]
         XCTAssertEqual(object["callable"] as? Bool, true)
         XCTAssertEqual(object["nix_exemption"] as? String, "customer")
     }

@@ -48,10 +48,11 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
         }
     }
 
-    /// Reads the coverage. The campaign's and the offer's counts come from ranges of the
-    /// primary key (and `campaign_offers`); the times and the contact centre's count need one
-    /// pass over every attempt, as the history has no index by them (10 million attempts:
-    /// about 1.5 s of CPU, which is why a scrub runs it in a `Scan` beside the wash).
+    /// Reads the coverage: from the `coverage` totals that imports keep, or, in a history file
+    /// not yet upgraded to them (opened read-only), from the attempts themselves. The campaign's
+    /// and the offer's counts then come from ranges of the primary key (and `campaign_offers`);
+    /// the times and the contact centre's count need one pass over every attempt (10 million
+    /// attempts: about 1.5 s of CPU, which is why a scrub runs it in a `Scan` beside the wash).
     public static func load(store: HistoryStore, campaign: String, offer: String,
                             contactCentre: String) throws -> HistoryCoverage {
         let db = store.db
@@ -60,6 +61,26 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
         let campaignID = try id(of: campaign, in: .campaign, db: db) ?? -1
         let offerID = try id(of: offer, in: .offer, db: db) ?? -1
         let centreID = try id(of: contactCentre, in: .contactCentre, db: db) ?? -1
+        if store.fileVersion >= 3 {
+            let totals = try db.prepare("""
+                SELECT coalesce(sum(attempts), 0), min(oldest), max(newest),
+                       coalesce(sum(CASE WHEN campaign_id = ?1 THEN attempts END), 0),
+                       coalesce(sum(CASE WHEN offer_id = ?2 THEN attempts END), 0),
+                       coalesce(sum(CASE WHEN contact_centre_id = ?3 THEN attempts END), 0)
+                FROM coverage
+                """)
+            totals.bind(1, campaignID)
+            totals.bind(2, offerID)
+            totals.bind(3, centreID)
+            _ = try totals.step()
+            defer { totals.reset() }
+            return HistoryCoverage(
+                path: store.path, attempts: Int(totals.int64(0)),
+                oldestAttempt: totals.optionalInt64(1).map(StockholmTime.iso8601),
+                newestAttempt: totals.optionalInt64(2).map(StockholmTime.iso8601),
+                campaignAttempts: Int(totals.int64(3)), offerAttempts: Int(totals.int64(4)),
+                contactCentreAttempts: Int(totals.int64(5)))
+        }
         let pass = try db.prepare("""
             SELECT count(*), min(attempted_at), max(attempted_at), coalesce(sum(contact_centre_id = ?1), 0) FROM attempts
             """)

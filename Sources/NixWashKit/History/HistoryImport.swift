@@ -461,7 +461,10 @@ private final class SQLiteAttemptSink: AttemptSink {
         _ = try updateFile.step()
     }
 
-    func drain() throws { _ = try inserter.waitUntilIdle() }
+    func drain() throws {
+        _ = try inserter.waitUntilIdle()
+        try statements.coverage.write(to: db)
+    }
 
     func commit() throws {
         try db.execute("COMMIT")
@@ -484,6 +487,8 @@ private struct InsertStatements {
     let db: SQLiteDatabase
     let insertAttempt: SQLiteStatement
     let insertCampaignOffer: SQLiteStatement
+    /// What the new attempts add to the `coverage` totals; written before the commit.
+    let coverage = CoverageDeltas()
     var importID: Int64 = 0
 
     init(db: SQLiteDatabase) throws {
@@ -517,10 +522,64 @@ private struct InsertStatements {
             insertAttempt.bind(7, attempt.outcome == 0 ? nil : Int64(attempt.outcome))
             insertAttempt.bind(8, importID)
             _ = try insertAttempt.step()
-            inserted += db.changes
+            if db.changes > 0 {
+                inserted += 1
+                coverage.add(attempt)
+            }
             insertAttempt.reset()
         }
         return inserted
+    }
+}
+
+/// The attempts an import added, per campaign, offer and contact centre. A chunk is sorted by
+/// campaign, and a campaign has a few offers and centres, so the last entries found are kept
+/// at the end where the search starts.
+private final class CoverageDeltas {
+    struct Delta {
+        var campaign: Int32, offer: Int32, centre: Int32
+        var attempts: Int64, oldest: Int64, newest: Int64
+    }
+    private(set) var deltas: [Delta] = []
+
+    func add(_ attempt: PendingAttempt) {
+        var i = deltas.count - 1
+        while i >= 0 {
+            let d = deltas[i]
+            if d.campaign == attempt.campaign && d.offer == attempt.offer && d.centre == attempt.centre { break }
+            i -= 1
+        }
+        if i < 0 {
+            deltas.append(Delta(campaign: attempt.campaign, offer: attempt.offer, centre: attempt.centre,
+                                attempts: 1, oldest: attempt.attemptedAt, newest: attempt.attemptedAt))
+            return
+        }
+        deltas[i].attempts += 1
+        deltas[i].oldest = min(deltas[i].oldest, attempt.attemptedAt)
+        deltas[i].newest = max(deltas[i].newest, attempt.attemptedAt)
+    }
+
+    /// Adds the deltas to the `coverage` table, inside the import's transaction.
+    func write(to db: SQLiteDatabase) throws {
+        let upsert = try db.prepare("""
+            INSERT INTO coverage (campaign_id, offer_id, contact_centre_id, attempts, oldest, newest)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            ON CONFLICT (campaign_id, offer_id, contact_centre_id) DO UPDATE SET
+                attempts = attempts + excluded.attempts,
+                oldest = min(oldest, excluded.oldest), newest = max(newest, excluded.newest)
+            """)
+        for d in deltas {
+            upsert.reset()
+            upsert.bind(1, Int64(d.campaign))
+            upsert.bind(2, Int64(d.offer))
+            upsert.bind(3, Int64(d.centre))
+            upsert.bind(4, d.attempts)
+            upsert.bind(5, d.oldest)
+            upsert.bind(6, d.newest)
+            _ = try upsert.step()
+        }
+        upsert.reset()
+        deltas.removeAll()
     }
 }
 

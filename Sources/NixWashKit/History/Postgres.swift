@@ -149,7 +149,4 @@ final class PostgresResult {
     func text(_ row: Int, _ column: Int) -> String? {
         isNull(row, column) ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
     }
-
-    /// Rows changed by an INSERT, UPDATE or DELETE.
-    var affectedRows: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
 }

@@ -17,9 +17,30 @@ public final class PostgresHistoryStore: ContactHistoryStore {
     static let writerLock: Int64 = 0x6e69_7877
 
     /// The migrations, in order: each takes the schema from the version before it to its own.
-    /// Version 2 matches the SQLite file's `user_version` 2 (the purge audit and the import's
-    /// not-attempt count and time zone).
-    static let migrations: [(version: Int64, sql: String)] = [(2, schema)]
+    /// The versions are the SQLite file's `user_version`s: 2 the tables with the purge audit and
+    /// the import's not-attempt count and time zone, 3 the `coverage` totals.
+    static let migrations: [(version: Int64, sql: String)] = [(2, schema), (3, coverageTable + rebuildCoverage)]
+
+    /// As in `HistoryStore.coverageTable`: per campaign, offer and contact centre, how many
+    /// attempts and the oldest and newest, kept by every import and purge.
+    static let coverageTable = """
+        CREATE TABLE coverage (
+            campaign_id integer NOT NULL,
+            offer_id integer NOT NULL,
+            contact_centre_id integer NOT NULL,
+            attempts bigint NOT NULL,
+            oldest bigint NOT NULL,
+            newest bigint NOT NULL,
+            PRIMARY KEY (campaign_id, offer_id, contact_centre_id)
+        );
+        """
+
+    static let rebuildCoverage = """
+        DELETE FROM coverage;
+        INSERT INTO coverage (campaign_id, offer_id, contact_centre_id, attempts, oldest, newest)
+            SELECT campaign_id, offer_id, contact_centre_id, count(*), min(attempted_at), max(attempted_at)
+            FROM attempts GROUP BY campaign_id, offer_id, contact_centre_id;
+        """
 
     public static var schemaVersion: Int64 { migrations.last!.version }
 
@@ -167,6 +188,7 @@ public final class PostgresHistoryStore: ContactHistoryStore {
                 DELETE FROM campaign_offers WHERE NOT EXISTS (SELECT 1 FROM attempts a
                     WHERE a.campaign_id = campaign_offers.campaign_id AND a.offer_id = campaign_offers.offer_id)
                 """)
+            try connection.execute(Self.rebuildCoverage)
             _ = try connection.query("INSERT INTO purges (purged_at, cutoff_date, removed, forced) VALUES ($1, $2, $3, $4)",
                                      [HistoryStore.isoInstant(Int64(Date().timeIntervalSince1970)),
                                       LocalDate(daysSinceEpoch: Int(localDate)).description, "\(extent.attempts)", forced ? "1" : "0"])
@@ -278,8 +300,7 @@ public final class PostgresHistoryStore: ContactHistoryStore {
         }
     }
 
-    /// One pass over the attempts, as `HistoryCoverage.load` makes for SQLite: every attempt of
-    /// an offer is in a campaign that made it, so the offer's count needs no campaign_offers.
+    /// From the `coverage` totals, as `HistoryCoverage.load` reads them for SQLite.
     public func coverage(campaign: String, offer: String, contactCentre: String) throws -> HistoryCoverage {
         let row = try connection.query("""
             WITH ids AS (
@@ -287,15 +308,14 @@ public final class PostgresHistoryStore: ContactHistoryStore {
                        coalesce((SELECT id FROM offers WHERE name = $2), -1) AS offer,
                        coalesce((SELECT id FROM contact_centres WHERE name = $3), -1) AS centre
             )
-            SELECT count(*), min(a.attempted_at), max(a.attempted_at),
-                   count(*) FILTER (WHERE a.campaign_id = ids.campaign),
-                   count(*) FILTER (WHERE a.offer_id = ids.offer),
-                   count(*) FILTER (WHERE a.contact_centre_id = ids.centre)
-            FROM ids LEFT JOIN attempts a ON true
+            SELECT coalesce(sum(c.attempts), 0), min(c.oldest), max(c.newest),
+                   coalesce(sum(c.attempts) FILTER (WHERE c.campaign_id = ids.campaign), 0),
+                   coalesce(sum(c.attempts) FILTER (WHERE c.offer_id = ids.offer), 0),
+                   coalesce(sum(c.attempts) FILTER (WHERE c.contact_centre_id = ids.centre), 0)
+            FROM ids LEFT JOIN coverage c ON true
             GROUP BY ids.campaign, ids.offer, ids.centre
             """, [campaign, offer, contactCentre])
-        let count = Int(row.optionalInt64(0, 1) == nil ? 0 : row.int64(0, 0))
-        return HistoryCoverage(path: location.description, attempts: count,
+        return HistoryCoverage(path: location.description, attempts: Int(row.int64(0, 0)),
                                oldestAttempt: row.optionalInt64(0, 1).map(StockholmTime.iso8601),
                                newestAttempt: row.optionalInt64(0, 2).map(StockholmTime.iso8601),
                                campaignAttempts: Int(row.int64(0, 3)), offerAttempts: Int(row.int64(0, 4)),
@@ -492,15 +512,27 @@ final class PostgresAttemptSink: AttemptSink {
             SELECT DISTINCT campaign_id, offer_id FROM nixwash_staging
             ON CONFLICT DO NOTHING
             """)
-        // In key order: the primary key's pages are written nearly in order.
-        let inserted = try connection.query("""
-            INSERT INTO attempts (campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, import_id)
-            SELECT campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, $1
-            FROM nixwash_staging ORDER BY campaign_id, number, attempted_at, contact_centre_id
-            ON CONFLICT DO NOTHING
-            """, ["\(importID)"]).affectedRows
+        // In key order: the primary key's pages are written nearly in order. The attempts it
+        // added (RETURNING) go into the coverage totals in the same statement.
+        let inserted = try connection.scalar("""
+            WITH added AS (
+                INSERT INTO attempts (campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, import_id)
+                SELECT campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, $1
+                FROM nixwash_staging ORDER BY campaign_id, number, attempted_at, contact_centre_id
+                ON CONFLICT DO NOTHING
+                RETURNING campaign_id, offer_id, contact_centre_id, attempted_at
+            ), totals AS (
+                INSERT INTO coverage AS c (campaign_id, offer_id, contact_centre_id, attempts, oldest, newest)
+                SELECT campaign_id, offer_id, contact_centre_id, count(*), min(attempted_at), max(attempted_at)
+                FROM added GROUP BY campaign_id, offer_id, contact_centre_id
+                ON CONFLICT (campaign_id, offer_id, contact_centre_id) DO UPDATE SET
+                    attempts = c.attempts + excluded.attempts,
+                    oldest = least(c.oldest, excluded.oldest), newest = greatest(c.newest, excluded.newest)
+            )
+            SELECT count(*) FROM added
+            """, ["\(importID)"])
         try connection.execute("TRUNCATE nixwash_staging")
-        return inserted
+        return Int(inserted)
     }
 
     func record(_ summary: HistoryFileSummary) throws {

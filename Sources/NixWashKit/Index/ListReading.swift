@@ -366,7 +366,7 @@ public enum ListReading {
             } else {
                 guard let parsed = listDay(dateField) else {
                     throw fail(record.line, header[dateIndex], record.string(dateIndex),
-                               "not a date: write YYYY-MM-DD, optionally with a time as in the history import")
+                               "not a date: write YYYY-MM-DD, DD.MM.YYYY or YYYYMMDD, optionally with a time as in the history import (a slash date cannot be told day from month)")
                 }
                 day = parsed
             }
@@ -396,10 +396,13 @@ public enum ListReading {
     }
 
     /// A list's date as a day: any timestamp the history import accepts, taken as its
-    /// Stockholm date (so a UTC time late in the evening is the next day), else `YYYY-MM-DD`,
-    /// also with a time after it, as CRM exports write them.
+    /// Stockholm date (so a UTC time late in the evening is the next day), else a date in any
+    /// form the history import reads (`YYYY-MM-DD`, `DD.MM.YYYY`, `YYYYMMDD`), else
+    /// `YYYY-MM-DD` with a time after it, as CRM exports write them. A slash date is refused:
+    /// its day and month cannot be told apart.
     static func listDay(_ bytes: UnsafeRawBufferPointer) -> Int32? {
         if case let .instant(instant, _) = AttemptTimestamp.parse(bytes) { return StockholmTime.localDay(at: instant) }
+        if case let .date(date) = LocalDate.read(bytes, order: nil) { return Int32(date.daysSinceEpoch) }
         return parseListDate(bytes)
     }
 
