@@ -215,6 +215,29 @@ final class PostgresCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
+    func testAPasswordInTheCampaignFileIsUsedButNeverShown() throws {
+        let folder = try temporaryFolder(self)
+        let url = try database()
+        try buildNixIndex(in: folder)
+        XCTAssertEqual(try run(["history", "import", "--db", url, Self.sampleData.appendingPathComponent("history.csv.gz").path], in: folder).status, 0)
+        // The cluster's real password, from the PGPASSFILE that scripts/test writes.
+        let passfile = try XCTUnwrap(ProcessInfo.processInfo.environment["PGPASSFILE"])
+        let password = try XCTUnwrap(try String(contentsOfFile: passfile, encoding: .utf8).split(separator: ":").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let withPassword = url.replacingOccurrences(of: "://nixwash@", with: "://nixwash:\(password)@")
+        var campaign = try String(contentsOf: folder.appendingPathComponent("campaign.json"), encoding: .utf8)
+        campaign = campaign.replacingOccurrences(of: "\"nix_index\"", with: "\"history_db\": \"\(withPassword)\", \"nix_index\"")
+        try Data(campaign.utf8).write(to: folder.appendingPathComponent("campaign.json"))
+        let scrub = try run(["scrub", "--config", "campaign.json", "--out", "out"], in: folder, environment: ["PGPASSFILE": "/dev/null"])
+        XCTAssertEqual(scrub.status, 0, scrub.stderr)
+        for name in ["report.json", "report.html"] {
+            let text = try String(contentsOf: folder.appendingPathComponent("out/\(name)"), encoding: .utf8)
+            XCTAssertFalse(text.contains(password), name)
+            XCTAssertTrue(text.contains("nixwash:***@"), name)
+        }
+        XCTAssertFalse(scrub.stderr.contains(password) || scrub.stdout.contains(password))
+    }
+
     func testHistoryCopyMovesAHistoryBothWays() throws {
         let folder = try temporaryFolder(self)
         let url = try database()
