@@ -183,11 +183,13 @@ public enum NixWashError: LocalizedError, Equatable {
                 case .name: return "'\(column.name)' (its name is a phone column name)"
                 case .content: return "'\(column.name)' (most of its first rows are phone numbers)"
                 case let .numbers(count, firstLine): return "'\(column.name)' (\(count) of its fields are phone numbers, the first on line \(firstLine))"
+                case let .numbersInText(count, firstLine): return "'\(column.name)' (\(count) of its fields have a phone number inside their text, the first on line \(firstLine))"
                 }
             }
+            let inText = columns.contains { if case .numbersInText = $0.foundBy { return true } else { return false } }
             let all = (washed + columns.map(\.name)).map { "--phone-column '\($0)'" }.joined(separator: " ")
             let declare = columns.map { "--not-phone-column '\($0.name)'" }.joined(separator: " ")
-            return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns)."
+            return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns).\(inText ? " Named as a phone column, a text that is not one phone number is rejected (invalid_number) and emptied in the callable row; or take the numbers out of the texts." : "")"
         case let .tooManyMalformedRows(path, malformed, rows, maxShare, firstLines, likelyCause):
             let share = rows == 0 ? 0 : Double(malformed) * 100 / Double(rows)
             let lines = firstLines.map(String.init).joined(separator: ", ")

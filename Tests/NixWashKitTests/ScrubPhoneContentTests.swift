@@ -33,7 +33,22 @@ final class ScrubPhoneContentTests: XCTestCase {
     func testPostalCodesDatesAmountsAndIdsAreNotPhoneNumbers() {
         for text in ["123 45", "12345", "2026-10-01", "20261001", "01.10.2026", "1/10/2026", "2026-10-01 12:00",
                      "1234.50", "450000.00", "1 234,50", "12345678", "1234567", "100234", "1000001", "87654321",
-                     "Storgatan 7", "ring 0701234567", "0701234567 eller 0731234567", "070-12", "Anna"] {
+                     "Storgatan 7", "070-12", "Anna"] {
+            XCTAssertEqual(kind(text), .other, text)
+        }
+    }
+
+    /// A notes column with a number inside its text would hand an agent a number nobody washed.
+    func testAPhoneNumberInsideATextIsFound() {
+        for text in ["ring 0701234567", "0701234567 eller 0731234567", "ring efter 17 på 073-060 66 21",
+                     "0701234567 (kväll)", "Nytt nr: +46 70 123 45 67.", "070-123 45 67 08-123 456 78",
+                     "Kontakt via växeln 08-123 456 78, fråga efter Anna",
+                     String(repeating: "lång anteckning ", count: 5) + "0701234567"] {
+            XCTAssertEqual(kind(text), .phoneNumberInText, text)
+        }
+        for text in ["order 12345678 levererad", "Storgatan 7, 123 45 Umeå", "född 800101-\(Self.identityNumber("800101123").suffix(4))",
+                     "belopp 1 234 567 kr", "2026-10-01 08:00 ring tillbaka", "ref A0701234567", "kund sedan 2019, 3 avtal",
+                     "0701234567abc", String(repeating: "x", count: 60)] {
             XCTAssertEqual(kind(text), .other, text)
         }
     }

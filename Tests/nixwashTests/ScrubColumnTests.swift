@@ -59,6 +59,30 @@ final class ScrubColumnTests: XCTestCase {
 
     // MARK: §1 phone columns
 
+    /// A NIX number in a notes column would reach the agent who reads the notes.
+    func testANumberInsideANotesTextRefusesTheRunUntilTheColumnIsWashedOrDeclared() throws {
+        // The note with the number is far after the sample of the first 1,000 rows.
+        var text = "id;telefon;notering;källa\n"
+        for i in 0..<1_500 { text += "\(i);070111\(String(format: "%04d", i));ring efter 17;V\n" }
+        text += "9999;0709999999;nytt nr \(Self.nixNumber) enligt kund;V\n"
+        try write("leads.csv", text)
+        let refused = try scrub(["leads.csv"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        assertMentions(refused.stderr, ["'notering'", "phone number inside their text", "line 1502",
+                                        "--not-phone-column 'notering'", "--phone-column 'notering'"])
+        try assertNothingPublished()
+
+        let washed = try scrub(["--phone-column", "telefon", "--phone-column", "notering", "leads.csv"])
+        XCTAssertEqual(washed.status, 0, washed.stderr)
+        let callable = try rows("out/callable.csv.gz")
+        XCTAssertFalse(callable.rows.contains { $0[2].contains(Self.nixNumber) }, "the note with the NIX number was not emptied")
+        XCTAssertEqual(callable.rows.count, 1_501)
+
+        let declared = try scrub(["--not-phone-column", "notering", "leads.csv"], out: "declared")
+        XCTAssertEqual(declared.status, 0, declared.stderr)
+        XCTAssertEqual(try input("declared")["not_phone_columns"] as? [String], ["notering"])
+    }
+
     func testEveryPhoneHeaderShapeIsWashedInAutomaticMode() throws {
         for shape in ["Alt. telefon", "Tel arb", "TelefonHem", "Telefon (mobil)", "alt_phone"] {
             try write("leads.csv", "namn;telefon;\(shape);källa\nAnna;0701111111;\(Self.nixNumber);V1\nBo;0703333333;;V1\nCia;0706666666;\(Self.blockNumber);V1\n")

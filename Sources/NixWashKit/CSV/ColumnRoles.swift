@@ -207,6 +207,8 @@ public struct UnwashedColumn: Equatable, Sendable {
         case content
         /// Some of its values are phone numbers: `count`, the first on `firstLine`.
         case numbers(count: UInt64, firstLine: UInt64)
+        /// Some of its values have a phone number inside their text (`ring 070-123 45 67 efter 17`).
+        case numbersInText(count: UInt64, firstLine: UInt64)
     }
 
     public var name: String

@@ -18,6 +18,8 @@ struct PhoneContent {
         /// Ten bare digits that are both: `0701234567` is a mobile number and, with a valid
         /// check digit, the identity number of someone born on 23 January 2007.
         case phoneOrIdentityNumber
+        /// A text with a whole phone number inside it, between words: `ring 070-123 45 67 efter 17`.
+        case phoneNumberInText
     }
 
     let normalizer: PhoneNormalizer
@@ -36,17 +38,98 @@ struct PhoneContent {
     @inline(__always)
     func kind(of field: UnsafeRawBufferPointer) -> Kind {
         let n = field.count
-        guard n >= Self.minimumDigits, n <= 40 else { return .other }
-        let first = field[0]
-        if first &- 0x30 < 10 || first == 0x2B || first == 0x28 || first == 0x20 { return closerLook(field) }
-        // `Tel: 070…`, `Mobil 070…`, `tfn.070…`: a label the normalizer reads as one.
-        switch (first | 0x20, field[1] | 0x20, field[2] | 0x20) {
-        case (0x74, 0x65, 0x6C), (0x74, 0x66, 0x6E), (0x74, 0x6C, 0x66), (0x6D, 0x6F, 0x62), (0x70, 0x68, 0x6F):
-            if case .valid = normalizer.normalize(field) { return .phoneNumber }
-            return .other
-        default:
-            return .other
+        guard n >= Self.minimumDigits else { return .other }
+        if n <= 40 {
+            let first = field[0]
+            if first &- 0x30 < 10 || first == 0x2B || first == 0x28 || first == 0x20 {
+                let kind = closerLook(field)
+                if kind != .other { return kind }
+            } else {
+                // `Tel: 070…`, `Mobil 070…`, `tfn.070…`: a label the normalizer reads as one.
+                switch (first | 0x20, field[1] | 0x20, field[2] | 0x20) {
+                case (0x74, 0x65, 0x6C), (0x74, 0x66, 0x6E), (0x74, 0x6C, 0x66), (0x6D, 0x6F, 0x62), (0x70, 0x68, 0x6F):
+                    if case .valid = normalizer.normalize(field) { return .phoneNumber }
+                default:
+                    break
+                }
+            }
         }
+        return Self.digitCount(field) >= Self.minimumDigits && hasNumberInText(field) ? .phoneNumberInText : .other
+    }
+
+    /// The digits of a field, counted without a branch per byte: most texts (names,
+    /// addresses, towns) have too few to hold a number and need no closer look.
+    @inline(__always)
+    static func digitCount(_ field: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        for byte in field { count &+= byte &- 0x30 < 10 ? 1 : 0 }
+        return count
+    }
+
+    /// Whether a run of digits and phone punctuation between words of the text is a whole
+    /// phone number by `closerLook`'s rules (a date, an amount, an id or a personal identity
+    /// number is not). Most texts have no run of seven digits, and are passed over in one look
+    /// at each byte.
+    private func hasNumberInText(_ field: UnsafeRawBufferPointer) -> Bool {
+        let n = field.count
+        var i = 0
+        while i < n {
+            let byte = field[i]
+            guard byte &- 0x30 < 10 || byte == 0x2B else {
+                i += 1
+                continue
+            }
+            // A run starts after a byte that is not a letter or digit (`A1234567` is an id).
+            if i > 0, Self.isWordByte(field[i - 1]) {
+                i += 1
+                while i < n, field[i] &- 0x30 < 10 { i += 1 }
+                continue
+            }
+            var end = i, digits = 0, lastDigit = i
+            while end < n {
+                let b = field[end]
+                if b &- 0x30 < 10 {
+                    digits += 1
+                    lastDigit = end
+                } else if !(b == 0x20 || b == 0x2D || b == 0x2E || b == 0x2F || b == 0x28 || b == 0x29 || (b == 0x2B && end == i)) {
+                    break
+                }
+                end += 1
+            }
+            // The run ends at its last digit, and not inside a word (`070-1234567abc`).
+            if digits >= Self.minimumDigits, lastDigit + 1 == n || !Self.isWordByte(field[lastDigit + 1]) {
+                if isPhoneNumber(run: i...lastDigit, of: field) { return true }
+                // Two numbers side by side (`070-123 45 67 08-123 456 78`) make one run: each
+                // start after a blank is tried again, with every end before a blank.
+                if let blank = (i...lastDigit).first(where: { field[$0] == 0x20 }) {
+                    i = blank + 1
+                    continue
+                }
+            }
+            i = max(end, i + 1)
+        }
+        return false
+    }
+
+    /// The run, or a part of it that ends before a blank, is a whole phone number.
+    private func isPhoneNumber(run: ClosedRange<Int>, of field: UnsafeRawBufferPointer) -> Bool {
+        func isPhone(_ range: ClosedRange<Int>) -> Bool {
+            guard range.count <= 40 else { return false }
+            let kind = closerLook(UnsafeRawBufferPointer(rebasing: field[range]))
+            return kind == .phoneNumber || kind == .phoneOrIdentityNumber
+        }
+        if isPhone(run) { return true }
+        var digits = 0
+        for j in run {
+            if field[j] &- 0x30 < 10 { digits += 1 }
+            if field[j] == 0x20, digits >= Self.minimumDigits, field[j - 1] &- 0x30 < 10, isPhone(run.lowerBound...(j - 1)) { return true }
+        }
+        return false
+    }
+
+    @inline(__always)
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26 || byte >= 0x80
     }
 
     /// The field starts like a number: its shape, then the normalizer.
@@ -179,8 +262,13 @@ struct ColumnContentCounts {
     var identityNumbers: [UInt64]
     var numberLike: [UInt64]
     var firstPhoneLine: [UInt64]
+    /// Texts with a phone number inside: not a phone column's values, but a number to wash.
+    var numbersInText: [UInt64]
+    var firstTextLine: [UInt64]
 
     init(columns: Int) {
+        numbersInText = Array(repeating: 0, count: columns)
+        firstTextLine = Array(repeating: 0, count: columns)
         phoneNumbers = Array(repeating: 0, count: columns)
         identityNumbers = Array(repeating: 0, count: columns)
         numberLike = Array(repeating: 0, count: columns)
@@ -198,6 +286,10 @@ struct ColumnContentCounts {
         case .phoneOrIdentityNumber:
             countPhoneNumber(column: column, line: line)
             identityNumbers[column] += 1
+        case .phoneNumberInText:
+            if numbersInText[column] == 0 { firstTextLine[column] = line }
+            numbersInText[column] += 1
+            return
         }
         numberLike[column] += 1
     }
@@ -220,6 +312,6 @@ struct ColumnContentCounts {
 
     /// Whether the column holds a phone number that must be washed.
     func holdsPhoneNumbers(_ column: Int) -> Bool {
-        phoneNumbers[column] > 0 && !isIdentityColumn(column)
+        (phoneNumbers[column] > 0 && !isIdentityColumn(column)) || numbersInText[column] > 0
     }
 }

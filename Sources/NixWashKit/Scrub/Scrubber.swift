@@ -104,8 +104,10 @@ public final class Scrubber {
         .unwashedPhoneColumns(
             path: path,
             columns: columns.map { column in
-                UnwashedColumn(name: ColumnRoles.displayName(of: column, header: header),
-                               foundBy: .numbers(count: counts.phoneNumbers[column], firstLine: counts.firstPhoneLine[column]))
+                let whole = counts.phoneNumbers[column] > 0 && !counts.isIdentityColumn(column)
+                return UnwashedColumn(name: ColumnRoles.displayName(of: column, header: header),
+                                      foundBy: whole ? .numbers(count: counts.phoneNumbers[column], firstLine: counts.firstPhoneLine[column])
+                                          : .numbersInText(count: counts.numbersInText[column], firstLine: counts.firstTextLine[column]))
             },
             washed: roles.phoneColumns.map { ColumnRoles.displayName(of: $0, header: header) })
     }
