@@ -10,9 +10,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+        // Not "CZlib": ZIPFoundation's own zlib module has that name.
+        .systemLibrary(name: "CZlibShim", path: "Sources/CZlibShim", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV",
                        providers: [.apt(["libcsv-dev"])]),
@@ -25,9 +27,13 @@ let package = Package(
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // libxml2's streaming reader (xmlTextReader) for the sheets of xlsx workbooks.
+        .systemLibrary(name: "CXML2", path: "Sources/CXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "NixWashKit",
-            dependencies: ["CZlib", "CISAL", "CLibCSV", "CSQLite", "CPostgres", "CCrypto", "CPrefetch"],
+            dependencies: ["CZlibShim", "CISAL", "CLibCSV", "CSQLite", "CPostgres", "CCrypto", "CPrefetch", "CXML2",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             // Bounds and overflow checks stay on in every build. Only the dynamic exclusivity
             // checks are left out of the release build: they cost 30 % of a scrub's CPU (BENCHMARKS.md,
             // "The release build"), the debug suite runs with them, and scripts/test runs the

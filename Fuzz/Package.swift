@@ -10,11 +10,16 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 
 let package = Package(
     name: "nixwash-fuzz",
-    dependencies: [.package(path: root.path)],
+    dependencies: [
+        .package(path: root.path),
+        // Writes the workbooks the delivery target wraps its input in.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
     targets: [
         .executableTarget(
             name: "nixwash-fuzz",
-            dependencies: [.product(name: "NixWashKit", package: root.lastPathComponent)]
+            dependencies: [.product(name: "NixWashKit", package: root.lastPathComponent),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ]
 )

@@ -42,6 +42,20 @@ public enum NixWashError: LocalizedError, Equatable {
     case tooManyMalformedRows(path: String, malformed: UInt64, rows: UInt64, maxShare: Double, firstLines: [UInt64],
                               likelyCause: String)
 
+    // MARK: Inputs (containers, encodings, lists of inputs)
+    /// Text that is not valid in the encoding its byte order mark names.
+    case invalidText(path: String, offset: UInt64, reason: String)
+    /// A zip archive or workbook that cannot be read to its end.
+    case damagedArchive(path: String, reason: String)
+    /// A kind of file nixwash does not read (an .xls, an .ods, a zip on standard input).
+    case unsupportedInput(path: String, reason: String)
+    /// A sheet asked for by name that the workbook does not have.
+    case noSuchSheet(path: String, sheet: String, sheets: [String])
+    /// A folder with no lead lists in it, or a pattern that matches no file.
+    case noInputFiles(pattern: String, reason: String)
+    /// The same file given twice (`how`: same device and inode, or same SHA-256).
+    case sameInputTwice(first: String, second: String, how: String)
+
     // MARK: Configuration
     case invalidSetting(source: String, reason: String)
 
@@ -108,7 +122,7 @@ public enum NixWashError: LocalizedError, Equatable {
         switch self {
         case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
-             .nearHistoryName, .purgeRefused:
+             .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
         case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
             return .compliance
@@ -198,6 +212,19 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
         case let .accountingBroken(detail):
             return "the accounting does not balance (\(detail)); no output was written. This is a bug in nixwash: please report it with the inputs."
+        case let .invalidText(path, offset, reason):
+            return "\(path): byte \(offset) of the text: \(reason). Ask the sender for a new copy, or export the list again."
+        case let .damagedArchive(path, reason):
+            return "\(path): \(reason). Ask the sender for a new copy; `unzip -t` shows the damage."
+        case let .unsupportedInput(path, reason):
+            return "\(path): \(reason)"
+        case let .noSuchSheet(path, sheet, sheets):
+            let near = sheets.first { $0.lowercased() == sheet.lowercased() }.map { " Did you mean '\($0)'? Sheet names are compared exactly." } ?? ""
+            return "\(path): the workbook has no sheet named '\(sheet)'. Its sheets: \(Self.listed(sheets)).\(near)"
+        case let .noInputFiles(pattern, reason):
+            return "\(pattern): \(reason). Check the path, or give the lead lists by name."
+        case let .sameInputTwice(first, second, how):
+            return "\(second): is the same file as \(first) (\(how)); washed twice, its leads would be counted twice. Give each lead list once."
         case let .invalidSetting(source, reason):
             return "\(source): \(reason)"
         case let .invalidRuleProfile(path, key, reason):

@@ -4,7 +4,7 @@ import NixWashKit
 
 struct Inspect: OutputCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Describe lead-list files: compression, dialect, encoding, columns, rows and malformed rows.",
+        abstract: "Describe lead-list files: container, compression, dialect, encoding, columns, rows and malformed rows.",
         discussion: "Streams each file once in flat memory. Exit 1 if a file cannot be read to its end."
     )
 
@@ -12,18 +12,23 @@ struct Inspect: OutputCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "Lead-list files (gzip or plain CSV); '-' reads standard input.")
+    @Option(help: "The sheet of each xlsx workbook to inspect (default: every sheet with cells).")
+    var sheet: String?
+
+    @Argument(help: "Lead lists: CSV (gzip or plain, UTF-8, Latin-1 or UTF-16), zip archives, xlsx workbooks, folders; '-' reads standard input.")
     var files: [String]
 
     func run() throws {
         try runMappingErrors(resultOnStandardOutput: true) {
             var reports: [LeadFileInspection] = []
-            for file in files {
-                let report = try LeadFileInspection.inspect(path: file, options: csv.csvOptions)
-                reports.append(report)
-                Console.summarize(["files": reports])
-                Console.result(Self.text(report))
+            for file in try LeadSources.files(files, refusingRepeats: false) {
+                for report in try LeadFileInspection.inspect(path: file, options: csv.csvOptions, sheet: sheet) {
+                    reports.append(report)
+                    Console.summarize(["files": reports])
+                    Console.result(Self.text(report))
+                }
             }
+            try LeadSources.checkSheet(sheet, containers: reports.map(\.container), arguments: files)
         }
     }
 
@@ -31,9 +36,15 @@ struct Inspect: OutputCommand {
         var lines: [String] = []
         let size = r.fileBytes.map { " (\(humanBytes($0)))" } ?? ""
         lines.append("\(r.path)\(size)")
+        switch r.container {
+        case "zip": lines.append("  container    zip archive \(r.file), member \(r.path.dropFirst(r.file.count + 1))")
+        case "xlsx": lines.append("  container    xlsx workbook \(r.file), sheet \(r.path.dropFirst(r.file.count + 1)) (read as comma-separated UTF-8)")
+        default: lines.append("  container    none (a text file)")
+        }
         lines.append("  compression  \(r.compression)")
-        lines.append("  dialect      delimiter '\(r.delimiter)', line ending \(r.lineEnding)\(r.byteOrderMark ? ", UTF-8 BOM" : "")")
-        lines.append("  encoding     \(r.encoding)")
+        lines.append("  dialect      delimiter '\(r.delimiter)', line ending \(r.lineEnding)\(r.byteOrderMark ? ", byte order mark" : "")")
+        let transcoded = r.encoding.hasPrefix("utf-16") ? " (read as UTF-8; the outputs are UTF-8)" : ""
+        lines.append("  encoding     \(r.encoding)\(transcoded)")
         lines.append("  content      \(humanBytes(r.contentBytes)) uncompressed")
         lines.append("  rows         \(r.rows) data rows, \(r.blankLines) blank lines skipped")
         lines.append("  columns")
@@ -47,16 +58,38 @@ struct Inspect: OutputCommand {
         if r.headerLooksLikeData {
             lines.append("  note         the first line holds a phone number: the file seems to have no header")
         }
+        func listed(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+        lines.append("  phone        by name: \(listed(r.phoneColumnsByName)); by content: \(listed(r.phoneColumnsByContent))")
         if !r.columns.contains(where: { $0.role == "phone" }) {
-            lines.append("  note         no column is named like a phone column: give one with --phone-column when scrubbing")
+            lines.append("  note         no column is named like a phone column or mostly holds phone numbers: give one with --phone-column when scrubbing")
         }
-        for column in r.unnamedPhoneLikeColumns {
-            lines.append("  note         column '\(column.name)' holds phone numbers but is not named like a phone column")
+        if !r.unwashedPhoneColumns.isEmpty {
+            lines.append("  note         \(listed(r.unwashedPhoneColumns)) hold\(r.unwashedPhoneColumns.count == 1 ? "s" : "") phone numbers in some rows: a scrub refuses the list unless they are washed too (--phone-column) or declared (--not-phone-column)")
+        }
+        let repairs = r.excelArtefacts.filter { $0.value > 0 && $0.key != excelDigitsLostName }.sorted { $0.key < $1.key }
+        var repairLines = repairs.map { "\($0.value) \($0.key)" }
+        if !r.leadingZeroColumns.isEmpty {
+            repairLines.append("leading 0 restored in \(listed(r.leadingZeroColumns)) (most values lost it)")
+        }
+        if r.fieldsWithSeveralNumbers > 0 { repairLines.append("\(r.fieldsWithSeveralNumbers) fields with several numbers, each judged") }
+        lines.append("  repairs      " + (repairLines.isEmpty ? "none" : repairLines.joined(separator: "; ")))
+        if let lost = r.excelArtefacts[excelDigitsLostName], lost > 0 {
+            lines.append("  note         \(lost) numbers lost digits in scientific notation (Excel): rejected as invalid_number; ask for an export with the numbers as text")
+        }
+        if r.numbersWithoutTrunkZero > 0 {
+            lines.append("  note         \(r.numbersWithoutTrunkZero) numbers are written without their leading 0 in a column where most are not: rejected as invalid_number")
         }
         if !r.columns.contains(where: { $0.role == "source" }) {
             lines.append("  note         no address-source column: give the source with --source when scrubbing")
         }
-        lines.append("  malformed    \(r.malformedRows) rows")
+        if r.trailingDelimiterRows > 0 {
+            lines.append("  note         \(r.trailingDelimiterRows) rows end in a trailing delimiter: read without it, not as malformed")
+        }
+        let share = String(format: "%.2f %%", r.malformedShare * 100)
+        let verdict = r.malformedShare > r.maxMalformedShare
+            ? "above \(String(format: "%g", r.maxMalformedShare * 100)) %: a scrub refuses the list (--max-malformed-share)"
+            : "a scrub rejects them as malformed_row"
+        lines.append("  malformed    \(r.malformedRows) rows (\(share); \(verdict))")
         for row in r.firstMalformedRows {
             let position = row.column.map { "\(row.line):\($0)" } ?? "\(row.line)"
             lines.append("    line \(position): \(row.problem)")
@@ -64,6 +97,7 @@ struct Inspect: OutputCommand {
         if r.malformedRows > UInt64(r.firstMalformedRows.count) {
             lines.append("    ... and \(r.malformedRows - UInt64(r.firstMalformedRows.count)) more (--json lists the first \(LeadFileInspection.malformedRowsShown))")
         }
+        lines.append("  scrub with   " + (r.suggestedScrubOptions.isEmpty ? "no options for this list" : r.suggestedScrubOptions.joined(separator: " ")))
         return lines.joined(separator: "\n")
     }
 }

@@ -32,7 +32,7 @@ struct NixWash: ParsableCommand {
                 Console.printSummary(command: commandPath(arguments), exitCode: exitCode(for: error).rawValue,
                                      errorMessage: message(for: error))
             }
-            exit(withError: error)
+            exitWithOnePrefix(error)
         }
         let output = (command as? OutputCommand)?.output
         if let output { Console.configure(output) }
@@ -43,13 +43,23 @@ struct NixWash: ParsableCommand {
             if output != nil {
                 Console.printSummary(command: name, exitCode: exitCode(for: error).rawValue, errorMessage: message(for: error))
             }
-            exit(withError: error)
+            exitWithOnePrefix(error)
         }
         if output != nil { Console.printSummary(command: name, exitCode: 0, errorMessage: nil) }
         // A command whose result is a file or database succeeded even if its summary was lost.
         if let reason = standardOutputFailure() {
             Console.warning("standard output: write failed: \(reason); the summary was lost, the run itself completed.")
         }
+    }
+
+    /// Ends the process for `error` as ArgumentParser would, except that a usage error is
+    /// written `nixwash: message` like every other error, not `Error: message`.
+    static func exitWithOnePrefix(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        let full = fullMessage(for: error)
+        guard code != .success, full.hasPrefix("Error: ") else { exit(withError: error) }
+        FileHandle.standardError.write(Data(("nixwash: " + full.dropFirst("Error: ".count) + "\n").utf8))
+        Foundation.exit(code.rawValue)
     }
 
     /// The subcommand's name as typed, e.g. "index build", for the JSON summary.

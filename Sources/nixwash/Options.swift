@@ -3,7 +3,7 @@ import NixWashKit
 
 /// How every CSV input is opened; shared by the subcommands that read lead lists.
 struct CSVReadingOptions: ParsableArguments {
-    @Option(help: "Field delimiter: ',' ';' or 'tab' (detected from the header line when not given).")
+    @Option(help: "Field delimiter: ',' ';' '|' or 'tab' (detected from the header line when not given).")
     var delimiter: String?
 
     @Option(help: "Largest record accepted, in bytes (a quote that is never closed stops here).")
@@ -11,7 +11,7 @@ struct CSVReadingOptions: ParsableArguments {
 
     func validate() throws {
         if let delimiter, CSVDialect.delimiter(named: delimiter) == nil {
-            throw ValidationError("--delimiter must be ',' ';' or 'tab', not '\(delimiter)'.")
+            throw ValidationError("--delimiter must be ',' ';' '|' or 'tab', not '\(delimiter)'.")
         }
         guard maxRecordSize >= 1024 else { throw ValidationError("--max-record-size must be at least 1024 bytes.") }
     }

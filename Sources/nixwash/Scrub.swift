@@ -29,6 +29,9 @@ struct Scrub: OutputCommand {
     @Option(name: .customLong("phone-column"), help: "Phone column by header name (repeatable; 'telefon#2' for the second of two columns named telefon). Default: every column whose name or content is a phone column's. Another column that holds phone numbers refuses the run.")
     var phoneColumns: [String] = []
 
+    @Option(help: "The sheet of each xlsx workbook to wash (default: every sheet with cells).")
+    var sheet: String?
+
     @Option(name: .customLong("not-phone-column"), help: "A column that holds no number to call (repeatable): not washed, not checked for phone numbers, recorded in the report.")
     var notPhoneColumns: [String] = []
 
@@ -49,7 +52,7 @@ struct Scrub: OutputCommand {
     @Option(help: "Ed25519 private key (PEM) to sign report.json with, into report.json.sig (`nixwash audit verify --public-key` checks it).")
     var signKey: String?
 
-    @Argument(help: "Lead lists (gzip or plain CSV; '-' for standard input). Default: \"leads\" of the campaign file.")
+    @Argument(help: "Lead lists: CSV (gzip or plain, UTF-8, Latin-1 or UTF-16), zip archives of them, xlsx workbooks, folders of them; '-' for standard input. Default: \"leads\" of the campaign file.")
     var leads: [String] = []
 
     func validate() throws {
@@ -76,11 +79,12 @@ struct Scrub: OutputCommand {
             var options = csv.csvOptions
             if options.delimiter == nil, let name = file.delimiter {
                 guard let delimiter = CSVDialect.delimiter(named: name) else {
-                    throw NixWashError.invalidSetting(source: campaign.campaignFile ?? "campaign file", reason: "key 'delimiter' must be ',' ';' or 'tab'.")
+                    throw NixWashError.invalidSetting(source: campaign.campaignFile ?? "campaign file", reason: "key 'delimiter' must be ',' ';' '|' or 'tab'.")
                 }
                 options.delimiter = delimiter
             }
             config.csv = options
+            config.sheet = sheet ?? file.sheet
             config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
             config.signingKey = signKey
 

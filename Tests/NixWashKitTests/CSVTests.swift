@@ -225,3 +225,39 @@ final class CSVByteTestTests: XCTestCase {
                        values.map(String.init).joined(separator: ",") + ",+46700000000\n")
     }
 }
+
+/// A delimiter at the end of every line (some exports write one) is not a column.
+final class CSVTrailingDelimiterTests: XCTestCase {
+    func testATrailingDelimiterOnDataLinesOrTheHeaderIsNotAField() throws {
+        let folder = try makeTemporaryFolder(self)
+        let cases = [
+            "id;telefon;kalla\n1;0701234567;A;\n2;0701234568;B;\n",
+            "id;telefon;kalla;\n1;0701234567;A;\n2;0701234568;B;\n",
+            "id;telefon;kalla;\n1;0701234567;A\n2;0701234568;B\n",
+        ]
+        for text in cases {
+            let url = folder.appendingPathComponent("t.csv")
+            try writeFile(url, bytes(text))
+            let result = try readAll(url.path)
+            XCTAssertEqual(result.header, ["id", "telefon", "kalla"], text)
+            XCTAssertEqual(result.rows, [[bytes("1"), bytes("0701234567"), bytes("A")], [bytes("2"), bytes("0701234568"), bytes("B")]], text)
+        }
+        // A value past the header is data in no column: the record keeps it.
+        let url = folder.appendingPathComponent("extra.csv")
+        try writeFile(url, bytes("id;telefon;kalla\n1;0701234567;A;x\n2;0701234568;B;;\n"))
+        XCTAssertEqual(try readAll(url.path).rows.map(\.count), [4, 5])
+        let reader = try CSVReader(input: InputFile(path: folder.appendingPathComponent("t.csv").path))
+        while try reader.next() != nil {}
+        XCTAssertEqual(reader.trailingDelimiterRows, 0)
+        XCTAssertTrue(reader.headerHadTrailingDelimiter)
+    }
+
+    func testPipeIsDetected() throws {
+        let folder = try makeTemporaryFolder(self)
+        let url = folder.appendingPathComponent("p.csv")
+        try writeFile(url, bytes("id|telefon|kalla, ort\n1|0701234567|A, Umeå\n"))
+        let result = try readAll(url.path)
+        XCTAssertEqual(result.dialect.delimiter, UInt8(ascii: "|"))
+        XCTAssertEqual(result.header, ["id", "telefon", "kalla, ort"])
+    }
+}

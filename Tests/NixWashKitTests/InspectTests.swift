@@ -34,7 +34,7 @@ final class InspectTests: XCTestCase {
         let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent("delivery.csv")
         try writeFile(url, bytes("namn;nr;ort\n\nAnna;070-123 45 67;Umeå\nBo;0701234568\nCia;+46 8 123 456 78;\"Sthlm\" C\nDan;0731234567;Ed\n"))
-        let report = try LeadFileInspection.inspect(path: url.path)
+        let report = try XCTUnwrap(LeadFileInspection.inspect(path: url.path).first)
         XCTAssertEqual(report.rows, 4)
         XCTAssertEqual(report.blankLines, 1)
         XCTAssertEqual(report.delimiter, ";")
@@ -44,8 +44,40 @@ final class InspectTests: XCTestCase {
             .init(line: 4, column: nil, problem: "has 2 fields, the header has 3"),
             .init(line: 5, column: 29, problem: CSVProblem(line: 5, column: 29).message),
         ])
-        XCTAssertEqual(report.columns.map(\.role), ["other", "other", "other"])
-        XCTAssertEqual(report.unnamedPhoneLikeColumns.map(\.name), ["nr"])
+        // `nr` is not a phone name, but its values are phone numbers: a scrub washes it.
+        XCTAssertEqual(report.columns.map(\.role), ["other", "phone", "other"])
+        XCTAssertEqual(report.phoneColumnsByName, [])
+        XCTAssertEqual(report.phoneColumnsByContent, ["nr"])
+        XCTAssertEqual(report.unnamedPhoneLikeColumns.map(\.name), [])
+        XCTAssertEqual(report.malformedShare, 0.5)
+        XCTAssertEqual(report.suggestedScrubOptions, ["--source delivery"])
         XCTAssertFalse(report.headerLooksLikeData)
+    }
+
+    func testInspectionShowsTheRepairsAScrubWouldMakeAndTheOptionsItNeeds() throws {
+        let folder = try makeTemporaryFolder(self)
+        let url = folder.appendingPathComponent("excel export.csv")
+        try writeFile(url, bytes("""
+            id;mobil;telefon;anteckning
+            1;701234567;'0812345678;ring efter 17
+            2;739876543;46701112233.0;
+            3;0701112234;070-1234567 / 08-123 456 78;
+            4;701234569;4.67012E+10;0701234570
+            5;701234571;812345679;
+
+            """))
+        let report = try XCTUnwrap(LeadFileInspection.inspect(path: url.path).first)
+        XCTAssertEqual(report.phoneColumnsByName, ["mobil", "telefon"])
+        XCTAssertEqual(report.leadingZeroColumns, ["mobil"])
+        XCTAssertEqual(report.excelArtefacts, [
+            "excel_formula_text": 0, "excel_apostrophe": 1, "excel_decimal_zero": 1, "excel_leading_zero": 4,
+            "excel_scientific_notation": 0, "excel_digits_lost": 1,
+        ])
+        XCTAssertEqual(report.fieldsWithSeveralNumbers, 1)
+        XCTAssertEqual(report.numbersWithoutTrunkZero, 1, "812345679 in telefon, where most values have their 0")
+        // A number in the notes column: a scrub would refuse the list unless it is washed too.
+        XCTAssertEqual(report.unwashedPhoneColumns, ["anteckning"])
+        XCTAssertEqual(report.suggestedScrubOptions, ["--phone-column mobil", "--phone-column telefon", "--phone-column anteckning",
+                                                      "--source 'excel export'"])
     }
 }

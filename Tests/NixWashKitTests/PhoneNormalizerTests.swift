@@ -154,8 +154,18 @@ final class PhoneNormalizerTests: XCTestCase {
         for (name, bytes, reason) in cases {
             XCTAssertEqual(normalize(bytes, sweden), .invalid(reason), name)
         }
+        // The rejections of a lead's phone field: digits without their trunk 0 outside an
+        // Excel column, and Excel's scientific notation (LeadPhoneFields, ScrubPhoneFieldTests).
+        let strict = PhoneNormalizer(readsNumbersWithoutTrunkZero: false)
+        XCTAssertEqual(normalize(Array("701234567".utf8), strict), .invalid(.noTrunkZero))
+        XCTAssertEqual(normalize(Array("46701234567".utf8), strict), valid(46701234567, .mobile), "the calling code without +")
+        XCTAssertEqual(normalize(Array("0701234567".utf8), strict), valid(46701234567, .mobile))
+        XCTAssertEqual(normalize(Array("+46701234567".utf8), strict), valid(46701234567, .mobile))
+        XCTAssertEqual(normalize(Array("12345678".utf8), PhoneNormalizer(defaultCountry: .norway, readsNumbersWithoutTrunkZero: false)),
+                       normalize(Array("12345678".utf8), PhoneNormalizer(defaultCountry: .norway)), "Norway dials no trunk 0")
         for reason in PhoneRejection.allCases {
-            XCTAssertTrue(cases.contains { $0.2 == reason }, "no table case for \(reason)")
+            XCTAssertTrue(cases.contains { $0.2 == reason } || [.noTrunkZero, .digitsLostInScientificNotation].contains(reason),
+                          "no table case for \(reason)")
             XCTAssertTrue(reason.detail.hasSuffix("."), "\(reason) detail is a sentence")
         }
     }
@@ -167,7 +177,7 @@ final class PhoneNormalizerTests: XCTestCase {
         ])
         XCTAssertEqual(PhoneRejection.allCases.map(\.rawValue), [
             "empty", "letters", "bad_character", "too_short", "too_long", "bad_prefix",
-            "unknown_area_code", "unknown_country_code",
+            "unknown_area_code", "unknown_country_code", "no_trunk_zero", "scientific_notation",
         ])
     }
 }

@@ -38,6 +38,16 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertEqual(imported.status, 0, imported.stderr)
     }
 
+    /// A number is read as a scrub reads it outside an Excel export's column.
+    func testANumberIsReadAsTheScrubReadsIt() throws {
+        let result = try run(["explain", "--json", "701234567", "'0702222222"] + context)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let numbers = try XCTUnwrap(summary["numbers"] as? [[String: Any]])
+        XCTAssertEqual(numbers.map { $0["reason"] as? String }, ["invalid_number", "nix"])
+        XCTAssertEqual(numbers[1]["e164"] as? String, "+46702222222")
+    }
+
     func testEveryAttemptIsListedWithTheRuleWindowItFallsIn() throws {
         let result = try run(["explain", "--history", "h.db", "--json", "0702222222"] + context)
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -61,7 +61,8 @@ final class ReliabilityBadInputTests: XCTestCase {
         try assertRefused(["no-phone-column.csv"], status: 64,
             "no-phone-column.csv: no column looks like a phone number column. The header has: namn, adress, källa. Name the column with --phone-column.")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("adir"), withIntermediateDirectories: false)
-        try assertRefused(["adir"], status: 1, "adir: is a directory or device, not a file. Give the path of a file.")
+        // A folder is every lead list in it (docs/lead-deliveries.md); an empty one holds none.
+        try assertRefused(["adir"], status: 64, "adir: the folder holds no lead lists (no regular file that is not hidden). Check the path, or give the lead lists by name.")
         try assertRefused(["missing.csv"], status: 1, "missing.csv: cannot open: No such file or directory. Check the path and its permissions.")
     }
 

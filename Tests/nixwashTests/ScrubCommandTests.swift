@@ -129,11 +129,11 @@ final class ScrubCommandTests: XCTestCase {
         XCTAssertEqual(callable.header, ["namn", "telefon", "mobil", "källa"] + Scrubber.callableColumns)
         let byName = Dictionary(uniqueKeysWithValues: callable.rows.map { ($0[0], $0) })
         XCTAssertEqual(Set(byName.keys), ["Anna", "Dan", "Eva", "Lo", "Per", "Stina", "Tor"])
-        XCTAssertEqual(byName["Anna"], ["Anna", "070-111 11 11", "", "V1", "+46701111111", "V1", "2", "2026-11-23T08:00:00+01:00", ""])
+        XCTAssertEqual(byName["Anna"], ["Anna", "070-111 11 11", "", "V1", "+46701111111", "V1", "2", "2026-11-23T08:00:00+01:00", "", ""])
         XCTAssertEqual(byName["Dan"]?[8], "customer")
         XCTAssertEqual(byName["Eva"]?[8], "consent")
         // The rejected landline is emptied; the callable mobile is the row's number.
-        XCTAssertEqual(byName["Lo"], ["Lo", "", "0731234567", "V2", "+46731234567", "V2", "2", "2026-11-23T08:00:00+01:00", ""])
+        XCTAssertEqual(byName["Lo"], ["Lo", "", "0731234567", "V2", "+46731234567", "V2", "2", "2026-11-23T08:00:00+01:00", "", ""])
         XCTAssertEqual(byName["Stina"]?[6], "1")
         XCTAssertEqual(byName["Stina"]?[7], "2026-11-23T13:00:00+01:00")
         XCTAssertEqual(byName["Tor"]?[6], "2")

@@ -3,12 +3,13 @@ import Glibc
 #endif
 import Foundation
 import NixWashKit
+import ZIPFoundation
 
 /// One libFuzzer entry for every parser of outside data; `NIXWASH_FUZZ_TARGET` picks the parser
 /// (scripts/fuzz sets it). Every input must end in a result or a `NixWashError`: anything else
 /// (a trap, a sanitizer report, another error type, a broken invariant) is a finding.
 enum FuzzTarget: String, CaseIterable {
-    case gzip, csv, phone, index, history, profile, campaign, list, scrub
+    case gzip, csv, phone, index, history, profile, campaign, list, scrub, delivery
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["NIXWASH_FUZZ_TARGET"] ?? ""
@@ -85,6 +86,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     case .campaign: fuzzCampaign(bytes)
     case .list: fuzzList(bytes)
     case .scrub: fuzzScrub(bytes)
+    case .delivery: fuzzDelivery(bytes)
     }
     return 0
 }
@@ -256,4 +258,64 @@ enum ScrubFuzzing {
         }
         return path
     }()
+}
+
+/// A lead delivery as vendors send it, opened by content (`LeadSources.open`) and read to its
+/// end. The first byte picks the wrapping: the bytes as they are; after a UTF-16 LE or BE byte
+/// order mark; as a workbook's sheet XML; or as its shared strings under a fixed sheet.
+func fuzzDelivery(_ bytes: UnsafeRawBufferPointer) {
+    guard let first = bytes.first else { return }
+    let body = Data(UnsafeRawBufferPointer(rebasing: bytes.dropFirst()))
+    let path: String
+    switch first % 5 {
+    case 1: path = (Data([0xFF, 0xFE]) + body).withUnsafeBytes { writeScratch("delivery.txt", $0) }
+    case 2: path = (Data([0xFE, 0xFF]) + body).withUnsafeBytes { writeScratch("delivery.txt", $0) }
+    case 3: path = DeliveryFuzzing.workbook(sheet: body, sharedStrings: DeliveryFuzzing.sharedStrings)
+    case 4: path = DeliveryFuzzing.workbook(sheet: DeliveryFuzzing.sheet, sharedStrings: body)
+    default: path = body.withUnsafeBytes { writeScratch("delivery.bin", $0) }
+    }
+    expectingNixWashErrors {
+        for input in try LeadSources.open(path) {
+            var options = CSVOptions(requireDataRows: false)
+            options.delimiter = input.delimiter
+            let reader = try CSVReader(input: input.content, options: options)
+            var lastLine: UInt64 = 0
+            var sum = 0
+            while let record = try reader.next() {
+                precondition(record.line > lastLine, "line numbers went from \(lastLine) to \(record.line)")
+                lastLine = record.line
+                for i in 0..<record.count { for byte in record.field(i) { sum &+= Int(byte) } }
+            }
+            _ = sum
+        }
+    }
+}
+
+enum DeliveryFuzzing {
+    static let sheet = Data(#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>46701234567</v></c></row></sheetData></worksheet>"#.utf8)
+    static let sharedStrings = Data(#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>telefon</t></si><si><t>mobil</t></si><si><t>0701234567</t></si></sst>"#.utf8)
+    private static let relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+    /// A workbook with one sheet, stored (not deflated) so the fuzzer's bytes reach the XML reader.
+    static func workbook(sheet: Data, sharedStrings: Data) -> String {
+        let path = scratchFolder + "/delivery.xlsx"
+        unlink(path)
+        let parts: [(String, Data)] = [
+            ("xl/workbook.xml", Data(#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="\#(relationships)"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#.utf8)),
+            ("xl/_rels/workbook.xml.rels", Data(#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="\#(relationships)/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="\#(relationships)/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#.utf8)),
+            ("xl/worksheets/sheet1.xml", sheet),
+            ("xl/sharedStrings.xml", sharedStrings),
+        ]
+        do {
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+            for (name, data) in parts {
+                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), provider: { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                })
+            }
+        } catch {
+            fatalError("cannot write the fuzzing workbook: \(error)")
+        }
+        return path
+    }
 }

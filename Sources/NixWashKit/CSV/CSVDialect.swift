@@ -13,12 +13,12 @@ public struct CSVDialect: Equatable, Sendable {
         self.hasByteOrderMark = hasByteOrderMark
     }
 
-    public static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09]
+    public static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
 
-    /// A name for people: `,` `;` or `tab`.
+    /// A name for people: `,` `;` `|` or `tab`.
     public var delimiterName: String { delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter)) }
 
-    /// Parses a delimiter given on the command line: `,` `;` `tab` or `\t`.
+    /// Parses a delimiter given on the command line: `,` `;` `|` `tab` or `\t`.
     public static func delimiter(named name: String) -> UInt8? {
         switch name {
         case ",", "comma": return UInt8(ascii: ",")

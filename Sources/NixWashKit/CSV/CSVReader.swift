@@ -68,12 +68,12 @@ public struct CSVRecord {
     public var totalBytes: Int { count == 0 ? 0 : ends[count - 1] - start }
 }
 
-/// Streams CSV records out of an `InputFile` through libcsv, in flat memory: content is
+/// Streams CSV records out of a `ContentSource` (a file, zip member or sheet) through libcsv, in flat memory: content is
 /// parsed a chunk at a time, and a chunk's records are kept only until they are read.
 /// Line numbers are absolute and stay right across chunk boundaries, CRLF, blank lines and
 /// quoted newlines.
 public final class CSVReader {
-    public let input: InputFile
+    public let input: ContentSource
     public let options: CSVOptions
     /// The dialect found in the input (delimiter, line ending, byte order mark).
     public private(set) var dialect: CSVDialect
@@ -87,6 +87,13 @@ public final class CSVReader {
     public private(set) var recordsRead: UInt64 = 0
     /// Content bytes parsed so far (uncompressed).
     public private(set) var contentBytesRead: UInt64 = 0
+    /// Data records that ended in a trailing delimiter (one empty field more than the header),
+    /// returned without that field.
+    public private(set) var trailingDelimiterRows: UInt64 = 0
+    /// Whether the header line ended in a delimiter (an empty last name), dropped from `header`.
+    public private(set) var headerHadTrailingDelimiter = false
+    /// The header's width, or -1 without a header.
+    private var headerWidth = -1
 
     public var delimiter: UInt8 { dialect.delimiter }
     public var path: String { input.path }
@@ -121,7 +128,7 @@ public final class CSVReader {
     // Bytes since the last line break, to give a fault's column.
     private var bytesSinceLineBreak = 0
 
-    public init(input: InputFile, options: CSVOptions = CSVOptions()) throws {
+    public init(input: ContentSource, options: CSVOptions = CSVOptions()) throws {
         self.input = input
         self.options = options
         dialect = CSVDialect(delimiter: options.delimiter ?? UInt8(ascii: ","))
@@ -180,8 +187,15 @@ public final class CSVReader {
         try prefix.withUnsafeBytes { try parse(UnsafeRawBufferPointer(rebasing: $0[bodyStart...])) }
         if options.hasHeader {
             guard let first = try nextRecordInternal() else { throw NixWashError.emptyInput(path: input.path) }
-            headerFields = (0..<first.count).map { Array(first.field($0)) }
-            header = (0..<first.count).map { first.string($0) }
+            // A delimiter at the end of the header line ends it; it names no column.
+            var width = first.count
+            if width > 1, first.field(width - 1).isEmpty {
+                width -= 1
+                headerHadTrailingDelimiter = true
+            }
+            headerFields = (0..<width).map { Array(first.field($0)) }
+            header = (0..<width).map { first.string($0) }
+            headerWidth = width
         }
     }
 
@@ -197,6 +211,12 @@ public final class CSVReader {
     }
 
     /// The next data record, or nil at the end of the input.
+    ///
+    /// A record with one field more than the header, that field empty, ended in a trailing
+    /// delimiter (`1;0701234567;A;` under `id;telefon;kalla`, as some exports write every
+    /// line): it is returned without that field, so its fields line up with the header and
+    /// its bytes are the input's. A non-empty extra field is data in no column, and the
+    /// record keeps it (the scrub rejects it as malformed).
     public func next() throws -> CSVRecord? {
         guard let record = try nextRecordInternal() else {
             if options.requireDataRows, options.hasHeader, recordsRead == 0 {
@@ -205,6 +225,11 @@ public final class CSVReader {
             return nil
         }
         recordsRead += 1
+        if record.count == headerWidth + 1, record.problem == nil, record.field(headerWidth).isEmpty {
+            trailingDelimiterRows += 1
+            return CSVRecord(line: record.line, count: headerWidth, problem: nil, bytes: record.bytes,
+                             ends: record.ends, start: record.start)
+        }
         return record
     }
 

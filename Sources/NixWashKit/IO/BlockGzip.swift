@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 import CISAL
-import CZlib
+import CZlibShim
 
 /// A mutex and a condition variable at stable heap addresses, for the few hand-offs between
 /// threads (blocks in, blocks out); never taken per row.

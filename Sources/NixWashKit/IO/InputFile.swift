@@ -35,6 +35,9 @@ public final class InputFile {
     private var stream: UnsafeMutablePointer<inflate_state>?
     private var finished = false
     private let observer: RawByteObserver?
+    /// Content already read by `peek`, handed out again by the first reads.
+    private var peeked: [UInt8] = []
+    private var peekedStart = 0
 
     /// - Parameter bufferSize: how many compressed bytes are read at a time (tests use tiny
     ///   sizes so gzip members split at every position).
@@ -62,7 +65,31 @@ public final class InputFile {
     /// Reads up to `buffer.count` bytes of content; 0 means the end of the content.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0 else { return 0 }
+        if peekedStart < peeked.count {
+            let n = min(buffer.count, peeked.count - peekedStart)
+            peeked.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + peekedStart, byteCount: n) }
+            peekedStart += n
+            return n
+        }
         return isGzip ? try inflate(into: buffer) : try readPlain(into: buffer)
+    }
+
+    /// The first `count` bytes of content (fewer if the content is shorter), which the reads
+    /// that follow still return: how an input's kind is told from its content. Call before
+    /// any `read`.
+    public func peek(_ count: Int) throws -> [UInt8] {
+        precondition(peekedStart == 0, "peek after read")
+        var chunk = [UInt8](repeating: 0, count: count)
+        while peeked.count < count {
+            let wanted = count - peeked.count
+            let n = try chunk.withUnsafeMutableBytes { bytes -> Int in
+                let free = UnsafeMutableRawBufferPointer(rebasing: bytes[0..<wanted])
+                return isGzip ? try inflate(into: free) : try readPlain(into: free)
+            }
+            if n == 0 { break }
+            peeked += chunk[0..<n]
+        }
+        return peeked
     }
 
     private func readPlain(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

@@ -1,4 +1,4 @@
-import CZlib
+import CZlibShim
 
 /// Where output bytes go: a plain file or a gzip stream. Writes are buffered by the writer
 /// above; `finish()` makes everything durable or throws.

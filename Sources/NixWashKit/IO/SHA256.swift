@@ -41,3 +41,19 @@ public final class SHA256 {
         return String(decoding: text, as: UTF8.self)
     }
 }
+
+extension SHA256 {
+    /// The digest of a whole file, read once a MiB at a time (for an archive, whose members
+    /// are read by ZIPFoundation, not through an `InputFile`).
+    static func ofFile(_ path: String) throws -> String {
+        let file = try SystemFile.openForReading(path)
+        let hash = SHA256()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try file.read(into: buffer)
+            if n == 0 { return hash.finalize() }
+            hash.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+}

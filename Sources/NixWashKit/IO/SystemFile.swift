@@ -59,6 +59,16 @@ final class SystemFile {
         }
     }
 
+    /// Reads up to `buffer.count` bytes at `offset`, without moving the file position.
+    func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw NixWashError.readFailed(path: path, reason: errnoText())
+        }
+    }
+
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < bytes.count {

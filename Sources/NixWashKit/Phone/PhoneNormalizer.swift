@@ -59,13 +59,18 @@ struct DigitBuffer {
 /// country: no Foundation, no allocation, no regex.
 public struct PhoneNormalizer: Sendable {
     public let defaultCountry: PhoneCountry
+    /// Whether digits written without the trunk 0 of a country that dials one (`701234567`)
+    /// are read as a national number. A lead's phone field reads them only in a column that is
+    /// plainly an Excel export (`LeadPhoneFields`); elsewhere they are `no_trunk_zero`.
+    public let readsNumbersWithoutTrunkZero: Bool
     private let plan: NumberingPlan
     private let countryDigits: Int
     private let callingCodes: CallingCodeTable
     private let byteClasses: ByteClasses
 
-    public init(defaultCountry: PhoneCountry = .sweden) {
+    public init(defaultCountry: PhoneCountry = .sweden, readsNumbersWithoutTrunkZero: Bool = true) {
         self.defaultCountry = defaultCountry
+        self.readsNumbersWithoutTrunkZero = readsNumbersWithoutTrunkZero
         self.plan = defaultCountry.plan
         self.countryDigits = defaultCountry.callingCode < 100 ? 2 : 3
         self.callingCodes = .shared
@@ -150,9 +155,14 @@ public struct PhoneNormalizer: Sendable {
     /// national reading wins when both are valid, as in libphonenumber.
     private func national(_ digits: DigitBuffer, parenthesisedZero: Int) -> PhoneParseResult {
         let start = plan.hasTrunkPrefix && digits[0] == 0 ? 1 : 0
-        let reading = plan.classify(digits, from: start, to: digits.count)
+        var reading = plan.classify(digits, from: start, to: digits.count)
         if case let .number(type, key) = reading {
-            return .valid(NormalizedNumber(key: PhoneKey(rawValue: key), country: defaultCountry, type: NumberType(code: type)))
+            if start == 0, plan.hasTrunkPrefix, !readsNumbersWithoutTrunkZero {
+                // Its 0 eaten, or the calling code without + (`46 8 123 456`): it cannot be told.
+                reading = .rejected(.noTrunkZero)
+            } else {
+                return .valid(NormalizedNumber(key: PhoneKey(rawValue: key), country: defaultCountry, type: NumberType(code: type)))
+            }
         }
         guard start == 0, digits.count > countryDigits, startsWithCallingCode(digits) else {
             return Self.result(reading, country: defaultCountry)

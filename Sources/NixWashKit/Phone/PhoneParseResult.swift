@@ -80,6 +80,10 @@ public enum PhoneRejection: String, CaseIterable, Sendable {
     case badPrefix = "bad_prefix"
     case unknownAreaCode = "unknown_area_code"
     case unknownCountryCode = "unknown_country_code"
+    /// National digits without the trunk 0 (`701234567`), outside a column that Excel wrote so.
+    case noTrunkZero = "no_trunk_zero"
+    /// `4.67012E+10`: Excel wrote the number with fewer digits than it has.
+    case digitsLostInScientificNotation = "scientific_notation"
 
     public var detail: String {
         switch self {
@@ -91,6 +95,8 @@ public enum PhoneRejection: String, CaseIterable, Sendable {
         case .badPrefix: return "No number series of the country starts with these digits."
         case .unknownAreaCode: return "The area code does not exist."
         case .unknownCountryCode: return "The number starts with a country calling code that does not exist."
+        case .noTrunkZero: return "The number is written without its leading 0, as Excel writes numbers; the 0 is restored only in a column where most values are written so (an Excel export)."
+        case .digitsLostInScientificNotation: return "digits lost in scientific notation (Excel)."
         }
     }
 }

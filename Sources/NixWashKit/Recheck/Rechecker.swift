@@ -100,23 +100,26 @@ public final class Rechecker {
     /// One callable list opened, its columns found.
     private struct Opened {
         var reader: CSVReader
+        var file: InputFile
         var hasher: InputFingerprint
         /// Fields of the original row, before the columns the scrub appended.
         var width: Int
         var phoneColumns: [Int]
         var sourceColumn: Int
         var recordedSha256: String?
+        /// Whether the list has the `detail` column (written since the Excel repairs).
+        var hasDetail: Bool { reader.header.count - width == Scrubber.callableColumns.count }
     }
 
     private func open(_ list: CallableList) throws -> Opened {
         let hasher = InputFingerprint()
-        let reader = try CSVReader(input: InputFile(path: list.path, observer: hasher),
+        let file = try InputFile(path: list.path, observer: hasher)
+        let reader = try CSVReader(input: file,
                                    options: CSVOptions(maxRecordSize: configuration.csv.maxRecordSize, requireDataRows: false))
-        let appended = Scrubber.callableColumns
-        let width = reader.header.count - appended.count
-        guard width > 0, Array(reader.header.suffix(appended.count)) == appended else {
-            throw NixWashError.invalidSetting(source: list.path, reason: "does not end in the columns a scrub appends (\(appended.joined(separator: ", "))): it is not a callable list as nixwash wrote it.")
+        guard let appended = Scrubber.appendedCallableColumns(in: reader.header) else {
+            throw NixWashError.invalidSetting(source: list.path, reason: "does not end in the columns a scrub appends (\(Scrubber.callableColumns.joined(separator: ", "))): it is not a callable list as nixwash wrote it.")
         }
+        let width = reader.header.count - appended.count
         let original = Array(reader.header.prefix(width))
         let phoneColumns = try list.phoneColumnNames.map { name -> Int in
             guard let column = original.firstIndex(of: name) else {
@@ -127,7 +130,7 @@ public final class Rechecker {
         guard !phoneColumns.isEmpty else {
             throw NixWashError.noPhoneColumn(path: list.path, header: original)
         }
-        return Opened(reader: reader, hasher: hasher, width: width, phoneColumns: phoneColumns, sourceColumn: width + 1,
+        return Opened(reader: reader, file: file, hasher: hasher, width: width, phoneColumns: phoneColumns, sourceColumn: width + 1,
                       recordedSha256: list.sha256)
     }
 
@@ -180,7 +183,7 @@ public final class Rechecker {
         let workers = CompressionWorkers(level: c.compressionLevel)
         defer { workers.shutdown() }
         let pairs = try shapes.enumerated().map { i, shape in
-            try OutputPair(index: i, dialect: shape.dialect, header: shape.header.prefix(shape.header.count - Scrubber.callableColumns.count),
+            try OutputPair(index: i, dialect: shape.dialect, header: shape.header.prefix(opened[shapeOf.firstIndex(of: i)!].width),
                            folder: folder, workers: workers)
         }
         var tally = Tally(defaultSource: c.source)
@@ -200,9 +203,10 @@ public final class Rechecker {
                 throw NixWashError.invalidSetting(source: reader.path, reason: "has changed since the scrub wrote it (SHA-256 \(digest), report.json records \(recorded)), so it is not the list the dialer got from that run. Wash the list again with a scrub (`nixwash audit verify` shows what changed).")
             }
             inputReports.append(ScrubReport.InputFileReport(
-                path: reader.path, size: reader.input.compressedSize, sha256: digest,
-                compression: reader.input.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
-                encoding: encoding.name, rows: reader.recordsRead,
+                path: reader.path, file: reader.path, container: "none", size: list.file.compressedSize, sha256: digest,
+                compression: list.file.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
+                encoding: encoding.name, outputEncoding: encoding.name,
+                trailingDelimiterRows: reader.trailingDelimiterRows, rows: reader.recordsRead,
                 phoneColumns: list.phoneColumns.map { reader.header[$0] }, phoneColumnsByContent: [], notPhoneColumns: [],
                 sourceColumn: Scrubber.callableColumns[1], malformedRows: malformedRows,
                 outputs: [pair.stillCallableName, pair.pullName]))
@@ -261,6 +265,7 @@ public final class Rechecker {
         let pull = pair.pull
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         var pulled = [Bool](repeating: false, count: width)
+        var keptText = [[UInt8]?](repeating: nil, count: width)
         let encodedFile = pull.encoded(reader.path)
         let encodedColumns = header.map { pull.encoded($0) }
         var details: [NumberJudge.DetailKey: [UInt8]] = [:]
@@ -268,12 +273,13 @@ public final class Rechecker {
         var notBeforeText: [UInt8] = []
         var malformedRows: UInt64 = 0
 
-        func writePull(_ record: CSVRecord, column: Int?, verdict: NumberVerdict?, reasons: ReasonSet, detail: [UInt8], source: Int) throws {
+        func writePull(_ record: CSVRecord, column: Int?, raw: UnsafeRawBufferPointer?, verdict: NumberVerdict?, reasons: ReasonSet,
+                       detail: [UInt8], source: Int) throws {
             for i in 0..<width { try pull.writeField(i < record.count ? record.field(i) : empty) }
             pull.writeEncodedField(encodedFile)
             try pull.writeField(record.line)
             pull.writeEncodedField(column.map { encodedColumns[$0] } ?? [])
-            try pull.writeField(column.map { record.field($0) } ?? empty)
+            try pull.writeField(raw ?? empty)
             if let key = verdict?.number?.key { try pull.writeField(key.rawValue, prefix: UInt8(ascii: "+")) } else { try pull.writeField(empty) }
             try pull.writeField(reasons.primary!.rawValue)
             try pull.writeField(reasons.reasons.map(\.rawValue).joined(separator: "|"))
@@ -283,9 +289,12 @@ public final class Rechecker {
             pair.pullRows += 1
         }
 
-        // The other columns were checked for phone numbers by the scrub that wrote this list,
-        // and its SHA-256 is checked against that scrub's report.
-        let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: list.phoneColumns, checkedColumns: [], judge: judge)
+        // Every number left in a callable list was read so by the scrub, a leading 0 restored
+        // only where its column had lost it; restoring it here reads the same numbers. The other
+        // columns were checked for phone numbers by the scrub that wrote this list, and its
+        // SHA-256 is checked against that scrub's report.
+        let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: list.phoneColumns,
+                                    restoresLeadingZero: list.phoneColumns.map { _ in true }, checkedColumns: [], judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
         while let current = batches.next(after: batch) {
@@ -298,7 +307,7 @@ public final class Rechecker {
                 if record.problem != nil || record.count != header.count {
                     let detail = record.problem.map { "line \($0.line), column \($0.column): \($0.message)" }
                         ?? "the row has \(record.count) fields, the header has \(header.count)"
-                    try writePull(record, column: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: pull.encoded(detail), source: source)
+                    try writePull(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: pull.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.malformedRow), source: source)
                     malformedRows += 1
                     tally.countRowNotCallable(source: source)
@@ -308,35 +317,50 @@ public final class Rechecker {
                 var sawNumber = false
                 for (position, column) in list.phoneColumns.enumerated() {
                     let prepared = current.number(index, position)
-                    guard let parsed = prepared.parsed else { continue }
+                    guard prepared.parsed != nil else { continue }
                     sawNumber = true
-                    let verdict = judge.judge(parsed, duplicate: prepared.duplicate, hits: prepared.hits)
-                    if verdict.isCallable {
-                        tally.countCallable(exemption: verdict.exemption, source: source)
-                        if first == nil { first = verdict }
-                        continue
+                    let numbers = [prepared] + current.moreNumbers(of: prepared)
+                    var kept: [RecordBatches.PreparedNumber] = []
+                    for number in numbers {
+                        guard let parsed = number.parsed else { continue }
+                        let verdict = judge.judge(parsed, duplicate: number.duplicate, hits: number.hits)
+                        if verdict.isCallable {
+                            tally.countCallable(exemption: verdict.exemption, source: source)
+                            if first == nil { first = verdict }
+                            kept.append(number)
+                            continue
+                        }
+                        let key = judge.detailKey(of: verdict)
+                        let detail: [UInt8]
+                        if let known = details[key] {
+                            detail = known
+                        } else {
+                            detail = pull.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
+                            if details.count < 65_536 { details[key] = detail }
+                        }
+                        let field = record.field(column)
+                        let raw = numbers.count > 1 ? UnsafeRawBufferPointer(rebasing: field[Int(number.start)..<Int(number.end)]) : field
+                        try writePull(record, column: column, raw: raw, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
+                        tally.countRejected(verdict.reasons, source: source)
                     }
-                    pulled[column] = true
-                    let key = judge.detailKey(of: verdict)
-                    let detail: [UInt8]
-                    if let known = details[key] {
-                        detail = known
-                    } else {
-                        detail = pull.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
-                        if details.count < 65_536 { details[key] = detail }
+                    if kept.isEmpty {
+                        pulled[column] = true
+                    } else if kept.count < numbers.count {
+                        keptText[column] = LeadPhoneFields.text(of: kept.map { (Int($0.start), Int($0.end), Int($0.separatorStart)) },
+                                                                in: record.field(column))
                     }
-                    try writePull(record, column: column, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
-                    tally.countRejected(verdict.reasons, source: source)
                 }
                 if !sawNumber {
                     // A callable row always had a number: this one was edited since the scrub.
                     let detail = "invalid_number: the row has no phone number (\(list.phoneColumns.map { header[$0] }.joined(separator: ", ")) are empty)"
-                    try writePull(record, column: list.phoneColumns[0], verdict: nil, reasons: ReasonSet(.invalidNumber),
+                    try writePull(record, column: list.phoneColumns[0], raw: record.field(list.phoneColumns[0]), verdict: nil, reasons: ReasonSet(.invalidNumber),
                                   detail: pull.encoded(detail), source: source)
                     tally.countRejected(ReasonSet(.invalidNumber), source: source)
                 }
                 if let first {
-                    for i in 0..<width { try stillCallable.writeField(pulled[i] ? empty : record.field(i)) }
+                    for i in 0..<width {
+                        if let text = keptText[i] { try stillCallable.writeField(text) } else { try stillCallable.writeField(pulled[i] ? empty : record.field(i)) }
+                    }
                     try stillCallable.writeField(first.number!.key.rawValue, prefix: UInt8(ascii: "+"))
                     try stillCallable.writeField(record.field(list.sourceColumn))
                     try stillCallable.writeField(UInt64(first.quota.attemptsLeftToday))
@@ -347,13 +371,17 @@ public final class Rechecker {
                     }
                     try stillCallable.writeField(notBeforeText)
                     try stillCallable.writeField(first.exemption?.rawValue ?? "")
+                    try stillCallable.writeField(list.hasDetail ? record.field(header.count - 1) : empty)
                     try stillCallable.endRow()
                     pair.stillCallableRows += 1
                     tally.countRowCallable(source: source)
                 } else {
                     tally.countRowNotCallable(source: source)
                 }
-                for column in list.phoneColumns { pulled[column] = false }
+                for column in list.phoneColumns {
+                    pulled[column] = false
+                    keptText[column] = nil
+                }
             }
             if let error = current.error { throw error }
         }

@@ -13,6 +13,12 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
     public var reasonsApplied: [String: UInt64] = [:]
     /// Callable numbers that are in NIX and stayed callable through an exemption.
     public var nixExemptions: [String: UInt64] = [:]
+    /// Numbers by the Excel repair made before they were read (`ExcelRepair.name`), and
+    /// `excel_digits_lost`: numbers rejected for digits lost in scientific notation. Absent in
+    /// reports written before these were counted.
+    public var excelArtefacts: [String: UInt64]?
+    /// Phone fields that held more than one number (each number is counted in `numbersIn`).
+    public var fieldsWithSeveralNumbers: UInt64?
 
     public init() {}
 
@@ -28,6 +34,8 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
         sum.rejectedByReason.merge(other.rejectedByReason, uniquingKeysWith: +)
         sum.reasonsApplied.merge(other.reasonsApplied, uniquingKeysWith: +)
         sum.nixExemptions.merge(other.nixExemptions, uniquingKeysWith: +)
+        if let artefacts = other.excelArtefacts { sum.excelArtefacts = (sum.excelArtefacts ?? [:]).merging(artefacts, uniquingKeysWith: +) }
+        if let fields = other.fieldsWithSeveralNumbers { sum.fieldsWithSeveralNumbers = (sum.fieldsWithSeveralNumbers ?? 0) + fields }
         return sum
     }
 
@@ -38,6 +46,7 @@ public struct ScrubCounts: Codable, Equatable, Sendable {
         case rowsIn = "rows_in", rowsCallable = "rows_callable", rowsNotCallable = "rows_not_callable"
         case numbersIn = "numbers_in", numbersCallable = "numbers_callable", numbersRejected = "numbers_rejected"
         case rejectedByReason = "rejected_by_reason", reasonsApplied = "reasons_applied", nixExemptions = "nix_exemptions"
+        case excelArtefacts = "excel_artefacts", fieldsWithSeveralNumbers = "fields_with_several_numbers"
     }
 }
 
@@ -54,17 +63,30 @@ public struct ScrubReport: Codable, Sendable {
     }
 
     public struct InputFileReport: Codable, Sendable {
+        // The optional fields are absent in reports written before they existed, which `recheck`
+        // and `sources` still read.
+        /// The input's name: the path, `archive.zip:member.csv` or `book.xlsx:Sheet1`.
         public var path: String
+        /// The file given (the archive or workbook of a member or sheet).
+        public var file: String?
+        /// `none`, `zip` or `xlsx`.
+        public var container: String?
+        public var member: String?
+        public var sheet: String?
+        /// Size and SHA-256 of the file given.
         public var size: UInt64?
         public var sha256: String
         public var compression: String
         public var delimiter: String
+        /// The input's text encoding as delivered (`utf-16le` and `utf-16be` are transcoded).
         public var encoding: String
+        /// The encoding of this input's rows in the outputs: UTF-8 for UTF-16 and xlsx inputs.
+        public var outputEncoding: String?
+        /// Data rows whose trailing delimiter (an empty field past the header) was dropped.
+        public var trailingDelimiterRows: UInt64?
         public var rows: UInt64
         /// The washed columns, by name (`telefon#2` for the second of two named `telefon`).
         public var phoneColumns: [String]
-        // The optional fields below are absent in reports written before they existed, which
-        // `recheck` and `sources` still read.
         /// Those of them found by their content, not their name.
         public var phoneColumnsByContent: [String]?
         /// Columns declared not to hold numbers to call: not washed, not checked.
@@ -76,7 +98,8 @@ public struct ScrubReport: Codable, Sendable {
         public var outputs: [String]
 
         enum CodingKeys: String, CodingKey {
-            case path, size, sha256, compression, delimiter, encoding, rows
+            case path, file, container, member, sheet, size, sha256, compression, delimiter, encoding, rows
+            case outputEncoding = "output_encoding", trailingDelimiterRows = "trailing_delimiter_rows"
             case phoneColumns = "phone_columns", phoneColumnsByContent = "phone_columns_by_content"
             case notPhoneColumns = "not_phone_columns", sourceColumn = "source_column"
             case malformedRows = "malformed_rows", outputs

@@ -40,6 +40,7 @@ public struct CampaignFile: Equatable, Sendable {
     public var sourceColumn: String?
     public var source: String?
     public var delimiter: String?
+    public var sheet: String?
     public var defaultCountry: PhoneCountry?
     public var compressionLevel: Int?
     /// The shipped rule profile the run starts from (`se`, `no`).
@@ -55,7 +56,7 @@ public struct CampaignFile: Equatable, Sendable {
     public static let keys = ["call_date", "campaign", "offer", "contact_centre", "product_category", "nix_index",
                               "block_indexes", "customers", "consents", "history_db", "rule_profile", "leads",
                               "output", "phone_columns", "not_phone_columns", "max_malformed_share", "source_column", "source",
-                              "delimiter", "default_country", "compression_level", "profile", "customer_number_column",
+                              "delimiter", "sheet", "default_country", "compression_level", "profile", "customer_number_column",
                               "agreement_end_column", "category_column", "consent_number_column", "consent_date_column",
                               "history_max_age"]
 
@@ -120,6 +121,7 @@ public struct CampaignFile: Equatable, Sendable {
         // A PostgreSQL URL is no path to resolve.
         historyDatabase = try string("history_db").map { HistoryLocation($0) == .sqlite(path: $0) ? resolve($0) : $0 }
         ruleProfile = try string("rule_profile").map(resolve)
+        // Patterns and folders are expanded when the scrub opens its inputs, as on the command line.
         leads = try strings("leads")?.map(resolve)
         output = try string("output").map(resolve)
         phoneColumns = try strings("phone_columns")
@@ -133,6 +135,7 @@ public struct CampaignFile: Equatable, Sendable {
         sourceColumn = try string("source_column")
         source = try string("source")
         delimiter = try string("delimiter")
+        sheet = try string("sheet")
         if let code = try string("default_country") {
             guard let country = PhoneCountry(rawValue: code) else {
                 throw NixWashError.invalidSetting(source: path, reason: "key 'default_country' must be one of \(PhoneCountry.allCases.map(\.rawValue).joined(separator: ", ")), not '\(code)'.")

@@ -33,6 +33,8 @@ public final class NumberJudge {
     public let quotaJudge: QuotaJudge
 
     let normalizer: PhoneNormalizer
+    /// How a lead's phone field is read: Excel's artefacts, lists of numbers.
+    let leadFields: LeadPhoneFields
     private let seen = KeySet()
     private let calledTypes: UInt32
     private let calledCountries: UInt32
@@ -92,6 +94,7 @@ public final class NumberJudge {
         }
         quotaJudge = QuotaJudge(profile: profile, callDate: c.callDate)
         normalizer = PhoneNormalizer(defaultCountry: c.defaultCountry)
+        leadFields = LeadPhoneFields(defaultCountry: c.defaultCountry)
         calledTypes = profile.calledNumberTypes.reduce(0) { bits, name in
             bits | (NumberType(rawValue: name).map { 1 << Self.bit(of: $0) } ?? 0)
         }
@@ -133,7 +136,11 @@ public final class NumberJudge {
     /// Judges one phone field on its own, outside a run (`explain`): nothing is remembered and
     /// the duplicate rule, which needs a whole run, is not applied.
     public func judgeAlone(_ field: UnsafeRawBufferPointer) -> NumberVerdict {
-        judge(normalizer.normalize(field), duplicate: false)
+        // Read as a scrub reads a lead's field outside an Excel export's column: Excel's marks
+        // undone, and digits without their trunk 0 not taken for a number.
+        var more: [FieldNumber] = []
+        let number = LeadPhoneFields(defaultCountry: normalizer.defaultCountry).read(field, restoringLeadingZero: false, more: &more)
+        return judge(number.parsed, duplicate: false)
     }
 
     public func judge(_ number: NormalizedNumber) -> NumberVerdict {

@@ -17,6 +17,8 @@ final class RecordBatches {
         /// Each record's phone fields in phone-column order (placeholders for records that are
         /// not judged: malformed or of the wrong width).
         fileprivate var numbers: [PreparedNumber] = []
+        /// The second and further numbers of fields that hold several (`PreparedNumber.more`).
+        fileprivate var more: [PreparedNumber] = []
         private var phoneColumnCount: Int
         /// The reader's position after this batch, for progress and the report.
         fileprivate(set) var compressedBytesRead: UInt64 = 0
@@ -55,6 +57,14 @@ final class RecordBatches {
         @inline(__always)
         func number(_ index: Int, _ column: Int) -> PreparedNumber { numbers[index * phoneColumnCount + column] }
 
+        /// Field `column` of each well-formed record of `columns` fields (valid while the batch is).
+        func fields(column: Int, columns: Int) -> some Sequence<UnsafeRawBufferPointer> {
+            (0..<count).lazy.map { self.record($0) }.filter { $0.problem == nil && $0.count == columns }.map { $0.field(column) }
+        }
+
+        /// The numbers after the first of a field that holds several.
+        func moreNumbers(of number: PreparedNumber) -> ArraySlice<PreparedNumber> { more[number.more] }
+
         fileprivate func reset() {
             clearNumbers()
             bytesCount = 0
@@ -69,6 +79,7 @@ final class RecordBatches {
         fileprivate func clearNumbers(phoneColumns: Int? = nil) {
             if let phoneColumns { phoneColumnCount = phoneColumns }
             numbers.removeAll(keepingCapacity: true)
+            more.removeAll(keepingCapacity: true)
         }
 
         /// Copies a record in: its fields are back to back in the reader's memory.
@@ -89,20 +100,48 @@ final class RecordBatches {
         }
     }
 
-    /// A phone field as the reading thread left it: nil for a blank field.
+    /// A number of a phone field as the reading thread left it: `parsed` nil for a blank field.
     struct PreparedNumber {
         var parsed: PhoneParseResult?
         var duplicate = false
         var hits = NumberJudge.ListHits.none
+        /// Excel's artefacts undone before it was read.
+        var repairs = ExcelRepairs()
+        /// Its bytes in the field, and where the separator before it starts (`FieldNumber`).
+        var start: Int32 = 0
+        var end: Int32 = 0
+        var separatorStart: Int32 = 0
+        /// For the first number of a field that holds several: the others, in `Batch.more`.
+        var more: Range<Int> = 0..<0
+
+        init(parsed: PhoneParseResult?) {
+            self.parsed = parsed
+        }
+
+        init(_ number: FieldNumber) {
+            parsed = number.parsed
+            repairs = number.repairs
+            start = Int32(truncatingIfNeeded: number.start)
+            end = Int32(truncatingIfNeeded: number.end)
+            separatorStart = Int32(truncatingIfNeeded: number.separatorStart)
+        }
+
+        /// The first number of a field that holds one number as written, all of the field.
+        var isWholeField: Bool { repairs.isEmpty && more.isEmpty }
     }
 
     private let reader: CSVReader
     private let columns: Int
     private let phoneColumns: [Int]
+    /// Per phone column: restore a leading 0 (the column is plainly an Excel export).
+    private let restoresLeadingZero: [Bool]
     /// The columns whose content is checked for phone numbers: neither washed nor declared.
     private let checkedColumns: [Int]
     private let content: PhoneContent
     private let judge: NumberJudge
+    private let fields: LeadPhoneFields
+    /// The further numbers of the field being read (reused).
+    private var fieldNumbers: [FieldNumber] = []
     /// The first records of the file, read before the phone columns were chosen: the first batch.
     private var sample: Batch?
     private let recordsPerBatch: Int
@@ -120,15 +159,18 @@ final class RecordBatches {
     private(set) var contentCounts: ColumnContentCounts
 
     /// A sample batch (records only) made by `sampleBatch`, read from `reader` before.
-    init(reader: CSVReader, sample: Batch?, phoneColumns: [Int], checkedColumns: [Int], judge: NumberJudge,
-         batches: Int = 4, recordsPerBatch: Int = 4096, bytesPerBatch: Int = 1 << 19) {
+    /// `restoresLeadingZero`: per phone column, whether a number without its 0 gets it back.
+    init(reader: CSVReader, sample: Batch?, phoneColumns: [Int], restoresLeadingZero: [Bool]? = nil, checkedColumns: [Int],
+         judge: NumberJudge, batches: Int = 4, recordsPerBatch: Int = 4096, bytesPerBatch: Int = 1 << 19) {
         self.reader = reader
         columns = reader.header.count
         self.phoneColumns = phoneColumns
+        self.restoresLeadingZero = restoresLeadingZero ?? phoneColumns.map { _ in false }
         self.checkedColumns = checkedColumns
         content = PhoneContent(normalizer: judge.normalizer)
         contentCounts = ColumnContentCounts(columns: reader.header.count)
         self.judge = judge
+        fields = judge.leadFields
         self.sample = sample
         sample?.clearNumbers(phoneColumns: phoneColumns.count)
         self.recordsPerBatch = recordsPerBatch
@@ -191,13 +233,19 @@ final class RecordBatches {
         for column in checkedColumns {
             counts.count(content.kind(of: record.field(column)), column: column, line: record.line)
         }
-        for column in phoneColumns {
+        for (position, column) in phoneColumns.enumerated() {
             let field = record.field(column)
             if Scrubber.isBlank(field) {
                 batch.numbers.append(PreparedNumber(parsed: nil))
                 continue
             }
-            batch.numbers.append(PreparedNumber(parsed: judge.normalizer.normalize(field)))
+            var first = PreparedNumber(fields.read(field, restoringLeadingZero: restoresLeadingZero[position], more: &fieldNumbers))
+            if !fieldNumbers.isEmpty {
+                first.more = batch.more.count..<(batch.more.count + fieldNumbers.count)
+                for number in fieldNumbers { batch.more.append(PreparedNumber(number)) }
+                fieldNumbers.removeAll(keepingCapacity: true)
+            }
+            batch.numbers.append(first)
         }
     }
 
@@ -214,6 +262,10 @@ final class RecordBatches {
             if case let .valid(number)? = batch.numbers[i].parsed {
                 batch.numbers[i].duplicate = !judge.firstSighting(number.key)
             }
+            // A field's further numbers come right after its first, in input order.
+            for k in batch.numbers[i].more {
+                if case let .valid(number)? = batch.more[k].parsed { batch.more[k].duplicate = !judge.firstSighting(number.key) }
+            }
         }
     }
 
@@ -225,18 +277,23 @@ final class RecordBatches {
     /// time: every bucket of the group is fetched, then every first key, then the lookups run
     /// on cached lines. Each step's reads are independent, so their cache misses overlap.
     private func lookUp(_ batch: Batch) {
+        lookUp(&batch.numbers)
+        lookUp(&batch.more)
+    }
+
+    private func lookUp(_ numbers: inout [PreparedNumber]) {
         var start = 0
-        while start < batch.numbers.count {
-            let group = start..<min(start + Self.lookupGroup, batch.numbers.count)
+        while start < numbers.count {
+            let group = start..<min(start + Self.lookupGroup, numbers.count)
             for i in group {
-                if case let .valid(number)? = batch.numbers[i].parsed { judge.prefetchBuckets(number.key) }
+                if case let .valid(number)? = numbers[i].parsed { judge.prefetchBuckets(number.key) }
             }
             for i in group {
-                if case let .valid(number)? = batch.numbers[i].parsed { judge.prefetchKeys(number.key) }
+                if case let .valid(number)? = numbers[i].parsed { judge.prefetchKeys(number.key) }
             }
             for i in group {
-                if case let .valid(number)? = batch.numbers[i].parsed {
-                    batch.numbers[i].hits = judge.listHits(number.key)
+                if case let .valid(number)? = numbers[i].parsed {
+                    numbers[i].hits = judge.listHits(number.key)
                 }
             }
             start = group.upperBound

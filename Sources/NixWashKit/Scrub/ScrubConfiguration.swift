@@ -36,13 +36,17 @@ public struct ScrubConfiguration: Sendable {
     /// several of that name): neither washed nor checked for phone numbers.
     public var notPhoneColumns: [String] = []
     /// The share of malformed rows (0...1) above which a lead list is refused.
-    public var maxMalformedShare = 0.01
+    public var maxMalformedShare = ScrubConfiguration.defaultMaxMalformedShare
+    /// SPEC's 1 %: a delivery with more malformed rows is refused.
+    public static let defaultMaxMalformedShare = 0.01
     /// The address-source column by header name (nil: found from the header).
     public var sourceColumn: String?
     /// The address source of files that have no source column, or of rows whose source is empty.
     public var source: String?
     public var defaultCountry: PhoneCountry = .sweden
     public var csv = CSVOptions()
+    /// The one sheet of each xlsx workbook to wash (nil: every sheet with cells).
+    public var sheet: String?
     /// Gzip level of the outputs, 1 (fast) … 9 (small): 1-3 by Intel ISA-L, several times
     /// faster than zlib at a similar ratio; 4-9 by zlib. Blocks are compressed on every core.
     public var compressionLevel: Int32 = 1

@@ -22,7 +22,18 @@ public struct ScrubProgress: Sendable {
 /// `report.html` into an output folder that appears only when everything is written and the
 /// accounting balances.
 public final class Scrubber {
-    public static let callableColumns = ["e164", "source", "attempts_left_today", "not_before", "nix_exemption"]
+    /// The columns appended to a callable row; `detail` names the repairs made to its numbers.
+    public static let callableColumns = ["e164", "source", "attempts_left_today", "not_before", "nix_exemption", "detail"]
+
+    /// The columns a scrub appended to the callable list with this header: those of this
+    /// version, or those of a version before `detail` (read by recheck and sources), or nil.
+    public static func appendedCallableColumns(in header: [String]) -> [String]? {
+        for appended in [callableColumns, Array(callableColumns.dropLast())]
+        where header.count > appended.count && Array(header.suffix(appended.count)) == appended {
+            return appended
+        }
+        return nil
+    }
     public static let rejectColumns = ["file", "line", "phone_column", "raw_number", "e164", "reason", "reasons", "detail", "source"]
 
     public let configuration: ScrubConfiguration
@@ -41,9 +52,11 @@ public final class Scrubber {
         var sample: RecordBatches.Batch
         var roles: ColumnRoles
         var group: Int
-        var hasher: InputFingerprint
+        var input: LeadInput
         /// The columns whose content is checked on every row: neither washed nor declared.
         var checkedColumns: [Int]
+        /// Per phone column: most of its sampled values lost their leading 0 (an Excel export).
+        var restoresLeadingZero: [Bool]
     }
 
     /// What a file's first rows hold, column by column.
@@ -64,23 +77,36 @@ public final class Scrubber {
         return (counts, nonEmpty)
     }
 
-    /// Opens a lead list, reads its sample and chooses its columns: every phone column found
-    /// is washed unless declared; one that is neither washed nor declared refuses the run.
-    private func openLead(_ path: String, content: PhoneContent) throws -> (Lead, OutputTextEncoding) {
-        let c = configuration
-        let hasher = InputFingerprint()
-        let input = try InputFile(path: path, observer: hasher)
-        let reader = try CSVReader(input: input, options: c.csv)
-        let header = reader.header
-        let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows)
-        let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
-        let byContent = header.indices.filter { column in
+    /// The columns whose sampled values are mostly whole phone numbers, their names not
+    /// saying so (`inspect` shows the same).
+    static func phoneColumnsByContent(header: [String], counts: ColumnContentCounts, nonEmpty: [UInt64]) -> [Int] {
+        header.indices.filter { column in
             !ColumnRoles.isPhoneName(header[column]) && counts.holdsPhoneNumbers(column)
                 && counts.phoneNumbers[column] * 2 > nonEmpty[column]
         }
-        let roles = try ColumnRoles.resolve(header: header, path: path, phoneColumns: c.phoneColumns,
+    }
+
+    /// Opens a lead list, reads its sample and chooses its columns: every phone column found
+    /// is washed unless declared; one that is neither washed nor declared refuses the run.
+    private func openLead(_ input: LeadInput, content: PhoneContent, judge: NumberJudge) throws -> (Lead, OutputTextEncoding) {
+        let c = configuration
+        let path = input.name
+        var options = c.csv
+        if let delimiter = input.delimiter { options.delimiter = delimiter }
+        let reader = try CSVReader(input: input.content, options: options)
+        let header = reader.header
+        let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows)
+        let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
+        let byContent = Self.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)
+        let roles: ColumnRoles
+        do {
+            roles = try ColumnRoles.resolve(header: header, path: path, phoneColumns: c.phoneColumns,
                                             notPhoneColumns: c.notPhoneColumns, sourceColumn: c.sourceColumn,
                                             byContent: byContent)
+        } catch NixWashError.noPhoneColumn(_, let header) where input.container == "zip" {
+            // A README or a price list beside the lead lists: say what to do with the archive.
+            throw NixWashError.invalidSetting(source: path, reason: "this member of the archive has no column that is named or filled like a phone column (the header has: \(NixWashError.listed(header))), so it seems not to be a lead list. Take it out of the archive and rerun, or, if it is one, name its phone column with --phone-column.")
+        }
         let checked = header.indices.filter { !roles.phoneColumns.contains($0) && !roles.declaredNotPhone.contains($0) }
         let unwashed = checked.filter { counts.holdsPhoneNumbers($0) }
         if !unwashed.isEmpty {
@@ -95,7 +121,11 @@ public final class Scrubber {
             let record = sample.record(index)
             for i in 0..<record.count { encoding.observe(record.field(i)) }
         }
-        let lead = Lead(reader: reader, sample: sample, roles: roles, group: -1, hasher: hasher, checkedColumns: checked)
+        let restoresLeadingZero = roles.phoneColumns.map { column in
+            judge.leadFields.restoresLeadingZero(sample.fields(column: column, columns: header.count))
+        }
+        let lead = Lead(reader: reader, sample: sample, roles: roles, group: -1, input: input, checkedColumns: checked,
+                        restoresLeadingZero: restoresLeadingZero)
         return (lead, OutputTextEncoding(input: encoding))
     }
 
@@ -157,8 +187,9 @@ public final class Scrubber {
         // Inputs share an output pair when header, dialect and encoding are the same.
         var shapes: [(header: [[UInt8]], dialect: CSVDialect, encoding: OutputTextEncoding)] = []
         let content = PhoneContent(normalizer: judge.normalizer)
-        for path in c.leadFiles {
-            var (lead, encoding) = try openLead(path, content: content)
+        // Folders, patterns, archives and workbooks become inputs in Sources.swift.
+        for input in try LeadSources.inputs(c.leadFiles, sheet: c.sheet) {
+            var (lead, encoding) = try openLead(input, content: content, judge: judge)
             let reader = lead.reader
             if let known = shapes.firstIndex(where: { $0.header == reader.headerFields && $0.dialect == reader.dialect && $0.encoding == encoding }) {
                 lead.group = known
@@ -207,9 +238,11 @@ public final class Scrubber {
             let header = reader.header
             func names(_ columns: [Int]) -> [String] { columns.map { ColumnRoles.displayName(of: $0, header: header) } }
             inputReports.append(ScrubReport.InputFileReport(
-                path: reader.path, size: reader.input.compressedSize, sha256: lead.hasher.digest(),
-                compression: reader.input.isGzip ? "gzip" : "none", delimiter: reader.dialect.delimiterName,
-                encoding: encoding.name, rows: reader.recordsRead,
+                path: reader.path, file: lead.input.file, container: lead.input.container, member: lead.input.member,
+                sheet: lead.input.sheet, size: lead.input.fileSize, sha256: lead.input.sha256(),
+                compression: lead.input.compression, delimiter: reader.dialect.delimiterName,
+                encoding: lead.input.inputEncoding(guess: encoding), outputEncoding: lead.input.outputEncoding(guess: encoding),
+                trailingDelimiterRows: reader.trailingDelimiterRows, rows: reader.recordsRead,
                 phoneColumns: names(lead.roles.phoneColumns), phoneColumnsByContent: names(lead.roles.phoneColumnsByContent),
                 notPhoneColumns: names(lead.roles.declaredNotPhone),
                 sourceColumn: lead.roles.sourceColumn.map { ColumnRoles.displayName(of: $0, header: header) },
@@ -218,6 +251,10 @@ public final class Scrubber {
         for group in groups {
             try group.callable.finish()
             try group.rejects.finish()
+        }
+
+        if let copy = LeadSources.repeatedContent(inputReports.map { ($0.file ?? $0.path, $0.sha256) }) {
+            throw NixWashError.sameInputTwice(first: copy.first, second: copy.second, how: "the same content: same SHA-256")
         }
 
         let totals = tally.totals
@@ -290,6 +327,8 @@ public final class Scrubber {
         let rejected = UnsafeMutablePointer<Bool>.allocate(capacity: max(columns, 1))
         rejected.initialize(repeating: false, count: max(columns, 1))
         defer { rejected.deallocate() }
+        // A field of several numbers some of which were rejected: the callable ones' text.
+        var keptText = [[UInt8]?](repeating: nil, count: columns)
         // `not_before` is the window's opening for nearly every number: formatted once per value.
         var notBefore: Int64 = .min
         var notBeforeText: [UInt8] = []
@@ -340,6 +379,7 @@ public final class Scrubber {
 
         // Reading runs on a thread of its own, a batch of records ahead of this loop.
         let batches = RecordBatches(reader: reader, sample: lead.sample, phoneColumns: phoneColumns,
+                                    restoresLeadingZero: lead.restoresLeadingZero,
                                     checkedColumns: lead.checkedColumns, judge: judge)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
@@ -373,33 +413,75 @@ public final class Scrubber {
 
                 var first: (verdict: NumberVerdict, column: Int)?
                 var sawNumber = false
-                for (position, column) in phoneColumns.enumerated() {
-                    let prepared = current.number(index, position)
-                    guard let parsed = prepared.parsed else { continue }
-                    let field = record.field(column)
-                    sawNumber = true
+                var rowDetail: [String] = []
+                /// Judges one number of the field in `column`, writes its reject; true if callable.
+                func judgeNumber(_ prepared: RecordBatches.PreparedNumber, column: Int, raw: UnsafeRawBufferPointer,
+                                 note: String?) throws -> Bool {
+                    guard let parsed = prepared.parsed else { return false }
                     let verdict = judge.judge(parsed, duplicate: prepared.duplicate, hits: prepared.hits)
                     if verdict.isCallable {
                         tally.countCallable(exemption: verdict.exemption, source: source)
                         if first == nil { first = (verdict, column) }
+                        return true
+                    }
+                    var detail: [UInt8]
+                    let reasonBits = Int(verdict.reasons.rawValue)
+                    if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0, let known = fixedDetails[reasonBits] {
+                        detail = known  // the common case (nix, duplicate), without hashing
                     } else {
-                        rejected[column] = true
-                        let detail: [UInt8]
-                        let reasonBits = Int(verdict.reasons.rawValue)
-                        if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0, let known = fixedDetails[reasonBits] {
-                            detail = known  // the common case (nix, duplicate), without hashing
+                        let detailKey = judge.detailKey(of: verdict)
+                        if let known = details[detailKey] {
+                            detail = known
                         } else {
-                            let detailKey = judge.detailKey(of: verdict)
-                            if let known = details[detailKey] {
-                                detail = known
-                            } else {
-                                detail = rejects.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
-                                if details.count < 65_536 { details[detailKey] = detail }
-                            }
-                            if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0 { fixedDetails[reasonBits] = detail }
+                            detail = rejects.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
+                            if details.count < 65_536 { details[detailKey] = detail }
                         }
-                        try writeReject(record, column: column, raw: field, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
-                        tally.countRejected(verdict.reasons, source: source)
+                        if verdict.reasons.rawValue & ~Self.fixedWordReasons.rawValue == 0 { fixedDetails[reasonBits] = detail }
+                    }
+                    if let note {
+                        // Rare (a repaired or listed number): its words are not kept.
+                        detail = rejects.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; ") + "; " + note)
+                    }
+                    try writeReject(record, column: column, raw: raw, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
+                    tally.countRejected(verdict.reasons, source: source)
+                    return false
+                }
+                for (position, column) in phoneColumns.enumerated() {
+                    let prepared = current.number(index, position)
+                    guard prepared.parsed != nil else { continue }
+                    let field = record.field(column)
+                    sawNumber = true
+                    if prepared.isWholeField {
+                        if case .invalid(.digitsLostInScientificNotation)? = prepared.parsed { tally.countDigitsLost(source: source) }
+                        if try !judgeNumber(prepared, column: column, raw: field, note: nil) { rejected[column] = true }
+                        continue
+                    }
+                    // Repaired, or several numbers: each judged, the callable ones kept in the field.
+                    let numbers = [prepared] + current.moreNumbers(of: prepared)
+                    if numbers.count > 1 { tally.countFieldWithSeveralNumbers(source: source) }
+                    var kept: [RecordBatches.PreparedNumber] = []
+                    for (n, number) in numbers.enumerated() {
+                        let raw = UnsafeRawBufferPointer(rebasing: field[Int(number.start)..<Int(number.end)])
+                        var notes: [String] = []
+                        if numbers.count > 1 { notes.append("number \(n + 1) of \(numbers.count) in the field") }
+                        if !number.repairs.isEmpty { notes.append("repaired: " + number.repairs.detail) }
+                        if case .invalid(.digitsLostInScientificNotation)? = number.parsed { tally.countDigitsLost(source: source) }
+                        tally.countRepairs(number.repairs, source: source)
+                        if try judgeNumber(number, column: column, raw: raw, note: notes.isEmpty ? nil : notes.joined(separator: "; ")) {
+                            kept.append(number)
+                            if !number.repairs.isEmpty {
+                                let which = numbers.count > 1 ? " number \(n + 1)" : ""
+                                rowDetail.append("\(phoneNames[column])\(which): \(number.repairs.detail)")
+                            }
+                        }
+                    }
+                    if kept.isEmpty {
+                        rejected[column] = true
+                    } else if kept.count < numbers.count {
+                        keptText[column] = LeadPhoneFields.text(of: kept.map { (Int($0.start), Int($0.end), Int($0.separatorStart)) }, in: field)
+                        rowDetail.append("\(phoneNames[column]): \(kept.count) of \(numbers.count) numbers in the field callable, the others removed")
+                    } else if numbers.count > 1 {
+                        rowDetail.append("\(phoneNames[column]): \(numbers.count) numbers in the field, all callable")
                     }
                 }
                 if !sawNumber {
@@ -410,7 +492,7 @@ public final class Scrubber {
                 }
                 if let first {
                     for i in 0..<columns {
-                        try callable.writeField(rejected[i] ? empty : record.field(i))
+                        if let text = keptText[i] { try callable.writeField(text) } else { try callable.writeField(rejected[i] ? empty : record.field(i)) }
                     }
                     try callable.writeField(first.verdict.number!.key.rawValue, prefix: UInt8(ascii: "+"))
                     try callable.writeField(tally.sourceBytes(source))
@@ -426,13 +508,17 @@ public final class Scrubber {
                     case .customer?: try callable.writeField(Self.customerExemption)
                     case .consent?: try callable.writeField(Self.consentExemption)
                     }
+                    if rowDetail.isEmpty { try callable.writeField(empty) } else { try callable.writeField(rowDetail.joined(separator: "; ")) }
                     try callable.endRow()
                     group.callableRows += 1
                     tally.countRowCallable(source: source)
                 } else {
                     tally.countRowNotCallable(source: source)
                 }
-                for column in phoneColumns { rejected[column] = false }
+                for column in phoneColumns {
+                    rejected[column] = false
+                    keptText[column] = nil
+                }
             }
             progress(current.recordsRead, current.compressedBytesRead)
             if let error = current.error { throw error }

@@ -15,6 +15,9 @@ struct Tally {
         var applied = [UInt64](repeating: 0, count: Reason.allCases.count)
         var customerExemptions: UInt64 = 0
         var consentExemptions: UInt64 = 0
+        var repairs = [UInt64](repeating: 0, count: ExcelRepair.allCases.count)
+        var digitsLost: UInt64 = 0
+        var fieldsWithSeveralNumbers: UInt64 = 0
 
         var counts: ScrubCounts {
             var c = ScrubCounts()
@@ -29,6 +32,10 @@ struct Tally {
                 c.reasonsApplied[reason.rawValue] = applied[reason.precedence]
             }
             c.nixExemptions = [NixExemption.customer.rawValue: customerExemptions, NixExemption.consent.rawValue: consentExemptions]
+            var artefacts = [excelDigitsLostName: digitsLost]
+            for repair in ExcelRepair.allCases { artefacts[repair.name] = repairs[repair.rawValue] }
+            c.excelArtefacts = artefacts
+            c.fieldsWithSeveralNumbers = fieldsWithSeveralNumbers
             return c
         }
     }
@@ -108,6 +115,24 @@ struct Tally {
             c.applied[bits.trailingZeroBitCount] += 1
             bits &= bits - 1
         }
+    }
+
+    /// The repairs made to a number before it was read (callable or not).
+    mutating func countRepairs(_ repairs: ExcelRepairs, source: Int) {
+        for repair in repairs.repairs {
+            total.repairs[repair.rawValue] += 1
+            perSource[source].repairs[repair.rawValue] += 1
+        }
+    }
+
+    mutating func countDigitsLost(source: Int) {
+        total.digitsLost += 1
+        perSource[source].digitsLost += 1
+    }
+
+    mutating func countFieldWithSeveralNumbers(source: Int) {
+        total.fieldsWithSeveralNumbers += 1
+        perSource[source].fieldsWithSeveralNumbers += 1
     }
 
     var totals: ScrubCounts { total.counts }

@@ -125,7 +125,8 @@ public struct SourcesReport: Codable, Sendable {
             }
             let callable = try CSVReader(input: InputFile(path: folder + "/" + pair.callable), options: CSVOptions(requireDataRows: false))
             let callableWidth = callable.header.count
-            let original = Array(callable.header.prefix(callableWidth - Scrubber.callableColumns.count))
+            let appended = Scrubber.appendedCallableColumns(in: callable.header) ?? Scrubber.callableColumns
+            let original = Array(callable.header.prefix(callableWidth - appended.count))
             let phoneColumns = pair.phoneColumns.compactMap { original.firstIndex(of: $0) }
             let sourceColumn = original.count + Scrubber.callableColumns.firstIndex(of: "source")!
             while let record = try callable.next() {
