@@ -22,6 +22,8 @@ let package = Package(
                        providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto",
                        providers: [.apt(["libssl-dev"])]),
@@ -30,7 +32,7 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "NixWashKit",
-            dependencies: ["CZlibShim", "CISAL", "CLibCSV", "CSQLite", "CCrypto", "CPrefetch", "CXML2",
+            dependencies: ["CZlibShim", "CISAL", "CLibCSV", "CSQLite", "CPostgres", "CCrypto", "CPrefetch", "CXML2",
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             // Bounds and overflow checks stay on in every build. Only the dynamic exclusivity
             // checks are left out of the release build: they cost 30 % of a scrub's CPU (BENCHMARKS.md,

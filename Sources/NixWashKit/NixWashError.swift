@@ -90,6 +90,12 @@ public enum NixWashError: LocalizedError, Equatable {
     case historyBusy(path: String)
     case notAHistoryDatabase(path: String)
     case historySchemaTooNew(path: String, version: Int64, supported: Int64)
+    /// A PostgreSQL history server that cannot be reached (refused, unknown host, no such database).
+    case historyServerUnavailable(location: String, reason: String)
+    /// A PostgreSQL history server that refused the user or password.
+    case historyServerAuthentication(location: String, reason: String)
+    /// The connection to the PostgreSQL history server broke during the run.
+    case historyServerLost(location: String, reason: String)
     /// A log row that cannot be imported, beyond the bad rows the user lets through (none by default).
     case tooManyBadRows(path: String, bad: Int, limit: Int, first: HistoryBadRow)
     /// A purge whose cut-off would remove attempts that a rule still reads, or lies in the future.
@@ -264,6 +270,12 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no \(what) column (\(names)). The header has: \(Self.listed(header)). Name the column with \(option)."
         case let .historyDatabase(path, reason):
             return "\(path): contact history database error: \(reason). Check the disk and the file's permissions and rerun; an import that failed was rolled back and changed nothing."
+        case let .historyServerUnavailable(location, reason):
+            return "\(location): cannot connect to the PostgreSQL contact history: \(reason). Check that the server runs and that the host, port and database in the URL are right, then rerun. Nothing was changed."
+        case let .historyServerAuthentication(location, reason):
+            return "\(location): the PostgreSQL server refused the login: \(reason). Check the user in the URL and the password in ~/.pgpass (or PGPASSFILE, PGPASSWORD), then rerun. Nothing was changed."
+        case let .historyServerLost(location, reason):
+            return "\(location): the connection to the PostgreSQL contact history was lost: \(reason). Nothing of this run was kept (an import is rolled back whole); rerun when the server is back."
         case let .historyBusy(path):
             return "\(path): another nixwash is writing to this contact history (an import or a purge) and did not finish within 10 seconds. Rerun when it is done."
         case let .historyNotFound(path):

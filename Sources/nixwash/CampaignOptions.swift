@@ -50,7 +50,7 @@ struct CampaignOptions: ParsableArguments {
     @Option(help: "Header name of the consent list's consent-date column (default: found by name, e.g. consent_date, samtycke).")
     var consentDateColumn: String?
 
-    @Option(name: .customLong("history"), help: "Contact history database (from `nixwash history import`).")
+    @Option(name: .customLong("history"), help: "Contact history: a database file (from `nixwash history import`) or a postgres:// URL (password in ~/.pgpass or PGPASSWORD).")
     var historyDatabase: String?
 
     @Option(help: "Shipped rule profile to start from: se (Sweden, NIX-Telefon; the default) or no (Norway, Reservasjonsregisteret).")
@@ -66,6 +66,7 @@ struct CampaignOptions: ParsableArguments {
     var defaultCountry: String?
 
     func validate() throws {
+        if let historyDatabase { try validateHistoryLocation(historyDatabase, option: "--history") }
         if let callDate, LocalDate(callDate) == nil {
             throw ValidationError("--call-date must be a date YYYY-MM-DD, not '\(callDate)'.")
         }

@@ -37,7 +37,7 @@ struct Explain: OutputCommand {
             var inputs = numbers
             if let numbersFile { inputs += try Self.readNumbers(numbersFile) }
             let judge = try NumberJudge(configuration: config, everyHistoryCount: true)
-            let store = try config.historyDatabase.map { try HistoryStore(path: $0, mode: .readOnly) }
+            let store = try config.historyDatabase.map { try ContactHistory.open($0, mode: .readOnly) }
             var objects: [[String: Any]] = []
             var texts: [String] = []
             for input in inputs {

@@ -8,9 +8,11 @@ struct HistoryCommand: ParsableCommand {
         abstract: "Import dialer attempt logs into the contact history, describe it, and purge old attempts.",
         discussion: """
             The contact history is an SQLite database file (open it with `sqlite3 FILE`; the view \
-            attempt_log shows every attempt readably). A scrub reads it with --history.
+            attempt_log shows every attempt readably), or a PostgreSQL database given as a \
+            postgres:// URL (password in ~/.pgpass or PGPASSWORD, never in the URL). A scrub reads \
+            it with --history.
             """,
-        subcommands: [Import.self, Stats.self, Purge.self]
+        subcommands: [Import.self, Stats.self, Purge.self, Copy.self]
     )
 
     struct Import: OutputCommand {
@@ -33,7 +35,7 @@ struct HistoryCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: "The history database (created when it does not exist).")
+        @Option(help: "The history: a database file, or a postgres:// URL (created when it does not exist).")
         var db: String
 
         @Option(name: .customLong("column"), help: "FIELD=HEADER: the header name of a log field (repeatable), e.g. number=Telefon. Fields: number, attempted_at, campaign, offer, contact_centre, outcome.")
@@ -71,6 +73,7 @@ struct HistoryCommand: ParsableCommand {
         var logs: [String]
 
         func validate() throws {
+            try validateHistoryLocation(db, option: "--db")
             guard !logs.isEmpty else { throw ValidationError("Give at least one attempt log file.") }
             for assignment in columns {
                 var mapping = AttemptLogColumns()
@@ -124,9 +127,9 @@ struct HistoryCommand: ParsableCommand {
                 let waiting = {
                     guard !told else { return }
                     told = true
-                    Console.warning("\(db): another nixwash is writing to this contact history (an import or a purge); waiting for it to finish, then this import runs.")
+                    Console.warning("\(HistoryLocation(db)): another nixwash is writing to this contact history (an import or a purge); waiting for it to finish, then this import runs.")
                 }
-                let store = try HistoryStore(path: db, mode: .create, waiting: waiting)
+                let store = try ContactHistory.open(db, mode: .create, waiting: waiting)
                 let rejectsFile = try rejects.map { try HistoryRejectsFile(path: $0) }
                 let summaries = try store.importLogs(logs, options: options, maxBadRows: maxBadRows, rejects: rejectsFile,
                                                      waiting: waiting) { summary in
@@ -142,12 +145,12 @@ struct HistoryCommand: ParsableCommand {
                         Console.message("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more rejected rows, all in \(rejects ?? "the rejects file")")
                     }
                 }
-                let total = summaries.reduce(into: ImportReport(db: db, timeZone: options.time.zone.description, files: summaries)) { t, s in
+                let total = summaries.reduce(into: ImportReport(db: HistoryLocation(db).description, timeZone: options.time.zone.description, files: summaries)) { t, s in
                     t.rows += s.rows; t.inserted += s.inserted; t.duplicates += s.duplicates; t.bad += s.bad
                     t.notAttempts += s.notAttempts
                 }
                 Console.summarize(total)
-                Console.result("\(db): imported \(total.inserted) new attempts from \(summaries.count) file\(summaries.count == 1 ? "" : "s") (\(total.rows) rows: \(total.duplicates) already present, \(total.bad) rejected, \(total.notAttempts) not an attempt; times without an offset in \(total.timeZone))\(rejects.map { total.bad > 0 ? "; rejected rows in \($0)" : "" } ?? "")")
+                Console.result("\(HistoryLocation(db)): imported \(total.inserted) new attempts from \(summaries.count) file\(summaries.count == 1 ? "" : "s") (\(total.rows) rows: \(total.duplicates) already present, \(total.bad) rejected, \(total.notAttempts) not an attempt; times without an offset in \(total.timeZone))\(rejects.map { total.bad > 0 ? "; rejected rows in \($0)" : "" } ?? "")")
             }
         }
 
@@ -167,16 +170,18 @@ struct HistoryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Describe the contact history: attempts per campaign, offer and contact centre, dates, rejected rows and purges.")
 
-        @Option(help: "The history database.")
+        @Option(help: "The history: a database file, or a postgres:// URL.")
         var db: String
 
         @OptionGroup var output: OutputOptions
 
+        func validate() throws { try validateHistoryLocation(db, option: "--db") }
+
         func run() throws {
             try runMappingErrors(resultOnStandardOutput: true) {
-                let stats = try HistoryStore(path: db, mode: .readOnly).stats()
+                let stats = try ContactHistory.open(db, mode: .readOnly).stats()
                 Console.summarize(stats)
-                var lines = ["\(db)",
+                var lines = ["\(HistoryLocation(db))",
                              "  attempts: \(stats.attempts) of \(stats.numbers) numbers, from \(stats.imports) imported files",
                              "  rows left out by imports: \(stats.rejectedRows) rejected (in their rejects files), \(stats.notAttemptRows) not an attempt"]
                 if let first = stats.firstDate, let last = stats.lastDate, let firstUTC = stats.firstAttemptUTC,
@@ -213,7 +218,7 @@ struct HistoryCommand: ParsableCommand {
                 database (history stats shows them).
                 """)
 
-        @Option(help: "The history database.")
+        @Option(help: "The history: a database file, or a postgres:// URL.")
         var db: String
 
         @Option(help: "Remove attempts dated before this day (YYYY-MM-DD, Europe/Stockholm).")
@@ -252,6 +257,7 @@ struct HistoryCommand: ParsableCommand {
         }
 
         func validate() throws {
+            try validateHistoryLocation(db, option: "--db")
             guard (before == nil) != (keepDays == nil) else {
                 throw ValidationError("Give exactly one of --before DATE and --keep-days N.")
             }
@@ -268,34 +274,34 @@ struct HistoryCommand: ParsableCommand {
                 let cutoff = before.map { Int32(LocalDate($0)!.daysSinceEpoch) } ?? today - Int32(keepDays! - 1)
                 let cutoffDate = LocalDate(daysSinceEpoch: Int(cutoff)), todayDate = LocalDate(daysSinceEpoch: Int(today))
                 if cutoff > today {
-                    throw NixWashError.purgeRefused(path: db, reason: "the cut-off \(cutoffDate) is in the future (today is \(todayDate)); attempts not yet made cannot be old. Give a date up to today.")
+                    throw NixWashError.purgeRefused(path: HistoryLocation(db).description, reason: "the cut-off \(cutoffDate) is in the future (today is \(todayDate)); attempts not yet made cannot be old. Give a date up to today.")
                 }
                 let window = max(profile.offerWindowDays, profile.campaignWindowDays)
                 let earliestKept = today - Int32(window - 1)
                 if cutoff > earliestKept, !force {
                     let rule = profile.offerWindowDays >= profile.campaignWindowDays ? "offer rule (offer_window_days)" : "campaign quota (campaign_window_days)"
-                    throw NixWashError.purgeRefused(path: db, reason: "the cut-off \(cutoffDate) keeps \(today - cutoff + 1) days, but the \(rule) reads the \(window) days to the call date, from \(LocalDate(daysSinceEpoch: Int(earliestKept))) for a call today. Give --before \(LocalDate(daysSinceEpoch: Int(earliestKept))) or earlier (or --keep-days \(window)), or --force to remove them anyway; the rules then under-count these numbers.")
+                    throw NixWashError.purgeRefused(path: HistoryLocation(db).description, reason: "the cut-off \(cutoffDate) keeps \(today - cutoff + 1) days, but the \(rule) reads the \(window) days to the call date, from \(LocalDate(daysSinceEpoch: Int(earliestKept))) for a call today. Give --before \(LocalDate(daysSinceEpoch: Int(earliestKept))) or earlier (or --keep-days \(window)), or --force to remove them anyway; the rules then under-count these numbers.")
                 }
                 var told = false
-                let store = try HistoryStore(path: db, mode: dryRun ? .readOnly : .readWrite)
+                let store = try ContactHistory.open(db, mode: dryRun ? .readOnly : .readWrite)
                 if dryRun {
                     let extent = try store.purgeExtent(before: cutoff)
-                    Console.summarize(PurgeSummary(db: db, before: cutoffDate.description, dryRun: true, removed: 0,
+                    Console.summarize(PurgeSummary(db: HistoryLocation(db).description, before: cutoffDate.description, dryRun: true, removed: 0,
                                                    wouldRemove: extent.attempts, firstDate: extent.firstDate?.description,
                                                    lastDate: extent.lastDate?.description, forced: cutoff > earliestKept))
-                    Console.result("\(db): would remove \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent)) (dry run: nothing removed)")
+                    Console.result("\(HistoryLocation(db)): would remove \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent)) (dry run: nothing removed)")
                     return
                 }
                 let extent = try store.purge(before: cutoff, forced: cutoff > earliestKept) {
                     guard !told else { return }
                     told = true
-                    Console.warning("\(db): another nixwash is writing to this contact history; waiting for it to finish, then this purge runs.")
+                    Console.warning("\(HistoryLocation(db)): another nixwash is writing to this contact history; waiting for it to finish, then this purge runs.")
                 }
                 if vacuum { try store.vacuum() }
-                Console.summarize(PurgeSummary(db: db, before: cutoffDate.description, dryRun: false, removed: extent.attempts,
+                Console.summarize(PurgeSummary(db: HistoryLocation(db).description, before: cutoffDate.description, dryRun: false, removed: extent.attempts,
                                                firstDate: extent.firstDate?.description, lastDate: extent.lastDate?.description,
                                                forced: cutoff > earliestKept))
-                Console.result("\(db): removed \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent))")
+                Console.result("\(HistoryLocation(db)): removed \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent))")
             }
         }
 

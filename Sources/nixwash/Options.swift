@@ -20,3 +20,10 @@ struct CSVReadingOptions: ParsableArguments {
         CSVOptions(delimiter: delimiter.flatMap(CSVDialect.delimiter(named:)), maxRecordSize: maxRecordSize)
     }
 }
+
+/// Refuses a PostgreSQL URL with a password in it: on a command line it shows in `ps` and in
+/// the shell's history. libpq reads it from ~/.pgpass, PGPASSFILE or PGPASSWORD instead.
+func validateHistoryLocation(_ text: String, option: String) throws {
+    guard HistoryLocation(text).hasPassword else { return }
+    throw ValidationError("\(option) \(HistoryLocation(text)): give the URL without its password (it would show in `ps`); put the password in ~/.pgpass or a file named by PGPASSFILE, or in PGPASSWORD.")
+}

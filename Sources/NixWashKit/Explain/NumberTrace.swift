@@ -47,7 +47,7 @@ public struct NumberTrace: Encodable, Equatable, Sendable {
     public var attempts: [Attempt]?
 
     /// The trace of a normalized number in the judge's context; `store` is the run's history.
-    public static func trace(_ key: PhoneKey, judge: NumberJudge, store: HistoryStore?) throws -> NumberTrace {
+    public static func trace(_ key: PhoneKey, judge: NumberJudge, store: (any ContactHistoryStore)?) throws -> NumberTrace {
         let c = judge.configuration, profile = c.profile
         let callDay = Int32(c.callDate.daysSinceEpoch)
         var trace = NumberTrace(

@@ -201,7 +201,7 @@ extension HistoryImport {
     }
 }
 
-extension HistoryStore {
+extension ContactHistoryStore {
     /// Imports dialer attempt logs in one transaction: every file's attempts, or none.
     /// - Parameters:
     ///   - maxBadRows: rows per file that may be rejected and the rest still imported (nil: no

@@ -134,8 +134,8 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
         public init(path: String, campaign: String, offer: String, contactCentre: String) {
             let thread = Thread { [self] in
                 outcome = Result {
-                    try HistoryCoverage.load(store: HistoryStore(path: path, mode: .readOnly), campaign: campaign,
-                                             offer: offer, contactCentre: contactCentre)
+                    try ContactHistory.open(path, mode: .readOnly).coverage(campaign: campaign, offer: offer,
+                                                                            contactCentre: contactCentre)
                 }
                 done.signal()
             }

@@ -77,18 +77,18 @@ public struct HistoryFileSummary: Codable, Equatable, Sendable {
     public var badRows: [HistoryBadRow] = []
 }
 
-/// One import: a single SQLite transaction spanning every file added until `commit()`.
+/// One import: a single transaction spanning every file added until `commit()`.
 /// If the process dies, or the import is released or fails before `commit()`, the history is
-/// exactly as before. Rows are buffered and inserted sorted by the primary key in chunks, so
-/// SQLite writes its pages nearly in order; a chunk is sorted and inserted on a second thread
-/// while the caller reads the next one.
+/// exactly as before. Rows are buffered and handed to the store's `AttemptSink` in chunks:
+/// SQLite inserts a chunk sorted by the primary key on a second thread while the caller reads
+/// the next one; PostgreSQL copies it into a staging table.
 public final class HistoryImport {
     /// How many bad rows a file summary lists (all of them are counted).
     public static let badRowSampleLimit = 1000
-    /// Rows buffered before a sorted insert.
+    /// Rows buffered before a chunk is handed over.
     private let chunkSize: Int
 
-    private let db: SQLiteDatabase
+    private let sink: AttemptSink
     /// Bad rows a file may have before the whole import is refused; nil = no limit.
     private let maxBadRows: Int?
     /// How `attempted_at` is read (set before the first file).
@@ -102,10 +102,6 @@ public final class HistoryImport {
     /// The epoch unit or text form the current file's `attempted_at` values were first read in,
     /// and the line: a column is epoch integers only when all of it is.
     private var fileTimeForm: (epoch: AttemptTimestamp.EpochUnit?, line: UInt64)?
-    private let inserter: ChunkInserter
-    private var statements: InsertStatements
-    private let insertFile: SQLiteStatement
-    private let updateFile: SQLiteStatement
     private var campaigns: NameTable
     private var offers: NameTable
     private var centres: NameTable
@@ -114,60 +110,37 @@ public final class HistoryImport {
     private var file: HistoryFileSummary?
     private var open = true
 
+    /// - Parameter chunkSize: rows handed to the sink at a time (tests use small chunks).
+    init(sink: AttemptSink, maxBadRows: Int?, chunkSize: Int) {
+        self.sink = sink
+        self.maxBadRows = maxBadRows
+        self.chunkSize = chunkSize
+        campaigns = NameTable(kind: .campaign, sink: sink)
+        offers = NameTable(kind: .offer, sink: sink)
+        centres = NameTable(kind: .contactCentre, sink: sink)
+        outcomes = NameTable(kind: .outcome, sink: sink)
+        pending.reserveCapacity(chunkSize)
+    }
+
     /// - Parameter chunkSize: rows sorted and inserted at a time (tests use small chunks). A
     ///   log is in time order, so every chunk's rows land all over the tree and each chunk
     ///   rewrites most of its pages: fewer, larger chunks write far less. Measured on the bench's
     ///   20-million-attempt log: 2^18 rows 48.8 s (17 s of it in the kernel, spilling pages to
     ///   the WAL), 2^20 33.5 s, 2^21 30-32 s, 2^22 30.7 s with 200 MiB more memory.
-    init(store: HistoryStore, maxBadRows: Int?, chunkSize: Int = 1 << 21, waiting: () -> Void = {}) throws {
-        db = store.db
-        self.maxBadRows = maxBadRows
-        self.chunkSize = chunkSize
-        inserter = ChunkInserter(chunkSize: chunkSize)
-        // A page cache for the trees being written. With large chunks 128 MiB did as well as
-        // 256 MiB or 1 GiB (30-39 s for the bench log), and better than 64 MiB (36-40 s).
-        try db.execute("PRAGMA cache_size = -131072")
-        try db.beginWriting(waiting: waiting)
-        do {
-            statements = try InsertStatements(db: db)
-            insertFile = try db.prepare("""
-                INSERT INTO imports (path, size, sha256, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times,
-                                     not_attempts, time_zone)
-                VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, ?5)
-                """)
-            updateFile = try db.prepare("""
-                UPDATE imports SET rows = ?2, inserted = ?3, duplicates = ?4, bad = ?5, ambiguous_local_times = ?6,
-                                   not_attempts = ?7
-                WHERE id = ?1
-                """)
-            campaigns = try NameTable(db: db, table: "campaigns", lock: inserter.databaseLock)
-            offers = try NameTable(db: db, table: "offers", lock: inserter.databaseLock)
-            centres = try NameTable(db: db, table: "contact_centres", lock: inserter.databaseLock)
-            outcomes = try NameTable(db: db, table: "outcomes", lock: inserter.databaseLock)
-        } catch {
-            try? db.execute("ROLLBACK")
-            inserter.stop()
-            throw error
-        }
-        pending.reserveCapacity(chunkSize)
+    convenience init(store: HistoryStore, maxBadRows: Int?, chunkSize: Int = 1 << 21, waiting: () -> Void = {}) throws {
+        self.init(sink: try SQLiteAttemptSink(db: store.db, chunkSize: chunkSize, waiting: waiting),
+                  maxBadRows: maxBadRows, chunkSize: chunkSize)
     }
 
     deinit {
         rollback()
-        inserter.stop()
+        sink.close()
     }
 
     /// Begins a log file: later rows are counted in its summary.
     public func startFile(path: String, size: UInt64?, sha256: String?) throws {
         if file != nil { _ = try finishFile() }
-        insertFile.reset()
-        insertFile.bind(1, path)
-        insertFile.bind(2, size.map { Int64($0) })
-        insertFile.bind(3, sha256)
-        insertFile.bind(4, HistoryStore.isoInstant(Int64(Date().timeIntervalSince1970)))
-        insertFile.bind(5, timeReading.zone.description)
-        _ = try insertFile.step()
-        statements.importID = db.lastInsertRowID
+        try sink.startFile(path: path, size: size, sha256: sha256, timeZone: timeReading.zone.description)
         file = HistoryFileSummary(path: path, size: size, sha256: sha256)
         file!.timeZone = timeReading.zone.description
         fileTimeForm = nil
@@ -289,7 +262,7 @@ public final class HistoryImport {
         pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
                                       campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
                                       localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
-        if pending.count == chunkSize { try inserter.submit(&pending, with: statements) }
+        if pending.count == chunkSize { try sink.submit(&pending) }
         return nil
     }
 
@@ -329,11 +302,154 @@ public final class HistoryImport {
     /// Ends the current file: inserts its buffered rows and records its summary.
     public func finishFile() throws -> HistoryFileSummary {
         guard file != nil else { preconditionFailure("finishFile() without startFile()") }
-        if !pending.isEmpty { try inserter.submit(&pending, with: statements) }
-        let inserted = try inserter.waitUntilIdle()
+        if !pending.isEmpty { try sink.submit(&pending) }
+        let inserted = try sink.finishFile()
         file!.inserted += inserted
         file!.duplicates += file!.rows - file!.bad - file!.notAttempts - inserted
         let summary = file!
+        try sink.record(summary)
+        file = nil
+        return summary
+    }
+
+    /// Makes everything added visible at once. Without it nothing is kept.
+    public func commit() throws {
+        if file != nil { _ = try finishFile() }
+        try sink.drain()
+        // The rejects first: a kill between the two then leaves a rejects file and no import
+        // (rerun), never an import whose let-through rows are nowhere.
+        try rejects?.publish()
+        do {
+            try sink.commit()
+        } catch {
+            rejects?.withdraw()
+            throw error
+        }
+        open = false
+    }
+
+    /// Drops everything added (also done when the import is released without `commit()`).
+    public func rollback() {
+        guard open else { return }
+        open = false
+        sink.rollback()
+        rejects?.discard()
+    }
+
+    /// A field's bytes as text for a message (invalid UTF-8 read as Latin-1).
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        if let utf8 = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) { return utf8 }
+        return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    }
+}
+
+/// Which name table a name belongs to.
+enum NameKind: Int, CaseIterable {
+    case campaign, offer, contactCentre, outcome
+
+    var table: String {
+        switch self {
+        case .campaign: return "campaigns"
+        case .offer: return "offers"
+        case .contactCentre: return "contact_centres"
+        case .outcome: return "outcomes"
+        }
+    }
+}
+
+/// Where an import's rows go, in the import's one transaction (begun by the sink's init).
+protocol AttemptSink: AnyObject {
+    /// The database id of a name, added to its table when new.
+    func nameID(_ kind: NameKind, _ name: String) throws -> Int64
+    /// Records a new file in `imports`; later chunks belong to it.
+    func startFile(path: String, size: UInt64?, sha256: String?, timeZone: String) throws
+    /// Takes a full buffer of rows, giving back an empty one.
+    func submit(_ buffer: inout [PendingAttempt]) throws
+    /// Writes the current file's rows; returns how many attempts were new.
+    func finishFile() throws -> Int
+    /// Stores the finished file's summary in its `imports` row.
+    func record(_ summary: HistoryFileSummary) throws
+    /// Waits until every row handed over is written.
+    func drain() throws
+    func commit() throws
+    func rollback()
+    /// Releases threads and statements (after commit or rollback).
+    func close()
+}
+
+/// The SQLite file: chunks inserted sorted, on a thread of their own.
+private final class SQLiteAttemptSink: AttemptSink {
+    private let db: SQLiteDatabase
+    private let inserter: ChunkInserter
+    private var statements: InsertStatements
+    private let insertFile: SQLiteStatement
+    private let updateFile: SQLiteStatement
+    private let insertName: [SQLiteStatement]
+    private let selectName: [SQLiteStatement]
+
+    init(db: SQLiteDatabase, chunkSize: Int, waiting: () -> Void) throws {
+        self.db = db
+        inserter = ChunkInserter(chunkSize: chunkSize)
+        // A page cache for the trees being written. With large chunks 128 MiB did as well as
+        // 256 MiB or 1 GiB (30-39 s for the bench log), and better than 64 MiB (36-40 s).
+        try db.execute("PRAGMA cache_size = -131072")
+        try db.beginWriting(waiting: waiting)
+        do {
+            statements = try InsertStatements(db: db)
+            insertFile = try db.prepare("""
+                INSERT INTO imports (path, size, sha256, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times,
+                                     not_attempts, time_zone)
+                VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, ?5)
+                """)
+            updateFile = try db.prepare("""
+                UPDATE imports SET rows = ?2, inserted = ?3, duplicates = ?4, bad = ?5, ambiguous_local_times = ?6,
+                                   not_attempts = ?7
+                WHERE id = ?1
+                """)
+            insertName = try NameKind.allCases.map { try db.prepare("INSERT INTO \($0.table) (name) VALUES (?1) ON CONFLICT (name) DO NOTHING") }
+            selectName = try NameKind.allCases.map { try db.prepare("SELECT id FROM \($0.table) WHERE name = ?1") }
+        } catch {
+            try? db.execute("ROLLBACK")
+            inserter.stop()
+            throw error
+        }
+    }
+
+    func nameID(_ kind: NameKind, _ name: String) throws -> Int64 {
+        // The inserter may be busy with a chunk on the same connection.
+        inserter.databaseLock.lock()
+        defer { inserter.databaseLock.unlock() }
+        let insert = insertName[kind.rawValue], select = selectName[kind.rawValue]
+        insert.reset()
+        insert.bind(1, name)
+        _ = try insert.step()
+        select.reset()
+        select.bind(1, name)
+        guard try select.step() else { preconditionFailure("a name just inserted is missing") }
+        // Reset at once: a statement left on a row holds a read transaction, and the checkpoint
+        // after the commit could not empty the log file.
+        defer { select.reset() }
+        return select.int64(0)
+    }
+
+    func startFile(path: String, size: UInt64?, sha256: String?, timeZone: String) throws {
+        insertFile.reset()
+        insertFile.bind(1, path)
+        insertFile.bind(2, size.map { Int64($0) })
+        insertFile.bind(3, sha256)
+        insertFile.bind(4, HistoryStore.isoInstant(Int64(Date().timeIntervalSince1970)))
+        insertFile.bind(5, timeZone)
+        inserter.databaseLock.lock()
+        defer { inserter.databaseLock.unlock() }
+        _ = try insertFile.step()
+        statements.importID = db.lastInsertRowID
+    }
+
+    func submit(_ buffer: inout [PendingAttempt]) throws { try inserter.submit(&buffer, with: statements) }
+
+    func finishFile() throws -> Int { try inserter.waitUntilIdle() }
+
+    func record(_ summary: HistoryFileSummary) throws {
         updateFile.reset()
         updateFile.bind(1, statements.importID)
         updateFile.bind(2, Int64(summary.rows))
@@ -343,44 +459,26 @@ public final class HistoryImport {
         updateFile.bind(6, Int64(summary.ambiguousLocalTimes))
         updateFile.bind(7, Int64(summary.notAttempts))
         _ = try updateFile.step()
-        file = nil
-        return summary
     }
 
-    /// Makes everything added visible at once. Without it nothing is kept.
-    public func commit() throws {
-        if file != nil { _ = try finishFile() }
+    func drain() throws {
         _ = try inserter.waitUntilIdle()
         try statements.coverage.write(to: db)
-        // The rejects first: a kill between the two then leaves a rejects file and no import
-        // (rerun), never an import whose let-through rows are nowhere.
-        try rejects?.publish()
-        do {
-            try db.execute("COMMIT")
-        } catch {
-            rejects?.withdraw()
-            throw error
-        }
-        open = false
+    }
+
+    func commit() throws {
+        try db.execute("COMMIT")
         // Move the import into the database file and shrink the log file again; a reader still
         // busy with older pages, or the next import, only delays this to a later checkpoint.
         db.checkpointIfIdle()
     }
 
-    /// Drops everything added (also done when the import is released without `commit()`).
-    public func rollback() {
-        guard open else { return }
-        open = false
+    func rollback() {
         _ = try? inserter.waitUntilIdle()
         try? db.execute("ROLLBACK")
-        rejects?.discard()
     }
 
-    /// A field's bytes as text for a message (invalid UTF-8 read as Latin-1).
-    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
-        if let utf8 = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) { return utf8 }
-        return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-    }
+    func close() { inserter.stop() }
 }
 
 /// The statements a chunk is inserted with. A chunk's job holds them only while it runs, so
@@ -564,7 +662,7 @@ private final class ChunkInserter {
 
 /// An attempt waiting in the buffer, with names replaced by their ids; ordered as the
 /// primary key so the buffer can be inserted sorted.
-private struct PendingAttempt: Comparable {
+struct PendingAttempt: Comparable {
     var number: Int64
     var attemptedAt: Int64
     // Name ids are SQLite row ids counted from 1: 32 bits keep the buffer small to sort.
@@ -585,19 +683,17 @@ private struct PendingAttempt: Comparable {
 
 /// Ids of the names in one name table (campaigns, offers, ...), looked up from raw bytes
 /// without allocating: an open-addressing table over a hash of the bytes. A new name is added
-/// to the database table inside the import's transaction.
+/// to the database table by the sink, inside the import's transaction.
 private struct NameTable {
-    private let insert: SQLiteStatement
-    private let select: SQLiteStatement
-    private let lock: NSLock
+    private let kind: NameKind
+    private let sink: AttemptSink
     private var names = ByteStringTable()
     /// The database id of each name, by its index in `names`.
     private var ids: [Int64] = []
 
-    init(db: SQLiteDatabase, table: String, lock: NSLock) throws {
-        self.lock = lock
-        insert = try db.prepare("INSERT INTO \(table) (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
-        select = try db.prepare("SELECT id FROM \(table) WHERE name = ?1")
+    init(kind: NameKind, sink: AttemptSink) {
+        self.kind = kind
+        self.sink = sink
     }
 
     /// The id of the trimmed name, or nil when it is empty.
@@ -606,24 +702,9 @@ private struct NameTable {
         guard start < end else { return nil }
         let name = UnsafeRawBufferPointer(rebasing: field[start..<end])
         if let known = names.find(name) { return ids[known] }
-        let id = try databaseID(HistoryImport.text(name))
+        let id = try sink.nameID(kind, HistoryImport.text(name))
         _ = names.add(name)
         ids.append(id)
         return id
-    }
-
-    private func databaseID(_ name: String) throws -> Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        insert.reset()
-        insert.bind(1, name)
-        _ = try insert.step()
-        select.reset()
-        select.bind(1, name)
-        guard try select.step() else { preconditionFailure("a name just inserted is missing") }
-        // Reset at once: a statement left on a row holds a read transaction, and the checkpoint
-        // after the commit could not empty the log file.
-        defer { select.reset() }
-        return select.int64(0)
     }
 }

@@ -296,7 +296,7 @@ public final class HistorySnapshot: @unchecked Sendable {
         }
     }
 
-    private init(callDate: Int32, count: Int, keys: [UInt64], aggregates: [Aggregate]) {
+    init(callDate: Int32, count: Int, keys: [UInt64], aggregates: [Aggregate]) {
         self.callDate = callDate
         self.count = count
         table = NumberRows(sortedDistinctKeys: keys, rows: aggregates)

@@ -5,7 +5,7 @@ import Foundation
 /// shows it readably). Names (campaign, offer, contact centre, outcome) are stored once in
 /// their own tables; an attempt row is integers only, keyed by the natural key
 /// (campaign, number, time, contact centre), so re-importing a log adds nothing.
-public final class HistoryStore {
+public final class HistoryStore: ContactHistoryStore {
     public enum Mode: Sendable {
         /// For snapshots and stats: never writes.
         case readOnly
@@ -25,6 +25,7 @@ public final class HistoryStore {
     public private(set) var fileVersion: Int64 = 0
 
     public let path: String
+    public var location: HistoryLocation { .sqlite(path: path) }
     let db: SQLiteDatabase
 
     /// - Parameter waiting: called when another process is writing to the history and this one
@@ -209,19 +210,6 @@ public final class HistoryStore {
         try HistoryImport(store: self, maxBadRows: maxBadRows, waiting: waiting)
     }
 
-    /// Adds attempts given as values (one transaction), e.g. from another system or a test.
-    @discardableResult
-    public func insert(attempts: [HistoryAttempt], source: String = "(api)") throws -> HistoryFileSummary {
-        let session = try beginImport()
-        try session.startFile(path: source, size: nil, sha256: nil)
-        for (index, attempt) in attempts.enumerated() {
-            try session.add(line: UInt64(index + 1), attempt: attempt)
-        }
-        let summary = try session.finishFile()
-        try session.commit()
-        return summary
-    }
-
     /// What a purge before a local date removes (or would): how many attempts and the local
     /// dates of the first and last of them.
     public struct PurgeExtent: Equatable, Sendable, Codable {
@@ -351,6 +339,41 @@ public final class HistoryStore {
                                   lastDate: LocalDate(daysSinceEpoch: Int(tally.last)).description)
         }.sorted { ($0.campaign, $0.offer, $0.contactCentre) < ($1.campaign, $1.offer, $1.contactCentre) }
         return stats
+    }
+
+    public func forEachAttempt(_ body: (HistoryAttempt) throws -> Void) throws {
+        try db.execute("BEGIN")
+        defer { try? db.execute("COMMIT") }
+        func names(_ table: String) throws -> [Int64: String] {
+            let statement = try db.prepare("SELECT id, name FROM \(table)")
+            var names: [Int64: String] = [:]
+            while try statement.step() { names[statement.int64(0)] = statement.text(1) ?? "" }
+            return names
+        }
+        let campaigns = try names("campaigns"), offers = try names("offers")
+        let centres = try names("contact_centres"), outcomes = try names("outcomes")
+        let rows = try db.prepare("SELECT campaign_id, number, attempted_at, contact_centre_id, offer_id, outcome_id FROM attempts")
+        while try rows.step() {
+            try body(HistoryAttempt(number: PhoneKey(rawValue: UInt64(rows.int64(1))), attemptedAt: rows.int64(2),
+                                    campaign: campaigns[rows.int64(0)] ?? "", offer: offers[rows.int64(4)] ?? "",
+                                    contactCentre: centres[rows.int64(3)] ?? "",
+                                    outcome: rows.optionalInt64(5).flatMap { outcomes[$0] }))
+        }
+    }
+
+    public func coverage(campaign: String, offer: String, contactCentre: String) throws -> HistoryCoverage {
+        try HistoryCoverage.load(store: self, campaign: campaign, offer: offer, contactCentre: contactCentre)
+    }
+
+    public func checkCoverage(campaign: String, offer: String, contactCentre: String, maxAge: Int64?, now: Int64) throws {
+        try HistoryCoverage.check(store: self, campaign: campaign, offer: offer, contactCentre: contactCentre, maxAge: maxAge, now: now)
+    }
+
+    public func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
+                         campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int) throws -> HistorySnapshot {
+        try HistorySnapshot.load(db: self, callDate: callDate, campaign: campaign, offer: offer, contactCentre: contactCentre,
+                                 campaignWindowDays: campaignWindowDays, offerWindowDays: offerWindowDays,
+                                 keepingOtherCampaignsFrom: threshold)
     }
 
     /// `2026-03-29T00:30:00Z`.

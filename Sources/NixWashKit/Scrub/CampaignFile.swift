@@ -118,7 +118,8 @@ public struct CampaignFile: Equatable, Sendable {
         blockIndexes = try strings("block_indexes")?.map(resolve)
         customers = try string("customers").map(resolve)
         consents = try string("consents").map(resolve)
-        historyDatabase = try string("history_db").map(resolve)
+        // A PostgreSQL URL is no path to resolve.
+        historyDatabase = try string("history_db").map { HistoryLocation($0) == .sqlite(path: $0) ? resolve($0) : $0 }
         ruleProfile = try string("rule_profile").map(resolve)
         // Patterns and folders are expanded when the scrub opens its inputs, as on the command line.
         leads = try strings("leads")?.map(resolve)

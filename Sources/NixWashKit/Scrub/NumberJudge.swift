@@ -82,14 +82,13 @@ public final class NumberJudge {
         customerCategory = customers?.category(c.productCategory)
         callDay = Int32(c.callDate.daysSinceEpoch)
         if let path = c.historyDatabase {
-            let store = try HistoryStore(path: path, mode: .readOnly)
-            try HistoryCoverage.check(store: store, campaign: c.campaign, offer: c.offer,
-                                      contactCentre: c.contactCentre, maxAge: c.historyMaxAge)
-            history = try HistorySnapshot.load(db: store, callDate: callDay, campaign: c.campaign, offer: c.offer,
-                                               contactCentre: c.contactCentre,
-                                               campaignWindowDays: profile.campaignWindowDays,
-                                               offerWindowDays: profile.offerWindowDays,
-                                               keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit)
+            let store = try ContactHistory.open(path, mode: .readOnly)
+            try store.checkCoverage(campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre, maxAge: c.historyMaxAge)
+            history = try store.snapshot(callDate: callDay, campaign: c.campaign, offer: c.offer,
+                                         contactCentre: c.contactCentre,
+                                         campaignWindowDays: profile.campaignWindowDays,
+                                         offerWindowDays: profile.offerWindowDays,
+                                         keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit)
         } else {
             history = nil
         }

@@ -286,7 +286,7 @@ public final class Scrubber {
             registers: ([judge.nix] + judge.blockLists).map(Self.listReport),
             customers: judge.customers.map { .init(path: c.customers ?? "", numbers: $0.table.count) },
             consents: judge.consents.map { .init(path: c.consents ?? "", numbers: $0.table.count) },
-            history: judge.history.map { .init(path: c.historyDatabase ?? "", numbersWithAttempts: $0.count) },
+            history: judge.history.map { .init(path: c.historyDatabase.map { HistoryLocation($0).description } ?? "", numbersWithAttempts: $0.count) },
             historyCoverage: try coverage?.result(),
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
