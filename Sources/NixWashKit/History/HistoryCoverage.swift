@@ -144,9 +144,14 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
 
         /// Waits for the scan.
         public func result() throws -> HistoryCoverage {
+            waitUntilDone()
+            return try outcome!.get()
+        }
+
+        /// Waits until the scan's thread is done with its connection, whatever the outcome.
+        public func waitUntilDone() {
             done.wait()
             done.signal()
-            return try outcome!.get()
         }
     }
 

@@ -176,10 +176,14 @@ public final class Scrubber {
     public func run(progress: ((ScrubProgress) -> Void)? = nil) throws -> ScrubReport {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
-        // The coverage reads every attempt: started first, it runs beside the snapshot and the wash.
+        // In a history not yet upgraded the coverage reads every attempt: started first, it runs
+        // beside the snapshot and the wash.
         let coverage = c.historyDatabase.map {
             HistoryCoverage.Scan(path: $0, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre)
         }
+        // Also when the run fails: a process that exits while the scan's thread is still inside
+        // libpq or SQLite can crash in their exit handlers (seen as SIGSEGV after a refused login).
+        defer { coverage?.waitUntilDone() }
         let judge = try NumberJudge(configuration: c)
         let signer = try c.signingKey.map { try ReportSignature(pemFile: $0, isPrivate: true) }
 
