@@ -26,8 +26,15 @@ public final class HistoryRejectsFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporaryPath = "\(folder).\(name).nixwash-tmp-\(getpid())"
         unlink(temporaryPath)
-        file = try SystemFile.createExclusive(temporaryPath)
-        cleanupSlot = InterruptCleanup.register(temporaryPath)
+        // Registered before it exists: a signal between the two would leave the file behind.
+        let slot = InterruptCleanup.register(temporaryPath)
+        do {
+            file = try SystemFile.createExclusive(temporaryPath)
+        } catch {
+            InterruptCleanup.release(slot)
+            throw error
+        }
+        cleanupSlot = slot
         append("file,line,column,value,reason,detail,row\n")
     }
 

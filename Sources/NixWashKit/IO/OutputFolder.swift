@@ -26,8 +26,9 @@ public final class OutputFolder {
         FileSystem.removeLeftoversOfDeadProcesses(in: parent, prefix: ".\(name).replaced-")
         temporaryPath = "\(parent)/.\(name).partial-\(getpid())"
         FileSystem.removeTree(temporaryPath)
-        try FileSystem.makeDirectory(temporaryPath)
+        // Registered before it exists: a signal between the two would leave the folder behind.
         cleanupSlots.append(InterruptCleanup.register(temporaryPath))
+        try FileSystem.makeDirectory(temporaryPath)
     }
 
     deinit {

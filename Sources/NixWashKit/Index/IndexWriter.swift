@@ -164,10 +164,16 @@ final class AtomicFile {
         FileSystem.removeLeftoversOfDeadProcesses(in: folder.count > 1 ? String(folder.dropLast()) : folder,
                                                   prefix: "." + name + ".tmp-")
         unlink(temporaryPath) // left behind by a killed build with the same process id
+        // Registered before it exists: a signal between the two would leave the file behind.
+        let slot = InterruptCleanup.register(temporaryPath)
         do { file = try SystemFile.createExclusive(temporaryPath) } catch let NixWashError.cannotOpen(_, reason) {
+            InterruptCleanup.release(slot)
             throw NixWashError.writeFailed(path: path, reason: "cannot create a file next to it: \(reason)")
+        } catch {
+            InterruptCleanup.release(slot)
+            throw error
         }
-        cleanupSlot = InterruptCleanup.register(temporaryPath)
+        cleanupSlot = slot
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
