@@ -114,6 +114,20 @@ final class SourcesCommandTests: XCTestCase {
         XCTAssertFalse(html.contains("http://") || html.contains("https://"), "the page must not load anything")
     }
 
+    /// Fields the run repaired or split count as the run counted them, in every phone column.
+    func testRepairedAndSplitFieldsAndRepeatedColumnsCountAsTheRunCountedThem() throws {
+        try w.write("excel.csv", #"källa;telefon;telefon\#nX;"=""0706000001""";0706000002 / 0706000003\#nX;'0706000004;\#n"#)
+        // The same delivery twice: every number of the second was delivered before.
+        for (folder, date) in [("run-x1", "2026-11-24"), ("run-x2", "2026-11-25")] {
+            try w.run(["scrub", "--call-date", date, "--campaign", "c1", "--offer", "o1", "--contact-centre", "k1",
+                       "--nix", "nix.idx", "--block", "block.idx", "--out", folder, "excel.csv"])
+        }
+        try w.run(["sources", "--out", "sources-x", "run-x1", "run-x2"])
+        let x = try w.rows("sources-x/sources.csv").filter { $0["source"] == "X" }
+        XCTAssertEqual(x.map { $0["numbers"] }, ["4", "4"])
+        XCTAssertEqual(x.map { $0["duplicate_earlier"] }, ["0", "4"])
+    }
+
     /// A run of an older nixwash has a report without the keys added since; it is still read.
     func testAReportWithoutTheNewerKeysIsStillRead() throws {
         let url = w.url("run-a/report.json")

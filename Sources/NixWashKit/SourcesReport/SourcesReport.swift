@@ -102,11 +102,12 @@ public struct SourcesReport: Codable, Sendable {
         return SourcesReport(runs: loaded.map(\.run), sources: sources)
     }
 
-    /// The numbers each source delivered in a run: the `e164` of every reject, and every phone
-    /// field left in the callable rows (a rejected one is emptied there), normalized as the run did.
+    /// The numbers each source delivered in a run: the `e164` of every reject, and every number
+    /// left in the phone fields of the callable rows (a rejected one is taken out there), read
+    /// as the run read them: Excel's marks undone, several numbers in a field each counted.
     static func deliveredNumbers(folder: String, report: ScrubReport) throws -> [String: Set<UInt64>] {
         var keys: [String: Set<UInt64>] = [:]
-        let normalizer = PhoneNormalizer(defaultCountry: report.defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? .sweden)
+        let fields = LeadPhoneFields(defaultCountry: report.defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? .sweden)
         var pairs: [(callable: String, rejects: String, phoneColumns: [String])] = []
         for input in report.inputs where input.outputs.count == 2 && !pairs.contains(where: { $0.callable == input.outputs[0] }) {
             pairs.append((input.outputs[0], input.outputs[1], input.phoneColumns))
@@ -125,14 +126,20 @@ public struct SourcesReport: Codable, Sendable {
             let callableWidth = callable.header.count
             let appended = Scrubber.appendedCallableColumns(in: callable.header) ?? Scrubber.callableColumns
             let original = Array(callable.header.prefix(callableWidth - appended.count))
-            let phoneColumns = pair.phoneColumns.compactMap { original.firstIndex(of: $0) }
+            // By the report's names, `telefon#2` for the second of two columns of one name.
+            let phoneColumns = Set(try pair.phoneColumns.flatMap {
+                try ColumnRoles.columns(named: $0, header: original, path: folder + "/" + pair.callable)
+            }).sorted()
             let sourceColumn = original.count + Scrubber.callableColumns.firstIndex(of: "source")!
             while let record = try callable.next() {
                 guard record.count == callableWidth else { continue }
                 let source = record.string(sourceColumn)
                 for column in phoneColumns {
-                    if case let .valid(number) = normalizer.normalize(record.field(column)) {
-                        keys[source, default: []].insert(number.key.rawValue)
+                    // Only numbers the run let through are left, so a leading 0 Excel ate is one.
+                    var more: [FieldNumber] = []
+                    let first = fields.read(record.field(column), restoringLeadingZero: true, more: &more)
+                    for number in [first] + more {
+                        if case let .valid(valid) = number.parsed { keys[source, default: []].insert(valid.key.rawValue) }
                     }
                 }
             }
