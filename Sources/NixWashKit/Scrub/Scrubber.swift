@@ -284,13 +284,10 @@ public final class Scrubber {
             started: started, finished: StockholmTime.iso8601(Int64(time(nil))),
             callDate: c.callDate.description, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre,
             productCategory: c.productCategory, ruleProfile: c.profile, ruleProfilePath: c.profilePath,
-            callingWindow: ["open": StockholmTime.iso8601(judge.quotaJudge.window.open),
-                            "close": StockholmTime.iso8601(judge.quotaJudge.window.close)],
+            callingWindow: Self.callingWindow(judge),
             inputs: inputReports,
-            registers: ([judge.nix] + judge.blockLists).map(Self.listReport),
-            customers: judge.customers.map { .init(path: c.customers ?? "", numbers: $0.table.count) },
-            consents: judge.consents.map { .init(path: c.consents ?? "", numbers: $0.table.count) },
-            history: judge.history.map { .init(path: c.historyDatabase.map { HistoryLocation($0).description } ?? "", numbersWithAttempts: $0.count) },
+            registers: Self.registers(judge),
+            customers: Self.customers(judge), consents: Self.consents(judge), history: Self.history(judge),
             historyCoverage: try coverage?.result(),
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
@@ -306,6 +303,30 @@ public final class Scrubber {
         try AuditTrail.seal(folder, signer: signer)
         try folder.commit()
         return report
+    }
+
+    // The parts of a report that say what a run judged with, the same in a scrub and a recheck.
+    static func callingWindow(_ judge: NumberJudge) -> [String: String] {
+        ["open": StockholmTime.iso8601(judge.quotaJudge.window.open), "close": StockholmTime.iso8601(judge.quotaJudge.window.close)]
+    }
+
+    static func registers(_ judge: NumberJudge) -> [ScrubReport.ListReport] {
+        ([judge.nix] + judge.blockLists).map(listReport)
+    }
+
+    static func customers(_ judge: NumberJudge) -> ScrubReport.ExemptionListReport? {
+        judge.customers.map { .init(path: judge.configuration.customers ?? "", numbers: $0.table.count) }
+    }
+
+    static func consents(_ judge: NumberJudge) -> ScrubReport.ExemptionListReport? {
+        judge.consents.map { .init(path: judge.configuration.consents ?? "", numbers: $0.table.count) }
+    }
+
+    /// The history as the report names it: a PostgreSQL URL without its password.
+    static func history(_ judge: NumberJudge) -> ScrubReport.HistoryReport? {
+        judge.history.map {
+            .init(path: judge.configuration.historyDatabase.map { HistoryLocation($0).description } ?? "", numbersWithAttempts: $0.count)
+        }
     }
 
     static func listReport(_ index: BlockIndex) -> ScrubReport.ListReport {
