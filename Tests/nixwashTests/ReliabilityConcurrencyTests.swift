@@ -26,12 +26,13 @@ final class ReliabilityConcurrencyTests: XCTestCase {
         for round in 0..<3 {
             let db = "h\(round).db"
             for _ in 0..<2 {
-                let a = try startNixwash(["history", "import", "--db", db, "a.csv"], in: folder)
-                let b = try startNixwash(["history", "import", "--db", db, "b.csv"], in: folder)
+                let aErrors = folder.appendingPathComponent("a.err"), bErrors = folder.appendingPathComponent("b.err")
+                let a = try startNixwash(["history", "import", "--db", db, "a.csv"], in: folder, errors: aErrors)
+                let b = try startNixwash(["history", "import", "--db", db, "b.csv"], in: folder, errors: bErrors)
                 a.waitUntilExit()
                 b.waitUntilExit()
-                XCTAssertEqual(a.terminationStatus, 0, "round \(round)")
-                XCTAssertEqual(b.terminationStatus, 0, "round \(round)")
+                XCTAssertEqual(a.terminationStatus, 0, "round \(round): \(try String(contentsOf: aErrors, encoding: .utf8))")
+                XCTAssertEqual(b.terminationStatus, 0, "round \(round): \(try String(contentsOf: bErrors, encoding: .utf8))")
             }
             let store = try HistoryStore(path: folder.appendingPathComponent(db).path, mode: .readOnly)
             XCTAssertEqual(try store.integrity(), "ok")

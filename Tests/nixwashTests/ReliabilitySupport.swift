@@ -11,13 +11,20 @@ func writeLeadList(_ url: URL, rows: Int) throws {
 }
 
 /// Starts the binary without waiting; standard output and error go to /dev/null.
-func startNixwash(_ arguments: [String], in directory: URL) throws -> Process {
+/// - Parameter errors: a file for its standard error (else it goes nowhere), so that a test
+///   that fails can say what the run said.
+func startNixwash(_ arguments: [String], in directory: URL, errors: URL? = nil) throws -> Process {
     let process = Process()
     process.executableURL = nixwashBinary()
     process.arguments = arguments
     process.currentDirectoryURL = directory
     process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    if let errors {
+        guard FileManager.default.createFile(atPath: errors.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        process.standardError = try FileHandle(forWritingTo: errors)
+    } else {
+        process.standardError = FileHandle.nullDevice
+    }
     process.standardInput = FileHandle.nullDevice
     try process.run()
     return process

@@ -44,7 +44,8 @@ public final class HistoryStore: ContactHistoryStore {
             // WAL: a scrub can read the history while an import writes. FULL syncs the log at
             // every commit, so an import or purge that said "done" survives a power cut (NORMAL
             // could lose the last commit); it costs one sync per import.
-            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            try db.useWriteAheadLog()
+            try db.execute("PRAGMA synchronous = FULL")
         }
         // Aggregations over millions of attempts sort in memory, not in temporary files.
         try db.execute("PRAGMA temp_store = MEMORY;")
@@ -83,6 +84,9 @@ public final class HistoryStore: ContactHistoryStore {
         guard mayCreate else { throw NixWashError.notAHistoryDatabase(path: path) }
         // 8 KiB pages: shallower trees for tens of millions of attempts (set before the first write).
         try db.execute("PRAGMA page_size = 8192")
+        // The schema is written through the log too: a new file left in rollback mode would
+        // make the switch race with the other import's write lock.
+        try db.useWriteAheadLog()
         try db.beginWriting(waiting: waiting)
         do {
             // Another import may have created the same new database meanwhile: decide again

@@ -1,3 +1,4 @@
+import Foundation
 import CSQLite
 
 /// A small typed wrapper over the sqlite3 C API: one connection, prepared statements that
@@ -57,6 +58,24 @@ final class SQLiteDatabase {
         }
         sqlite3_busy_timeout(handle, SQLiteDatabase.writerWaitMilliseconds)
         try execute("BEGIN IMMEDIATE")
+    }
+
+    /// Puts the file in write-ahead-log mode (a no-op when it is in it). Two connections that
+    /// switch a new file at once can deadlock on the locks, so SQLite fails one of them at
+    /// once instead of calling the busy handler; that one retries here until the other is done.
+    func useWriteAheadLog() throws {
+        let deadline = Date().addingTimeInterval(Double(SQLiteDatabase.writerWaitMilliseconds) / 1000)
+        while true {
+            do {
+                let statement = try prepare("PRAGMA journal_mode = WAL")
+                guard try statement.step(), statement.text(0) == "wal" else {
+                    throw NixWashError.historyDatabase(path: path, reason: "the file cannot use a write-ahead log")
+                }
+                return
+            } catch NixWashError.historyBusy(path: _) where Date() < deadline {
+                usleep(10_000)
+            }
+        }
     }
 
     /// Moves the write-ahead log into the database file and empties it, unless a reader or
