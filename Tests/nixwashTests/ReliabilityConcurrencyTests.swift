@@ -31,8 +31,9 @@ final class ReliabilityConcurrencyTests: XCTestCase {
                 let b = try startNixwash(["history", "import", "--db", db, "b.csv"], in: folder, errors: bErrors)
                 a.waitUntilExit()
                 b.waitUntilExit()
-                XCTAssertEqual(a.terminationStatus, 0, "round \(round): \(try String(contentsOf: aErrors, encoding: .utf8))")
-                XCTAssertEqual(b.terminationStatus, 0, "round \(round): \(try String(contentsOf: bErrors, encoding: .utf8))")
+                let aSaid = try String(contentsOf: aErrors, encoding: .utf8), bSaid = try String(contentsOf: bErrors, encoding: .utf8)
+                XCTAssertEqual(a.terminationStatus, 0, "round \(round): \(aSaid)")
+                XCTAssertEqual(b.terminationStatus, 0, "round \(round): \(bSaid)")
             }
             let store = try HistoryStore(path: folder.appendingPathComponent(db).path, mode: .readOnly)
             XCTAssertEqual(try store.integrity(), "ok")
