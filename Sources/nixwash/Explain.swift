@@ -36,12 +36,14 @@ struct Explain: OutputCommand {
             let config = try campaign.configuration(file: file, leadFiles: [], outputFolder: nil)
             var inputs = numbers
             if let numbersFile { inputs += try Self.readNumbers(numbersFile) }
-            let judge = try NumberJudge(configuration: config, everyHistoryCount: true)
+            // A few numbers: each one's history is read alone, not the campaign's and offer's whole.
+            let judge = try NumberJudge(configuration: config, everyHistoryCount: true, historyLookup: .perNumber)
             let store = try config.historyDatabase.map { try ContactHistory.open($0, mode: .readOnly) }
             var objects: [[String: Any]] = []
             var texts: [String] = []
             for input in inputs {
                 let verdict = Array(input.utf8).withUnsafeBytes { judge.judgeAlone($0) }
+                if let failure = judge.history?.failure { throw failure }
                 let trace = try verdict.number.map { try NumberTrace.trace($0.key, judge: judge, store: store) }
                 if Console.json {
                     objects.append(try Self.object(input: input, verdict: verdict, trace: trace, judge: judge))

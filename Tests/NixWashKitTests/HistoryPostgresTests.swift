@@ -73,9 +73,11 @@ final class HistoryPostgresTests: XCTestCase {
         for (campaign, offer, centre) in [("C0", "O0", "K0"), ("C2", "O0", "K1"), ("C3", "O1", "K2"), ("new", "O1", "K0"), ("C1", "none", "K9")] {
             for (windows, threshold) in [((30, 365), 1), ((7, 90), 2), ((1, 1), 1)] {
                 let a = try sqlite.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
-                                            campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold)
+                                            campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
+                                            lookup: .ranges)
                 let b = try postgres.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
-                                              campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold)
+                                              campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
+                                              lookup: .ranges)
                 XCTAssertEqual(a.count, b.count, "\(campaign) \(offer) \(centre) \(windows)")
                 for number in 46_700_000_000..<46_700_000_400 as Range<UInt64> {
                     XCTAssertEqual(a.history(for: PhoneKey(rawValue: number)), b.history(for: PhoneKey(rawValue: number)),

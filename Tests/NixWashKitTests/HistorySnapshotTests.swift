@@ -2,35 +2,45 @@ import Foundation
 import XCTest
 @testable import NixWashKit
 
-final class HistorySnapshotTests: XCTestCase {
-    private var store: HistoryStore!
+/// The snapshot read as a scrub of a large list reads it (`ranges`); the subclass below runs
+/// the tests again as a small run reads it (`perNumber`).
+class HistorySnapshotTests: XCTestCase {
+    class var lookup: HistoryLookup { .ranges }
+    fileprivate var store: HistoryStore!
     /// Monday 15 June 2026, the call date of most tests.
-    private let callDate = localDay(2026, 6, 15)
+    fileprivate let callDate = localDay(2026, 6, 15)
 
     override func setUpWithError() throws {
         store = try HistoryStore(path: makeTemporaryFolder(self).appendingPathComponent("h.db").path, mode: .create)
     }
 
     /// Seconds since the epoch of a Stockholm local time `daysBefore` days before the call date.
-    private func local(_ daysBefore: Int32, _ time: String, from date: Int32? = nil) -> Int64 {
+    fileprivate func local(_ daysBefore: Int32, _ time: String, from date: Int32? = nil) -> Int64 {
         let text = LocalDate(daysSinceEpoch: Int((date ?? callDate) - daysBefore)).description + " " + time
         guard case let .instant(instant, _) = AttemptTimestamp.parse(text) else { fatalError(text) }
         return instant
     }
 
-    private func attempt(_ number: UInt64, _ at: Int64, campaign: String = "C", offer: String = "O",
+    fileprivate func attempt(_ number: UInt64, _ at: Int64, campaign: String = "C", offer: String = "O",
                          centre: String = "K") -> HistoryAttempt {
         HistoryAttempt(number: PhoneKey(rawValue: number), attemptedAt: at, campaign: campaign, offer: offer, contactCentre: centre)
     }
 
-    private func snapshot(campaign: String = "C", offer: String = "O", centre: String = "K", date: Int32? = nil,
+    fileprivate func snapshot(campaign: String = "C", offer: String = "O", centre: String = "K", date: Int32? = nil,
                           campaignWindowDays: Int = 30, keepingOtherCampaignsFrom threshold: Int = 1) throws -> HistorySnapshot {
         try HistorySnapshot.load(db: store, callDate: date ?? callDate, campaign: campaign, offer: offer,
                                  contactCentre: centre, campaignWindowDays: campaignWindowDays,
-                                 keepingOtherCampaignsFrom: threshold)
+                                 keepingOtherCampaignsFrom: threshold, lookup: Self.lookup)
     }
 
-    private func history(_ snapshot: HistorySnapshot, _ number: UInt64) -> NumberHistory {
+    /// Numbers with attempts: in the whole history read by ranges; per number, among those
+    /// looked up so far.
+    private func assertCount(_ snapshot: HistorySnapshot, whole: Int, lookedUp: Int, line: UInt = #line) {
+        XCTAssertEqual(snapshot.lookup, Self.lookup, line: line)
+        XCTAssertEqual(snapshot.count, Self.lookup == .ranges ? whole : lookedUp, line: line)
+    }
+
+    fileprivate func history(_ snapshot: HistorySnapshot, _ number: UInt64) -> NumberHistory {
         snapshot.history(for: PhoneKey(rawValue: number))
     }
 
@@ -57,7 +67,7 @@ final class HistorySnapshotTests: XCTestCase {
                                      lastCentreAttemptOnCallDate: nil, otherCampaignsWithSameOffer: 0))
         XCTAssertEqual(history(snapshot, 46_700_000_003), .none)
         XCTAssertEqual(history(snapshot, 46_700_000_004), .none)
-        XCTAssertEqual(snapshot.count, 2)
+        assertCount(snapshot, whole: 2, lookedUp: 2)
         // The window length is a setting.
         XCTAssertEqual(history(try self.snapshot(campaignWindowDays: 1), 46_700_000_001).campaignAttemptsInWindow, 3)
         // The other centre's view of the same day.
@@ -108,8 +118,8 @@ final class HistorySnapshotTests: XCTestCase {
         ])
         let every = try snapshot()
         let scrub = try snapshot(keepingOtherCampaignsFrom: 2)
-        XCTAssertEqual(every.count, 4)
-        XCTAssertEqual(scrub.count, 4)
+        assertCount(every, whole: 4, lookedUp: 0)
+        assertCount(scrub, whole: 4, lookedUp: 0)
         XCTAssertEqual(history(every, 46_700_000_040).otherCampaignsWithSameOffer, 1)
         XCTAssertEqual(history(scrub, 46_700_000_040), .none)
         XCTAssertEqual(history(scrub, 46_700_000_041).otherCampaignsWithSameOffer, 2)
@@ -123,6 +133,9 @@ final class HistorySnapshotTests: XCTestCase {
         for number: UInt64 in [46_700_000_040, 46_700_000_042] {
             XCTAssertEqual(judge.judge(history(every, number)), judge.judge(.none), "\(number)")
         }
+        // Looked up: 40, 41, 42 and 43 by `scrub`; 40, 42 and 43 by `every` (dropped ones count).
+        assertCount(scrub, whole: 4, lookedUp: 4)
+        assertCount(every, whole: 4, lookedUp: 3)
     }
 
     /// More campaigns with the offer than streams (one per core): each stream merges several
@@ -141,10 +154,10 @@ final class HistorySnapshotTests: XCTestCase {
         }
         try store.insert(attempts: attempts)
         let snapshot = try snapshot()
-        XCTAssertEqual(snapshot.count, expected.count)
         for (key, campaigns) in expected {
             XCTAssertEqual(history(snapshot, key).otherCampaignsWithSameOffer, campaigns, "\(key)")
         }
+        assertCount(snapshot, whole: expected.count, lookedUp: expected.count)
     }
 
     func testACampaignWithTwoOffersCountsOnlyWhereItMadeTheOffer() throws {
@@ -205,7 +218,7 @@ final class HistorySnapshotTests: XCTestCase {
         }
         try store.insert(attempts: attempts)
         let snapshot = try snapshot()
-        XCTAssertEqual(snapshot.count, sorted.count)
+        assertCount(snapshot, whole: sorted.count, lookedUp: 0)
         for (i, number) in sorted.enumerated() {
             XCTAssertEqual(history(snapshot, number).campaignAttemptsInWindow, i % 3 + 1, "\(number)")
             if !numbers.contains(number + 1) { XCTAssertEqual(history(snapshot, number + 1), .none) }
@@ -217,8 +230,8 @@ final class HistorySnapshotTests: XCTestCase {
 
     func testAnEmptyHistoryGivesNoneForEveryNumber() throws {
         let snapshot = try snapshot()
-        XCTAssertEqual(snapshot.count, 0)
         XCTAssertEqual(history(snapshot, 46_701_234_567), .none)
+        assertCount(snapshot, whole: 0, lookedUp: 0)
     }
 
     func testTheQueriesReadPrimaryKeyRangesWithoutSorting() throws {
@@ -229,5 +242,69 @@ final class HistorySnapshotTests: XCTestCase {
             XCTAssertFalse(details.contains { $0.contains("TEMP B-TREE") }, details.joined(separator: "; "))
             XCTAssertTrue(details.contains { $0.contains("SEARCH attempts USING PRIMARY KEY (campaign_id=?)") }, details.joined(separator: "; "))
         }
+        for sql in [HistorySnapshot.campaignNumberQuery, HistorySnapshot.otherCampaignsNumberQuery([1, 2, 3])] {
+            let plan = try store.db.prepare("EXPLAIN QUERY PLAN " + sql)
+            var details: [String] = []
+            while try plan.step() { details.append(plan.text(3) ?? "") }
+            XCTAssertTrue(details.contains { $0.contains("SEARCH attempts USING PRIMARY KEY (campaign_id=? AND number=?)") },
+                          details.joined(separator: "; "))
+        }
+    }
+
+    /// A random history of several campaigns, offers and contact centres over 400 days: the
+    /// two ways of reading it agree on every number, for every run's names, windows and
+    /// threshold.
+    func testRangesAndPerNumberAgreeOnARandomHistory() throws {
+        var random = SplitMix64(seed: 20261203)
+        func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
+        let numbers = (0..<300).map { _ in 46_700_000_000 + random.next() % 2_000 }
+        let pairs = [("C", "O"), ("C", "O2"), ("D", "O"), ("E", "O"), ("F", "O2"), ("G", "O")]
+        var attempts: [HistoryAttempt] = []
+        for _ in 0..<6_000 {
+            let (campaign, offer) = pick(pairs)
+            let time = String(format: "%02d:%02d", 8 + Int(random.next() % 12), Int(random.next() % 60))
+            attempts.append(attempt(pick(numbers), local(Int32(random.next() % 400) - 3, time), campaign: campaign,
+                                    offer: offer, centre: pick(["K", "K2", "K3"])))
+        }
+        try store.insert(attempts: attempts)
+        for (campaign, offer, centre) in [("C", "O", "K"), ("D", "O", "K2"), ("C", "O2", "K3"), ("new", "O", "K"), ("C", "none", "K")] {
+            for (days, threshold) in [(30, 1), (30, 2), (7, 3), (1, 1)] {
+                let ranges = try HistorySnapshot.load(db: store, callDate: callDate, campaign: campaign, offer: offer,
+                                                      contactCentre: centre, campaignWindowDays: days,
+                                                      keepingOtherCampaignsFrom: threshold, lookup: .ranges)
+                let perNumber = try HistorySnapshot.load(db: store, callDate: callDate, campaign: campaign, offer: offer,
+                                                         contactCentre: centre, campaignWindowDays: days,
+                                                         keepingOtherCampaignsFrom: threshold, lookup: .perNumber)
+                var everyNumber = Set(numbers)
+                for number in numbers { everyNumber.insert(number + 1) }
+                for number in everyNumber {
+                    XCTAssertEqual(perNumber.history(for: PhoneKey(rawValue: number)), ranges.history(for: PhoneKey(rawValue: number)),
+                                   "\(number) \(campaign) \(offer) \(centre) \(days) \(threshold)")
+                }
+                // Every number with attempts was looked up, so both count the same.
+                XCTAssertEqual(perNumber.count, ranges.count, "\(campaign) \(offer) \(centre) \(days) \(threshold)")
+                XCTAssertNil(perNumber.failure)
+            }
+        }
+    }
+}
+
+final class HistorySnapshotPerNumberTests: HistorySnapshotTests {
+    override class var lookup: HistoryLookup { .perNumber }
+
+    /// A number whose history cannot be read is judged with every quota used up, never as a
+    /// number without history, and the snapshot keeps the error for the run to fail with.
+    func testANumberWhoseHistoryCannotBeReadIsNeverCallable() throws {
+        try store.insert(attempts: (0..<5_000).map { attempt(46_700_100_000 + UInt64($0), local(1, "10:00")) })
+        let snapshot = try snapshot()
+        XCTAssertEqual(history(snapshot, 46_700_100_001).campaignAttemptsInWindow, 1)
+        XCTAssertNil(snapshot.failure)
+        // The file loses its pages under the open read transaction.
+        XCTAssertEqual(truncate(store.path, 8192), 0)
+        let unread = history(snapshot, 46_700_104_999)
+        XCTAssertNotNil(snapshot.failure)
+        let judge = QuotaJudge(profile: .default, callDate: LocalDate(daysSinceEpoch: Int(callDate)))
+        XCTAssertFalse(judge.judge(unread).reasons.isEmpty)
+        XCTAssertTrue(judge.judge(.none).reasons.isEmpty)
     }
 }

@@ -225,9 +225,11 @@ public final class CSVReader {
         return record
     }
 
-    private func nextRecordInternal() throws -> CSVRecord? {
+    /// Whether the input holds no further record, reading ahead as far as the next one. The
+    /// bytes of the record returned last may be gone after it: copy them first.
+    public func isAtEnd() throws -> Bool {
         while nextRecord == records.count {
-            if finished { return nil }
+            if finished { return true }
             discardReadRecords()
             let n = try readContent()
             if n == 0 {
@@ -236,6 +238,11 @@ public final class CSVReader {
                 try parse(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
             }
         }
+        return false
+    }
+
+    private func nextRecordInternal() throws -> CSVRecord? {
+        if try isAtEnd() { return nil }
         let r = records[nextRecord]
         nextRecord += 1
         let start = r.firstField == 0 ? 0 : fieldEnds[r.firstField - 1]

@@ -89,9 +89,11 @@ public protocol ContactHistoryStore: AnyObject {
     func coverage(campaign: String, offer: String, contactCentre: String) throws -> HistoryCoverage
     /// Refuses a run with a near name or a stale history (see `HistoryCoverage.check`).
     func checkCoverage(campaign: String, offer: String, contactCentre: String, maxAge: Int64?, now: Int64) throws
-    /// The rules' aggregates for one run (see `HistorySnapshot.load`).
+    /// The rules' aggregates for one run (see `HistorySnapshot.load`). `lookup` is a wish: a
+    /// store without per-number queries reads the ranges (the snapshot says which it did).
     func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
-                  campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int) throws -> HistorySnapshot
+                  campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int,
+                  lookup: HistoryLookup) throws -> HistorySnapshot
 }
 
 extension ContactHistoryStore {

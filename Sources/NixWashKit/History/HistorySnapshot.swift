@@ -12,11 +12,20 @@ import Foundation
 /// Layout: the numbers kept (see `load`) with their aggregates, one row each, in a
 /// `NumberRows`: the same radix-narrowed search as the list indexes, which adapts to the dense
 /// mobile series instead of spreading buckets evenly over the whole key range.
+///
+/// For a small run (a few thousand numbers) reading those ranges costs far more than the wash:
+/// with `.perNumber` nothing is loaded, and each number's aggregates are read when it is
+/// looked up, by two point queries on the primary key in one read transaction held for the
+/// run. The verdicts are the same either way.
 public final class HistorySnapshot: @unchecked Sendable {
     public let callDate: Int32
     private let table: NumberRows<Aggregate>
     /// Pointers into `table`, read by the hot path without retaining anything.
     private let rows: NumberRowsView<Aggregate>
+    /// Set in `.perNumber` mode (then `table` is empty).
+    private let perNumber: NumberQueries?
+
+    public var lookup: HistoryLookup { perNumber == nil ? .ranges : .perNumber }
 
     struct Aggregate {
         /// Latest attempt by the contact centre on the call date, or `Int64.min`.
@@ -26,8 +35,14 @@ public final class HistorySnapshot: @unchecked Sendable {
         var otherCampaigns: UInt16 = 0
     }
 
-    /// Numbers with at least one counted attempt (including those not kept, see `load`).
-    public let count: Int
+    /// Numbers with at least one counted attempt (including those not kept, see `load`): in
+    /// the whole history with `.ranges`; among the numbers looked up so far with `.perNumber`.
+    public var count: Int { perNumber?.numbersWithAttempts ?? rangeCount }
+    private let rangeCount: Int
+
+    /// What stopped a per-number query, if one failed. A lookup that fails answers with every
+    /// quota used up (never "no history"), and the run must then fail with this error.
+    public var failure: Error? { perNumber?.failure }
 
     /// Loads the aggregates. Each query runs on a thread and connection of its own and hands
     /// its rows over in number order, a chunk at a time, to one merge: the campaign's range of
@@ -45,8 +60,15 @@ public final class HistorySnapshot: @unchecked Sendable {
     /// import is never seen.
     public static func load(db: HistoryStore, callDate: Int32, campaign: String, offer: String,
                             contactCentre: String, campaignWindowDays: Int = 30,
-                            offerWindowDays: Int = 365, keepingOtherCampaignsFrom threshold: Int = 1) throws -> HistorySnapshot {
+                            offerWindowDays: Int = 365, keepingOtherCampaignsFrom threshold: Int = 1,
+                            lookup: HistoryLookup = .ranges) throws -> HistorySnapshot {
         precondition(campaignWindowDays >= 1 && offerWindowDays >= 1, "a window holds at least the call date")
+        if lookup == .perNumber {
+            let queries = try NumberQueries(path: db.path, callDate: callDate, campaign: campaign, offer: offer,
+                                            contactCentre: contactCentre, campaignWindowDays: campaignWindowDays,
+                                            offerWindowDays: offerWindowDays, threshold: threshold)
+            return HistorySnapshot(callDate: callDate, perNumber: queries)
+        }
         let database = db.db
         try database.execute("BEGIN")
         defer { try? database.execute("COMMIT") }
@@ -298,25 +320,159 @@ public final class HistorySnapshot: @unchecked Sendable {
 
     init(callDate: Int32, count: Int, keys: [UInt64], aggregates: [Aggregate]) {
         self.callDate = callDate
-        self.count = count
+        rangeCount = count
         table = NumberRows(sortedDistinctKeys: keys, rows: aggregates)
         rows = table.view
+        perNumber = nil
+    }
+
+    private init(callDate: Int32, perNumber: NumberQueries) {
+        self.callDate = callDate
+        rangeCount = 0
+        table = NumberRows(sortedDistinctKeys: [], rows: [])
+        rows = table.view
+        self.perNumber = perNumber
     }
 
     /// The number's history for this run (`.none` when the history has no counted attempt).
+    /// With `.perNumber`, call it from one thread at a time.
     @inline(__always)
     public func history(for key: PhoneKey) -> NumberHistory {
+        if let perNumber { return perNumber.history(for: key) }
         guard let aggregate = rows.rows(for: key).first else { return .none }
-        return NumberHistory(campaignAttemptsInWindow: Int(aggregate.campaignAttempts),
-                             centreAttemptsOnCallDate: Int(aggregate.centreAttempts),
-                             lastCentreAttemptOnCallDate: aggregate.lastCentreAttempt == .min ? nil : aggregate.lastCentreAttempt,
-                             otherCampaignsWithSameOffer: Int(aggregate.otherCampaigns))
+        return aggregate.history
     }
 
     /// The two steps that read a lookup's memory ahead (see `KeyLookup.prefetchBucket`).
     @inline(__always)
-    func prefetchBucket(_ key: PhoneKey) { rows.prefetchBucket(key) }
+    func prefetchBucket(_ key: PhoneKey) { if perNumber == nil { rows.prefetchBucket(key) } }
 
     @inline(__always)
-    func prefetchKeys(_ key: PhoneKey) { rows.prefetchKeys(key) }
+    func prefetchKeys(_ key: PhoneKey) { if perNumber == nil { rows.prefetchKeys(key) } }
+
+    /// `.perNumber`: the point queries, on a connection of their own, in one read transaction
+    /// opened here and held until the snapshot is released, so every number is read from the
+    /// same state of the history.
+    private final class NumberQueries {
+        private let store: HistoryStore
+        private let campaignQuery: SQLiteStatement
+        /// Nil when no other campaign made the offer.
+        private let otherCampaignsQuery: SQLiteStatement?
+        private let threshold: Int
+        private var withAttempts = Set<UInt64>()
+        private(set) var failure: Error?
+
+        var numbersWithAttempts: Int { withAttempts.count }
+
+        init(path: String, callDate: Int32, campaign: String, offer: String, contactCentre: String,
+             campaignWindowDays: Int, offerWindowDays: Int, threshold: Int) throws {
+            store = try HistoryStore(path: path, mode: .readOnly)
+            let database = store.db
+            try database.execute("BEGIN")
+            func id(_ table: String, _ name: String) throws -> Int64 {
+                let statement = try database.prepare("SELECT id FROM \(table) WHERE name = ?1")
+                statement.bind(1, name)
+                // A name the history has never seen matches no attempt: -1 is never an id.
+                defer { statement.reset() }
+                return try statement.step() ? statement.int64(0) : -1
+            }
+            let campaignID = try id("campaigns", campaign)
+            let offerID = try id("offers", offer)
+            let centreID = try id("contact_centres", contactCentre)
+            let others = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
+            others.bind(1, offerID)
+            others.bind(2, campaignID)
+            var otherCampaigns: [Int64] = []
+            while try others.step() { otherCampaigns.append(others.int64(0)) }
+
+            let day = Int64(callDate)
+            campaignQuery = try database.prepare(HistorySnapshot.campaignNumberQuery)
+            for (index, value) in [campaignID, day, centreID, day - Int64(campaignWindowDays - 1)].enumerated() {
+                campaignQuery.bind(Int32(index + 1), value)
+            }
+            if otherCampaigns.isEmpty {
+                otherCampaignsQuery = nil
+            } else {
+                // The ids are integers read from the history itself.
+                let query = try database.prepare(HistorySnapshot.otherCampaignsNumberQuery(otherCampaigns))
+                for (index, value) in [day - Int64(offerWindowDays - 1), day, offerID].enumerated() {
+                    query.bind(Int32(index + 2), value)
+                }
+                otherCampaignsQuery = query
+            }
+            self.threshold = threshold
+        }
+
+        deinit { try? store.db.execute("COMMIT") }
+
+        func history(for key: PhoneKey) -> NumberHistory {
+            do {
+                let number = Int64(bitPattern: key.rawValue)
+                campaignQuery.bind(5, number)
+                defer { campaignQuery.reset() }
+                guard try campaignQuery.step() else { throw NixWashError.historyDatabase(path: store.path, reason: "an aggregate query returned no row") }
+                let campaignAttempts = campaignQuery.int64(0)
+                var otherCount: Int64 = 0
+                if let otherCampaignsQuery {
+                    otherCampaignsQuery.bind(1, number)
+                    defer { otherCampaignsQuery.reset() }
+                    guard try otherCampaignsQuery.step() else { throw NixWashError.historyDatabase(path: store.path, reason: "an aggregate query returned no row") }
+                    otherCount = otherCampaignsQuery.int64(0)
+                }
+                if campaignAttempts > 0 || otherCount > 0 { withAttempts.insert(key.rawValue) }
+                // As `load` keeps numbers: the others are judged as numbers without history.
+                guard campaignAttempts > 0 || otherCount >= threshold else { return .none }
+                var aggregate = Aggregate()
+                if campaignAttempts > 0 {
+                    aggregate = Aggregate(lastCentreAttempt: campaignQuery.optionalInt64(2) ?? .min,
+                                          campaignAttempts: UInt32(clamping: campaignAttempts),
+                                          centreAttempts: UInt16(clamping: campaignQuery.int64(1)))
+                }
+                aggregate.otherCampaigns = UInt16(clamping: otherCount)
+                return aggregate.history
+            } catch {
+                if failure == nil { failure = error }
+                // Fail closed: a number whose history could not be read is never callable.
+                let most = Int(UInt16.max)
+                return NumberHistory(campaignAttemptsInWindow: most, centreAttemptsOnCallDate: most,
+                                     lastCentreAttemptOnCallDate: nil, otherCampaignsWithSameOffer: most)
+            }
+        }
+    }
+
+    /// `campaignQuery` for one number (?5): a seek on the primary key. Always one row.
+    static let campaignNumberQuery = """
+        SELECT count(*),
+               sum(local_date = ?2 AND contact_centre_id = ?3),
+               max(CASE WHEN local_date = ?2 AND contact_centre_id = ?3 THEN attempted_at END)
+        FROM attempts
+        WHERE campaign_id = ?1 AND number = ?5 AND local_date BETWEEN ?4 AND ?2
+        """
+
+    /// How many of the other campaigns with the offer attempted one number (?1) in the offer
+    /// window (?2 to ?3): a seek per campaign. Always one row.
+    static func otherCampaignsNumberQuery(_ campaigns: [Int64]) -> String {
+        """
+        SELECT count(DISTINCT campaign_id) FROM attempts
+        WHERE campaign_id IN (\(campaigns.map(String.init).joined(separator: ","))) AND number = ?1
+          AND local_date BETWEEN ?2 AND ?3 AND offer_id = ?4
+        """
+    }
+}
+
+/// How a run reads the contact history (see `HistorySnapshot`).
+public enum HistoryLookup: String, Sendable, Codable {
+    /// The campaign's and the offer's ranges, read whole before the first lead.
+    case ranges
+    /// Each number when it is looked up: for runs of a few thousand numbers.
+    case perNumber = "per_number"
+}
+
+extension HistorySnapshot.Aggregate {
+    var history: NumberHistory {
+        NumberHistory(campaignAttemptsInWindow: Int(campaignAttempts),
+                      centreAttemptsOnCallDate: Int(centreAttempts),
+                      lastCentreAttemptOnCallDate: lastCentreAttempt == .min ? nil : lastCentreAttempt,
+                      otherCampaignsWithSameOffer: Int(otherCampaigns))
+    }
 }

@@ -392,7 +392,8 @@ public final class PostgresHistoryStore: ContactHistoryStore {
         """
 
     public func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
-                         campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int) throws -> HistorySnapshot {
+                         campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int,
+                         lookup _: HistoryLookup) throws -> HistorySnapshot {
         precondition(campaignWindowDays >= 1 && offerWindowDays >= 1, "a window holds at least the call date")
         var keys: [UInt64] = [], aggregates: [HistorySnapshot.Aggregate] = []
         var counted = 0

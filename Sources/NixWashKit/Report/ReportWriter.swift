@@ -200,7 +200,7 @@ public enum ReportWriter {
         var otherLists = ""
         if let c = r.customers { otherLists += "<tr><td>Customer list (NIX customer exemption)</td><td>\(escape(c.path))</td><td class=\"n\">\(c.numbers) numbers</td></tr>" }
         if let c = r.consents { otherLists += "<tr><td>Consent list (NIX consent exemption)</td><td>\(escape(c.path))</td><td class=\"n\">\(c.numbers) numbers</td></tr>" }
-        if let h = r.history { otherLists += "<tr><td>Contact history</td><td>\(escape(h.path))</td><td class=\"n\">\(h.numbersWithAttempts) numbers with attempts that count for this run</td></tr>" }
+        if let h = r.history { otherLists += "<tr><td>Contact history</td><td>\(escape(h.path))</td><td class=\"n\">\(h.numbersWithAttempts) \(h.lookup == .perNumber ? "of this run's numbers have attempts that count (each number's history read alone)" : "numbers with attempts that count for this run")</td></tr>" }
         if otherLists.isEmpty { otherLists = "<tr><td colspan=\"3\">No customer list, consent list or contact history was given.</td></tr>" }
         let exemptions = (t.nixExemptions["customer"] ?? 0, t.nixExemptions["consent"] ?? 0)
         let duration = seconds(from: r.started, to: r.finished).map { $0 == 0 ? " (under a second)" : " (\($0) s)" } ?? ""

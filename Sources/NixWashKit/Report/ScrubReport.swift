@@ -129,11 +129,15 @@ public struct ScrubReport: Codable, Sendable {
     /// The contact history the run read.
     public struct HistoryReport: Codable, Sendable {
         public var path: String
-        /// Numbers of this run's campaign, offer or contact centre with attempts in the rules' windows.
+        /// How the run read it: the rules' ranges whole, or each number's attempts (a small
+        /// run). Absent in reports of versions before it.
+        public var lookup: HistoryLookup?
+        /// Numbers of this run's campaign, offer or contact centre with attempts in the rules'
+        /// windows: in the whole history (`ranges`), or among the run's numbers (`per_number`).
         public var numbersWithAttempts: Int
 
         enum CodingKeys: String, CodingKey {
-            case path, numbersWithAttempts = "numbers_with_attempts"
+            case path, lookup, numbersWithAttempts = "numbers_with_attempts"
         }
     }
 

@@ -47,7 +47,9 @@ public final class NumberJudge {
     /// day or whose NIX register is too old for it.
     /// - Parameter everyHistoryCount: keep the history counts of every number (`explain` shows
     ///   them); a scrub keeps only those that can change a verdict.
-    public init(configuration c: ScrubConfiguration, everyHistoryCount: Bool = false) throws {
+    /// - Parameter historyLookup: `.perNumber` for a run that judges a few thousand numbers.
+    public init(configuration c: ScrubConfiguration, everyHistoryCount: Bool = false,
+                historyLookup: HistoryLookup = .ranges) throws {
         configuration = c
         let profile = c.profile
         nix = try BlockIndex(path: c.nixIndex)
@@ -88,7 +90,8 @@ public final class NumberJudge {
                                          contactCentre: c.contactCentre,
                                          campaignWindowDays: profile.campaignWindowDays,
                                          offerWindowDays: profile.offerWindowDays,
-                                         keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit)
+                                         keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit,
+                                         lookup: historyLookup)
         } else {
             history = nil
         }

@@ -190,6 +190,8 @@ final class RecordBatches {
             }
             sample.append(record)
         }
+        // A list of exactly `rows` rows is whole in its sample too (the sample holds copies).
+        if !sample.isLast, try reader.isAtEnd() { sample.isLast = true }
         return sample
     }
 

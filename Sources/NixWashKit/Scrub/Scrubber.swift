@@ -46,6 +46,10 @@ public final class Scrubber {
     /// phone columns whose names do not say so, and their bytes the encoding of the outputs.
     public static let sampleRows = 1000
 
+    /// At most this many rows in all, every list read whole by its sample: the history is read
+    /// per number (`HistoryLookup.perNumber`).
+    static let perNumberHistoryRows = 20_000
+
     /// One lead list, opened and checked before any output exists.
     private struct Lead {
         var reader: CSVReader
@@ -88,7 +92,7 @@ public final class Scrubber {
 
     /// Opens a lead list, reads its sample and chooses its columns: every phone column found
     /// is washed unless declared; one that is neither washed nor declared refuses the run.
-    private func openLead(_ input: LeadInput, content: PhoneContent, judge: NumberJudge) throws -> (Lead, OutputTextEncoding) {
+    private func openLead(_ input: LeadInput, content: PhoneContent, leadFields: LeadPhoneFields) throws -> (Lead, OutputTextEncoding) {
         let c = configuration
         let path = input.name
         var options = c.csv
@@ -122,7 +126,7 @@ public final class Scrubber {
             for i in 0..<record.count { encoding.observe(record.field(i)) }
         }
         let restoresLeadingZero = roles.phoneColumns.map { column in
-            judge.leadFields.restoresLeadingZero(sample.fields(column: column, columns: header.count))
+            leadFields.restoresLeadingZero(sample.fields(column: column, columns: header.count))
         }
         let lead = Lead(reader: reader, sample: sample, roles: roles, group: -1, input: input, checkedColumns: checked,
                         restoresLeadingZero: restoresLeadingZero)
@@ -184,16 +188,16 @@ public final class Scrubber {
         // Also when the run fails: a process that exits while the scan's thread is still inside
         // libpq or SQLite can crash in their exit handlers (seen as SIGSEGV after a refused login).
         defer { coverage?.waitUntilDone() }
-        let judge = try NumberJudge(configuration: c)
         let signer = try c.signingKey.map { try ReportSignature(pemFile: $0, isPrivate: true) }
 
         var leads: [Lead] = []
         // Inputs share an output pair when header, dialect and encoding are the same.
         var shapes: [(header: [[UInt8]], dialect: CSVDialect, encoding: OutputTextEncoding)] = []
-        let content = PhoneContent(normalizer: judge.normalizer)
+        let content = PhoneContent(normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
+        let leadFields = LeadPhoneFields(defaultCountry: c.defaultCountry)
         // Folders, patterns, archives and workbooks become inputs in Sources.swift.
         for input in try LeadSources.inputs(c.leadFiles, sheet: c.sheet) {
-            var (lead, encoding) = try openLead(input, content: content, judge: judge)
+            var (lead, encoding) = try openLead(input, content: content, leadFields: leadFields)
             let reader = lead.reader
             if let known = shapes.firstIndex(where: { $0.header == reader.headerFields && $0.dialect == reader.dialect && $0.encoding == encoding }) {
                 lead.group = known
@@ -203,6 +207,11 @@ public final class Scrubber {
             }
             leads.append(lead)
         }
+        // Lists whose samples hold them whole are small: reading their numbers' history one by
+        // one takes milliseconds, where the campaign's and the offer's ranges take seconds.
+        let wholeInSamples = leads.allSatisfy(\.sample.isLast)
+            && leads.reduce(0) { $0 + $1.sample.count } <= Self.perNumberHistoryRows
+        let judge = try NumberJudge(configuration: c, historyLookup: wholeInSamples ? .perNumber : .ranges)
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
         // The pipeline: a reading thread inflates, parses, normalizes and looks up a batch
@@ -253,6 +262,8 @@ public final class Scrubber {
                 sourceColumn: lead.roles.sourceColumn.map { ColumnRoles.displayName(of: $0, header: header) },
                 malformedRows: malformed.count, outputs: [group.callableName, group.rejectsName]))
         }
+        // The verdicts of numbers whose history could not be read were "not callable"; the run fails.
+        if let failure = judge.history?.failure { throw failure }
         for group in groups {
             try group.callable.finish()
             try group.rejects.finish()
@@ -325,7 +336,8 @@ public final class Scrubber {
     /// The history as the report names it: a PostgreSQL URL without its password.
     static func history(_ judge: NumberJudge) -> ScrubReport.HistoryReport? {
         judge.history.map {
-            .init(path: judge.configuration.historyDatabase.map { HistoryLocation($0).description } ?? "", numbersWithAttempts: $0.count)
+            .init(path: judge.configuration.historyDatabase.map { HistoryLocation($0).description } ?? "",
+                  lookup: $0.lookup, numbersWithAttempts: $0.count)
         }
     }
 
