@@ -43,7 +43,7 @@ struct Explain: OutputCommand {
             var texts: [String] = []
             for input in inputs {
                 let verdict = Array(input.utf8).withUnsafeBytes { judge.judgeAlone($0) }
-                if let failure = judge.history?.failure { throw failure }
+                try judge.confirm()
                 let trace = try verdict.number.map { try NumberTrace.trace($0.key, judge: judge, store: store) }
                 if Console.json {
                     objects.append(try Self.object(input: input, verdict: verdict, trace: trace, judge: judge))

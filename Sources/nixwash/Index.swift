@@ -247,7 +247,7 @@ extension IndexCommand {
                 let today = DayNumber.utcDay(ofSecondsSinceEpoch: secondsNow())
                 var reports: [IndexInfo] = []
                 for file in files {
-                    let index = try BlockIndex(path: file, checkBody: false)
+                    let index = try BlockIndex(path: file, checkBody: .skipped)
                     let info = IndexInfo(path: file, header: index.header, today: today)
                     reports.append(info)
                     Console.summarize(["indexes": reports])

@@ -23,7 +23,7 @@ final class IndexCorruptionTests: XCTestCase {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
-    private func assertOpenFails(_ bytes: [UInt8], checkBody: Bool = true, _ matches: (NixWashError) -> Bool,
+    private func assertOpenFails(_ bytes: [UInt8], checkBody: BlockIndex.BodyCheck = .beforeUse, _ matches: (NixWashError) -> Bool,
                                  file: StaticString = #filePath, line: UInt = #line) throws {
         try write(bytes)
         XCTAssertThrowsError(try BlockIndex(path: path, checkBody: checkBody), file: file, line: line) { error in
@@ -107,6 +107,21 @@ final class IndexCorruptionTests: XCTestCase {
         }
     }
 
+    /// Checked in the background, the same damage opens, and `confirmBody` reports it.
+    func testAFlippedBodyByteFoundInTheBackgroundFailsTheConfirmation() throws {
+        var bytes = original
+        bytes[bytes.count - 3] ^= 0x10
+        try write(bytes)
+        let index = try BlockIndex(path: path, checkBody: .inBackground)
+        XCTAssertThrowsError(try index.confirmBody()) { error in
+            guard case let .indexCorrupt(path, reason)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, self.path)
+            XCTAssertTrue(reason.contains("body checksum"), reason)
+        }
+        try write(original)
+        XCTAssertNoThrow(try BlockIndex(path: path, checkBody: .inBackground).confirmBody())
+    }
+
     func testFlippedByteInHeader() throws {
         for offset in [17, 20, 33, 84, 110] {
             var bytes = original
@@ -176,7 +191,7 @@ final class IndexCorruptionTests: XCTestCase {
                 bytes[offset] = UInt8(truncatingIfNeeded: random.next())
             }
             try write(bytes)
-            guard let index = try? BlockIndex(path: path, checkBody: false) else { continue }
+            guard let index = try? BlockIndex(path: path, checkBody: .skipped) else { continue }
             for key in keys { _ = index.contains(key: PhoneKey(rawValue: key)) }
             for _ in 0..<2000 { _ = index.contains(key: PhoneKey(rawValue: 46_700_000_000 + random.below(60_000_000))) }
         }

@@ -173,6 +173,14 @@ final class ScrubCommandTests: XCTestCase {
         let corrupt = try run(["scrub", "--config", "campaign.json", "--out", "out", "leads.csv", "bad.csv.gz"])
         XCTAssertEqual(corrupt.status, 1)
         XCTAssertTrue(corrupt.stderr.contains("bad.csv.gz"), corrupt.stderr)
+        // A damaged byte in the register's body: found while the run washes, and nothing is published.
+        let register = folder.appendingPathComponent("nix.idx")
+        var index = try Data(contentsOf: register)
+        index[index.count - 5] ^= 0x04
+        try index.write(to: register)
+        let damaged = try run(["scrub", "--config", "campaign.json", "--max-malformed-share", "0.1", "--out", "out", "leads.csv"])
+        XCTAssertEqual(damaged.status, 1)
+        XCTAssertTrue(damaged.stderr.contains("nix.idx") && damaged.stderr.contains("body checksum"), damaged.stderr)
         let entries = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         XCTAssertFalse(entries.contains { $0.hasPrefix("out") || $0.hasPrefix(".out") }, "\(entries)")
     }

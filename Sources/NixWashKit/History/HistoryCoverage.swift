@@ -128,31 +128,20 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
 
     /// `load` on a thread and a connection of its own, so a scrub washes while it reads.
     public final class Scan: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var outcome: Result<HistoryCoverage, Error>?
+        private let work: BackgroundWork<HistoryCoverage>
 
         public init(path: String, campaign: String, offer: String, contactCentre: String) {
-            let thread = Thread { [self] in
-                outcome = Result {
-                    try ContactHistory.open(path, mode: .readOnly).coverage(campaign: campaign, offer: offer,
-                                                                            contactCentre: contactCentre)
-                }
-                done.signal()
+            work = BackgroundWork(name: "nixwash coverage") {
+                try ContactHistory.open(path, mode: .readOnly).coverage(campaign: campaign, offer: offer,
+                                                                        contactCentre: contactCentre)
             }
-            thread.start()
         }
 
         /// Waits for the scan.
-        public func result() throws -> HistoryCoverage {
-            waitUntilDone()
-            return try outcome!.get()
-        }
+        public func result() throws -> HistoryCoverage { try work.result() }
 
         /// Waits until the scan's thread is done with its connection, whatever the outcome.
-        public func waitUntilDone() {
-            done.wait()
-            done.signal()
-        }
+        public func waitUntilDone() { work.waitUntilDone() }
     }
 
     /// Refuses a run whose campaign, offer or contact centre has no attempts while a near name

@@ -48,11 +48,13 @@ public final class NumberJudge {
     /// - Parameter everyHistoryCount: keep the history counts of every number (`explain` shows
     ///   them); a scrub keeps only those that can change a verdict.
     /// - Parameter historyLookup: `.perNumber` for a run that judges a few thousand numbers.
+    /// - Parameter indexChecks: `.inBackground` lets the run start while the indexes' bodies are
+    ///   checksummed; it must then call `confirm()` before it publishes anything.
     public init(configuration c: ScrubConfiguration, everyHistoryCount: Bool = false,
-                historyLookup: HistoryLookup = .ranges) throws {
+                historyLookup: HistoryLookup = .ranges, indexChecks: BlockIndex.BodyCheck = .beforeUse) throws {
         configuration = c
         let profile = c.profile
-        nix = try BlockIndex(path: c.nixIndex)
+        nix = try BlockIndex(path: c.nixIndex, checkBody: indexChecks)
         guard nix.header.kind == .nix else {
             throw NixWashError.invalidSetting(source: c.nixIndex, reason: "is a block-list index, not a NIX register index. Give the NIX index with --nix and block lists with --block.")
         }
@@ -64,7 +66,7 @@ public final class NumberJudge {
             throw refusal
         }
         blockLists = try c.blockIndexes.map { path in
-            let index = try BlockIndex(path: path)
+            let index = try BlockIndex(path: path, checkBody: indexChecks)
             guard index.header.kind == .block else {
                 throw NixWashError.invalidSetting(source: path, reason: "is a NIX register index, not a block-list index. Give it with --nix.")
             }
@@ -104,6 +106,15 @@ public final class NumberJudge {
         calledCountries = profile.calledCountries.reduce(0) { bits, code in
             bits | (PhoneCountry(rawValue: code).map { 1 << Self.bit(of: $0) } ?? 0)
         }
+    }
+
+    /// Throws what made verdicts untrustworthy after they were given: an index whose body
+    /// checksum (checked in the background) is wrong, a history read that failed (whose
+    /// numbers were judged not callable). Called before anything is published.
+    public func confirm() throws {
+        try nix.confirmBody()
+        for list in blockLists { try list.confirmBody() }
+        if let failure = history?.failure { throw failure }
     }
 
     private static func bit(of type: NumberType) -> UInt32 { UInt32(NumberType.allCases.firstIndex(of: type)!) }

@@ -211,7 +211,8 @@ public final class Scrubber {
         // one takes milliseconds, where the campaign's and the offer's ranges take seconds.
         let wholeInSamples = leads.allSatisfy(\.sample.isLast)
             && leads.reduce(0) { $0 + $1.sample.count } <= Self.perNumberHistoryRows
-        let judge = try NumberJudge(configuration: c, historyLookup: wholeInSamples ? .perNumber : .ranges)
+        let judge = try NumberJudge(configuration: c, historyLookup: wholeInSamples ? .perNumber : .ranges,
+                                    indexChecks: .inBackground)
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
         // The pipeline: a reading thread inflates, parses, normalizes and looks up a batch
@@ -262,8 +263,8 @@ public final class Scrubber {
                 sourceColumn: lead.roles.sourceColumn.map { ColumnRoles.displayName(of: $0, header: header) },
                 malformedRows: malformed.count, outputs: [group.callableName, group.rejectsName]))
         }
-        // The verdicts of numbers whose history could not be read were "not callable"; the run fails.
-        if let failure = judge.history?.failure { throw failure }
+        // A damaged index or a history read that failed: the verdicts cannot be trusted.
+        try judge.confirm()
         for group in groups {
             try group.callable.finish()
             try group.rejects.finish()
