@@ -32,7 +32,6 @@ public enum NixWashError: LocalizedError, Equatable {
     case binaryInput(path: String, offset: UInt64)
     case unterminatedQuote(path: String, line: UInt64)
     case recordTooLarge(path: String, line: UInt64, limit: Int)
-    case csvSyntax(path: String, line: UInt64, column: Int, reason: String)
     case missingColumn(path: String, column: String, header: [String])
     case noPhoneColumn(path: String, header: [String])
     /// Columns that hold phone numbers (by name or content) but are neither washed nor
@@ -57,7 +56,42 @@ public enum NixWashError: LocalizedError, Equatable {
     case sameInputTwice(first: String, second: String, how: String)
 
     // MARK: Configuration
+    /// A campaign file that is not a JSON object, has an unknown key, or a value a key does not allow.
+    case invalidCampaignFile(path: String, reason: String)
+    /// Settings a scrub needs that neither an option nor the campaign file gave (`source`: where they were looked for).
+    case missingSettings(source: String, missing: [String])
+    /// Settings that contradict each other, or one that would be silently ignored.
+    case conflictingSettings(source: String, reason: String)
+    /// An attempt-log field read from a column and also given one value for the whole file
+    /// (`headerColumn`: the column the log has for it by its usual name; nil when named by the user).
+    case attemptLogFieldTwice(path: String, field: String, headerColumn: String?, value: String)
+    /// A register or list given on standard input: its checksum could not be recorded.
+    case listFromStandardInput(path: String)
+    /// An index label longer than the format holds.
+    case indexLabelTooLong(path: String, limit: Int)
+    /// More numbers or source files than the index format holds.
+    case indexTooLarge(path: String, reason: String)
+    /// A signing or verifying key that is not a PEM Ed25519 key.
+    case invalidSigningKey(path: String, reason: String)
+    /// libcrypto failed to sign with a key it had loaded.
+    case signingFailed(path: String, reason: String)
+    /// Kept for `NumberJudge.init`'s index and list checks and the bench tool.
+    // TODO(issue 16): NumberJudge.init is being reworked (issue 17); its checks get named cases then.
     case invalidSetting(source: String, reason: String)
+
+    // MARK: Earlier runs (recheck, sources)
+    /// A folder (or its report) that is not the output of a nixwash scrub; `reason` says why.
+    case notAScrubRun(path: String, reason: String)
+    /// A recheck for another campaign, offer or contact centre (`field`) than the run was washed for.
+    case recheckContextDiffers(path: String, field: String, earlier: String, now: String)
+    /// A callable list that does not end in the columns a scrub appends.
+    case notACallableList(path: String, columns: [String])
+    /// A callable list whose SHA-256 is not the one the run's report recorded.
+    case callableListChanged(path: String, digest: String, recorded: String)
+    /// A recheck asked to write into the folder of the run it rechecks.
+    case outputIsRunFolder(path: String)
+    /// A run folder given twice to one sources report.
+    case runGivenTwice(path: String)
 
     // MARK: Rules
     /// A rule profile file that is not valid JSON (`key` nil), or whose `key` is unknown or
@@ -110,6 +144,8 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: Scrub
     /// A lead list with no address-source column, and no source given for the run.
     case noSource(path: String, header: [String])
+    /// A member of a zip archive with no phone column: most likely not a lead list.
+    case archiveMemberNotALeadList(path: String, header: [String])
     /// The counts do not add up: a bug, never a result to hand a dialer.
     case accountingBroken(detail: String)
 
@@ -120,13 +156,21 @@ public enum NixWashError: LocalizedError, Equatable {
 
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
-             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
-             .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
+        case .invalidCampaignFile, .missingSettings, .conflictingSettings, .attemptLogFieldTwice, .listFromStandardInput,
+             .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
+             .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
+             .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
+             .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
         case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
             return .compliance
-        default:
+        case .cannotOpen, .notARegularFile, .readFailed, .writeFailed, .corruptGzip, .truncatedGzip, .trailingGarbage,
+             .emptyInput, .headerOnly, .binaryInput, .unterminatedQuote, .recordTooLarge, .tooManyMalformedRows,
+             .invalidText, .damagedArchive, .signingFailed,
+             .notAnIndex, .indexVersion, .indexTruncated, .indexCorrupt, .unreadableListLine,
+             .historyDatabase, .historyBusy, .historySchemaTooNew, .historyServerUnavailable, .historyServerAuthentication,
+             .historyServerLost, .tooManyBadRows, .accountingBroken, .standardOutputFailed:
             return .runtime
         }
     }
@@ -155,7 +199,11 @@ public enum NixWashError: LocalizedError, Equatable {
         String(format: "%g (%g %%)", share, share * 100)
     }
 
-    public var errorDescription: String? {
+    public var errorDescription: String? { message(naming: \.description) }
+
+    /// The message, with each setting it tells the user to change called by `name`: the CLI
+    /// names its options, so that the library never spells a flag.
+    public func message(naming name: (Setting) -> String) -> String {
         switch self {
         case let .cannotOpen(path, reason):
             return "\(path): cannot open: \(reason). Check the path and its permissions."
@@ -185,8 +233,6 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path):\(line): a quoted field opened on line \(line) is never closed. Fix the quote on that line (or quote the field properly) and rerun."
         case let .recordTooLarge(path, line, limit):
             return "\(path):\(line): the record starting on line \(line) is larger than \(limit) bytes, most likely a quote that is never closed. Fix that line, or raise the limit with --max-record-size."
-        case let .csvSyntax(path, line, column, reason):
-            return "\(path):\(line):\(column): \(reason)."
         case let .missingColumn(path, column, header):
             return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
         case let .noPhoneColumn(path, header):
@@ -225,8 +271,36 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(pattern): \(reason). Check the path, or give the lead lists by name."
         case let .sameInputTwice(first, second, how):
             return "\(second): is the same file as \(first) (\(how)); washed twice, its leads would be counted twice. Give each lead list once."
-        case let .invalidSetting(source, reason):
+        case let .invalidSetting(source, reason), let .invalidCampaignFile(source, reason), let .conflictingSettings(source, reason),
+             let .indexTooLarge(source, reason), let .invalidSigningKey(source, reason), let .signingFailed(source, reason),
+             let .notAScrubRun(source, reason):
             return "\(source): \(reason)"
+        case let .missingSettings(source, missing):
+            return "\(source): \(missing.count) required setting\(missing.count == 1 ? " is" : "s are") missing:\n"
+                + missing.map { "  - " + $0 }.joined(separator: "\n")
+                + "\nGive each as an option, or set its key in the campaign file."
+        case let .attemptLogFieldTwice(path, field, headerColumn, value):
+            let column = name(.attemptLogColumn), fixed = name(.attemptLogValue)
+            guard let headerColumn else {
+                return "\(path): the field \(field) is given both a column (\(column)) and one value (\(fixed)); give one of them."
+            }
+            return "\(path): the log has a column '\(headerColumn)' for \(field), and \(fixed) \(field)=\(value) gives one value for the whole file; which is right cannot be told. Drop \(fixed) \(field), or import this log without it."
+        case let .listFromStandardInput(path):
+            return "\(path): a register or list must be a file, not standard input, so that its checksum can be recorded. Save it to a file first."
+        case let .indexLabelTooLong(path, limit):
+            return "\(path): the label is longer than \(limit) bytes. Give a shorter \(name(.indexLabel))."
+        case let .recheckContextDiffers(path, field, earlier, now):
+            return "\(path): was washed for the \(field) '\(earlier)', this recheck is for '\(now)'. Recheck with the run's own campaign, offer and contact centre."
+        case let .notACallableList(path, columns):
+            return "\(path): does not end in the columns a scrub appends (\(columns.joined(separator: ", "))): it is not a callable list as nixwash wrote it."
+        case let .callableListChanged(path, digest, recorded):
+            return "\(path): has changed since the scrub wrote it (SHA-256 \(digest), report.json records \(recorded)), so it is not the list the dialer got from that run. Wash the list again with a scrub (`nixwash audit verify` shows what changed)."
+        case let .outputIsRunFolder(path):
+            return "\(path): is the folder of the run being rechecked; a recheck writes into a new folder. Choose another output folder."
+        case let .runGivenTwice(path):
+            return "\(path): is given twice; each run counts once. Name each run folder once."
+        case let .archiveMemberNotALeadList(path, header):
+            return "\(path): this member of the archive has no column that is named or filled like a phone column (the header has: \(Self.listed(header))), so it seems not to be a lead list. Take it out of the archive and rerun, or, if it is one, name its phone column with \(name(.phoneColumn))."
         case let .invalidRuleProfile(path, key, reason):
             let subject = key.map { "\(path): key '\($0)'" } ?? path
             return "\(subject): \(reason). Fix the rule profile (its keys are described in docs/rule-profile.md) and rerun."
@@ -307,6 +381,24 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (--history-max-age, campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
         case let .noAttemptLogColumn(path, field, header):
             return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with --column \(field)=HEADER."
+        }
+    }
+}
+
+/// A setting that an error message tells the user to change. The library says what the setting
+/// is; the CLI maps it to its option name in one place (`OptionNames`).
+public enum Setting: Sendable, CaseIterable, CustomStringConvertible {
+    case phoneColumn
+    case indexLabel
+    case attemptLogColumn
+    case attemptLogValue
+
+    public var description: String {
+        switch self {
+        case .phoneColumn: return "the phone column setting"
+        case .indexLabel: return "label"
+        case .attemptLogColumn: return "the field's column mapping"
+        case .attemptLogValue: return "the field's one value"
         }
     }
 }

@@ -16,7 +16,7 @@ func runMappingErrors(resultOnStandardOutput: Bool = false, _ body: () throws ->
             throw NixWashError.standardOutputFailed(reason: reason)
         }
     } catch let error as NixWashError {
-        Console.error(error.localizedDescription)
+        Console.error(error.message(naming: OptionNames.flag))
         switch error.kind {
         case .runtime: throw ExitCode(1)
         case .compliance: throw ExitCode(3)
@@ -32,4 +32,17 @@ func standardOutputFailure() -> String? {
     let code = errno
     guard !flushed || ferror(stdout) != 0 else { return nil }
     return flushed ? "a write failed" : String(cString: strerror(code))
+}
+
+/// The option that sets each setting a library message names: the one place where the CLI's
+/// flag names meet the library's errors.
+enum OptionNames {
+    static func flag(_ setting: Setting) -> String {
+        switch setting {
+        case .phoneColumn: return "--phone-column"
+        case .indexLabel: return "--label"
+        case .attemptLogColumn: return "--column"
+        case .attemptLogValue: return "--set"
+        }
+    }
 }
