@@ -79,9 +79,22 @@ final class HistoryPostgresTests: XCTestCase {
                                               campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
                                               lookup: .ranges)
                 XCTAssertEqual(a.count, b.count, "\(campaign) \(offer) \(centre) \(windows)")
+                // And read per number, as a small run reads it, from both stores.
+                let c = try postgres.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
+                                              campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
+                                              lookup: .perNumber)
+                let d = try sqlite.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
+                                            campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
+                                            lookup: .perNumber)
+                XCTAssertEqual(c.lookup, .perNumber)
                 for number in 46_700_000_000..<46_700_000_400 as Range<UInt64> {
-                    XCTAssertEqual(a.history(for: PhoneKey(rawValue: number)), b.history(for: PhoneKey(rawValue: number)),
+                    let expected = a.history(for: PhoneKey(rawValue: number))
+                    XCTAssertEqual(expected, b.history(for: PhoneKey(rawValue: number)),
                                    "\(number) \(campaign) \(offer) \(centre) \(windows)")
+                    XCTAssertEqual(expected, c.history(for: PhoneKey(rawValue: number)),
+                                   "per number (PostgreSQL) \(number) \(campaign) \(offer) \(centre) \(windows)")
+                    XCTAssertEqual(expected, d.history(for: PhoneKey(rawValue: number)),
+                                   "per number (SQLite) \(number) \(campaign) \(offer) \(centre) \(windows)")
                 }
             }
         }

@@ -299,8 +299,11 @@ final class HistorySnapshotPerNumberTests: HistorySnapshotTests {
         let snapshot = try snapshot()
         XCTAssertEqual(history(snapshot, 46_700_100_001).campaignAttemptsInWindow, 1)
         XCTAssertNil(snapshot.failure)
-        // The file loses its pages under the open read transaction.
-        XCTAssertEqual(truncate(store.path, 8192), 0)
+        // The file's pages are overwritten under the open read transaction.
+        let damage = try FileHandle(forWritingTo: URL(fileURLWithPath: store.path))
+        try damage.seek(toOffset: 8192)
+        try damage.write(contentsOf: Data(repeating: 0x5A, count: Int(try FileManager.default.attributesOfItem(atPath: store.path)[.size] as! UInt64) - 8192))
+        try damage.close()
         let unread = history(snapshot, 46_700_104_999)
         XCTAssertNotNil(snapshot.failure)
         let judge = QuotaJudge(profile: .default, callDate: LocalDate(daysSinceEpoch: Int(callDate)))

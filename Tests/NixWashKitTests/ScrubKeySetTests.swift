@@ -20,4 +20,19 @@ final class ScrubKeySetTests: XCTestCase {
         XCTAssertEqual(set.count, reference.count)
         for key in keys { XCTAssertFalse(set.insert(key), "key \(key) again") }
     }
+
+    /// The switch to the bitmap: every key inserted before it is still found after it, short
+    /// and long, and new keys on both sides of it are new exactly once.
+    func testKeysBeforeTheSwitchToTheBitmapAreKeptAfterIt() {
+        var random = SplitMix64(seed: 14)
+        let set = KeySet(initialCapacity: 16)
+        var reference = Set<UInt64>()
+        for round in 0..<(KeySet.bitmapFrom * 3) {
+            let key = round % 5 == 0 ? 358_400_000_000 + random.next() % 50_000 : 46_700_000_000 + random.next() % 200_000
+            XCTAssertEqual(set.insert(key), reference.insert(key).inserted, "key \(key) at \(round)")
+            XCTAssertEqual(set.count, reference.count)
+        }
+        XCTAssertGreaterThan(reference.count, KeySet.bitmapFrom)
+        for key in reference { XCTAssertFalse(set.insert(key), "key \(key) again") }
+    }
 }

@@ -23,7 +23,7 @@ public final class HistorySnapshot: @unchecked Sendable {
     /// Pointers into `table`, read by the hot path without retaining anything.
     private let rows: NumberRowsView<Aggregate>
     /// Set in `.perNumber` mode (then `table` is empty).
-    private let perNumber: NumberQueries?
+    private let perNumber: PerNumber?
 
     public var lookup: HistoryLookup { perNumber == nil ? .ranges : .perNumber }
 
@@ -64,10 +64,10 @@ public final class HistorySnapshot: @unchecked Sendable {
                             lookup: HistoryLookup = .ranges) throws -> HistorySnapshot {
         precondition(campaignWindowDays >= 1 && offerWindowDays >= 1, "a window holds at least the call date")
         if lookup == .perNumber {
-            let queries = try NumberQueries(path: db.path, callDate: callDate, campaign: campaign, offer: offer,
-                                            contactCentre: contactCentre, campaignWindowDays: campaignWindowDays,
-                                            offerWindowDays: offerWindowDays, threshold: threshold)
-            return HistorySnapshot(callDate: callDate, perNumber: queries)
+            let queries = try SQLiteNumberQueries(path: db.path, callDate: callDate, campaign: campaign, offer: offer,
+                                                  contactCentre: contactCentre, campaignWindowDays: campaignWindowDays,
+                                                  offerWindowDays: offerWindowDays)
+            return HistorySnapshot(callDate: callDate, perNumber: queries, threshold: threshold)
         }
         let database = db.db
         try database.execute("BEGIN")
@@ -326,12 +326,13 @@ public final class HistorySnapshot: @unchecked Sendable {
         perNumber = nil
     }
 
-    private init(callDate: Int32, perNumber: NumberQueries) {
+    /// `.perNumber`, by `queries` (see `load` for `threshold`).
+    init(callDate: Int32, perNumber queries: any NumberHistoryQueries, threshold: Int) {
         self.callDate = callDate
         rangeCount = 0
         table = NumberRows(sortedDistinctKeys: [], rows: [])
         rows = table.view
-        self.perNumber = perNumber
+        perNumber = PerNumber(queries: queries, threshold: threshold)
     }
 
     /// The number's history for this run (`.none` when the history has no counted attempt).
@@ -350,85 +351,34 @@ public final class HistorySnapshot: @unchecked Sendable {
     @inline(__always)
     func prefetchKeys(_ key: PhoneKey) { if perNumber == nil { rows.prefetchKeys(key) } }
 
-    /// `.perNumber`: the point queries, on a connection of their own, in one read transaction
-    /// opened here and held until the snapshot is released, so every number is read from the
-    /// same state of the history.
-    private final class NumberQueries {
-        private let store: HistoryStore
-        private let campaignQuery: SQLiteStatement
-        /// Nil when no other campaign made the offer.
-        private let otherCampaignsQuery: SQLiteStatement?
+    /// `.perNumber`: a store's point queries, and the rules' view of their counts: kept as
+    /// `load` keeps numbers, counted, and failing closed.
+    private final class PerNumber {
+        private let queries: any NumberHistoryQueries
         private let threshold: Int
         private var withAttempts = Set<UInt64>()
         private(set) var failure: Error?
 
         var numbersWithAttempts: Int { withAttempts.count }
 
-        init(path: String, callDate: Int32, campaign: String, offer: String, contactCentre: String,
-             campaignWindowDays: Int, offerWindowDays: Int, threshold: Int) throws {
-            store = try HistoryStore(path: path, mode: .readOnly)
-            let database = store.db
-            try database.execute("BEGIN")
-            func id(_ table: String, _ name: String) throws -> Int64 {
-                let statement = try database.prepare("SELECT id FROM \(table) WHERE name = ?1")
-                statement.bind(1, name)
-                // A name the history has never seen matches no attempt: -1 is never an id.
-                defer { statement.reset() }
-                return try statement.step() ? statement.int64(0) : -1
-            }
-            let campaignID = try id("campaigns", campaign)
-            let offerID = try id("offers", offer)
-            let centreID = try id("contact_centres", contactCentre)
-            let others = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
-            others.bind(1, offerID)
-            others.bind(2, campaignID)
-            var otherCampaigns: [Int64] = []
-            while try others.step() { otherCampaigns.append(others.int64(0)) }
-
-            let day = Int64(callDate)
-            campaignQuery = try database.prepare(HistorySnapshot.campaignNumberQuery)
-            for (index, value) in [campaignID, day, centreID, day - Int64(campaignWindowDays - 1)].enumerated() {
-                campaignQuery.bind(Int32(index + 1), value)
-            }
-            if otherCampaigns.isEmpty {
-                otherCampaignsQuery = nil
-            } else {
-                // The ids are integers read from the history itself.
-                let query = try database.prepare(HistorySnapshot.otherCampaignsNumberQuery(otherCampaigns))
-                for (index, value) in [day - Int64(offerWindowDays - 1), day, offerID].enumerated() {
-                    query.bind(Int32(index + 2), value)
-                }
-                otherCampaignsQuery = query
-            }
+        init(queries: any NumberHistoryQueries, threshold: Int) {
+            self.queries = queries
             self.threshold = threshold
         }
 
-        deinit { try? store.db.execute("COMMIT") }
-
         func history(for key: PhoneKey) -> NumberHistory {
             do {
-                let number = Int64(bitPattern: key.rawValue)
-                campaignQuery.bind(5, number)
-                defer { campaignQuery.reset() }
-                guard try campaignQuery.step() else { throw NixWashError.historyDatabase(path: store.path, reason: "an aggregate query returned no row") }
-                let campaignAttempts = campaignQuery.int64(0)
-                var otherCount: Int64 = 0
-                if let otherCampaignsQuery {
-                    otherCampaignsQuery.bind(1, number)
-                    defer { otherCampaignsQuery.reset() }
-                    guard try otherCampaignsQuery.step() else { throw NixWashError.historyDatabase(path: store.path, reason: "an aggregate query returned no row") }
-                    otherCount = otherCampaignsQuery.int64(0)
-                }
-                if campaignAttempts > 0 || otherCount > 0 { withAttempts.insert(key.rawValue) }
+                let counts = try queries.counts(of: Int64(bitPattern: key.rawValue))
+                if counts.campaignAttempts > 0 || counts.otherCampaigns > 0 { withAttempts.insert(key.rawValue) }
                 // As `load` keeps numbers: the others are judged as numbers without history.
-                guard campaignAttempts > 0 || otherCount >= threshold else { return .none }
+                guard counts.campaignAttempts > 0 || counts.otherCampaigns >= threshold else { return .none }
                 var aggregate = Aggregate()
-                if campaignAttempts > 0 {
-                    aggregate = Aggregate(lastCentreAttempt: campaignQuery.optionalInt64(2) ?? .min,
-                                          campaignAttempts: UInt32(clamping: campaignAttempts),
-                                          centreAttempts: UInt16(clamping: campaignQuery.int64(1)))
+                if counts.campaignAttempts > 0 {
+                    aggregate = Aggregate(lastCentreAttempt: counts.lastCentreAttempt ?? .min,
+                                          campaignAttempts: UInt32(clamping: counts.campaignAttempts),
+                                          centreAttempts: UInt16(clamping: counts.centreAttempts))
                 }
-                aggregate.otherCampaigns = UInt16(clamping: otherCount)
+                aggregate.otherCampaigns = UInt16(clamping: counts.otherCampaigns)
                 return aggregate.history
             } catch {
                 if failure == nil { failure = error }
@@ -474,5 +424,85 @@ extension HistorySnapshot.Aggregate {
                       centreAttemptsOnCallDate: Int(centreAttempts),
                       lastCentreAttemptOnCallDate: lastCentreAttempt == .min ? nil : lastCentreAttempt,
                       otherCampaignsWithSameOffer: Int(otherCampaigns))
+    }
+}
+
+/// One number's counts for a run, as a store reads them with point queries
+/// (`HistoryLookup.perNumber`): in one read transaction held for the run, so every number is
+/// read from the same state of the history. Called from one thread at a time.
+protocol NumberHistoryQueries: AnyObject {
+    func counts(of number: Int64) throws -> NumberHistoryCounts
+}
+
+/// What `HistorySnapshot.campaignQuery` and the other campaigns' queries give for one number.
+struct NumberHistoryCounts {
+    /// By the campaign in its window; by the contact centre on the call date, and the latest of those.
+    var campaignAttempts: Int64
+    var centreAttempts: Int64
+    var lastCentreAttempt: Int64?
+    /// Other campaigns with the offer that attempted it in the offer window.
+    var otherCampaigns: Int64
+}
+
+/// The SQLite file's point queries, on a connection of their own.
+final class SQLiteNumberQueries: NumberHistoryQueries {
+    private let store: HistoryStore
+    private let campaignQuery: SQLiteStatement
+    /// Nil when no other campaign made the offer.
+    private let otherCampaignsQuery: SQLiteStatement?
+
+    init(path: String, callDate: Int32, campaign: String, offer: String, contactCentre: String,
+         campaignWindowDays: Int, offerWindowDays: Int) throws {
+        store = try HistoryStore(path: path, mode: .readOnly)
+        let database = store.db
+        try database.execute("BEGIN")
+        func id(_ table: String, _ name: String) throws -> Int64 {
+            let statement = try database.prepare("SELECT id FROM \(table) WHERE name = ?1")
+            statement.bind(1, name)
+            // A name the history has never seen matches no attempt: -1 is never an id.
+            defer { statement.reset() }
+            return try statement.step() ? statement.int64(0) : -1
+        }
+        let campaignID = try id("campaigns", campaign)
+        let offerID = try id("offers", offer)
+        let centreID = try id("contact_centres", contactCentre)
+        let others = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
+        others.bind(1, offerID)
+        others.bind(2, campaignID)
+        var otherCampaigns: [Int64] = []
+        while try others.step() { otherCampaigns.append(others.int64(0)) }
+
+        let day = Int64(callDate)
+        campaignQuery = try database.prepare(HistorySnapshot.campaignNumberQuery)
+        for (index, value) in [campaignID, day, centreID, day - Int64(campaignWindowDays - 1)].enumerated() {
+            campaignQuery.bind(Int32(index + 1), value)
+        }
+        if otherCampaigns.isEmpty {
+            otherCampaignsQuery = nil
+        } else {
+            // The ids are integers read from the history itself.
+            let query = try database.prepare(HistorySnapshot.otherCampaignsNumberQuery(otherCampaigns))
+            for (index, value) in [day - Int64(offerWindowDays - 1), day, offerID].enumerated() {
+                query.bind(Int32(index + 2), value)
+            }
+            otherCampaignsQuery = query
+        }
+    }
+
+    deinit { try? store.db.execute("COMMIT") }
+
+    func counts(of number: Int64) throws -> NumberHistoryCounts {
+        campaignQuery.bind(5, number)
+        defer { campaignQuery.reset() }
+        guard try campaignQuery.step() else { throw NixWashError.historyDatabase(path: store.path, reason: "an aggregate query returned no row") }
+        var counts = NumberHistoryCounts(campaignAttempts: campaignQuery.int64(0), centreAttempts: campaignQuery.int64(1),
+                                         lastCentreAttempt: campaignQuery.optionalInt64(2), otherCampaigns: 0)
+        if let otherCampaignsQuery {
+            otherCampaignsQuery.bind(1, number)
+            defer { otherCampaignsQuery.reset() }
+            guard try otherCampaignsQuery.step() else { throw NixWashError.historyDatabase(path: store.path, reason: "an aggregate query returned no row") }
+            counts.otherCampaigns = otherCampaignsQuery.int64(0)
+        }
+        return counts
     }
 }

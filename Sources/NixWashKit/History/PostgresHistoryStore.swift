@@ -393,8 +393,14 @@ public final class PostgresHistoryStore: ContactHistoryStore {
 
     public func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
                          campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int,
-                         lookup _: HistoryLookup) throws -> HistorySnapshot {
+                         lookup: HistoryLookup) throws -> HistorySnapshot {
         precondition(campaignWindowDays >= 1 && offerWindowDays >= 1, "a window holds at least the call date")
+        if lookup == .perNumber {
+            let queries = try PostgresNumberQueries(url: url, callDate: callDate, campaign: campaign, offer: offer,
+                                                    contactCentre: contactCentre, campaignWindowDays: campaignWindowDays,
+                                                    offerWindowDays: offerWindowDays)
+            return HistorySnapshot(callDate: callDate, perNumber: queries, threshold: threshold)
+        }
         var keys: [UInt64] = [], aggregates: [HistorySnapshot.Aggregate] = []
         var counted = 0
         let day = Int64(callDate)
@@ -415,6 +421,53 @@ public final class PostgresHistoryStore: ContactHistoryStore {
             }
         }
         return HistorySnapshot(callDate: callDate, count: counted, keys: keys, aggregates: aggregates)
+    }
+}
+
+/// The server's point queries (`HistoryLookup.perNumber`): one round trip per number, on a
+/// connection of its own, in one repeatable-read transaction held for the run.
+final class PostgresNumberQueries: NumberHistoryQueries {
+    private let connection: PostgresConnection
+    /// $1 campaign, $2 call date, $3 centre, $4 first day of the campaign window, $6 the other
+    /// campaigns with the offer, $7 first day of the offer window, $8 offer; $5 the number.
+    private var parameters: [String?]
+
+    static let countsQuery = """
+        SELECT count(*),
+               count(*) FILTER (WHERE local_date = $2 AND contact_centre_id = $3),
+               max(attempted_at) FILTER (WHERE local_date = $2 AND contact_centre_id = $3),
+               (SELECT count(DISTINCT campaign_id) FROM attempts
+                WHERE campaign_id = ANY ($6::integer[]) AND number = $5 AND local_date BETWEEN $7 AND $2 AND offer_id = $8)
+        FROM attempts
+        WHERE campaign_id = $1 AND number = $5 AND local_date BETWEEN $4 AND $2
+        """
+
+    init(url: String, callDate: Int32, campaign: String, offer: String, contactCentre: String,
+         campaignWindowDays: Int, offerWindowDays: Int) throws {
+        connection = try PostgresConnection(url: url)
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        // A name the history has never seen matches no attempt: -1 is never an id.
+        let ids = try connection.query("""
+            SELECT coalesce((SELECT id FROM campaigns WHERE name = $1), -1),
+                   coalesce((SELECT id FROM offers WHERE name = $2), -1),
+                   coalesce((SELECT id FROM contact_centres WHERE name = $3), -1)
+            """, [campaign, offer, contactCentre])
+        let campaignID = ids.int64(0, 0), offerID = ids.int64(0, 1), centreID = ids.int64(0, 2)
+        let others = try connection.query("SELECT campaign_id FROM campaign_offers WHERE offer_id = $1 AND campaign_id <> $2",
+                                          ["\(offerID)", "\(campaignID)"])
+        let otherCampaigns = (0..<others.rows).map { String(others.int64($0, 0)) }
+        let day = Int64(callDate)
+        parameters = ["\(campaignID)", "\(day)", "\(centreID)", "\(day - Int64(campaignWindowDays - 1))", nil,
+                      "{" + otherCampaigns.joined(separator: ",") + "}", "\(day - Int64(offerWindowDays - 1))", "\(offerID)"]
+    }
+
+    deinit { try? connection.execute("COMMIT") }
+
+    func counts(of number: Int64) throws -> NumberHistoryCounts {
+        parameters[4] = "\(number)"
+        let row = try connection.query(Self.countsQuery, parameters)
+        return NumberHistoryCounts(campaignAttempts: row.int64(0, 0), centreAttempts: row.int64(0, 1),
+                                   lastCentreAttempt: row.optionalInt64(0, 2), otherCampaigns: row.int64(0, 3))
     }
 }
 

@@ -153,9 +153,11 @@ public enum ReportWriter {
     }
 
     static func seconds(from start: String, to end: String) -> Int? {
-        let parser = ISO8601DateFormatter()
-        guard let a = parser.date(from: start), let b = parser.date(from: end) else { return nil }
-        return Int(b.timeIntervalSince(a).rounded())
+        // The import's own reader: Foundation's ISO8601DateFormatter costs a small run 3 ms to create.
+        guard case let .instant(a, _) = AttemptTimestamp.parse(start), case let .instant(b, _) = AttemptTimestamp.parse(end) else {
+            return nil
+        }
+        return Int(b - a)
     }
 
     /// The history's coverage, or a plain statement that the run had none.
