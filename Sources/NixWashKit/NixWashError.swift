@@ -232,11 +232,11 @@ public enum NixWashError: LocalizedError, Equatable {
         case let .unterminatedQuote(path, line):
             return "\(path):\(line): a quoted field opened on line \(line) is never closed. Fix the quote on that line (or quote the field properly) and rerun."
         case let .recordTooLarge(path, line, limit):
-            return "\(path):\(line): the record starting on line \(line) is larger than \(limit) bytes, most likely a quote that is never closed. Fix that line, or raise the limit with --max-record-size."
+            return "\(path):\(line): the record starting on line \(line) is larger than \(limit) bytes, most likely a quote that is never closed. Fix that line, or raise the limit with \(name(.maxRecordSize))."
         case let .missingColumn(path, column, header):
             return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
         case let .noPhoneColumn(path, header):
-            return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with --phone-column."
+            return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with \(name(.phoneColumn))."
         case let .unwashedPhoneColumns(path, columns, washed):
             let found = columns.map { column -> String in
                 switch column.foundBy {
@@ -247,15 +247,15 @@ public enum NixWashError: LocalizedError, Equatable {
                 }
             }
             let inText = columns.contains { if case .numbersInText = $0.foundBy { return true } else { return false } }
-            let all = (washed + columns.map(\.name)).map { "--phone-column '\($0)'" }.joined(separator: " ")
-            let declare = columns.map { "--not-phone-column '\($0.name)'" }.joined(separator: " ")
+            let all = (washed + columns.map(\.name)).map { "\(name(.phoneColumn)) '\($0)'" }.joined(separator: " ")
+            let declare = columns.map { "\(name(.notPhoneColumn)) '\($0.name)'" }.joined(separator: " ")
             return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns).\(inText ? " Named as a phone column, a text that is not one phone number is rejected (invalid_number) and emptied in the callable row; or take the numbers out of the texts." : "")"
         case let .tooManyMalformedRows(path, malformed, rows, maxShare, firstLines, likelyCause):
             let share = rows == 0 ? 0 : Double(malformed) * 100 / Double(rows)
             let lines = firstLines.map(String.init).joined(separator: ", ")
-            return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than --max-malformed-share \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(likelyCause). Fix the delivery or the reading options and rerun, or raise --max-malformed-share to wash the readable rows."
+            return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than \(name(.maxMalformedShare)) \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(likelyCause). Fix the delivery or the reading options and rerun, or raise \(name(.maxMalformedShare)) to wash the readable rows."
         case let .noSource(path, header):
-            return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
+            return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with \(name(.sourceColumn)) or give the source of the whole file with \(name(.source))."
         case let .accountingBroken(detail):
             return "the accounting does not balance (\(detail)); no output was written. This is a bug in nixwash: please report it with the inputs."
         case let .invalidText(path, offset, reason):
@@ -320,27 +320,27 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): the index is corrupt: \(reason). Rebuild it with `nixwash index build` or restore it from a backup."
         case let .unreadableListLine(path, line, column, value, reason, list, allowed):
             let what = value.isEmpty ? reason : "'\(value)' is not a phone number (\(reason))"
-            let limit = allowed == 0 ? "" : " This is one more unreadable line than the \(allowed) that --max-invalid-lines lets through."
+            let limit = allowed == 0 ? "" : " This is one more unreadable line than the \(allowed) that \(name(.maxInvalidLines)) lets through."
             switch list {
             case .register:
-                return "\(path):\(line): column '\(column)': \(what); nothing was written.\(limit) Fix or remove the line, or name the number column with --number-column; to build anyway, let such lines through with --max-invalid-lines N --rejects FILE (they are written to FILE and counted in `nixwash index info`)."
+                return "\(path):\(line): column '\(column)': \(what); nothing was written.\(limit) Fix or remove the line, or name the number column with \(name(.registerNumberColumn)); to build anyway, let such lines through with \(name(.maxInvalidLines)) N \(name(.invalidLinesFile)) FILE (they are written to FILE and counted in `nixwash index info`)."
             case .customers:
-                return "\(path):\(line): column '\(column)': \(what). Fix the line in the customer list, or name its columns with --customer-number-column, --agreement-end-column and --category-column (campaign file: customer_number_column, agreement_end_column, category_column), and rerun."
+                return "\(path):\(line): column '\(column)': \(what). Fix the line in the customer list, or name its columns with \(name(.customerNumberColumn)), \(name(.agreementEndColumn)) and \(name(.categoryColumn)) (campaign file: customer_number_column, agreement_end_column, category_column), and rerun."
             case .consents:
-                return "\(path):\(line): column '\(column)': \(what). Fix the line in the consent list, or name its columns with --consent-number-column and --consent-date-column (campaign file: consent_number_column, consent_date_column), and rerun."
+                return "\(path):\(line): column '\(column)': \(what). Fix the line in the consent list, or name its columns with \(name(.consentNumberColumn)) and \(name(.consentDateColumn)) (campaign file: consent_number_column, consent_date_column), and rerun."
             }
         case let .noNumberColumn(path, header, list):
             let option: String
             switch list {
-            case .register: option = "--number-column"
-            case .customers: option = "--customer-number-column (campaign file: customer_number_column)"
-            case .consents: option = "--consent-number-column (campaign file: consent_number_column)"
+            case .register: option = "\(name(.registerNumberColumn))"
+            case .customers: option = "\(name(.customerNumberColumn)) (campaign file: customer_number_column)"
+            case .consents: option = "\(name(.consentNumberColumn)) (campaign file: consent_number_column)"
             }
             return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(Self.listed(header)). Name the column with \(option)."
         case let .noListDateColumn(path, header, list):
             let (what, names, option) = list == .consents
-                ? ("consent date", "consent_date, samtycke, datum, ...", "--consent-date-column (campaign file: consent_date_column)")
-                : ("agreement end", "agreement_end, avtalsslut, slutdatum, ...", "--agreement-end-column (campaign file: agreement_end_column)")
+                ? ("consent date", "consent_date, samtycke, datum, ...", "\(name(.consentDateColumn)) (campaign file: consent_date_column)")
+                : ("agreement end", "agreement_end, avtalsslut, slutdatum, ...", "\(name(.agreementEndColumn)) (campaign file: agreement_end_column)")
             return "\(path): no \(what) column (\(names)). The header has: \(Self.listed(header)). Name the column with \(option)."
         case let .historyDatabase(path, reason):
             return "\(path): contact history database error: \(reason). Check the disk and the file's permissions and rerun; an import that failed was rolled back and changed nothing."
@@ -353,7 +353,7 @@ public enum NixWashError: LocalizedError, Equatable {
         case let .historyBusy(path):
             return "\(path): another nixwash is writing to this contact history (an import or a purge) and did not finish within 10 seconds. Rerun when it is done."
         case let .historyNotFound(path):
-            return "\(path): no contact history database here. Create one with `nixwash history import --db \(path) LOG...`, or correct the path."
+            return "\(path): no contact history database here. Create one with `nixwash history import \(name(.historyImportDatabase)) \(path) LOG...`, or correct the path."
         case let .notAHistoryDatabase(path):
             return "\(path): not a nixwash contact history (it has no attempts table). Give the path of a history database, or a new path to create one."
         case let .historySchemaTooNew(path, version, supported):
@@ -364,41 +364,81 @@ public enum NixWashError: LocalizedError, Equatable {
             if let value = first.value { place += ", value '\(value)'" }
             let fault = "\(place): \(first.reason.rawValue): \(first.detail)"
             if limit == 0 {
-                return "\(path): \(fault). Nothing was imported: an import takes every row of its logs or none. Fix the row, or let bad rows through with --max-bad-rows N and --rejects FILE (they are written there and counted in `history stats`)."
+                return "\(path): \(fault). Nothing was imported: an import takes every row of its logs or none. Fix the row, or let bad rows through with \(name(.maxBadRows)) N and \(name(.badRowsFile)) FILE (they are written there and counted in `history stats`)."
             }
-            return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on \(fault)); nothing was imported. Fix the log, or raise --max-bad-rows."
+            return "\(path): \(bad) bad rows, more than \(name(.maxBadRows)) \(limit) allows (the first on \(fault)); nothing was imported. Fix the log, or raise \(name(.maxBadRows))."
         case let .purgeRefused(path, reason):
             return "\(path): purge refused: \(reason)"
         case let .standardOutputFailed(reason):
             return "standard output: write failed: \(reason). Free disk space or fix the redirect and rerun."
         case let .nearHistoryName(path, field, given, near, attempts):
-            let option = field == "campaign" ? "--campaign (campaign file: campaign)"
-                : field == "offer" ? "--offer (campaign file: offer)" : "--contact-centre (campaign file: contact_centre)"
+            let option = field == "campaign" ? "\(name(.campaign)) (campaign file: campaign)"
+                : field == "offer" ? "\(name(.offer)) (campaign file: offer)" : "\(name(.contactCentre)) (campaign file: contact_centre)"
             let listed = zip(near, attempts).map { "'\($0)' (\($1) attempts)" }.joined(separator: ", ")
             return "\(path): the contact history has no attempts for the \(field) '\(given)', but it has some for \(listed). Did you mean '\(near[0])'? Names are matched exactly, so under '\(given)' those attempts would count for no quota. Give the \(field) exactly as the history writes it with \(option) and rerun."
         case let .staleHistory(path, newestAttempt, age, maxAge):
             let newest = newestAttempt.map { "its newest attempt is from \($0), \(age ?? "?") ago" } ?? "it holds no attempts at all"
-            return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (--history-max-age, campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
+            return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (\(name(.historyMaxAge)), campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
         case let .noAttemptLogColumn(path, field, header):
-            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with --column \(field)=HEADER."
+            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with \(name(.attemptLogColumn)) \(field)=HEADER."
         }
     }
 }
 
-/// A setting that an error message tells the user to change. The library says what the setting
-/// is; the CLI maps it to its option name in one place (`OptionNames`).
-public enum Setting: Sendable, CaseIterable, CustomStringConvertible {
+/// A setting that an error message tells the user to change. The library says which setting;
+/// the CLI spells it as its option in one place (`OptionNames`), other callers use `description`.
+public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
     case phoneColumn
+    case notPhoneColumn
+    case sourceColumn
+    case source
+    case maxRecordSize
+    case maxMalformedShare
+    case campaign
+    case offer
+    case contactCentre
+    case historyMaxAge
     case indexLabel
+    case registerNumberColumn
+    case maxInvalidLines
+    case invalidLinesFile
+    case customerNumberColumn
+    case agreementEndColumn
+    case categoryColumn
+    case consentNumberColumn
+    case consentDateColumn
+    case historyImportDatabase
     case attemptLogColumn
     case attemptLogValue
+    case maxBadRows
+    case badRowsFile
 
     public var description: String {
         switch self {
         case .phoneColumn: return "the phone column setting"
-        case .indexLabel: return "label"
+        case .notPhoneColumn: return "the not-a-phone-column setting"
+        case .sourceColumn: return "the source column setting"
+        case .source: return "the source setting"
+        case .maxRecordSize: return "the largest record setting"
+        case .maxMalformedShare: return "the malformed share setting"
+        case .campaign: return "the campaign setting"
+        case .offer: return "the offer setting"
+        case .contactCentre: return "the contact centre setting"
+        case .historyMaxAge: return "the history age setting"
+        case .indexLabel: return "the label setting"
+        case .registerNumberColumn: return "the register's number column setting"
+        case .maxInvalidLines: return "the unreadable lines setting"
+        case .invalidLinesFile: return "the file for unreadable lines"
+        case .customerNumberColumn: return "the customer list's number column setting"
+        case .agreementEndColumn: return "the agreement end column setting"
+        case .categoryColumn: return "the category column setting"
+        case .consentNumberColumn: return "the consent list's number column setting"
+        case .consentDateColumn: return "the consent date column setting"
+        case .historyImportDatabase: return "the import's history database"
         case .attemptLogColumn: return "the field's column mapping"
         case .attemptLogValue: return "the field's one value"
+        case .maxBadRows: return "the bad rows setting"
+        case .badRowsFile: return "the file for bad rows"
         }
     }
 }

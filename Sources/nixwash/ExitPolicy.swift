@@ -40,9 +40,29 @@ enum OptionNames {
     static func flag(_ setting: Setting) -> String {
         switch setting {
         case .phoneColumn: return "--phone-column"
+        case .notPhoneColumn: return "--not-phone-column"
+        case .sourceColumn: return "--source-column"
+        case .source: return "--source"
+        case .maxRecordSize: return "--max-record-size"
+        case .maxMalformedShare: return "--max-malformed-share"
+        case .campaign: return "--campaign"
+        case .offer: return "--offer"
+        case .contactCentre: return "--contact-centre"
+        case .historyMaxAge: return "--history-max-age"
         case .indexLabel: return "--label"
+        case .registerNumberColumn: return "--number-column"
+        case .maxInvalidLines: return "--max-invalid-lines"
+        case .invalidLinesFile: return "--rejects"
+        case .customerNumberColumn: return "--customer-number-column"
+        case .agreementEndColumn: return "--agreement-end-column"
+        case .categoryColumn: return "--category-column"
+        case .consentNumberColumn: return "--consent-number-column"
+        case .consentDateColumn: return "--consent-date-column"
+        case .historyImportDatabase: return "--db"
         case .attemptLogColumn: return "--column"
         case .attemptLogValue: return "--set"
+        case .maxBadRows: return "--max-bad-rows"
+        case .badRowsFile: return "--rejects"
         }
     }
 }

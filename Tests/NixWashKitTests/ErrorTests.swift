@@ -4,19 +4,37 @@ import XCTest
 /// The library's errors say which setting to change; only the caller's naming spells it, and
 /// each error maps to the exit-code class SPEC section 4 gives it.
 final class ErrorTests: XCTestCase {
-    /// One error per setting that names it in its message.
-    private static let naming: [(Setting, NixWashError)] = [
-        (.phoneColumn, .archiveMemberNotALeadList(path: "leads.zip/readme.csv", header: ["text"])),
-        (.indexLabel, .indexLabelTooLong(path: "nix.idx", limit: 255)),
-        (.attemptLogColumn, .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: nil, value: "vinter")),
-        (.attemptLogValue, .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: "kampanj", value: "vinter")),
+    /// Errors whose messages tell the user to change a setting.
+    private static let naming: [NixWashError] = [
+        .archiveMemberNotALeadList(path: "leads.zip/readme.csv", header: ["text"]),
+        .noPhoneColumn(path: "leads.csv", header: ["namn"]),
+        .unwashedPhoneColumns(path: "leads.csv", columns: [UnwashedColumn(name: "mobil", foundBy: .name)], washed: ["telefon"]),
+        .noSource(path: "leads.csv", header: ["telefon"]),
+        .recordTooLarge(path: "leads.csv", line: 2, limit: 1024),
+        .tooManyMalformedRows(path: "leads.csv", malformed: 5, rows: 10, maxShare: 0.01, firstLines: [2], likelyCause: "a wrong delimiter"),
+        .nearHistoryName(path: "h.db", field: "campaign", given: "vinter", near: ["Vinter"], attempts: [3]),
+        .nearHistoryName(path: "h.db", field: "offer", given: "b", near: ["B"], attempts: [3]),
+        .nearHistoryName(path: "h.db", field: "contact centre", given: "k", near: ["K"], attempts: [3]),
+        .staleHistory(path: "h.db", newestAttempt: nil, age: nil, maxAge: "2d"),
+        .indexLabelTooLong(path: "nix.idx", limit: 255),
+        .noNumberColumn(path: "nix.txt", header: ["a"], list: .register),
+        .unreadableListLine(path: "nix.txt", line: 3, column: "nummer", value: "x", reason: "r", list: .register, allowed: 1),
+        .unreadableListLine(path: "kunder.csv", line: 3, column: "nummer", value: "x", reason: "r", list: .customers, allowed: 0),
+        .unreadableListLine(path: "samtycken.csv", line: 3, column: "nummer", value: "x", reason: "r", list: .consents, allowed: 0),
+        .historyNotFound(path: "h.db"),
+        .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: nil, value: "vinter"),
+        .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: "kampanj", value: "vinter"),
+        .tooManyBadRows(path: "log.csv", bad: 1, limit: 0,
+                        first: HistoryBadRow(line: 2, reason: .missingField, column: "offer", value: "", detail: "empty")),
     ]
 
-    func testEverySettingIsNamedByTheCallersNaming() {
-        XCTAssertEqual(Set(Self.naming.map { "\($0.0)" }), Set(Setting.allCases.map { "\($0)" }), "a setting no test names")
-        for (setting, error) in Self.naming {
-            let message = error.message(naming: { $0 == setting ? "<THE-OPTION>" : "<other>" })
-            XCTAssertTrue(message.contains("<THE-OPTION>"), "\(setting) not named in: \(message)")
+    func testEverySettingIsNamedByTheCallersNamingAndTheLibrarySpellsNoFlag() {
+        let placeholder: (Setting) -> String = { "<\($0.rawValue)>" }
+        let messages = Self.naming.map { $0.message(naming: placeholder) }
+        for setting in Setting.allCases {
+            XCTAssertTrue(messages.contains { $0.contains(placeholder(setting)) }, "no message names \(setting)")
+        }
+        for error in Self.naming {
             XCTAssertFalse(error.localizedDescription.contains("--"), "the library's own text spells a flag: \(error.localizedDescription)")
         }
     }
@@ -45,7 +63,9 @@ final class ErrorTests: XCTestCase {
             .callableListChanged(path: "callable.csv.gz", digest: "1", recorded: "2"), .outputIsRunFolder(path: "run"),
             .runGivenTwice(path: "run"), .notACallableList(path: "callable.csv.gz", columns: ["nix_checked"]),
             .invalidSigningKey(path: "key.pem", reason: "r"),
-        ] + Self.naming.map(\.1)
+            .archiveMemberNotALeadList(path: "leads.zip/readme.csv", header: []), .indexLabelTooLong(path: "nix.idx", limit: 255),
+            .attemptLogFieldTwice(path: "log.csv", field: "offer", headerColumn: nil, value: "b"),
+        ]
         for error in usage { XCTAssertEqual(error.kind, .usage, "\(error)") }
         // A key that loaded but cannot sign is no fault of the user's settings.
         XCTAssertEqual(NixWashError.signingFailed(path: "key.pem", reason: "r").kind, .runtime)
