@@ -25,6 +25,9 @@ final class RecordBatches {
         fileprivate(set) var recordsRead: UInt64 = 0
         /// Whether the file ends with these records (known to the reading thread only).
         fileprivate(set) var isLast = false
+        /// Of a file's sample: its first records that the content checks read (the others were
+        /// read ahead to learn whether the file is small).
+        fileprivate(set) var sampledCount = 0
 
         init(bytes: Int, fields: Int, records capacity: Int, phoneColumns: Int) {
             phoneColumnCount = phoneColumns
@@ -56,9 +59,10 @@ final class RecordBatches {
         @inline(__always)
         func number(_ index: Int, _ column: Int) -> PreparedNumber { numbers[index * phoneColumnCount + column] }
 
-        /// Field `column` of each well-formed record of `columns` fields (valid while the batch is).
+        /// Field `column` of each well-formed sampled record of `columns` fields (valid while the
+        /// batch is).
         func fields(column: Int, columns: Int) -> some Sequence<UnsafeRawBufferPointer> {
-            (0..<count).lazy.map { self.record($0) }.filter { $0.problem == nil && $0.count == columns }.map { $0.field(column) }
+            (0..<sampledCount).lazy.map { self.record($0) }.filter { $0.problem == nil && $0.count == columns }.map { $0.field(column) }
         }
 
         /// The numbers after the first of a field that holds several.
@@ -180,17 +184,21 @@ final class RecordBatches {
     }
 
     /// A file's first `rows` records, read before its phone columns are chosen (from their
-    /// names and this sample's content); they become the first batch.
-    static func readSample(from reader: CSVReader, rows: Int) throws -> Batch {
+    /// names and this sample's content); they become the first batch. Up to `aheadRows` records
+    /// and `aheadBytes` bytes are read in all, so that a small file is known to be whole
+    /// (`isLast`) before the wash starts.
+    static func readSample(from reader: CSVReader, rows: Int, aheadRows: Int = 0, aheadBytes: Int = 0) throws -> Batch {
         let sample = Batch(bytes: 1 << 16, fields: 1 << 12, records: rows, phoneColumns: 0)
-        while sample.count < rows {
+        let limit = max(rows, aheadRows)
+        while sample.count < limit, sample.count < rows || sample.byteCount < aheadBytes {
             guard let record = try reader.next() else {
                 sample.isLast = true
                 break
             }
             sample.append(record)
         }
-        // A list of exactly `rows` rows is whole in its sample too (the sample holds copies).
+        sample.sampledCount = min(rows, sample.count)
+        // A file of exactly that many rows is whole too (the sample holds copies of its records).
         if !sample.isLast, try reader.isAtEnd() { sample.isLast = true }
         return sample
     }

@@ -46,9 +46,11 @@ public final class Scrubber {
     /// phone columns whose names do not say so, and their bytes the encoding of the outputs.
     public static let sampleRows = 1000
 
-    /// At most this many rows in all, every list read whole by its sample: the history is read
-    /// per number (`HistoryLookup.perNumber`).
+    /// At most this many rows in all, every list read whole before the wash: the history is
+    /// read per number (`HistoryLookup.perNumber`). Each list's first rows up to this many, and
+    /// up to `readAheadBytes`, are read with its sample to learn whether it is that small.
     static let perNumberHistoryRows = 20_000
+    static let readAheadBytes = 8 << 20
 
     /// One lead list, opened and checked before any output exists.
     private struct Lead {
@@ -68,7 +70,7 @@ public final class Scrubber {
                                       content: PhoneContent) -> (counts: ColumnContentCounts, nonEmpty: [UInt64]) {
         var counts = ColumnContentCounts(columns: columns)
         var nonEmpty = [UInt64](repeating: 0, count: columns)
-        for index in 0..<sample.count {
+        for index in 0..<sample.sampledCount {
             let record = sample.record(index)
             guard record.problem == nil, record.count == columns else { continue }
             for column in 0..<columns {
@@ -99,7 +101,8 @@ public final class Scrubber {
         if let delimiter = input.delimiter { options.delimiter = delimiter }
         let reader = try CSVReader(input: input.content, options: options)
         let header = reader.header
-        let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows)
+        let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows, aheadRows: Self.perNumberHistoryRows,
+                                                  aheadBytes: Self.readAheadBytes)
         let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
         let byContent = Self.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)
         let roles: ColumnRoles
@@ -121,7 +124,7 @@ public final class Scrubber {
         }
         var encoding = EncodingGuess()
         for field in reader.headerFields { field.withUnsafeBytes { encoding.observe($0) } }
-        for index in 0..<sample.count {
+        for index in 0..<sample.sampledCount {
             let record = sample.record(index)
             for i in 0..<record.count { encoding.observe(record.field(i)) }
         }
@@ -207,7 +210,7 @@ public final class Scrubber {
             }
             leads.append(lead)
         }
-        // Lists whose samples hold them whole are small: reading their numbers' history one by
+        // Lists read whole with their samples are small: reading their numbers' history one by
         // one takes milliseconds, where the campaign's and the offer's ranges take seconds.
         let wholeInSamples = leads.allSatisfy(\.sample.isLast)
             && leads.reduce(0) { $0 + $1.sample.count } <= Self.perNumberHistoryRows
