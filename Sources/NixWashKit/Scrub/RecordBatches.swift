@@ -45,7 +45,7 @@ final class RecordBatches {
         }
 
         var count: Int { records.count }
-        fileprivate var byteCount: Int { bytesCount }
+        var byteCount: Int { bytesCount }
 
         /// Record `index`, valid until the batch goes back to its reader.
         @inline(__always)

@@ -47,8 +47,9 @@ public final class Scrubber {
     public static let sampleRows = 1000
 
     /// At most this many rows in all, every list read whole before the wash: the history is
-    /// read per number (`HistoryLookup.perNumber`). Each list's first rows up to this many, and
-    /// up to `readAheadBytes`, are read with its sample to learn whether it is that small.
+    /// read per number (`HistoryLookup.perNumber`). The lists' first rows, up to this many and
+    /// `readAheadBytes` for the whole run, are read with their samples to learn whether they
+    /// are that small.
     static let perNumberHistoryRows = 20_000
     static let readAheadBytes = 8 << 20
 
@@ -94,15 +95,15 @@ public final class Scrubber {
 
     /// Opens a lead list, reads its sample and chooses its columns: every phone column found
     /// is washed unless declared; one that is neither washed nor declared refuses the run.
-    private func openLead(_ input: LeadInput, content: PhoneContent, leadFields: LeadPhoneFields) throws -> (Lead, OutputTextEncoding) {
+    private func openLead(_ input: LeadInput, content: PhoneContent, leadFields: LeadPhoneFields,
+                          aheadRows: Int, aheadBytes: Int) throws -> (Lead, OutputTextEncoding) {
         let c = configuration
         let path = input.name
         var options = c.csv
         if let delimiter = input.delimiter { options.delimiter = delimiter }
         let reader = try CSVReader(input: input.content, options: options)
         let header = reader.header
-        let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows, aheadRows: Self.perNumberHistoryRows,
-                                                  aheadBytes: Self.readAheadBytes)
+        let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows, aheadRows: aheadRows, aheadBytes: aheadBytes)
         let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
         let byContent = Self.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)
         let roles: ColumnRoles
@@ -198,9 +199,16 @@ public final class Scrubber {
         var shapes: [(header: [[UInt8]], dialect: CSVDialect, encoding: OutputTextEncoding)] = []
         let content = PhoneContent(normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
         let leadFields = LeadPhoneFields(defaultCountry: c.defaultCountry)
+        // The read-ahead left for the run: once it is used up the run reads the history by
+        // ranges anyway, and each further list keeps only its sample, so memory stays flat
+        // in the number of lists.
+        var aheadRows = Self.perNumberHistoryRows, aheadBytes = Self.readAheadBytes
         // Folders, patterns, archives and workbooks become inputs in Sources.swift.
         for input in try LeadSources.inputs(c.leadFiles, sheet: c.sheet) {
-            var (lead, encoding) = try openLead(input, content: content, leadFields: leadFields)
+            var (lead, encoding) = try openLead(input, content: content, leadFields: leadFields,
+                                                aheadRows: aheadRows, aheadBytes: aheadBytes)
+            aheadRows = max(0, aheadRows - lead.sample.count)
+            aheadBytes = max(0, aheadBytes - lead.sample.byteCount)
             let reader = lead.reader
             if let known = shapes.firstIndex(where: { $0.header == reader.headerFields && $0.dialect == reader.dialect && $0.encoding == encoding }) {
                 lead.group = known
