@@ -32,7 +32,6 @@ public enum NixWashError: LocalizedError, Equatable {
     case binaryInput(path: String, offset: UInt64)
     case unterminatedQuote(path: String, line: UInt64)
     case recordTooLarge(path: String, line: UInt64, limit: Int)
-    case csvSyntax(path: String, line: UInt64, column: Int, reason: String)
     case missingColumn(path: String, column: String, header: [String])
     case noPhoneColumn(path: String, header: [String])
     /// Columns that hold phone numbers (by name or content) but are neither washed nor
@@ -57,7 +56,42 @@ public enum NixWashError: LocalizedError, Equatable {
     case sameInputTwice(first: String, second: String, how: String)
 
     // MARK: Configuration
+    /// A campaign file that is not a JSON object, has an unknown key, or a value a key does not allow.
+    case invalidCampaignFile(path: String, reason: String)
+    /// Settings a scrub needs that neither an option nor the campaign file gave (`source`: where they were looked for).
+    case missingSettings(source: String, missing: [String])
+    /// Settings that contradict each other, or one that would be silently ignored.
+    case conflictingSettings(source: String, reason: String)
+    /// An attempt-log field read from a column and also given one value for the whole file
+    /// (`headerColumn`: the column the log has for it by its usual name; nil when named by the user).
+    case attemptLogFieldTwice(path: String, field: String, headerColumn: String?, value: String)
+    /// A register or list given on standard input: its checksum could not be recorded.
+    case listFromStandardInput(path: String)
+    /// An index label longer than the format holds.
+    case indexLabelTooLong(path: String, limit: Int)
+    /// More numbers or source files than the index format holds.
+    case indexTooLarge(path: String, reason: String)
+    /// A signing or verifying key that is not a PEM Ed25519 key.
+    case invalidSigningKey(path: String, reason: String)
+    /// libcrypto failed to sign with a key it had loaded.
+    case signingFailed(path: String, reason: String)
+    /// Kept for `NumberJudge.init`'s index and list checks and the bench tool.
+    // TODO(issue 16): NumberJudge.init is being reworked (issue 17); its checks get named cases then.
     case invalidSetting(source: String, reason: String)
+
+    // MARK: Earlier runs (recheck, sources)
+    /// A folder (or its report) that is not the output of a nixwash scrub; `reason` says why.
+    case notAScrubRun(path: String, reason: String)
+    /// A recheck for another campaign, offer or contact centre (`field`) than the run was washed for.
+    case recheckContextDiffers(path: String, field: String, earlier: String, now: String)
+    /// A callable list that does not end in the columns a scrub appends.
+    case notACallableList(path: String, columns: [String])
+    /// A callable list whose SHA-256 is not the one the run's report recorded.
+    case callableListChanged(path: String, digest: String, recorded: String)
+    /// A recheck asked to write into the folder of the run it rechecks.
+    case outputIsRunFolder(path: String)
+    /// A run folder given twice to one sources report.
+    case runGivenTwice(path: String)
 
     // MARK: Rules
     /// A rule profile file that is not valid JSON (`key` nil), or whose `key` is unknown or
@@ -110,6 +144,8 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: Scrub
     /// A lead list with no address-source column, and no source given for the run.
     case noSource(path: String, header: [String])
+    /// A member of a zip archive with no phone column: most likely not a lead list.
+    case archiveMemberNotALeadList(path: String, header: [String])
     /// The counts do not add up: a bug, never a result to hand a dialer.
     case accountingBroken(detail: String)
 
@@ -120,13 +156,21 @@ public enum NixWashError: LocalizedError, Equatable {
 
     public var kind: FailureKind {
         switch self {
-        case .invalidSetting, .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
-             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .unwashedPhoneColumns,
-             .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
+        case .invalidCampaignFile, .missingSettings, .conflictingSettings, .attemptLogFieldTwice, .listFromStandardInput,
+             .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
+             .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
+             .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
+             .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
         case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
             return .compliance
-        default:
+        case .cannotOpen, .notARegularFile, .readFailed, .writeFailed, .corruptGzip, .truncatedGzip, .trailingGarbage,
+             .emptyInput, .headerOnly, .binaryInput, .unterminatedQuote, .recordTooLarge, .tooManyMalformedRows,
+             .invalidText, .damagedArchive, .signingFailed,
+             .notAnIndex, .indexVersion, .indexTruncated, .indexCorrupt, .unreadableListLine,
+             .historyDatabase, .historyBusy, .historySchemaTooNew, .historyServerUnavailable, .historyServerAuthentication,
+             .historyServerLost, .tooManyBadRows, .accountingBroken, .standardOutputFailed:
             return .runtime
         }
     }
@@ -155,7 +199,11 @@ public enum NixWashError: LocalizedError, Equatable {
         String(format: "%g (%g %%)", share, share * 100)
     }
 
-    public var errorDescription: String? {
+    public var errorDescription: String? { message(naming: \.description) }
+
+    /// The message, with each setting it tells the user to change called by `name`: the CLI
+    /// names its options, so that the library never spells a flag.
+    public func message(naming name: (Setting) -> String) -> String {
         switch self {
         case let .cannotOpen(path, reason):
             return "\(path): cannot open: \(reason). Check the path and its permissions."
@@ -184,13 +232,11 @@ public enum NixWashError: LocalizedError, Equatable {
         case let .unterminatedQuote(path, line):
             return "\(path):\(line): a quoted field opened on line \(line) is never closed. Fix the quote on that line (or quote the field properly) and rerun."
         case let .recordTooLarge(path, line, limit):
-            return "\(path):\(line): the record starting on line \(line) is larger than \(limit) bytes, most likely a quote that is never closed. Fix that line, or raise the limit with --max-record-size."
-        case let .csvSyntax(path, line, column, reason):
-            return "\(path):\(line):\(column): \(reason)."
+            return "\(path):\(line): the record starting on line \(line) is larger than \(limit) bytes, most likely a quote that is never closed. Fix that line, or raise the limit with \(name(.maxRecordSize))."
         case let .missingColumn(path, column, header):
             return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
         case let .noPhoneColumn(path, header):
-            return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with --phone-column."
+            return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with \(name(.phoneColumn))."
         case let .unwashedPhoneColumns(path, columns, washed):
             let found = columns.map { column -> String in
                 switch column.foundBy {
@@ -201,15 +247,15 @@ public enum NixWashError: LocalizedError, Equatable {
                 }
             }
             let inText = columns.contains { if case .numbersInText = $0.foundBy { return true } else { return false } }
-            let all = (washed + columns.map(\.name)).map { "--phone-column '\($0)'" }.joined(separator: " ")
-            let declare = columns.map { "--not-phone-column '\($0.name)'" }.joined(separator: " ")
+            let all = (washed + columns.map(\.name)).map { "\(name(.phoneColumn)) '\($0)'" }.joined(separator: " ")
+            let declare = columns.map { "\(name(.notPhoneColumn)) '\($0.name)'" }.joined(separator: " ")
             return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns).\(inText ? " Named as a phone column, a text that is not one phone number is rejected (invalid_number) and emptied in the callable row; or take the numbers out of the texts." : "")"
         case let .tooManyMalformedRows(path, malformed, rows, maxShare, firstLines, likelyCause):
             let share = rows == 0 ? 0 : Double(malformed) * 100 / Double(rows)
             let lines = firstLines.map(String.init).joined(separator: ", ")
-            return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than --max-malformed-share \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(likelyCause). Fix the delivery or the reading options and rerun, or raise --max-malformed-share to wash the readable rows."
+            return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than \(name(.maxMalformedShare)) \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(likelyCause). Fix the delivery or the reading options and rerun, or raise \(name(.maxMalformedShare)) to wash the readable rows."
         case let .noSource(path, header):
-            return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with --source-column or give the source of the whole file with --source."
+            return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with \(name(.sourceColumn)) or give the source of the whole file with \(name(.source))."
         case let .accountingBroken(detail):
             return "the accounting does not balance (\(detail)); no output was written. This is a bug in nixwash: please report it with the inputs."
         case let .invalidText(path, offset, reason):
@@ -225,8 +271,36 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(pattern): \(reason). Check the path, or give the lead lists by name."
         case let .sameInputTwice(first, second, how):
             return "\(second): is the same file as \(first) (\(how)); washed twice, its leads would be counted twice. Give each lead list once."
-        case let .invalidSetting(source, reason):
+        case let .invalidSetting(source, reason), let .invalidCampaignFile(source, reason), let .conflictingSettings(source, reason),
+             let .indexTooLarge(source, reason), let .invalidSigningKey(source, reason), let .signingFailed(source, reason),
+             let .notAScrubRun(source, reason):
             return "\(source): \(reason)"
+        case let .missingSettings(source, missing):
+            return "\(source): \(missing.count) required setting\(missing.count == 1 ? " is" : "s are") missing:\n"
+                + missing.map { "  - " + $0 }.joined(separator: "\n")
+                + "\nGive each as an option, or set its key in the campaign file."
+        case let .attemptLogFieldTwice(path, field, headerColumn, value):
+            let column = name(.attemptLogColumn), fixed = name(.attemptLogValue)
+            guard let headerColumn else {
+                return "\(path): the field \(field) is given both a column (\(column)) and one value (\(fixed)); give one of them."
+            }
+            return "\(path): the log has a column '\(headerColumn)' for \(field), and \(fixed) \(field)=\(value) gives one value for the whole file; which is right cannot be told. Drop \(fixed) \(field), or import this log without it."
+        case let .listFromStandardInput(path):
+            return "\(path): a register or list must be a file, not standard input, so that its checksum can be recorded. Save it to a file first."
+        case let .indexLabelTooLong(path, limit):
+            return "\(path): the label is longer than \(limit) bytes. Give a shorter \(name(.indexLabel))."
+        case let .recheckContextDiffers(path, field, earlier, now):
+            return "\(path): was washed for the \(field) '\(earlier)', this recheck is for '\(now)'. Recheck with the run's own campaign, offer and contact centre."
+        case let .notACallableList(path, columns):
+            return "\(path): does not end in the columns a scrub appends (\(columns.joined(separator: ", "))): it is not a callable list as nixwash wrote it."
+        case let .callableListChanged(path, digest, recorded):
+            return "\(path): has changed since the scrub wrote it (SHA-256 \(digest), report.json records \(recorded)), so it is not the list the dialer got from that run. Wash the list again with a scrub (`nixwash audit verify` shows what changed)."
+        case let .outputIsRunFolder(path):
+            return "\(path): is the folder of the run being rechecked; a recheck writes into a new folder. Choose another output folder."
+        case let .runGivenTwice(path):
+            return "\(path): is given twice; each run counts once. Name each run folder once."
+        case let .archiveMemberNotALeadList(path, header):
+            return "\(path): this member of the archive has no column that is named or filled like a phone column (the header has: \(Self.listed(header))), so it seems not to be a lead list. Take it out of the archive and rerun, or, if it is one, name its phone column with \(name(.phoneColumn))."
         case let .invalidRuleProfile(path, key, reason):
             let subject = key.map { "\(path): key '\($0)'" } ?? path
             return "\(subject): \(reason). Fix the rule profile (its keys are described in docs/rule-profile.md) and rerun."
@@ -246,27 +320,27 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): the index is corrupt: \(reason). Rebuild it with `nixwash index build` or restore it from a backup."
         case let .unreadableListLine(path, line, column, value, reason, list, allowed):
             let what = value.isEmpty ? reason : "'\(value)' is not a phone number (\(reason))"
-            let limit = allowed == 0 ? "" : " This is one more unreadable line than the \(allowed) that --max-invalid-lines lets through."
+            let limit = allowed == 0 ? "" : " This is one more unreadable line than the \(allowed) that \(name(.maxInvalidLines)) lets through."
             switch list {
             case .register:
-                return "\(path):\(line): column '\(column)': \(what); nothing was written.\(limit) Fix or remove the line, or name the number column with --number-column; to build anyway, let such lines through with --max-invalid-lines N --rejects FILE (they are written to FILE and counted in `nixwash index info`)."
+                return "\(path):\(line): column '\(column)': \(what); nothing was written.\(limit) Fix or remove the line, or name the number column with \(name(.registerNumberColumn)); to build anyway, let such lines through with \(name(.maxInvalidLines)) N \(name(.invalidLinesFile)) FILE (they are written to FILE and counted in `nixwash index info`)."
             case .customers:
-                return "\(path):\(line): column '\(column)': \(what). Fix the line in the customer list, or name its columns with --customer-number-column, --agreement-end-column and --category-column (campaign file: customer_number_column, agreement_end_column, category_column), and rerun."
+                return "\(path):\(line): column '\(column)': \(what). Fix the line in the customer list, or name its columns with \(name(.customerNumberColumn)), \(name(.agreementEndColumn)) and \(name(.categoryColumn)) (campaign file: customer_number_column, agreement_end_column, category_column), and rerun."
             case .consents:
-                return "\(path):\(line): column '\(column)': \(what). Fix the line in the consent list, or name its columns with --consent-number-column and --consent-date-column (campaign file: consent_number_column, consent_date_column), and rerun."
+                return "\(path):\(line): column '\(column)': \(what). Fix the line in the consent list, or name its columns with \(name(.consentNumberColumn)) and \(name(.consentDateColumn)) (campaign file: consent_number_column, consent_date_column), and rerun."
             }
         case let .noNumberColumn(path, header, list):
             let option: String
             switch list {
-            case .register: option = "--number-column"
-            case .customers: option = "--customer-number-column (campaign file: customer_number_column)"
-            case .consents: option = "--consent-number-column (campaign file: consent_number_column)"
+            case .register: option = "\(name(.registerNumberColumn))"
+            case .customers: option = "\(name(.customerNumberColumn)) (campaign file: customer_number_column)"
+            case .consents: option = "\(name(.consentNumberColumn)) (campaign file: consent_number_column)"
             }
             return "\(path): the first line is not a phone number and no column has a number name (number, nummer, telefon, phone, tel, mobil, ...). The header has: \(Self.listed(header)). Name the column with \(option)."
         case let .noListDateColumn(path, header, list):
             let (what, names, option) = list == .consents
-                ? ("consent date", "consent_date, samtycke, datum, ...", "--consent-date-column (campaign file: consent_date_column)")
-                : ("agreement end", "agreement_end, avtalsslut, slutdatum, ...", "--agreement-end-column (campaign file: agreement_end_column)")
+                ? ("consent date", "consent_date, samtycke, datum, ...", "\(name(.consentDateColumn)) (campaign file: consent_date_column)")
+                : ("agreement end", "agreement_end, avtalsslut, slutdatum, ...", "\(name(.agreementEndColumn)) (campaign file: agreement_end_column)")
             return "\(path): no \(what) column (\(names)). The header has: \(Self.listed(header)). Name the column with \(option)."
         case let .historyDatabase(path, reason):
             return "\(path): contact history database error: \(reason). Check the disk and the file's permissions and rerun; an import that failed was rolled back and changed nothing."
@@ -279,7 +353,7 @@ public enum NixWashError: LocalizedError, Equatable {
         case let .historyBusy(path):
             return "\(path): another nixwash is writing to this contact history (an import or a purge) and did not finish within 10 seconds. Rerun when it is done."
         case let .historyNotFound(path):
-            return "\(path): no contact history database here. Create one with `nixwash history import --db \(path) LOG...`, or correct the path."
+            return "\(path): no contact history database here. Create one with `nixwash history import \(name(.historyImportDatabase)) \(path) LOG...`, or correct the path."
         case let .notAHistoryDatabase(path):
             return "\(path): not a nixwash contact history (it has no attempts table). Give the path of a history database, or a new path to create one."
         case let .historySchemaTooNew(path, version, supported):
@@ -290,23 +364,81 @@ public enum NixWashError: LocalizedError, Equatable {
             if let value = first.value { place += ", value '\(value)'" }
             let fault = "\(place): \(first.reason.rawValue): \(first.detail)"
             if limit == 0 {
-                return "\(path): \(fault). Nothing was imported: an import takes every row of its logs or none. Fix the row, or let bad rows through with --max-bad-rows N and --rejects FILE (they are written there and counted in `history stats`)."
+                return "\(path): \(fault). Nothing was imported: an import takes every row of its logs or none. Fix the row, or let bad rows through with \(name(.maxBadRows)) N and \(name(.badRowsFile)) FILE (they are written there and counted in `history stats`)."
             }
-            return "\(path): \(bad) bad rows, more than --max-bad-rows \(limit) allows (the first on \(fault)); nothing was imported. Fix the log, or raise --max-bad-rows."
+            return "\(path): \(bad) bad rows, more than \(name(.maxBadRows)) \(limit) allows (the first on \(fault)); nothing was imported. Fix the log, or raise \(name(.maxBadRows))."
         case let .purgeRefused(path, reason):
             return "\(path): purge refused: \(reason)"
         case let .standardOutputFailed(reason):
             return "standard output: write failed: \(reason). Free disk space or fix the redirect and rerun."
         case let .nearHistoryName(path, field, given, near, attempts):
-            let option = field == "campaign" ? "--campaign (campaign file: campaign)"
-                : field == "offer" ? "--offer (campaign file: offer)" : "--contact-centre (campaign file: contact_centre)"
+            let option = field == "campaign" ? "\(name(.campaign)) (campaign file: campaign)"
+                : field == "offer" ? "\(name(.offer)) (campaign file: offer)" : "\(name(.contactCentre)) (campaign file: contact_centre)"
             let listed = zip(near, attempts).map { "'\($0)' (\($1) attempts)" }.joined(separator: ", ")
             return "\(path): the contact history has no attempts for the \(field) '\(given)', but it has some for \(listed). Did you mean '\(near[0])'? Names are matched exactly, so under '\(given)' those attempts would count for no quota. Give the \(field) exactly as the history writes it with \(option) and rerun."
         case let .staleHistory(path, newestAttempt, age, maxAge):
             let newest = newestAttempt.map { "its newest attempt is from \($0), \(age ?? "?") ago" } ?? "it holds no attempts at all"
-            return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (--history-max-age, campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
+            return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (\(name(.historyMaxAge)), campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
         case let .noAttemptLogColumn(path, field, header):
-            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with --column \(field)=HEADER."
+            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with \(name(.attemptLogColumn)) \(field)=HEADER."
+        }
+    }
+}
+
+/// A setting that an error message tells the user to change. The library says which setting;
+/// the CLI spells it as its option in one place (`OptionNames`), other callers use `description`.
+public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
+    case phoneColumn
+    case notPhoneColumn
+    case sourceColumn
+    case source
+    case maxRecordSize
+    case maxMalformedShare
+    case campaign
+    case offer
+    case contactCentre
+    case historyMaxAge
+    case indexLabel
+    case registerNumberColumn
+    case maxInvalidLines
+    case invalidLinesFile
+    case customerNumberColumn
+    case agreementEndColumn
+    case categoryColumn
+    case consentNumberColumn
+    case consentDateColumn
+    case historyImportDatabase
+    case attemptLogColumn
+    case attemptLogValue
+    case maxBadRows
+    case badRowsFile
+
+    public var description: String {
+        switch self {
+        case .phoneColumn: return "the phone column setting"
+        case .notPhoneColumn: return "the not-a-phone-column setting"
+        case .sourceColumn: return "the source column setting"
+        case .source: return "the source setting"
+        case .maxRecordSize: return "the largest record setting"
+        case .maxMalformedShare: return "the malformed share setting"
+        case .campaign: return "the campaign setting"
+        case .offer: return "the offer setting"
+        case .contactCentre: return "the contact centre setting"
+        case .historyMaxAge: return "the history age setting"
+        case .indexLabel: return "the label setting"
+        case .registerNumberColumn: return "the register's number column setting"
+        case .maxInvalidLines: return "the unreadable lines setting"
+        case .invalidLinesFile: return "the file for unreadable lines"
+        case .customerNumberColumn: return "the customer list's number column setting"
+        case .agreementEndColumn: return "the agreement end column setting"
+        case .categoryColumn: return "the category column setting"
+        case .consentNumberColumn: return "the consent list's number column setting"
+        case .consentDateColumn: return "the consent date column setting"
+        case .historyImportDatabase: return "the import's history database"
+        case .attemptLogColumn: return "the field's column mapping"
+        case .attemptLogValue: return "the field's one value"
+        case .maxBadRows: return "the bad rows setting"
+        case .badRowsFile: return "the file for bad rows"
         }
     }
 }

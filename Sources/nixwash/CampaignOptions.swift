@@ -102,11 +102,8 @@ struct CampaignOptions: ParsableArguments {
         if contactCentre == nil { missing.append("the contact centre: --contact-centre, or campaign-file key \"contact_centre\"") }
         if nixIndex == nil { missing.append("the NIX index: --nix, or campaign-file key \"nix_index\" (build it with `nixwash index build --kind nix`)") }
         guard let callDate, let campaign, let offer, let contactCentre, let nixIndex, missing.isEmpty else {
-            throw NixWashError.invalidSetting(
-                source: campaignFile ?? "the command line (no campaign file given with --config)",
-                reason: "\(missing.count) required setting\(missing.count == 1 ? " is" : "s are") missing:\n"
-                    + missing.map { "  - " + $0 }.joined(separator: "\n")
-                    + "\nGive each as an option, or set its key in the campaign file.")
+            throw NixWashError.missingSettings(source: campaignFile ?? "the command line (no campaign file given with --config)",
+                                               missing: missing)
         }
         var config = ScrubConfiguration(
             leadFiles: leadFiles,
@@ -121,7 +118,7 @@ struct CampaignOptions: ParsableArguments {
         config.profile = shipped.profile
         config.historyMaxAge = historyMaxAge.flatMap(HistoryCoverage.seconds(ofDuration:)) ?? file.historyMaxAge
         if config.historyMaxAge != nil, config.historyDatabase == nil {
-            throw NixWashError.invalidSetting(source: "nixwash", reason: "--history-max-age (history_max_age) checks the contact history, but none was given: pass --history or set \"history_db\" in the campaign file.")
+            throw NixWashError.conflictingSettings(source: "nixwash", reason: "--history-max-age (history_max_age) checks the contact history, but none was given: pass --history or set \"history_db\" in the campaign file.")
         }
         config.customerColumns = DatedListColumns(number: customerNumberColumn ?? file.customerNumberColumn,
                                                   date: agreementEndColumn ?? file.agreementEndColumn,

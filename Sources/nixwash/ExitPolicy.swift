@@ -16,7 +16,7 @@ func runMappingErrors(resultOnStandardOutput: Bool = false, _ body: () throws ->
             throw NixWashError.standardOutputFailed(reason: reason)
         }
     } catch let error as NixWashError {
-        Console.error(error.localizedDescription)
+        Console.error(error.message(naming: OptionNames.flag))
         switch error.kind {
         case .runtime: throw ExitCode(1)
         case .compliance: throw ExitCode(3)
@@ -32,4 +32,37 @@ func standardOutputFailure() -> String? {
     let code = errno
     guard !flushed || ferror(stdout) != 0 else { return nil }
     return flushed ? "a write failed" : String(cString: strerror(code))
+}
+
+/// The option that sets each setting a library message names: the one place where the CLI's
+/// flag names meet the library's errors.
+enum OptionNames {
+    static func flag(_ setting: Setting) -> String {
+        switch setting {
+        case .phoneColumn: return "--phone-column"
+        case .notPhoneColumn: return "--not-phone-column"
+        case .sourceColumn: return "--source-column"
+        case .source: return "--source"
+        case .maxRecordSize: return "--max-record-size"
+        case .maxMalformedShare: return "--max-malformed-share"
+        case .campaign: return "--campaign"
+        case .offer: return "--offer"
+        case .contactCentre: return "--contact-centre"
+        case .historyMaxAge: return "--history-max-age"
+        case .indexLabel: return "--label"
+        case .registerNumberColumn: return "--number-column"
+        case .maxInvalidLines: return "--max-invalid-lines"
+        case .invalidLinesFile: return "--rejects"
+        case .customerNumberColumn: return "--customer-number-column"
+        case .agreementEndColumn: return "--agreement-end-column"
+        case .categoryColumn: return "--category-column"
+        case .consentNumberColumn: return "--consent-number-column"
+        case .consentDateColumn: return "--consent-date-column"
+        case .historyImportDatabase: return "--db"
+        case .attemptLogColumn: return "--column"
+        case .attemptLogValue: return "--set"
+        case .maxBadRows: return "--max-bad-rows"
+        case .badRowsFile: return "--rejects"
+        }
+    }
 }

@@ -289,8 +289,9 @@ extension IndexCommand {
                                                bodyChecksum: hex(index.header.bodyChecksum)))
                         Console.result("\(file): OK, \(index.header.entryCount) numbers, body checksum \(hex(index.header.bodyChecksum))")
                     } catch let error as NixWashError {
-                        Console.error(error.localizedDescription)
-                        checked.append(Checked(path: file, sound: false, error: error.localizedDescription))
+                        let message = error.message(naming: OptionNames.flag)
+                        Console.error(message)
+                        checked.append(Checked(path: file, sound: false, error: message))
                         failed = true
                     }
                     Console.summarize(["indexes": checked])

@@ -79,7 +79,7 @@ struct Scrub: OutputCommand {
             var options = csv.csvOptions
             if options.delimiter == nil, let name = file.delimiter {
                 guard let delimiter = CSVDialect.delimiter(named: name) else {
-                    throw NixWashError.invalidSetting(source: campaign.campaignFile ?? "campaign file", reason: "key 'delimiter' must be ',' ';' '|' or 'tab'.")
+                    throw NixWashError.invalidCampaignFile(path: campaign.campaignFile ?? "campaign file", reason: "key 'delimiter' must be ',' ';' '|' or 'tab'.")
                 }
                 options.delimiter = delimiter
             }

@@ -54,9 +54,9 @@ final class CSVColumnRolesTests: XCTestCase {
                 path: "x.csv", columns: [UnwashedColumn(name: "Alt. telefon", foundBy: .name),
                                          UnwashedColumn(name: "Kontakt", foundBy: .content)],
                 washed: ["telefon"]))
-            let message = error.localizedDescription
-            for words in ["'Alt. telefon'", "'Kontakt'", "--phone-column 'telefon' --phone-column 'Alt. telefon' --phone-column 'Kontakt'",
-                          "--not-phone-column 'Alt. telefon' --not-phone-column 'Kontakt'", "phone_columns", "not_phone_columns",
+            let message = messageNamingSettings(error)
+            for words in ["'Alt. telefon'", "'Kontakt'", "<phoneColumn> 'telefon' <phoneColumn> 'Alt. telefon' <phoneColumn> 'Kontakt'",
+                          "<notPhoneColumn> 'Alt. telefon' <notPhoneColumn> 'Kontakt'", "phone_columns", "not_phone_columns",
                           "nothing was published"] {
                 XCTAssertTrue(message.contains(words), "\(words) not in: \(message)")
             }

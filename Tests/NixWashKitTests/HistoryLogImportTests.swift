@@ -80,7 +80,7 @@ final class HistoryLogImportTests: XCTestCase {
             XCTAssertEqual([bad, limit], [1, 0])
             XCTAssertEqual([first.column, first.value], ["number", "12"])
             XCTAssertTrue(error.localizedDescription.contains("bad.csv: line 3, column 'number', value '12': invalid_number:"), error.localizedDescription)
-            XCTAssertTrue(error.localizedDescription.contains("--max-bad-rows N and --rejects FILE"), error.localizedDescription)
+            XCTAssertTrue(messageNamingSettings(error).contains("<maxBadRows> N and <badRowsFile> FILE"), messageNamingSettings(error))
         }
         XCTAssertEqual(try count(), 0)
         let summary = try store.importLogs([path], maxBadRows: nil)[0]

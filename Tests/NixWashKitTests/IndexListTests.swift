@@ -141,7 +141,7 @@ final class IndexListTests: XCTestCase {
         XCTAssertThrowsError(try read(path)) { error in
             XCTAssertEqual(error as? NixWashError, .noNumberColumn(path: path, header: ["namn", "ort"], list: .register))
             XCTAssertEqual((error as? NixWashError)?.kind, .usage)
-            XCTAssertTrue(error.localizedDescription.contains("--number-column"), error.localizedDescription)
+            XCTAssertTrue(messageNamingSettings(error).contains("<registerNumberColumn>"), messageNamingSettings(error))
         }
     }
 
@@ -213,9 +213,9 @@ final class IndexListTests: XCTestCase {
         XCTAssertThrowsError(try read(path)) { error in
             XCTAssertEqual(error as? NixWashError, .unreadableListLine(path: path, line: 201, column: "field 1", value: "hej",
                                                                       reason: "letters", list: .register, allowed: 0))
-            let message = error.localizedDescription
+            let message = messageNamingSettings(error)
             XCTAssertTrue(message.hasPrefix("\(path):201: column 'field 1': 'hej' is not a phone number (letters)"), message)
-            XCTAssertTrue(message.contains("--max-invalid-lines N --rejects FILE"), message)
+            XCTAssertTrue(message.contains("<maxInvalidLines> N <invalidLinesFile> FILE"), message)
         }
         var allowing = ListReadingOptions()
         allowing.maxInvalidLines = 2
@@ -264,7 +264,7 @@ final class IndexListTests: XCTestCase {
             guard case let .unreadableListLine(_, line, column, value, _, list, _)? = error as? NixWashError else { return XCTFail("\(error)") }
             XCTAssertEqual([String(line), column, value], ["2", "avtal_slut", "31/12/2026"])
             XCTAssertEqual(list, .customers)
-            XCTAssertTrue(error.localizedDescription.contains("--agreement-end-column"), error.localizedDescription)
+            XCTAssertTrue(messageNamingSettings(error).contains("<agreementEndColumn>"), messageNamingSettings(error))
         }
         let badNumber = try file("kunder.csv", "telefon,avtal_slut\n0701111111,\nfel,2026-01-01\n")
         XCTAssertThrowsError(try ListReading.readCustomers(path: badNumber, options: ListReadingOptions())) { error in
@@ -284,7 +284,7 @@ final class IndexListTests: XCTestCase {
         let customers = try file("kunder.csv", "Kundnr;Abonnent;Avslutas;Affärsområde\n17;0701111111;2026-03-01;El\n")
         XCTAssertThrowsError(try ListReading.readCustomers(path: customers, options: ListReadingOptions())) { error in
             XCTAssertEqual(error as? NixWashError, .noNumberColumn(path: customers, header: ["Kundnr", "Abonnent", "Avslutas", "Affärsområde"], list: .customers))
-            XCTAssertTrue(error.localizedDescription.contains("--customer-number-column"), error.localizedDescription)
+            XCTAssertTrue(messageNamingSettings(error).contains("<customerNumberColumn>"), messageNamingSettings(error))
         }
         let columns = DatedListColumns(number: "abonnent", date: "Avslutas", category: "Affärsområde")
         let (list, _) = try ListReading.readCustomers(path: customers, options: ListReadingOptions(), columns: columns)
@@ -294,7 +294,7 @@ final class IndexListTests: XCTestCase {
         let consents = try file("samtycke.csv", "telefon;Godkänt\n0701111111;2026-10-01\n")
         XCTAssertThrowsError(try ListReading.readConsents(path: consents, options: ListReadingOptions())) { error in
             XCTAssertEqual(error as? NixWashError, .noListDateColumn(path: consents, header: ["telefon", "Godkänt"], list: .consents))
-            XCTAssertTrue(error.localizedDescription.contains("--consent-date-column"), error.localizedDescription)
+            XCTAssertTrue(messageNamingSettings(error).contains("<consentDateColumn>"), messageNamingSettings(error))
         }
         let (consent, _) = try ListReading.readConsents(path: consents, options: ListReadingOptions(),
                                                         columns: DatedListColumns(date: "godkänt"))

@@ -55,3 +55,9 @@ func systemGzipChecksum(_ path: String) throws -> (status: Int32, output: String
     let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     return (shell.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
 }
+
+/// An error's message with each setting it names written `<setting>`: the library names
+/// settings, and only the CLI spells them as flags.
+func messageNamingSettings(_ error: Error) -> String {
+    (error as? NixWashError)?.message(naming: { "<\($0.rawValue)>" }) ?? error.localizedDescription
+}

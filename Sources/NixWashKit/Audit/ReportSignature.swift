@@ -26,11 +26,11 @@ public final class ReportSignature {
         ERR_clear_error()
         let kind = isPrivate ? "private" : "public"
         guard let loaded else {
-            throw NixWashError.invalidSetting(source: path, reason: "not a PEM \(kind) key. Make an Ed25519 key with `openssl genpkey -algorithm ed25519 -out KEY` (its public half: `openssl pkey -in KEY -pubout`).")
+            throw NixWashError.invalidSigningKey(path: path, reason: "not a PEM \(kind) key. Make an Ed25519 key with `openssl genpkey -algorithm ed25519 -out KEY` (its public half: `openssl pkey -in KEY -pubout`).")
         }
         guard EVP_PKEY_get_id(loaded) == EVP_PKEY_ED25519 else {
             EVP_PKEY_free(loaded)
-            throw NixWashError.invalidSetting(source: path, reason: "is a \(kind) key of another algorithm; nixwash signs with Ed25519 (`openssl genpkey -algorithm ed25519`).")
+            throw NixWashError.invalidSigningKey(path: path, reason: "is a \(kind) key of another algorithm; nixwash signs with Ed25519 (`openssl genpkey -algorithm ed25519`).")
         }
         key = loaded
     }
@@ -39,7 +39,7 @@ public final class ReportSignature {
 
     /// The signature of `message`, base64.
     public func sign(_ message: Data) throws -> String {
-        guard let context = EVP_MD_CTX_new() else { throw NixWashError.invalidSetting(source: path, reason: "libcrypto is out of memory") }
+        guard let context = EVP_MD_CTX_new() else { throw NixWashError.signingFailed(path: path, reason: "libcrypto is out of memory") }
         defer { EVP_MD_CTX_free(context) }
         var signature = [UInt8](repeating: 0, count: 64)
         var length = signature.count
@@ -49,7 +49,7 @@ public final class ReportSignature {
         }
         ERR_clear_error()
         guard ok, length == 64 else {
-            throw NixWashError.invalidSetting(source: path, reason: "libcrypto could not sign with this key.")
+            throw NixWashError.signingFailed(path: path, reason: "libcrypto could not sign with this key.")
         }
         return Data(signature).base64EncodedString()
     }

@@ -173,7 +173,7 @@ public struct ColumnRoles: Equatable, Sendable {
             for name in explicitPhones {
                 for column in try columns(named: name, header: header, path: path) where !phones.contains(column) {
                     if declared.contains(column) {
-                        throw NixWashError.invalidSetting(source: path, reason: "column '\(displayName(of: column, header: header))' is given both as a phone column and as not a phone column. Give it once.")
+                        throw NixWashError.conflictingSettings(source: path, reason: "column '\(displayName(of: column, header: header))' is given both as a phone column and as not a phone column. Give it once.")
                     }
                     phones.append(column)
                 }

@@ -86,13 +86,13 @@ public struct AttemptLogColumns: Equatable, Sendable {
         for field in Field.allCases {
             if let name = mapped[field] {
                 guard fixed[field] == nil else {
-                    throw NixWashError.invalidSetting(source: path, reason: "the field \(field.rawValue) is given both a column (--column) and one value (--set); give one of them.")
+                    throw NixWashError.attemptLogFieldTwice(path: path, field: field.rawValue, headerColumn: nil, value: fixed[field]!)
                 }
                 // A name the header has twice reads its first column, unless given as `name#2`.
                 columns[field] = try ColumnRoles.columns(named: name, header: header, path: path)[0]
             } else if let index = header.firstIndex(where: { AttemptLogColumns.usualNames[field]!.contains(ColumnRoles.canonicalName($0)) }) {
                 guard fixed[field] == nil else {
-                    throw NixWashError.invalidSetting(source: path, reason: "the log has a column '\(header[index])' for \(field.rawValue), and --set \(field.rawValue)=\(fixed[field]!) gives one value for the whole file; which is right cannot be told. Drop --set \(field.rawValue), or import this log without it.")
+                    throw NixWashError.attemptLogFieldTwice(path: path, field: field.rawValue, headerColumn: header[index], value: fixed[field]!)
                 }
                 columns[field] = index
             } else if field != .outcome, fixed[field] == nil {

@@ -106,13 +106,13 @@ public enum IndexWriter {
     @discardableResult
     public static func write(keys: [UInt64], metadata: Metadata, to path: String) throws -> IndexHeader {
         guard keys.count < Int(UInt32.max) else {
-            throw NixWashError.invalidSetting(source: path, reason: "\(keys.count) numbers is more than an index holds (\(UInt32.max - 1)). Split the list.")
+            throw NixWashError.indexTooLarge(path: path, reason: "\(keys.count) numbers is more than an index holds (\(UInt32.max - 1)). Split the list.")
         }
         guard metadata.label.utf8.count <= IndexFormat.maxLabelLength else {
-            throw NixWashError.invalidSetting(source: path, reason: "the label is longer than \(IndexFormat.maxLabelLength) bytes. Give a shorter --label.")
+            throw NixWashError.indexLabelTooLong(path: path, limit: IndexFormat.maxLabelLength)
         }
         guard metadata.sources.count <= IndexFormat.maxSourceCount else {
-            throw NixWashError.invalidSetting(source: path, reason: "more than \(IndexFormat.maxSourceCount) source files. Merge them first.")
+            throw NixWashError.indexTooLarge(path: path, reason: "more than \(IndexFormat.maxSourceCount) source files. Merge them first.")
         }
         precondition(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 }, "index keys must be sorted and distinct")
         let tables = keys.withUnsafeBufferPointer { KeyLookup.buildTables(keys: $0) }

@@ -411,7 +411,7 @@ public enum ListReading {
     /// auditor holding the delivered file can match it to the index.
     static func fileChecksum(path: String) throws -> (checksum: UInt64, length: UInt64) {
         guard path != "-" else {
-            throw NixWashError.invalidSetting(source: path, reason: "a register or list must be a file, not standard input, so that its checksum can be recorded. Save it to a file first.")
+            throw NixWashError.listFromStandardInput(path: path)
         }
         let fingerprint = try FileFingerprint.xxHash64(path: path)
         return (fingerprint.checksum, fingerprint.size)

@@ -51,7 +51,7 @@ public final class Rechecker {
     private func earlierRun() throws -> (origin: RecheckOrigin, lists: [CallableList]) {
         let reportPath = runFolder + "/" + AuditTrail.reportName
         guard FileManager.default.fileExists(atPath: reportPath) else {
-            throw NixWashError.invalidSetting(source: runFolder, reason: "no report.json here: this is not the output folder of a nixwash scrub. Give the folder a scrub wrote.")
+            throw NixWashError.notAScrubRun(path: runFolder, reason: "no report.json here: this is not the output folder of a nixwash scrub. Give the folder a scrub wrote.")
         }
         let data: Data
         do {
@@ -63,21 +63,21 @@ public final class Rechecker {
         do {
             report = try JSONDecoder().decode(ScrubReport.self, from: data)
         } catch {
-            throw NixWashError.invalidSetting(source: reportPath, reason: "not a scrub report nixwash can read (\(error)). Recheck the folder of a scrub, or wash the list again.")
+            throw NixWashError.notAScrubRun(path: reportPath, reason: "not a scrub report nixwash can read (\(error)). Recheck the folder of a scrub, or wash the list again.")
         }
         guard report.recheckOf == nil else {
-            throw NixWashError.invalidSetting(source: runFolder, reason: "is the folder of a recheck, not of a scrub. Recheck the scrub's folder: it holds every row the dialer got.")
+            throw NixWashError.notAScrubRun(path: runFolder, reason: "is the folder of a recheck, not of a scrub. Recheck the scrub's folder: it holds every row the dialer got.")
         }
         // The quotas count the attempts of one campaign, offer and contact centre: a recheck in
         // another context would judge the dialer's rows by the wrong history.
         let context = [("campaign", report.campaign, configuration.campaign), ("offer", report.offer, configuration.offer),
                        ("contact centre", report.contactCentre, configuration.contactCentre)]
         if let (name, earlier, now) = context.first(where: { $0.1 != $0.2 }) {
-            throw NixWashError.invalidSetting(source: runFolder, reason: "was washed for the \(name) '\(earlier)', this recheck is for '\(now)'. Recheck with the run's own campaign, offer and contact centre.")
+            throw NixWashError.recheckContextDiffers(path: runFolder, field: name, earlier: earlier, now: now)
         }
         guard let nix = report.registers.first(where: { $0.kind == IndexKind.nix.name }),
               let registerText = nix.registerDate, let registerDate = LocalDate(registerText) else {
-            throw NixWashError.invalidSetting(source: reportPath, reason: "names no NIX register with a date, so its freshness cannot be checked. Wash the list again.")
+            throw NixWashError.notAScrubRun(path: reportPath, reason: "names no NIX register with a date, so its freshness cannot be checked. Wash the list again.")
         }
         let validThrough = configuration.profile.registerValidThrough(registerDate: registerDate)
         if configuration.callDate > validThrough {
@@ -115,7 +115,7 @@ public final class Rechecker {
         let reader = try CSVReader(input: file,
                                    options: CSVOptions(maxRecordSize: configuration.csv.maxRecordSize, requireDataRows: false))
         guard let appended = Scrubber.appendedCallableColumns(in: reader.header) else {
-            throw NixWashError.invalidSetting(source: list.path, reason: "does not end in the columns a scrub appends (\(Scrubber.callableColumns.joined(separator: ", "))): it is not a callable list as nixwash wrote it.")
+            throw NixWashError.notACallableList(path: list.path, columns: Scrubber.callableColumns)
         }
         let width = reader.header.count - appended.count
         let original = Array(reader.header.prefix(width))
@@ -160,7 +160,7 @@ public final class Rechecker {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
         if URL(fileURLWithPath: c.outputFolder).standardizedFileURL == URL(fileURLWithPath: runFolder).standardizedFileURL {
-            throw NixWashError.invalidSetting(source: c.outputFolder, reason: "is the folder of the run being rechecked; a recheck writes into a new folder. Choose another output folder.")
+            throw NixWashError.outputIsRunFolder(path: c.outputFolder)
         }
         let (origin, lists) = try earlierRun()
         let judge = try NumberJudge(configuration: c)
@@ -198,7 +198,7 @@ public final class Rechecker {
             let digest = list.hasher.digest()
             // The pull list is about the rows the scrub handed the dialer, not an edited copy.
             if let recorded = list.recordedSha256, recorded != digest {
-                throw NixWashError.invalidSetting(source: reader.path, reason: "has changed since the scrub wrote it (SHA-256 \(digest), report.json records \(recorded)), so it is not the list the dialer got from that run. Wash the list again with a scrub (`nixwash audit verify` shows what changed).")
+                throw NixWashError.callableListChanged(path: reader.path, digest: digest, recorded: recorded)
             }
             inputReports.append(ScrubReport.InputFileReport(
                 path: reader.path, file: reader.path, container: "none", size: list.file.compressedSize, sha256: digest,

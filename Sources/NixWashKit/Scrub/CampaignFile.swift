@@ -74,10 +74,10 @@ public struct CampaignFile: Equatable, Sendable {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw NixWashError.invalidSetting(source: path, reason: "not valid JSON (\(detail)). Fix the campaign file and rerun.")
+            throw NixWashError.invalidCampaignFile(path: path, reason: "not valid JSON (\(detail)). Fix the campaign file and rerun.")
         }
         guard let dictionary = object as? [String: Any] else {
-            throw NixWashError.invalidSetting(source: path, reason: "a campaign file is a JSON object of settings.")
+            throw NixWashError.invalidCampaignFile(path: path, reason: "a campaign file is a JSON object of settings.")
         }
         let folder = (path as NSString).deletingLastPathComponent
         return try CampaignFile(dictionary, path: path, folder: folder.isEmpty ? "." : folder)
@@ -85,19 +85,19 @@ public struct CampaignFile: Equatable, Sendable {
 
     init(_ d: [String: Any], path: String, folder: String) throws {
         for key in d.keys where !Self.keys.contains(key) {
-            throw NixWashError.invalidSetting(source: path, reason: "unknown key '\(key)'. Known keys: \(Self.keys.joined(separator: ", ")).")
+            throw NixWashError.invalidCampaignFile(path: path, reason: "unknown key '\(key)'. Known keys: \(Self.keys.joined(separator: ", ")).")
         }
         func string(_ key: String) throws -> String? {
             guard let value = d[key] else { return nil }
             guard let text = value as? String, !text.isEmpty else {
-                throw NixWashError.invalidSetting(source: path, reason: "key '\(key)' must be a non-empty string.")
+                throw NixWashError.invalidCampaignFile(path: path, reason: "key '\(key)' must be a non-empty string.")
             }
             return text
         }
         func strings(_ key: String) throws -> [String]? {
             guard let value = d[key] else { return nil }
             guard let list = value as? [String] else {
-                throw NixWashError.invalidSetting(source: path, reason: "key '\(key)' must be an array of strings.")
+                throw NixWashError.invalidCampaignFile(path: path, reason: "key '\(key)' must be an array of strings.")
             }
             return list
         }
@@ -106,7 +106,7 @@ public struct CampaignFile: Equatable, Sendable {
         }
         if let text = try string("call_date") {
             guard let date = LocalDate(text) else {
-                throw NixWashError.invalidSetting(source: path, reason: "key 'call_date' must be a date YYYY-MM-DD, not '\(text)'.")
+                throw NixWashError.invalidCampaignFile(path: path, reason: "key 'call_date' must be a date YYYY-MM-DD, not '\(text)'.")
             }
             callDate = date
         }
@@ -128,7 +128,7 @@ public struct CampaignFile: Equatable, Sendable {
         notPhoneColumns = try strings("not_phone_columns")
         if let value = d["max_malformed_share"] {
             guard let share = (value as? Double) ?? (value as? Int).map(Double.init), (0...1).contains(share) else {
-                throw NixWashError.invalidSetting(source: path, reason: "key 'max_malformed_share' must be a number from 0 to 1, e.g. 0.01 for 1 %.")
+                throw NixWashError.invalidCampaignFile(path: path, reason: "key 'max_malformed_share' must be a number from 0 to 1, e.g. 0.01 for 1 %.")
             }
             maxMalformedShare = share
         }
@@ -138,13 +138,13 @@ public struct CampaignFile: Equatable, Sendable {
         sheet = try string("sheet")
         if let code = try string("default_country") {
             guard let country = PhoneCountry(rawValue: code) else {
-                throw NixWashError.invalidSetting(source: path, reason: "key 'default_country' must be one of \(PhoneCountry.allCases.map(\.rawValue).joined(separator: ", ")), not '\(code)'.")
+                throw NixWashError.invalidCampaignFile(path: path, reason: "key 'default_country' must be one of \(PhoneCountry.allCases.map(\.rawValue).joined(separator: ", ")), not '\(code)'.")
             }
             defaultCountry = country
         }
         if let name = try string("profile") {
             guard let shipped = ShippedProfile(rawValue: name) else {
-                throw NixWashError.invalidSetting(source: path, reason: "key 'profile' must be one of \(ShippedProfile.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'.")
+                throw NixWashError.invalidCampaignFile(path: path, reason: "key 'profile' must be one of \(ShippedProfile.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'.")
             }
             profile = shipped
         }
@@ -155,13 +155,13 @@ public struct CampaignFile: Equatable, Sendable {
         consentDateColumn = try string("consent_date_column")
         if let text = try string("history_max_age") {
             guard let seconds = HistoryCoverage.seconds(ofDuration: text) else {
-                throw NixWashError.invalidSetting(source: path, reason: "key 'history_max_age' must be a duration such as \"36h\" or \"2d\", not '\(text)'.")
+                throw NixWashError.invalidCampaignFile(path: path, reason: "key 'history_max_age' must be a duration such as \"36h\" or \"2d\", not '\(text)'.")
             }
             historyMaxAge = seconds
         }
         if let value = d["compression_level"] {
             guard let level = value as? Int, (1...9).contains(level) else {
-                throw NixWashError.invalidSetting(source: path, reason: "key 'compression_level' must be a whole number from 1 to 9.")
+                throw NixWashError.invalidCampaignFile(path: path, reason: "key 'compression_level' must be a whole number from 1 to 9.")
             }
             compressionLevel = level
         }

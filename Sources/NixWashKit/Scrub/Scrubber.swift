@@ -113,7 +113,7 @@ public final class Scrubber {
                                             byContent: byContent)
         } catch NixWashError.noPhoneColumn(_, let header) where input.container == "zip" {
             // A README or a price list beside the lead lists: say what to do with the archive.
-            throw NixWashError.invalidSetting(source: path, reason: "this member of the archive has no column that is named or filled like a phone column (the header has: \(NixWashError.listed(header))), so it seems not to be a lead list. Take it out of the archive and rerun, or, if it is one, name its phone column with --phone-column.")
+            throw NixWashError.archiveMemberNotALeadList(path: path, header: header)
         }
         let checked = header.indices.filter { !roles.phoneColumns.contains($0) && !roles.declaredNotPhone.contains($0) }
         let unwashed = checked.filter { counts.holdsPhoneNumbers($0) }

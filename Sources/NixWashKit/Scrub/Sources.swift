@@ -86,7 +86,7 @@ public enum LeadSources {
     /// silently ignored.
     public static func checkSheet(_ sheet: String?, containers: [String], arguments: [String]) throws {
         if let sheet, !containers.contains("xlsx") {
-            throw NixWashError.invalidSetting(source: arguments.joined(separator: ", "), reason: "a sheet ('\(sheet)') was asked for, but no lead list is an xlsx workbook.")
+            throw NixWashError.conflictingSettings(source: arguments.joined(separator: ", "), reason: "a sheet ('\(sheet)') was asked for, but no lead list is an xlsx workbook.")
         }
     }
 

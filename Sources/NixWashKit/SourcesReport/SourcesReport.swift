@@ -57,23 +57,23 @@ public struct SourcesReport: Codable, Sendable {
             while folder.count > 1, folder.hasSuffix("/") { folder.removeLast() }
             let canonical = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
             guard seen.insert(canonical).inserted else {
-                throw NixWashError.invalidSetting(source: given, reason: "is given twice; each run counts once. Name each run folder once.")
+                throw NixWashError.runGivenTwice(path: given)
             }
             let path = folder + "/" + AuditTrail.reportName
             let data: Data
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: path))
             } catch {
-                throw NixWashError.invalidSetting(source: folder, reason: "no readable report.json here: this is not the output folder of a nixwash scrub.")
+                throw NixWashError.notAScrubRun(path: folder, reason: "no readable report.json here: this is not the output folder of a nixwash scrub.")
             }
             let report: ScrubReport
             do {
                 report = try JSONDecoder().decode(ScrubReport.self, from: data)
             } catch {
-                throw NixWashError.invalidSetting(source: path, reason: "not a scrub report nixwash can read (\(error)).")
+                throw NixWashError.notAScrubRun(path: path, reason: "not a scrub report nixwash can read (\(error)).")
             }
             guard report.recheckOf == nil else {
-                throw NixWashError.invalidSetting(source: folder, reason: "is a recheck's folder: it holds no delivery. Give the folders of scrubs.")
+                throw NixWashError.notAScrubRun(path: folder, reason: "is a recheck's folder: it holds no delivery. Give the folders of scrubs.")
             }
             loaded.append((Run(folder: folder, callDate: report.callDate, started: report.started,
                                campaign: report.campaign, reportSha256: SHA256.hex(of: data)), report))
