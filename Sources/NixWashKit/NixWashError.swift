@@ -75,8 +75,15 @@ public enum NixWashError: LocalizedError, Equatable {
     case invalidSigningKey(path: String, reason: String)
     /// libcrypto failed to sign with a key it had loaded.
     case signingFailed(path: String, reason: String)
-    /// Kept for `NumberJudge.init`'s index and list checks and the bench tool.
-    // TODO(issue 16): NumberJudge.init is being reworked (issue 17); its checks get named cases then.
+    /// An index of the other kind where a NIX index (`wantedNix`) or a block-list index was asked for.
+    case indexKindMismatch(path: String, wantedNix: Bool)
+    /// A NIX index built without a register date: its freshness cannot be checked.
+    case registerDateMissing(path: String)
+    /// More block lists than a run takes.
+    case tooManyBlockLists(count: Int, limit: Int)
+    /// `nix_mode: consent_only` without a consent list.
+    case consentListMissing(profile: String)
+    /// The bench tool's own arguments.
     case invalidSetting(source: String, reason: String)
 
     // MARK: Earlier runs (recheck, sources)
@@ -158,6 +165,7 @@ public enum NixWashError: LocalizedError, Equatable {
         switch self {
         case .invalidCampaignFile, .missingSettings, .conflictingSettings, .attemptLogFieldTwice, .listFromStandardInput,
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
+             .indexKindMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
              .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
@@ -275,6 +283,16 @@ public enum NixWashError: LocalizedError, Equatable {
              let .indexTooLarge(source, reason), let .invalidSigningKey(source, reason), let .signingFailed(source, reason),
              let .notAScrubRun(source, reason):
             return "\(source): \(reason)"
+        case let .indexKindMismatch(path, wantedNix):
+            return wantedNix
+                ? "\(path): is a block-list index, not a NIX register index. Give the NIX index with \(name(.nixIndex)) and block lists with \(name(.blockIndexes))."
+                : "\(path): is a NIX register index, not a block-list index. Give it with \(name(.nixIndex))."
+        case let .registerDateMissing(path):
+            return "\(path): the NIX index has no register date, so its freshness cannot be checked. Build it again with the register's date (`nixwash index build`, whose help names the option)."
+        case let .tooManyBlockLists(count, limit):
+            return "\(name(.blockIndexes)): at most \(limit) block lists per run (\(count) given)."
+        case let .consentListMissing(profile):
+            return "\(profile): nix_mode is consent_only, so only numbers with a consent may be called, but no consent list was given. Give the consent list (number, consent date) with \(name(.consentList)) and rerun."
         case let .missingSettings(source, missing):
             return "\(source): \(missing.count) required setting\(missing.count == 1 ? " is" : "s are") missing:\n"
                 + missing.map { "  - " + $0 }.joined(separator: "\n")
@@ -412,6 +430,9 @@ public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
     case attemptLogValue
     case maxBadRows
     case badRowsFile
+    case nixIndex
+    case blockIndexes
+    case consentList
 
     public var description: String {
         switch self {
@@ -439,6 +460,9 @@ public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
         case .attemptLogValue: return "the field's one value"
         case .maxBadRows: return "the bad rows setting"
         case .badRowsFile: return "the file for bad rows"
+        case .nixIndex: return "the NIX index setting"
+        case .blockIndexes: return "the block list setting"
+        case .consentList: return "the consent list setting"
         }
     }
 }

@@ -63,6 +63,9 @@ enum OptionNames {
         case .attemptLogValue: return "--set"
         case .maxBadRows: return "--max-bad-rows"
         case .badRowsFile: return "--rejects"
+        case .nixIndex: return "--nix"
+        case .blockIndexes: return "--block"
+        case .consentList: return "--consents"
         }
     }
 }

@@ -26,6 +26,11 @@ final class ErrorTests: XCTestCase {
         .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: "kampanj", value: "vinter"),
         .tooManyBadRows(path: "log.csv", bad: 1, limit: 0,
                         first: HistoryBadRow(line: 2, reason: .missingField, column: "offer", value: "", detail: "empty")),
+        .indexKindMismatch(path: "block.idx", wantedNix: true),
+        .indexKindMismatch(path: "nix.idx", wantedNix: false),
+        .registerDateMissing(path: "nix.idx"),
+        .tooManyBlockLists(count: 65, limit: 64),
+        .consentListMissing(profile: "profile.json"),
     ]
 
     func testEverySettingIsNamedByTheCallersNamingAndTheLibrarySpellsNoFlag() {

@@ -117,7 +117,7 @@ final class PostgresConnection {
     }
 
     private func withParameters<T>(_ parameters: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) throws -> T {
-        var storage = parameters.map { $0.map { strdup($0)! } }
+        let storage = parameters.map { $0.map { strdup($0)! } }
         defer { storage.forEach { free($0) } }
         return body(storage.map { $0.map { UnsafePointer($0) } })
     }

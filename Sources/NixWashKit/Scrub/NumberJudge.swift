@@ -56,10 +56,10 @@ public final class NumberJudge {
         let profile = c.profile
         nix = try BlockIndex(path: c.nixIndex, checkBody: indexChecks)
         guard nix.header.kind == .nix else {
-            throw NixWashError.invalidSetting(source: c.nixIndex, reason: "is a block-list index, not a NIX register index. Give the NIX index with --nix and block lists with --block.")
+            throw NixWashError.indexKindMismatch(path: c.nixIndex, wantedNix: true)
         }
         guard let registerDay = nix.header.registerDate else {
-            throw NixWashError.invalidSetting(source: c.nixIndex, reason: "the NIX index has no register date, so its freshness cannot be checked. Rebuild it with --register-date.")
+            throw NixWashError.registerDateMissing(path: c.nixIndex)
         }
         let registerDate = LocalDate(daysSinceEpoch: Int(registerDay))
         if let refusal = profile.refusal(callDate: c.callDate, registerDate: registerDate, register: c.nixIndex) {
@@ -68,12 +68,12 @@ public final class NumberJudge {
         blockLists = try c.blockIndexes.map { path in
             let index = try BlockIndex(path: path, checkBody: indexChecks)
             guard index.header.kind == .block else {
-                throw NixWashError.invalidSetting(source: path, reason: "is a NIX register index, not a block-list index. Give it with --nix.")
+                throw NixWashError.indexKindMismatch(path: path, wantedNix: false)
             }
             return index
         }
         guard blockLists.count <= 64 else {
-            throw NixWashError.invalidSetting(source: "--block", reason: "at most 64 block lists per run (\(blockLists.count) given).")
+            throw NixWashError.tooManyBlockLists(count: blockLists.count, limit: 64)
         }
         let listOptions = ListReadingOptions(csv: CSVOptions(maxRecordSize: c.csv.maxRecordSize),
                                              normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
@@ -81,7 +81,7 @@ public final class NumberJudge {
         consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions, columns: c.consentColumns).0 }
         consentOnly = profile.nixMode == .consentOnly
         if consentOnly, consents == nil {
-            throw NixWashError.invalidSetting(source: c.profilePath ?? "rule profile", reason: "nix_mode is consent_only, so only numbers with a consent may be called, but no consent list was given. Give the consent list (number, consent date) and rerun.")
+            throw NixWashError.consentListMissing(profile: c.profilePath ?? "rule profile")
         }
         customerCategory = customers?.category(c.productCategory)
         callDay = Int32(c.callDate.daysSinceEpoch)
