@@ -72,20 +72,8 @@ public final class HistorySnapshot: @unchecked Sendable {
         let database = db.db
         try database.execute("BEGIN")
         defer { try? database.execute("COMMIT") }
-        func id(_ table: String, _ name: String) throws -> Int64? {
-            let statement = try database.prepare("SELECT id FROM \(table) WHERE name = ?1")
-            statement.bind(1, name)
-            return try statement.step() ? statement.int64(0) : nil
-        }
-        // A name the history has never seen matches no attempt: -1 is never an id.
-        let campaignID = try id("campaigns", campaign) ?? -1
-        let offerID = try id("offers", offer) ?? -1
-        let centreID = try id("contact_centres", contactCentre) ?? -1
-        let others = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
-        others.bind(1, offerID)
-        others.bind(2, campaignID)
-        var otherCampaigns: [Int64] = []
-        while try others.step() { otherCampaigns.append(others.int64(0)) }
+        let (campaignID, offerID, centreID, otherCampaigns) = try runIDs(database, campaign: campaign, offer: offer,
+                                                                         contactCentre: contactCentre)
 
         let day = Int64(callDate)
         let campaignStream = RangeStream(path: db.path, withAggregates: true) { _ in
@@ -140,6 +128,26 @@ public final class HistorySnapshot: @unchecked Sendable {
             }
         }
         return HistorySnapshot(callDate: callDate, count: counted, keys: keys, aggregates: aggregates)
+    }
+
+    /// The run's names as ids, and the other campaigns that made the offer, read in the
+    /// caller's transaction. A name the history has never seen matches no attempt: -1 is never an id.
+    static func runIDs(_ database: SQLiteDatabase, campaign: String, offer: String,
+                       contactCentre: String) throws -> (campaign: Int64, offer: Int64, centre: Int64, otherCampaigns: [Int64]) {
+        func id(_ table: String, _ name: String) throws -> Int64 {
+            let statement = try database.prepare("SELECT id FROM \(table) WHERE name = ?1")
+            statement.bind(1, name)
+            defer { statement.reset() }
+            return try statement.step() ? statement.int64(0) : -1
+        }
+        let campaignID = try id("campaigns", campaign)
+        let offerID = try id("offers", offer)
+        let others = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
+        others.bind(1, offerID)
+        others.bind(2, campaignID)
+        var otherCampaigns: [Int64] = []
+        while try others.step() { otherCampaigns.append(others.int64(0)) }
+        return (campaignID, offerID, try id("contact_centres", contactCentre), otherCampaigns)
     }
 
     /// Per number, the campaign's attempts in the campaign window, and the contact centre's on
@@ -456,21 +464,8 @@ final class SQLiteNumberQueries: NumberHistoryQueries {
         store = try HistoryStore(path: path, mode: .readOnly)
         let database = store.db
         try database.execute("BEGIN")
-        func id(_ table: String, _ name: String) throws -> Int64 {
-            let statement = try database.prepare("SELECT id FROM \(table) WHERE name = ?1")
-            statement.bind(1, name)
-            // A name the history has never seen matches no attempt: -1 is never an id.
-            defer { statement.reset() }
-            return try statement.step() ? statement.int64(0) : -1
-        }
-        let campaignID = try id("campaigns", campaign)
-        let offerID = try id("offers", offer)
-        let centreID = try id("contact_centres", contactCentre)
-        let others = try database.prepare("SELECT campaign_id FROM campaign_offers WHERE offer_id = ?1 AND campaign_id <> ?2")
-        others.bind(1, offerID)
-        others.bind(2, campaignID)
-        var otherCampaigns: [Int64] = []
-        while try others.step() { otherCampaigns.append(others.int64(0)) }
+        let (campaignID, offerID, centreID, otherCampaigns) = try HistorySnapshot.runIDs(database, campaign: campaign, offer: offer,
+                                                                                         contactCentre: contactCentre)
 
         let day = Int64(callDate)
         campaignQuery = try database.prepare(HistorySnapshot.campaignNumberQuery)
