@@ -72,20 +72,15 @@ final class HistoryPostgresTests: XCTestCase {
         let day = localDay(2026, 6, 15)
         for (campaign, offer, centre) in [("C0", "O0", "K0"), ("C2", "O0", "K1"), ("C3", "O1", "K2"), ("new", "O1", "K0"), ("C1", "none", "K9")] {
             for (windows, threshold) in [((30, 365), 1), ((7, 90), 2), ((1, 1), 1)] {
-                let a = try sqlite.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
-                                            campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
-                                            lookup: .ranges)
-                let b = try postgres.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
-                                              campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
-                                              lookup: .ranges)
+                func snapshot(_ store: any ContactHistoryStore, _ lookup: HistoryLookup) throws -> HistorySnapshot {
+                    try store.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
+                                       campaignWindowDays: windows.0, offerWindowDays: windows.1,
+                                       keepingOtherCampaignsFrom: threshold, lookup: lookup)
+                }
+                let a = try snapshot(sqlite, .ranges), b = try snapshot(postgres, .ranges)
                 XCTAssertEqual(a.count, b.count, "\(campaign) \(offer) \(centre) \(windows)")
                 // And read per number, as a small run reads it, from both stores.
-                let c = try postgres.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
-                                              campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
-                                              lookup: .perNumber)
-                let d = try sqlite.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
-                                            campaignWindowDays: windows.0, offerWindowDays: windows.1, keepingOtherCampaignsFrom: threshold,
-                                            lookup: .perNumber)
+                let c = try snapshot(postgres, .perNumber), d = try snapshot(sqlite, .perNumber)
                 XCTAssertEqual(c.lookup, .perNumber)
                 for number in 46_700_000_000..<46_700_000_400 as Range<UInt64> {
                     let expected = a.history(for: PhoneKey(rawValue: number))
