@@ -433,6 +433,9 @@ public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
     case nixIndex
     case blockIndexes
     case consentList
+    case attemptTimeFormat
+    case attemptDateOrder
+    case attemptTimeZone
 
     public var description: String {
         switch self {
@@ -463,6 +466,9 @@ public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
         case .nixIndex: return "the NIX index setting"
         case .blockIndexes: return "the block list setting"
         case .consentList: return "the consent list setting"
+        case .attemptTimeFormat: return "the time format setting"
+        case .attemptDateOrder: return "the date order setting"
+        case .attemptTimeZone: return "the log's time zone setting"
         }
     }
 }

@@ -66,6 +66,9 @@ enum OptionNames {
         case .nixIndex: return "--nix"
         case .blockIndexes: return "--block"
         case .consentList: return "--consents"
+        case .attemptTimeFormat: return "--time-format"
+        case .attemptDateOrder: return "--date-order"
+        case .attemptTimeZone: return "--timezone"
         }
     }
 }

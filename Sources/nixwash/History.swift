@@ -123,6 +123,7 @@ struct HistoryCommand: ParsableCommand {
                         .filter { !AttemptLogColumns.foldOutcome($0).isEmpty }
                 }
                 options.csv = csv.csvOptions
+                options.naming = { OptionNames.flag($0) }
                 var told = false
                 let waiting = {
                     guard !told else { return }

@@ -91,7 +91,7 @@ final class HistoryLogImportTests: XCTestCase {
         XCTAssertEqual(summary.badRows.map(\.reason), [.invalidNumber, .ambiguousDate, .nonexistentLocalTime,
                                                        .missingField, .missingField, .malformedRow])
         XCTAssertEqual(summary.badRows[1].value, "10/05/2026 10:00")
-        XCTAssertTrue(summary.badRows[1].detail.contains("--date-order"), summary.badRows[1].detail)
+        XCTAssertTrue(summary.badRows[1].detail.hasSuffix("Give the date order setting dmy or the date order setting mdy"), summary.badRows[1].detail)
         XCTAssertEqual(try count(), 2)
 
         // With a limit the same file imports nothing, and says why.
@@ -104,6 +104,49 @@ final class HistoryLogImportTests: XCTestCase {
         }
         XCTAssertEqual(try strict.db.scalar("SELECT count(*) FROM attempts"), 0)
         XCTAssertEqual(try strict.db.scalar("SELECT count(*) FROM imports"), 0)
+    }
+
+    /// A bad row's detail names the setting that would read the row as the caller spells it (the
+    /// CLI: its option); by the library's own names it spells no flag.
+    func testBadRowDetailsNameSettingsAsTheCallerSpellsThem() throws {
+        let dates = try write("dates.csv", """
+            number,attempted_at,campaign,offer,contact_centre
+            0701234567,10/05/2026 10:00,Sommar,Bredband,Kalmar
+            0701234568,2026-03-29 02:30,Sommar,Bredband,Kalmar
+            0701234569,2026-05-10 10:00,,Bredband,Kalmar
+            0701234570,1795421700,Sommar,Bredband,Kalmar
+
+            """)
+        let epochs = try write("epochs.csv", """
+            number,attempted_at,campaign,offer,contact_centre
+            0701234567,1795421700,Sommar,Bredband,Kalmar
+            0701234568,1795421700999,Sommar,Bredband,Kalmar
+            0701234569,2026-05-10 10:00,Sommar,Bredband,Kalmar
+
+            """)
+        var imports = 0
+        /// The details of importing both logs, once with times detected and once as epoch milliseconds.
+        func details(naming: (@Sendable (Setting) -> String)?) throws -> [String] {
+            try [AttemptTimeFormat.automatic, .epoch(.milliseconds)].flatMap { format in
+                var options = AttemptLogOptions()
+                if let naming { options.naming = naming }
+                options.time.format = format
+                imports += 1
+                let store = try HistoryStore(path: folder.appendingPathComponent("details-\(imports).db").path, mode: .create)
+                return try store.importLogs([dates, epochs], options: options, maxBadRows: nil).flatMap { $0.badRows.map(\.detail) }
+            }
+        }
+        let named = try details(naming: { "<\($0.rawValue)>" })
+        for setting in [Setting.attemptDateOrder, .attemptTimeZone, .attemptLogValue, .attemptTimeFormat] {
+            XCTAssertTrue(named.contains { $0.contains("<\(setting.rawValue)>") }, "no detail names \(setting): \(named)")
+        }
+        XCTAssertTrue(named.contains { $0.hasSuffix("remove <attemptTimeFormat> to read dates and times") }, "\(named)")
+        let plain = try details(naming: nil)
+        XCTAssertEqual(plain.count, named.count)
+        for detail in plain {
+            XCTAssertFalse(detail.contains("--"), "the library's own detail spells a flag: \(detail)")
+        }
+        XCTAssertTrue(plain.contains { $0.hasSuffix("give one value for the whole file with the field's one value campaign=VALUE") }, "\(plain)")
     }
 
     func testColumnsAreFoundByTheirUsualNamesOrMapped() throws {

@@ -214,6 +214,28 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(purges.map { $0["forced"] as? Bool }, [false, true])
     }
 
+    /// The details of let-through rows, on standard error and in the rejects file, name the
+    /// import's own options.
+    func testBadRowDetailsNameTheImportsOptions() throws {
+        let folder = try temporaryFolder(self)
+        try write(folder, "dialer.csv", """
+            number,attempted_at,campaign,offer,contact_centre
+            0701234567,2026-05-10 10:00,Sommar,Bredband,Kalmar
+            0701234568,10/05/2026 10:00,Sommar,Bredband,Kalmar
+            0701234569,2026-05-10 10:00,,Bredband,Kalmar
+
+            """)
+        let result = try runNixwash(["history", "import", "--db", "h.db", "--max-bad-rows", "2", "--rejects", "rejects.csv", "dialer.csv"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let slashDate = "a slash date: whether it is day/month or month/day is not written in it, and nixwash never guesses. Give --date-order dmy or --date-order mdy"
+        let emptyCampaign = "campaign is empty. Fill it in the log, or give one value for the whole file with --set campaign=VALUE"
+        XCTAssertTrue(result.stderr.contains("dialer.csv:3: column 'attempted_at': '10/05/2026 10:00': ambiguous_date: \(slashDate)\n"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("dialer.csv:4: column 'campaign': '': missing_field: \(emptyCampaign)\n"), result.stderr)
+        let rejects = try String(contentsOf: folder.appendingPathComponent("rejects.csv"), encoding: .utf8)
+        XCTAssertTrue(rejects.contains("dialer.csv,3,attempted_at,10/05/2026 10:00,ambiguous_date,\"\(slashDate)\","), rejects)
+        XCTAssertTrue(rejects.contains("dialer.csv,4,campaign,,missing_field,\"\(emptyCampaign)\","), rejects)
+    }
+
     func testUsageErrorsExit64() throws {
         let folder = try temporaryFolder(self)
         try Data(HistoryCommandTests.log.utf8).write(to: folder.appendingPathComponent("dialer.csv"))

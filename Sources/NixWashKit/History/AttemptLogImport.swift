@@ -2,7 +2,7 @@ import Foundation
 
 /// Which header names hold the fields of a dialer attempt log. Without a mapping a field is
 /// found by its usual names (Swedish or English, case, spaces and punctuation ignored); a
-/// mapped field (`--column number=Telefon`) must be in the header under that name.
+/// mapped field (`number=Telefon`) must be in the header under that name.
 public struct AttemptLogColumns: Equatable, Sendable {
     public enum Field: String, CaseIterable, Sendable {
         case number
@@ -16,7 +16,7 @@ public struct AttemptLogColumns: Equatable, Sendable {
 
     /// Header names given by the user, per field.
     public private(set) var mapped: [Field: String] = [:]
-    /// One value for every row of a file, given by the user (`--set offer=elavtal-fast`), for
+    /// One value for every row of a file, given by the user (`offer=elavtal-fast`), for
     /// logs that have no column for it.
     public private(set) var fixed: [Field: String] = [:]
 
@@ -112,6 +112,9 @@ public struct AttemptLogOptions: Sendable {
     public var notAttemptOutcomes = AttemptLogColumns.defaultNotAttemptOutcomeNames
     public var csv = CSVOptions()
     public var normalizer = PhoneNormalizer()
+    /// How the details of bad rows (on standard error and in the rejects file) call a setting:
+    /// the CLI gives its option names.
+    public var naming: @Sendable (Setting) -> String = { $0.description }
 
     public init() {}
 }
@@ -215,6 +218,7 @@ extension ContactHistoryStore {
         session.timeReading = options.time
         session.notAttemptOutcomes = Set(options.notAttemptOutcomes.map(AttemptLogColumns.foldOutcome))
         session.rejects = rejects
+        session.naming = options.naming
         var summaries: [HistoryFileSummary] = []
         for path in paths {
             let summary = try session.importLog(path: path, columns: options.columns, csv: options.csv,

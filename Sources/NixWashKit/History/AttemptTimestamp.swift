@@ -193,7 +193,7 @@ public enum AttemptTimestamp: Equatable, Sendable {
 }
 
 /// How a log's `attempted_at` column is written: detected per value, or epoch integers as
-/// the user says (`--time-format`).
+/// the user says (`Setting.attemptTimeFormat`).
 public enum AttemptTimeFormat: Equatable, Sendable {
     case automatic
     case epoch(AttemptTimestamp.EpochUnit)

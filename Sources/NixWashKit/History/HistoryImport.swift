@@ -97,6 +97,8 @@ public final class HistoryImport {
     public var notAttemptOutcomes: Set<String> = AttemptLogColumns.defaultNotAttemptOutcomes
     /// Where rows let through by `maxBadRows` are written; nil when none may be let through.
     public var rejects: HistoryRejectsFile?
+    /// How a bad row's detail calls the setting that would read the row (the CLI: its option).
+    public var naming: (Setting) -> String = { $0.description }
     /// By outcome id (as in `outcomes`): 0 not yet known, 1 an attempt, 2 not an attempt.
     private var outcomeKinds: [UInt8] = []
     /// The epoch unit or text form the current file's `attempted_at` values were first read in,
@@ -177,7 +179,7 @@ public final class HistoryImport {
             (instant, ambiguous) = (value, isAmbiguous)
             if timeReading.format == .automatic {
                 if let form = fileTimeForm, let unit = form.epoch {
-                    return problem(.mixedTimestampForms, "not an integer, but the column was read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") from line \(form.line) on; a column is read as epoch integers only when every value is one. Fix the log, or give --time-format")
+                    return problem(.mixedTimestampForms, "not an integer, but the column was read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") from line \(form.line) on; a column is read as epoch integers only when every value is one. Fix the log, or give \(naming(.attemptTimeFormat))")
                 }
                 if fileTimeForm == nil { fileTimeForm = (nil, line) }
             }
@@ -186,7 +188,7 @@ public final class HistoryImport {
             if timeReading.format == .automatic {
                 if let form = fileTimeForm, form.epoch != unit {
                     let before = form.epoch.map { $0 == .seconds ? "epoch seconds" : "epoch milliseconds" } ?? "dates and times"
-                    return problem(.mixedTimestampForms, "an integer read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds"), but the column holds \(before) from line \(form.line) on; a column is read as epoch integers only when every value is one of the same size. Fix the log, or give --time-format epoch-s or epoch-ms")
+                    return problem(.mixedTimestampForms, "an integer read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds"), but the column holds \(before) from line \(form.line) on; a column is read as epoch integers only when every value is one of the same size. Fix the log, or give \(naming(.attemptTimeFormat)) epoch-s or epoch-ms")
                 }
                 if fileTimeForm == nil { fileTimeForm = (unit, line) }
             }
@@ -195,12 +197,12 @@ public final class HistoryImport {
             case .automatic:
                 return problem(.badTimestamp, "not a timestamp nixwash reads: write it like 2026-03-29T14:30:00+02:00, 2026-03-29 14:30, 29.03.2026 14:30, 20260329143000, or as epoch seconds or milliseconds (see docs/contact-history.md)")
             case let .epoch(unit):
-                return problem(.badTimestamp, "not an integer of \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") (--time-format \(unit.rawValue)); remove --time-format to read dates and times")
+                return problem(.badTimestamp, "not an integer of \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") (\(naming(.attemptTimeFormat)) \(unit.rawValue)); remove \(naming(.attemptTimeFormat)) to read dates and times")
             }
         case .needsDateOrder:
-            return problem(.ambiguousDate, "a slash date: whether it is day/month or month/day is not written in it, and nixwash never guesses. Give --date-order dmy or --date-order mdy")
+            return problem(.ambiguousDate, "a slash date: whether it is day/month or month/day is not written in it, and nixwash never guesses. Give \(naming(.attemptDateOrder)) dmy or \(naming(.attemptDateOrder)) mdy")
         case .nonexistentLocalTime:
-            return problem(.nonexistentLocalTime, "in the hour skipped when summer time starts in \(timeReading.zone): that local time does not exist. Give the time with its UTC offset, or the log's real zone with --timezone")
+            return problem(.nonexistentLocalTime, "in the hour skipped when summer time starts in \(timeReading.zone): that local time does not exist. Give the time with its UTC offset, or the log's real zone with \(naming(.attemptTimeZone))")
         case .outOfRange:
             return problem(.timestampOutOfRange, "outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)\(timeReading.format == .automatic ? "" : " (read as \(timeReading.format == .epoch(.seconds) ? "epoch seconds" : "epoch milliseconds"))")")
         }
@@ -251,7 +253,7 @@ public final class HistoryImport {
                         outcomeID knownOutcomeID: Int64? = nil) throws -> AttemptRowProblem? {
         func empty(_ field: AttemptLogColumns.Field) -> AttemptRowProblem {
             AttemptRowProblem(reason: .missingField, field: field,
-                              detail: "\(field.rawValue) is empty. Fill it in the log, or give one value for the whole file with --set \(field.rawValue)=VALUE")
+                              detail: "\(field.rawValue) is empty. Fill it in the log, or give one value for the whole file with \(naming(.attemptLogValue)) \(field.rawValue)=VALUE")
         }
         guard let campaignID = try campaigns.id(of: campaign) else { return empty(.campaign) }
         guard let offerID = try offers.id(of: offer) else { return empty(.offer) }
