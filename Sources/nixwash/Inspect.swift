@@ -20,15 +20,35 @@ struct Inspect: OutputCommand {
 
     func run() throws {
         try runMappingErrors(resultOnStandardOutput: true) {
-            var reports: [LeadFileInspection] = []
+            var reports: [InspectedInput] = []
             for file in try LeadSources.files(files, refusingRepeats: false) {
                 for report in try LeadFileInspection.inspect(path: file, options: csv.csvOptions, sheet: sheet) {
-                    reports.append(report)
+                    reports.append(InspectedInput(inspection: report))
                     Console.summarize(["files": reports])
                     Console.result(Self.text(report))
                 }
             }
-            try LeadSources.checkSheet(sheet, containers: reports.map(\.container), arguments: files)
+            try LeadSources.checkSheet(sheet, containers: reports.map(\.inspection.container), arguments: files)
+        }
+    }
+
+    /// The options to give `nixwash scrub` for the list, shell-quoted.
+    static func suggestedOptions(_ r: LeadFileInspection) -> [String] {
+        r.suggestedScrubSettings.map { $0.spelled(naming: OptionNames.flag) }
+    }
+
+    /// One inspected input as `--json` shows it: the inspection and the suggested options.
+    struct InspectedInput: Encodable {
+        var inspection: LeadFileInspection
+
+        enum CodingKeys: CodingKey {
+            case suggestedScrubOptions
+        }
+
+        func encode(to encoder: Encoder) throws {
+            try inspection.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(Inspect.suggestedOptions(inspection), forKey: .suggestedScrubOptions)
         }
     }
 
@@ -97,7 +117,7 @@ struct Inspect: OutputCommand {
         if r.malformedRows > UInt64(r.firstMalformedRows.count) {
             lines.append("    ... and \(r.malformedRows - UInt64(r.firstMalformedRows.count)) more (--json lists the first \(LeadFileInspection.malformedRowsShown))")
         }
-        lines.append("  scrub with   " + (r.suggestedScrubOptions.isEmpty ? "no options for this list" : r.suggestedScrubOptions.joined(separator: " ")))
+        lines.append("  scrub with   " + (r.suggestedScrubSettings.isEmpty ? "no options for this list" : suggestedOptions(r).joined(separator: " ")))
         return lines.joined(separator: "\n")
     }
 }

@@ -50,7 +50,7 @@ final class InspectTests: XCTestCase {
         XCTAssertEqual(report.phoneColumnsByContent, ["nr"])
         XCTAssertEqual(report.unnamedPhoneLikeColumns.map(\.name), [])
         XCTAssertEqual(report.malformedShare, 0.5)
-        XCTAssertEqual(report.suggestedScrubOptions, ["--source delivery"])
+        XCTAssertEqual(report.suggestedScrubSettings, [.init(setting: .source, value: "delivery")])
         XCTAssertFalse(report.headerLooksLikeData)
     }
 
@@ -77,7 +77,14 @@ final class InspectTests: XCTestCase {
         XCTAssertEqual(report.numbersWithoutTrunkZero, 1, "812345679 in telefon, where most values have their 0")
         // A number in the notes column: a scrub would refuse the list unless it is washed too.
         XCTAssertEqual(report.unwashedPhoneColumns, ["anteckning"])
-        XCTAssertEqual(report.suggestedScrubOptions, ["--phone-column mobil", "--phone-column telefon", "--phone-column anteckning",
-                                                      "--source 'excel export'"])
+        XCTAssertEqual(report.suggestedScrubSettings, [
+            .init(setting: .phoneColumn, value: "mobil"), .init(setting: .phoneColumn, value: "telefon"),
+            .init(setting: .phoneColumn, value: "anteckning"), .init(setting: .source, value: "excel export"),
+        ])
+        // Spelled by the library, the settings name no flag; the value is one shell word.
+        XCTAssertEqual(report.suggestedScrubSettings.map { $0.spelled(naming: \.description) }, [
+            "the phone column setting mobil", "the phone column setting telefon", "the phone column setting anteckning",
+            "the source setting 'excel export'",
+        ])
     }
 }

@@ -27,6 +27,22 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertEqual(roles, ["other", "phone", "source"])
     }
 
+    /// The options a scrub needs are named as scrub's flags, in the text and in the JSON alike.
+    func testTheSuggestedScrubOptionsAreSpelledAsFlags() throws {
+        let folder = try temporaryFolder(self)
+        try Data("id;mobil;anteckning\n1;0701234567;ring 0701234570\n2;0701234568;\n".utf8)
+            .write(to: folder.appendingPathComponent("vendor export.csv"))
+        let suggested = ["--phone-column mobil", "--phone-column anteckning", "--source 'vendor export'"]
+        let text = try runNixwash(["inspect", "vendor export.csv"], in: folder)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("\n  scrub with   \(suggested.joined(separator: " "))\n"), text.stdout)
+        let json = try runNixwash(["inspect", "--json", "vendor export.csv"], in: folder)
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let reports = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any])["files"] as! [[String: Any]]
+        XCTAssertEqual(reports.first?["suggested_scrub_options"] as? [String], suggested)
+        XCTAssertNil(reports.first?["suggested_scrub_settings"])
+    }
+
     func testInspectReadsStandardInput() throws {
         let result = try runNixwash(["inspect", "-"], stdin: Data("tel\n0701234567\n".utf8))
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -3,7 +3,7 @@ import Foundation
 /// What a data team wants to know about a delivery before washing it, gathered in one
 /// streaming pass: compression, dialect, encoding, header, column roles, row counts and the
 /// malformed rows with their line numbers.
-public struct LeadFileInspection: Codable, Sendable {
+public struct LeadFileInspection: Encodable, Sendable {
     public struct Column: Codable, Sendable {
         public var index: Int
         public var name: String
@@ -60,8 +60,27 @@ public struct LeadFileInspection: Codable, Sendable {
     public var fieldsWithSeveralNumbers: UInt64
     /// Numbers written without their leading 0 outside such a column: rejected as `no_trunk_zero`.
     public var numbersWithoutTrunkZero: UInt64
-    /// The options to give `nixwash scrub` for this list (empty: none needed).
-    public var suggestedScrubOptions: [String]
+    /// The settings to give a scrub of this list (empty: none needed). Not encoded: a caller
+    /// spells them (`SuggestedSetting.spelled(naming:)`), the CLI as its options.
+    public var suggestedScrubSettings: [SuggestedSetting]
+
+    /// A setting a scrub of the list needs, and its value.
+    public struct SuggestedSetting: Equatable, Sendable {
+        public var setting: Setting
+        public var value: String
+
+        /// The setting, called by `name`, and its value as one shell word.
+        public func spelled(naming name: (Setting) -> String) -> String {
+            "\(name(setting)) \(shellQuoted(value))"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, file, container, fileBytes, compression, contentBytes, delimiter, lineEnding, byteOrderMark, encoding
+        case trailingDelimiterRows, header, headerLooksLikeData, columns, rows, blankLines, malformedRows
+        case firstMalformedRows, malformedShare, maxMalformedShare, phoneColumnsByName, phoneColumnsByContent
+        case unwashedPhoneColumns, leadingZeroColumns, excelArtefacts, fieldsWithSeveralNumbers, numbersWithoutTrunkZero
+    }
 
     public static let malformedRowsShown = 20
     static let sampledRows = 1000
@@ -149,15 +168,15 @@ public struct LeadFileInspection: Codable, Sendable {
         let names = { (columns: [Int]) in columns.map { ColumnRoles.displayName(of: $0, header: header) } }
         let malformedShare = reader.recordsRead == 0 ? 0 : Double(malformed) / Double(reader.recordsRead)
         let maxMalformedShare = ScrubConfiguration.defaultMaxMalformedShare
-        var suggestions: [String] = []
+        var suggestions: [SuggestedSetting] = []
         if !unwashed.isEmpty || phones.isEmpty {
             // Wash every column that holds numbers: naming them all is the only way the rest
             // are refused too if they ever hold one.
             let washed = phones.isEmpty ? header.indices.filter { valid[$0] * 2 > sampled[$0] && sampled[$0] > 0 } : phones + unwashed
-            suggestions += names(washed.sorted()).map { "--phone-column \(shellQuoted($0))" }
+            suggestions += names(washed.sorted()).map { SuggestedSetting(setting: .phoneColumn, value: $0) }
         }
         if roles?.sourceColumn == nil {
-            suggestions.append("--source \(shellQuoted(Self.sourceName(forFile: input.file)))")
+            suggestions.append(SuggestedSetting(setting: .source, value: Self.sourceName(forFile: input.file)))
         }
 
         let columns = header.indices.map { i in
@@ -180,7 +199,7 @@ public struct LeadFileInspection: Codable, Sendable {
             unwashedPhoneColumns: names(unwashed),
             leadingZeroColumns: names(zip(phones, decided?.restores ?? []).filter(\.1).map(\.0)),
             excelArtefacts: artefacts.byName, fieldsWithSeveralNumbers: artefacts.fieldsWithSeveralNumbers,
-            numbersWithoutTrunkZero: artefacts.withoutTrunkZero, suggestedScrubOptions: suggestions)
+            numbersWithoutTrunkZero: artefacts.withoutTrunkZero, suggestedScrubSettings: suggestions)
     }
 
     /// The phone columns chosen after the sample, and per phone column whether it restores a 0.
@@ -219,7 +238,7 @@ public struct LeadFileInspection: Codable, Sendable {
     }
 
     /// Columns whose sampled values are mostly valid phone numbers though the header name did
-    /// not say so: worth naming with `--phone-column`.
+    /// not say so: worth naming as phone columns.
     public var unnamedPhoneLikeColumns: [Column] {
         columns.filter { $0.role != "phone" && $0.sampledValues > 0 && $0.validNumbers * 2 > $0.sampledValues }
     }
