@@ -171,18 +171,15 @@ struct HistoryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Describe the contact history: attempts per campaign, offer and contact centre, dates, rejected rows and purges.")
 
-        @Option(help: "The history: a database file, or a postgres:// URL.")
-        var db: String
+        @OptionGroup var history: HistoryDatabaseOption
 
         @OptionGroup var output: OutputOptions
 
-        func validate() throws { try validateHistoryLocation(db, option: "--db") }
-
         func run() throws {
             try runMappingErrors(resultOnStandardOutput: true) {
-                let stats = try ContactHistory.open(db, mode: .readOnly).stats()
+                let stats = try ContactHistory.open(history.db, mode: .readOnly).stats()
                 Console.summarize(stats)
-                var lines = ["\(HistoryLocation(db))",
+                var lines = ["\(HistoryLocation(history.db))",
                              "  attempts: \(stats.attempts) of \(stats.numbers) numbers, from \(stats.imports) imported files",
                              "  rows left out by imports: \(stats.rejectedRows) rejected (in their rejects files), \(stats.notAttemptRows) not an attempt"]
                 if let first = stats.firstDate, let last = stats.lastDate, let firstUTC = stats.firstAttemptUTC,
@@ -219,8 +216,7 @@ struct HistoryCommand: ParsableCommand {
                 database (history stats shows them).
                 """)
 
-        @Option(help: "The history: a database file, or a postgres:// URL.")
-        var db: String
+        @OptionGroup var history: HistoryDatabaseOption
 
         @Option(help: "Remove attempts dated before this day (YYYY-MM-DD, Europe/Stockholm).")
         var before: String?
@@ -258,7 +254,6 @@ struct HistoryCommand: ParsableCommand {
         }
 
         func validate() throws {
-            try validateHistoryLocation(db, option: "--db")
             guard (before == nil) != (keepDays == nil) else {
                 throw ValidationError("Give exactly one of --before DATE and --keep-days N.")
             }
@@ -275,34 +270,34 @@ struct HistoryCommand: ParsableCommand {
                 let cutoff = before.map { Int32(LocalDate($0)!.daysSinceEpoch) } ?? today - Int32(keepDays! - 1)
                 let cutoffDate = LocalDate(daysSinceEpoch: Int(cutoff)), todayDate = LocalDate(daysSinceEpoch: Int(today))
                 if cutoff > today {
-                    throw NixWashError.purgeRefused(path: HistoryLocation(db).description, reason: "the cut-off \(cutoffDate) is in the future (today is \(todayDate)); attempts not yet made cannot be old. Give a date up to today.")
+                    throw NixWashError.purgeRefused(path: HistoryLocation(history.db).description, reason: "the cut-off \(cutoffDate) is in the future (today is \(todayDate)); attempts not yet made cannot be old. Give a date up to today.")
                 }
                 let window = max(profile.offerWindowDays, profile.campaignWindowDays)
                 let earliestKept = today - Int32(window - 1)
                 if cutoff > earliestKept, !force {
                     let rule = profile.offerWindowDays >= profile.campaignWindowDays ? "offer rule (offer_window_days)" : "campaign quota (campaign_window_days)"
-                    throw NixWashError.purgeRefused(path: HistoryLocation(db).description, reason: "the cut-off \(cutoffDate) keeps \(today - cutoff + 1) days, but the \(rule) reads the \(window) days to the call date, from \(LocalDate(daysSinceEpoch: Int(earliestKept))) for a call today. Give --before \(LocalDate(daysSinceEpoch: Int(earliestKept))) or earlier (or --keep-days \(window)), or --force to remove them anyway; the rules then under-count these numbers.")
+                    throw NixWashError.purgeRefused(path: HistoryLocation(history.db).description, reason: "the cut-off \(cutoffDate) keeps \(today - cutoff + 1) days, but the \(rule) reads the \(window) days to the call date, from \(LocalDate(daysSinceEpoch: Int(earliestKept))) for a call today. Give --before \(LocalDate(daysSinceEpoch: Int(earliestKept))) or earlier (or --keep-days \(window)), or --force to remove them anyway; the rules then under-count these numbers.")
                 }
                 var told = false
-                let store = try ContactHistory.open(db, mode: dryRun ? .readOnly : .readWrite)
+                let store = try ContactHistory.open(history.db, mode: dryRun ? .readOnly : .readWrite)
                 if dryRun {
                     let extent = try store.purgeExtent(before: cutoff)
-                    Console.summarize(PurgeSummary(db: HistoryLocation(db).description, before: cutoffDate.description, dryRun: true, removed: 0,
+                    Console.summarize(PurgeSummary(db: HistoryLocation(history.db).description, before: cutoffDate.description, dryRun: true, removed: 0,
                                                    wouldRemove: extent.attempts, firstDate: extent.firstDate?.description,
                                                    lastDate: extent.lastDate?.description, forced: cutoff > earliestKept))
-                    Console.result("\(HistoryLocation(db)): would remove \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent)) (dry run: nothing removed)")
+                    Console.result("\(HistoryLocation(history.db)): would remove \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent)) (dry run: nothing removed)")
                     return
                 }
                 let extent = try store.purge(before: cutoff, forced: cutoff > earliestKept) {
                     guard !told else { return }
                     told = true
-                    Console.warning("\(HistoryLocation(db)): another nixwash is writing to this contact history; waiting for it to finish, then this purge runs.")
+                    Console.warning("\(HistoryLocation(history.db)): another nixwash is writing to this contact history; waiting for it to finish, then this purge runs.")
                 }
                 if vacuum { try store.vacuum() }
-                Console.summarize(PurgeSummary(db: HistoryLocation(db).description, before: cutoffDate.description, dryRun: false, removed: extent.attempts,
+                Console.summarize(PurgeSummary(db: HistoryLocation(history.db).description, before: cutoffDate.description, dryRun: false, removed: extent.attempts,
                                                firstDate: extent.firstDate?.description, lastDate: extent.lastDate?.description,
                                                forced: cutoff > earliestKept))
-                Console.result("\(HistoryLocation(db)): removed \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent))")
+                Console.result("\(HistoryLocation(history.db)): removed \(extent.attempts) attempts dated before \(cutoffDate)\(Self.range(extent))")
             }
         }
 

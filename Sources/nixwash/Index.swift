@@ -43,6 +43,12 @@ struct ListFileOptions: ParsableArguments {
     }
 }
 
+/// The index files that `index info` and `index verify` read.
+struct IndexFilesArgument: ParsableArguments {
+    @Argument(help: "Index files.")
+    var files: [String]
+}
+
 /// The lines of every file read that were let through unread.
 struct ListRejects {
     var lines: [(path: String, line: InvalidLine)] = []
@@ -239,14 +245,13 @@ extension IndexCommand {
 
         @OptionGroup var output: OutputOptions
 
-        @Argument(help: "Index files.")
-        var files: [String]
+        @OptionGroup var indexes: IndexFilesArgument
 
         func run() throws {
             try runMappingErrors(resultOnStandardOutput: true) {
                 let today = DayNumber.utcDay(ofSecondsSinceEpoch: secondsNow())
                 var reports: [IndexInfo] = []
-                for file in files {
+                for file in indexes.files {
                     let index = try BlockIndex(path: file, checkBody: .skipped)
                     let info = IndexInfo(path: file, header: index.header, today: today)
                     reports.append(info)
@@ -265,8 +270,7 @@ extension IndexCommand {
 
         @OptionGroup var output: OutputOptions
 
-        @Argument(help: "Index files.")
-        var files: [String]
+        @OptionGroup var indexes: IndexFilesArgument
 
         struct Checked: Encodable {
             var path: String
@@ -281,7 +285,7 @@ extension IndexCommand {
             try runMappingErrors(resultOnStandardOutput: true) {
                 // Every file is checked and reported, so one bad file does not hide another.
                 var checked: [Checked] = []
-                for file in files {
+                for file in indexes.files {
                     do {
                         let index = try BlockIndex(path: file)
                         try index.verify()

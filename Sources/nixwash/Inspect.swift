@@ -12,8 +12,7 @@ struct Inspect: OutputCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "The sheet of each xlsx workbook to inspect (default: every sheet with cells).")
-    var sheet: String?
+    @OptionGroup var workbook: SheetOption
 
     @Argument(help: "Lead lists: CSV (gzip or plain, UTF-8, Latin-1 or UTF-16), zip archives, xlsx workbooks, folders; '-' reads standard input.")
     var files: [String]
@@ -22,13 +21,13 @@ struct Inspect: OutputCommand {
         try runMappingErrors(resultOnStandardOutput: true) {
             var reports: [InspectedInput] = []
             for file in try LeadSources.files(files, refusingRepeats: false) {
-                for report in try LeadFileInspection.inspect(path: file, options: csv.csvOptions, sheet: sheet) {
+                for report in try LeadFileInspection.inspect(path: file, options: csv.csvOptions, sheet: workbook.sheet) {
                     reports.append(InspectedInput(inspection: report))
                     Console.summarize(["files": reports])
                     Console.result(Self.text(report))
                 }
             }
-            try LeadSources.checkSheet(sheet, containers: reports.map(\.inspection.container), arguments: files)
+            try LeadSources.checkSheet(workbook.sheet, containers: reports.map(\.inspection.container), arguments: files)
         }
     }
 

@@ -23,25 +23,14 @@ struct Recheck: OutputCommand {
     @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: RUN_FOLDER-recheck-CALLDATE).")
     var outputFolder: String?
 
-    @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
-    var replace = false
+    @OptionGroup var folder: ReplaceOutputOption
 
-    @Option(help: "Gzip level of the outputs, 1 (fast, the default) to 9 (small).")
-    var compressionLevel: Int?
-
-    @Option(help: "Ed25519 private key (PEM) to sign report.json with, into report.json.sig.")
-    var signKey: String?
+    @OptionGroup var writing: RunWritingOptions
 
     @OptionGroup var output: OutputOptions
 
     @Argument(help: "The output folder of the scrub whose callable rows are in the dialer.")
     var runFolder: String
-
-    func validate() throws {
-        if let compressionLevel, !(1...9).contains(compressionLevel) {
-            throw ValidationError("--compression-level must be from 1 to 9.")
-        }
-    }
 
     func run() throws {
         try runMappingErrors {
@@ -52,10 +41,9 @@ struct Recheck: OutputCommand {
                 while base.count > 1, base.hasSuffix("/") { base.removeLast() }
                 config.outputFolder = "\(base)-recheck-\(config.callDate)"
             }
-            config.replaceOutput = replace
+            config.replaceOutput = folder.replace
             config.csv = csv.csvOptions
-            config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
-            config.signingKey = signKey
+            writing.apply(to: &config, file: file)
             let started = Date()
             let report = try Rechecker(runFolder: runFolder, configuration: config).run()
             var summary = Scrub.ScrubSummary(report, folder: config.outputFolder, seconds: Date().timeIntervalSince(started))

@@ -23,14 +23,12 @@ struct Scrub: OutputCommand {
     @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: nixwash-CAMPAIGN-CALLDATE). Its parent folder must exist.")
     var outputFolder: String?
 
-    @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
-    var replace = false
+    @OptionGroup var folder: ReplaceOutputOption
 
     @Option(name: .customLong("phone-column"), help: "Phone column by header name (repeatable; 'telefon#2' for the second of two columns named telefon). Default: every column whose name or content is a phone column's. Another column that holds phone numbers refuses the run.")
     var phoneColumns: [String] = []
 
-    @Option(help: "The sheet of each xlsx workbook to wash (default: every sheet with cells).")
-    var sheet: String?
+    @OptionGroup var workbook: SheetOption
 
     @Option(name: .customLong("not-phone-column"), help: "A column that holds no number to call (repeatable): not washed, not checked for phone numbers, recorded in the report.")
     var notPhoneColumns: [String] = []
@@ -44,21 +42,14 @@ struct Scrub: OutputCommand {
     @Option(help: "Address source of lists without a source column (and of rows whose source is empty).")
     var source: String?
 
-    @Option(help: "Gzip level of the outputs, 1 (fast, the default) to 9 (small): 1-3 by Intel ISA-L, 4-9 by zlib.")
-    var compressionLevel: Int?
+    @OptionGroup var writing: RunWritingOptions
 
     @OptionGroup var output: OutputOptions
-
-    @Option(help: "Ed25519 private key (PEM) to sign report.json with, into report.json.sig (`nixwash audit verify --public-key` checks it).")
-    var signKey: String?
 
     @Argument(help: "Lead lists: CSV (gzip or plain, UTF-8, Latin-1 or UTF-16), zip archives of them, xlsx workbooks, folders of them; '-' for standard input. Default: \"leads\" of the campaign file.")
     var leads: [String] = []
 
     func validate() throws {
-        if let compressionLevel, !(1...9).contains(compressionLevel) {
-            throw ValidationError("--compression-level must be from 1 to 9.")
-        }
         if let maxMalformedShare, !(0...1).contains(maxMalformedShare) {
             throw ValidationError("--max-malformed-share must be between 0 and 1, e.g. 0.01 for 1 %.")
         }
@@ -70,7 +61,7 @@ struct Scrub: OutputCommand {
             let leadFiles = leads.isEmpty ? (file.leads ?? []) : leads
             var config = try campaign.configuration(file: file, leadFiles: leadFiles, outputFolder: outputFolder,
                                                     leadFilesRequired: true)
-            config.replaceOutput = replace
+            config.replaceOutput = folder.replace
             config.phoneColumns = phoneColumns.isEmpty ? (file.phoneColumns ?? []) : phoneColumns
             config.notPhoneColumns = notPhoneColumns.isEmpty ? (file.notPhoneColumns ?? []) : notPhoneColumns
             config.maxMalformedShare = maxMalformedShare ?? file.maxMalformedShare ?? 0.01
@@ -84,9 +75,8 @@ struct Scrub: OutputCommand {
                 options.delimiter = delimiter
             }
             config.csv = options
-            config.sheet = sheet ?? file.sheet
-            config.compressionLevel = Int32(compressionLevel ?? file.compressionLevel ?? 1)
-            config.signingKey = signKey
+            config.sheet = workbook.sheet ?? file.sheet
+            writing.apply(to: &config, file: file)
 
             let progress = ProgressDisplay(enabled: !output.quiet && isatty(2) != 0)
             let started = Date()

@@ -17,8 +17,7 @@ struct Sources: OutputCommand {
     @Option(name: [.customShort("o"), .customLong("out")], help: "Output folder (default: nixwash-sources).")
     var outputFolder = "nixwash-sources"
 
-    @Flag(help: "Replace the output folder if it exists (atomically, once the new one is complete).")
-    var replace = false
+    @OptionGroup var folder: ReplaceOutputOption
 
     @OptionGroup var output: OutputOptions
 
@@ -47,7 +46,7 @@ struct Sources: OutputCommand {
     func run() throws {
         try runMappingErrors {
             let report = try SourcesReport.build(runFolders: runFolders)
-            try SourcesReportWriter.write(report, to: outputFolder, replaceExisting: replace)
+            try SourcesReportWriter.write(report, to: outputFolder, replaceExisting: folder.replace)
             var lines = ["nixwash: \(report.sources.count) sources over \(report.runs.count) runs"]
             var sources: [SourcesSummary.Source] = []
             for name in report.sources.keys.sorted() {

@@ -51,6 +51,8 @@ final class ErrorMessageTests: XCTestCase {
         try write("no-number.csv", "namn;ort\nAnna;Umeå\n")
         try write("bad-log.csv", "number,attempted_at,campaign,offer,contact_centre\n0701234567,yesterday,c,o,k\n")
         try write("no-column-log.csv", "number,campaign\n0701234567,c\n")
+        try write("slash-date-log.csv", "number,attempted_at,campaign,offer,contact_centre\n0701234567,10/05/2026 10:00,c,o,k\n")
+        try write("empty-campaign-log.csv", "number,attempted_at,campaign,offer,contact_centre\n0701234567,2026-05-10 10:00,,o,k\n")
         try write("customers-bad.csv", "nummer;slutdatum\n0701234567;someday\n")
         try write("customers-no-number.csv", "namn;slutdatum\nAnna;2026-01-01\n")
         try Data([0x00, 0x01, 0x02, 0x03]).write(to: folder.appendingPathComponent("binary.csv"))
@@ -89,6 +91,11 @@ final class ErrorMessageTests: XCTestCase {
             (["index", "build"], ["--kind", "nix", "--label", "N", "--out", "n2.idx", "nix-register.txt.gz"]),
             (["history", "import"], ["--db", "h2.db", "--max-bad-rows", "0", "bad-log.csv"]),
             (["history", "import"], ["--db", "h3.db", "no-column-log.csv"]),
+            (["history", "import"], ["--db", "h4.db", "slash-date-log.csv"]),
+            (["history", "import"], ["--db", "h5.db", "empty-campaign-log.csv"]),
+            (["history", "import"], ["--db", "h6.db", "--time-format", "epoch-s", "bad-log.csv"]),
+            (["history", "purge"], ["--db", "postgres://nixwash:pw@127.0.0.1:9/nixwash", "--keep-days", "400"]),
+            (["recheck"], ["--call-date", "2026-11-24", "--nix", "nix.idx", "--compression-level", "0", "no-such-run"]),
             (["recheck"], ["--call-date", "2026-11-24", "--nix", "nix.idx", "--out", "re", "no-such-run"]),
         ]
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("empty-folder"), withIntermediateDirectories: true)

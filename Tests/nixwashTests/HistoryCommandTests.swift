@@ -251,6 +251,13 @@ final class HistoryCommandTests: XCTestCase {
         let badOrder = try runNixwash(["history", "import", "--db", "h.db", "--date-order", "ymd", "dialer.csv"], in: folder)
         XCTAssertEqual(badOrder.status, 64)
         XCTAssertTrue(badOrder.stderr.contains("--date-order must be dmy or mdy"), badOrder.stderr)
+        // The shared --db of stats and purge refuses a password in a URL before anything connects.
+        for command in [["history", "stats"], ["history", "purge", "--keep-days", "400"]] {
+            let password = try runNixwash(command + ["--db", "postgres://nixwash:S3cret@127.0.0.1:9/nixwash"], in: folder)
+            XCTAssertEqual(password.status, 64, "\(command)")
+            XCTAssertTrue(password.stderr.contains("--db postgres://nixwash:***@127.0.0.1:9/nixwash: give the URL without its password"), password.stderr)
+            XCTAssertFalse(password.stderr.contains("S3cret"), password.stderr)
+        }
     }
 
     /// A process killed in the middle of an import leaves the history as it was: the first log
