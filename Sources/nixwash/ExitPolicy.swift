@@ -66,6 +66,7 @@ enum OptionNames {
         case .nixIndex: return "--nix"
         case .blockIndexes: return "--block"
         case .consentList: return "--consents"
+        case .delimiter: return "--delimiter"
         }
     }
 }
