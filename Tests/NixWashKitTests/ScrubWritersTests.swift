@@ -27,23 +27,10 @@ final class ScrubWritersTests: XCTestCase {
         return rules.verdict(parsed, duplicate: duplicate, facts: facts)
     }
 
-    /// The lines of a gzip file, by the system's gzip.
-    private func lines(_ path: String) throws -> [String] {
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -dc '\(path)'"]
-        let out = Pipe()
-        gzip.standardOutput = out
-        try gzip.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
-        XCTAssertEqual(gzip.terminationStatus, 0)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-    }
-
     /// Writes through a pair for a lead list `csv`: `write` gets the writer and each record in
     /// turn. Returns the lines of the callable and rejects files.
-    private func write(_ csv: String, path: String = "leads.csv",
+    private func write(_ csv: String, path: String = "leads.csv", pair index: Int = 0,
+                       names: (String, String) = ("callable", "rejects"),
                        _ write: (RowWriter, CSVRecord) throws -> Void) throws -> (callable: [String], rejects: [String]) {
         let input = folder.appendingPathComponent("in.csv")
         try writeFile(input, bytes(csv))
@@ -51,14 +38,13 @@ final class ScrubWritersTests: XCTestCase {
         let output = try OutputFolder(path: folder.appendingPathComponent("out-\(UUID().uuidString)").path)
         let workers = CompressionWorkers(level: 1)
         defer { workers.shutdown() }
-        let pair = try OutputPair(index: 0, names: ("callable", "rejects"), dialect: reader.dialect, header: reader.headerFields,
+        let pair = try OutputPair(index: index, names: names, dialect: reader.dialect, header: reader.headerFields,
                                   encoding: .utf8, folder: output, workers: workers)
         let writer = RowWriter(pair: pair, wording: RejectWording(lists: lists, rules: rules), path: path,
                                columnNames: reader.header)
         while let record = try reader.next() { try write(writer, record) }
         try pair.finish()
-        XCTAssertEqual(pair.names, ["callable.csv.gz", "rejects.csv.gz"])
-        return (try lines(output.path(for: "callable.csv.gz")), try lines(output.path(for: "rejects.csv.gz")))
+        return (try systemGunzipLines(output.path(for: pair.callableName)), try systemGunzipLines(output.path(for: pair.rejectsName)))
     }
 
     private let callableHeader = "namn;telefon;mobil;" + OutputColumns.callable.joined(separator: ";")
@@ -110,28 +96,21 @@ final class ScrubWritersTests: XCTestCase {
     }
 
     func testEqualCasesGetEqualWordsAndANoteIsAddedToTheWords() throws {
-        let input = folder.appendingPathComponent("in.csv")
-        try writeFile(input, bytes("namn;telefon;mobil\nEva;0704444444;\n"))
-        let reader = try CSVReader(input: InputFile(path: input.path))
-        let output = try OutputFolder(path: folder.appendingPathComponent("words").path)
-        let workers = CompressionWorkers(level: 1)
-        defer { workers.shutdown() }
-        let pair = try OutputPair(index: 1, names: ("still-callable", "pull"), dialect: reader.dialect, header: reader.headerFields,
-                                  encoding: .utf8, folder: output, workers: workers)
-        XCTAssertEqual(pair.names, ["still-callable-2.csv.gz", "pull-2.csv.gz"])
-        let writer = RowWriter(pair: pair, wording: RejectWording(lists: lists, rules: rules), path: "x", columnNames: reader.header)
         let history = NumberHistory(campaignAttemptsInWindow: 20, centreAttemptsOnCallDate: 0, lastCentreAttemptOnCallDate: nil,
                                     otherCampaignsWithSameOffer: 0)
         let a = verdict("0704444444", facts: NumberFacts(history: history))
         let b = verdict("0705555555", facts: NumberFacts(history: history))
-        let words = String(decoding: writer.detail(of: a), as: UTF8.self)
-        XCTAssertEqual(words, "quota_30d: 20 attempts in the campaign vinter in the 30 days to 2026-11-23 (limit 20)")
-        XCTAssertEqual(writer.detail(of: b), writer.detail(of: a))
-        let fewer = NumberHistory(campaignAttemptsInWindow: 21, centreAttemptsOnCallDate: 0, lastCentreAttemptOnCallDate: nil,
-                                  otherCampaignsWithSameOffer: 0)
-        XCTAssertNotEqual(writer.detail(of: verdict("0705555555", facts: NumberFacts(history: fewer))), writer.detail(of: a))
-        XCTAssertEqual(String(decoding: writer.detail(of: a, note: "repaired: a leading 0 restored"), as: UTF8.self),
-                       "\"" + words + "; repaired: a leading 0 restored\"", "quoted: the dialect's delimiter is in it")
-        try pair.finish()
+        let more = NumberHistory(campaignAttemptsInWindow: 21, centreAttemptsOnCallDate: 0, lastCentreAttemptOnCallDate: nil,
+                                 otherCampaignsWithSameOffer: 0)
+        let (stillCallable, pull) = try write("namn;telefon;mobil\nEva;0704444444;\n", pair: 1, names: ("still-callable", "pull")) { writer, _ in
+            let words = String(decoding: writer.detail(of: a), as: UTF8.self)
+            XCTAssertEqual(words, "quota_30d: 20 attempts in the campaign vinter in the 30 days to 2026-11-23 (limit 20)")
+            XCTAssertEqual(writer.detail(of: b), writer.detail(of: a))
+            XCTAssertNotEqual(writer.detail(of: verdict("0705555555", facts: NumberFacts(history: more))), writer.detail(of: a))
+            XCTAssertEqual(String(decoding: writer.detail(of: a, note: "repaired: a leading 0 restored"), as: UTF8.self),
+                           "\"" + words + "; repaired: a leading 0 restored\"", "quoted: the dialect's delimiter is in it")
+        }
+        XCTAssertEqual(stillCallable, ["namn;telefon;mobil;" + OutputColumns.callable.joined(separator: ";")])
+        XCTAssertEqual(pull, [rejectsHeader])
     }
 }
