@@ -43,7 +43,12 @@ struct PhoneLayout {
 /// list (NIX and its exemptions, block lists, consents, the history) gives the facts a verdict
 /// needs. Runs on the reading thread, one batch at a time, a batch ahead of the judging one.
 final class Prepare {
-    let lists: WashLists
+    // The lists, held here so that a probe reaches each in one load.
+    private let nix: BlockIndex
+    private let blockLists: [BlockIndex]
+    private let history: HistorySnapshot?
+    private let customers: CustomerList?
+    private let consents: ConsentList?
     /// How a lead's phone field is read: Excel's artefacts, lists of numbers.
     let leadFields: LeadPhoneFields
     let content: PhoneContent
@@ -60,13 +65,17 @@ final class Prepare {
 
     init(lists: WashLists) {
         let c = lists.configuration
-        self.lists = lists
+        nix = lists.nix
+        blockLists = lists.blockLists
+        history = lists.history
+        customers = lists.customers
+        consents = lists.consents
         leadFields = LeadPhoneFields(defaultCountry: c.defaultCountry)
         content = PhoneContent(normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
         profile = c.profile
         callDate = c.callDate
         callDay = Int32(c.callDate.daysSinceEpoch)
-        customerCategory = lists.customers?.category(c.productCategory)
+        customerCategory = customers?.category(c.productCategory)
         consentOnly = profile.nixMode == .consentOnly
     }
 
@@ -164,42 +173,42 @@ final class Prepare {
     /// (read only for numbers in NIX, which is not known yet; the consent list is rarely large).
     @inline(__always)
     private func prefetchBuckets(_ key: PhoneKey) {
-        lists.nix.lookup.prefetchBucket(key.rawValue)
-        for list in lists.blockLists { list.lookup.prefetchBucket(key.rawValue) }
-        lists.history?.prefetchBucket(key)
-        lists.customers?.rows.prefetchBucket(key)
-        if consentOnly { lists.consents?.rows.prefetchBucket(key) }
+        nix.lookup.prefetchBucket(key.rawValue)
+        for list in blockLists { list.lookup.prefetchBucket(key.rawValue) }
+        history?.prefetchBucket(key)
+        customers?.rows.prefetchBucket(key)
+        if consentOnly { consents?.rows.prefetchBucket(key) }
     }
 
     @inline(__always)
     private func prefetchKeys(_ key: PhoneKey) {
-        lists.nix.lookup.prefetchKeys(key.rawValue)
-        for list in lists.blockLists { list.lookup.prefetchKeys(key.rawValue) }
-        lists.history?.prefetchKeys(key)
-        lists.customers?.rows.prefetchKeys(key)
-        if consentOnly { lists.consents?.rows.prefetchKeys(key) }
+        nix.lookup.prefetchKeys(key.rawValue)
+        for list in blockLists { list.lookup.prefetchKeys(key.rawValue) }
+        history?.prefetchKeys(key)
+        customers?.rows.prefetchKeys(key)
+        if consentOnly { consents?.rows.prefetchKeys(key) }
     }
 
     /// What every list holds about a number.
     @inline(__always)
     func facts(for key: PhoneKey) -> NumberFacts {
         var blocked: UInt64 = 0
-        for (i, list) in lists.blockLists.enumerated() where list.contains(key: key) { blocked |= 1 << UInt64(i) }
-        let inNix = lists.nix.contains(key: key)
+        for (i, list) in blockLists.enumerated() where list.contains(key: key) { blocked |= 1 << UInt64(i) }
+        let inNix = nix.contains(key: key)
         return NumberFacts(inNix: inNix, exemption: inNix ? nixExemption(for: key) : nil, blockLists: blocked,
-                           history: lists.history?.history(for: key) ?? .none,
+                           history: history?.history(for: key) ?? .none,
                            consented: consentOnly && hasValidConsent(key))
     }
 
     /// Consent-only mode: a consent for this principal valid on the call date.
     private func hasValidConsent(_ key: PhoneKey) -> Bool {
-        guard let consents = lists.consents, let day = consents.latestConsent(for: key, onOrBefore: callDay) else { return false }
+        guard let consents, let day = consents.latestConsent(for: key, onOrBefore: callDay) else { return false }
         return profile.consentValid(consentDate: LocalDate(daysSinceEpoch: Int(day)), callDate: callDate)
     }
 
     /// The exemption that lifts NIX for this number on the call date, customer first.
     private func nixExemption(for key: PhoneKey) -> NixExemption? {
-        if let customers = lists.customers, let category = customerCategory, profile.customerExemption,
+        if let customers, let category = customerCategory, profile.customerExemption,
            let end = customers.agreementEnd(for: key, category: category) {
             let endDate: LocalDate?
             switch end {
@@ -211,7 +220,7 @@ final class Prepare {
                 return .customer
             }
         }
-        if let consents = lists.consents, profile.consentExemption,
+        if let consents, profile.consentExemption,
            let day = consents.latestConsent(for: key, onOrBefore: callDay),
            profile.consentExempts(consentDate: LocalDate(daysSinceEpoch: Int(day)), callDate: callDate) {
             return .consent
