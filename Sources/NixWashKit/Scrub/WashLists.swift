@@ -57,7 +57,7 @@ public final class WashLists {
                                          contactCentre: c.contactCentre,
                                          campaignWindowDays: profile.campaignWindowDays,
                                          offerWindowDays: profile.offerWindowDays,
-                                         keepingOtherCampaignsFrom: everyHistoryCount ? 1 : profile.offerCampaignLimit,
+                                         keeping: everyHistoryCount ? .everyNumber : .changingVerdicts(profile: profile, callDate: c.callDate),
                                          lookup: historyLookup)
         } else {
             history = nil
