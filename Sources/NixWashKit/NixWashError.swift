@@ -39,7 +39,7 @@ public enum NixWashError: LocalizedError, Equatable {
     case unwashedPhoneColumns(path: String, columns: [UnwashedColumn], washed: [String])
     /// More malformed rows than the run allows: a wrong dialect or encoding, a broken export.
     case tooManyMalformedRows(path: String, malformed: UInt64, rows: UInt64, maxShare: Double, firstLines: [UInt64],
-                              likelyCause: String)
+                              causes: MalformedRowCauses)
 
     // MARK: Inputs (containers, encodings, lists of inputs)
     /// Text that is not valid in the encoding its byte order mark names.
@@ -258,10 +258,10 @@ public enum NixWashError: LocalizedError, Equatable {
             let all = (washed + columns.map(\.name)).map { "\(name(.phoneColumn)) '\($0)'" }.joined(separator: " ")
             let declare = columns.map { "\(name(.notPhoneColumn)) '\($0.name)'" }.joined(separator: " ")
             return "\(path): \(columns.count == 1 ? "column" : "columns") \(found.joined(separator: ", ")) \(columns.count == 1 ? "holds" : "hold") phone numbers but \(columns.count == 1 ? "is" : "are") not washed; nothing was published. Wash \(columns.count == 1 ? "it" : "them") by naming every phone column (\(all); campaign file key phone_columns), or declare that \(columns.count == 1 ? "it holds" : "they hold") no number to call (\(declare); campaign file key not_phone_columns).\(inText ? " Named as a phone column, a text that is not one phone number is rejected (invalid_number) and emptied in the callable row; or take the numbers out of the texts." : "")"
-        case let .tooManyMalformedRows(path, malformed, rows, maxShare, firstLines, likelyCause):
+        case let .tooManyMalformedRows(path, malformed, rows, maxShare, firstLines, causes):
             let share = rows == 0 ? 0 : Double(malformed) * 100 / Double(rows)
             let lines = firstLines.map(String.init).joined(separator: ", ")
-            return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than \(name(.maxMalformedShare)) \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(likelyCause). Fix the delivery or the reading options and rerun, or raise \(name(.maxMalformedShare)) to wash the readable rows."
+            return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than \(name(.maxMalformedShare)) \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(causes.text(naming: name)). Fix the delivery or the reading options and rerun, or raise \(name(.maxMalformedShare)) to wash the readable rows."
         case let .noSource(path, header):
             return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with \(name(.sourceColumn)) or give the source of the whole file with \(name(.source))."
         case let .accountingBroken(detail):
@@ -436,6 +436,7 @@ public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
     case attemptTimeFormat
     case attemptDateOrder
     case attemptTimeZone
+    case delimiter
 
     public var description: String {
         switch self {
@@ -469,6 +470,7 @@ public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
         case .attemptTimeFormat: return "the time format setting"
         case .attemptDateOrder: return "the date order setting"
         case .attemptTimeZone: return "the log's time zone setting"
+        case .delimiter: return "the delimiter setting"
         }
     }
 }

@@ -69,6 +69,7 @@ enum OptionNames {
         case .attemptTimeFormat: return "--time-format"
         case .attemptDateOrder: return "--date-order"
         case .attemptTimeZone: return "--timezone"
+        case .delimiter: return "--delimiter"
         }
     }
 }

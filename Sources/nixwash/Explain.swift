@@ -36,19 +36,18 @@ struct Explain: OutputCommand {
             let config = try campaign.configuration(file: file, leadFiles: [], outputFolder: nil)
             var inputs = numbers
             if let numbersFile { inputs += try Self.readNumbers(numbersFile) }
-            // A few numbers: each one's history is read alone, not the campaign's and offer's whole.
-            let judge = try NumberJudge(configuration: config, everyHistoryCount: true, historyLookup: .perNumber)
+            let explainer = try NumberExplainer(configuration: config)
             let store = try config.historyDatabase.map { try ContactHistory.open($0, mode: .readOnly) }
             var objects: [[String: Any]] = []
             var texts: [String] = []
             for input in inputs {
-                let verdict = Array(input.utf8).withUnsafeBytes { judge.judgeAlone($0) }
-                try judge.confirm()
-                let trace = try verdict.number.map { try NumberTrace.trace($0.key, judge: judge, store: store) }
+                let verdict = explainer.verdict(input)
+                try explainer.confirm()
+                let trace = try verdict.number.map { try NumberTrace.trace($0.key, lists: explainer.lists, store: store) }
                 if Console.json {
-                    objects.append(try Self.object(input: input, verdict: verdict, trace: trace, judge: judge))
+                    objects.append(try Self.object(input: input, verdict: verdict, trace: trace, explainer: explainer))
                 } else {
-                    texts.append(Self.text(input: input, verdict: verdict, trace: trace, judge: judge))
+                    texts.append(Self.text(input: input, verdict: verdict, trace: trace, explainer: explainer))
                 }
             }
             Console.summarize(ExplainSummary(numbers: try objects.map { try JSONValue(serializing: $0) }))
@@ -76,14 +75,14 @@ struct Explain: OutputCommand {
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
 
-    static func object(input: String, verdict: NumberVerdict, trace: NumberTrace?, judge: NumberJudge) throws -> [String: Any] {
-        let config = judge.configuration
+    static func object(input: String, verdict: NumberVerdict, trace: NumberTrace?, explainer: NumberExplainer) throws -> [String: Any] {
+        let config = explainer.lists.configuration
         var object: [String: Any] = [
             "input": input, "call_date": config.callDate.description, "campaign": config.campaign,
             "offer": config.offer, "contact_centre": config.contactCentre,
             "callable": verdict.isCallable,
             "reasons": verdict.reasons.reasons.map(\.rawValue),
-            "details": Dictionary(uniqueKeysWithValues: judge.details(of: verdict).map { ($0.0.rawValue, $0.1) }),
+            "details": Dictionary(uniqueKeysWithValues: explainer.wording.details(of: verdict).map { ($0.0.rawValue, $0.1) }),
         ]
         if let reason = verdict.reasons.primary { object["reason"] = reason.rawValue }
         if let n = verdict.number {
@@ -114,8 +113,8 @@ struct Explain: OutputCommand {
         return object
     }
 
-    static func text(input: String, verdict: NumberVerdict, trace: NumberTrace?, judge: NumberJudge) -> String {
-        let config = judge.configuration
+    static func text(input: String, verdict: NumberVerdict, trace: NumberTrace?, explainer: NumberExplainer) -> String {
+        let config = explainer.lists.configuration
         var lines = ["\(input)"]
         if let n = verdict.number {
             lines.append("  number       \(n.key.e164) (\(n.type.rawValue), \(n.country?.rawValue ?? "other country"))")
@@ -133,7 +132,7 @@ struct Explain: OutputCommand {
             lines.append("  attempts     \(verdict.quota.attemptsLeftToday) left on \(config.callDate), not before \(StockholmTime.iso8601(verdict.quota.notBefore))")
         } else {
             lines.append("  verdict      NOT CALLABLE: \(verdict.reasons.primary!.rawValue)")
-            for (reason, detail) in judge.details(of: verdict) {
+            for (reason, detail) in explainer.wording.details(of: verdict) {
                 lines.append("    \(reason.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(detail)")
             }
         }
@@ -143,12 +142,12 @@ struct Explain: OutputCommand {
         if let customer = trace.customer {
             let agreement = customer.agreementEnd.map { "ended \($0)" } ?? "active"
             lines.append("  customer     agreement \(agreement); \(customer.exempts ? "exempts on the call date" : "does not exempt on the call date (\(config.profile.customerExemption ? "more than \(config.profile.customerExemptionMonths) months before it" : "customer exemption switched off"))")")
-        } else if judge.customers != nil {
+        } else if explainer.lists.customers != nil {
             lines.append("  customer     not on the customer list\(config.productCategory.map { " for the category \($0)" } ?? "")")
         }
         if let consent = trace.consent {
             lines.append("  consent      given \(consent.consentDate); \(consent.exempts ? "exempts on the call date" : "does not exempt on the call date (\(config.profile.consentExemption ? "more than \(config.profile.consentExemptionMonths) months before it" : "consent exemption switched off"))")")
-        } else if judge.consents != nil {
+        } else if explainer.lists.consents != nil {
             lines.append("  consent      none on the consent list on or before the call date")
         }
         if let attempts = trace.attempts {

@@ -11,7 +11,12 @@ final class ErrorTests: XCTestCase {
         .unwashedPhoneColumns(path: "leads.csv", columns: [UnwashedColumn(name: "mobil", foundBy: .name)], washed: ["telefon"]),
         .noSource(path: "leads.csv", header: ["telefon"]),
         .recordTooLarge(path: "leads.csv", line: 2, limit: 1024),
-        .tooManyMalformedRows(path: "leads.csv", malformed: 5, rows: 10, maxShare: 0.01, firstLines: [2], likelyCause: "a wrong delimiter"),
+        .tooManyMalformedRows(path: "leads.csv", malformed: 5, rows: 10, maxShare: 0.01, firstLines: [2], causes: MalformedRowCauses()),
+        .tooManyMalformedRows(path: "leads.csv", malformed: 5, rows: 10, maxShare: 0.01, firstLines: [2], causes: {
+            var causes = MalformedRowCauses()
+            causes.moreFields = 5
+            return causes
+        }()),
         .nearHistoryName(path: "h.db", field: "campaign", given: "vinter", near: ["Vinter"], attempts: [3]),
         .nearHistoryName(path: "h.db", field: "offer", given: "b", near: ["B"], attempts: [3]),
         .nearHistoryName(path: "h.db", field: "contact centre", given: "k", near: ["K"], attempts: [3]),

@@ -75,7 +75,7 @@ final class HistoryPostgresTests: XCTestCase {
                 func snapshot(_ store: any ContactHistoryStore, _ lookup: HistoryLookup) throws -> HistorySnapshot {
                     try store.snapshot(callDate: day, campaign: campaign, offer: offer, contactCentre: centre,
                                        campaignWindowDays: windows.0, offerWindowDays: windows.1,
-                                       keepingOtherCampaignsFrom: threshold, lookup: lookup)
+                                       keeping: HistoryKeeping(otherCampaignsFrom: threshold, judge: nil), lookup: lookup)
                 }
                 let a = try snapshot(sqlite, .ranges), b = try snapshot(postgres, .ranges)
                 XCTAssertEqual(a.count, b.count, "\(campaign) \(offer) \(centre) \(windows)")

@@ -27,10 +27,10 @@ class HistorySnapshotTests: XCTestCase {
     }
 
     fileprivate func snapshot(campaign: String = "C", offer: String = "O", centre: String = "K", date: Int32? = nil,
-                          campaignWindowDays: Int = 30, keepingOtherCampaignsFrom threshold: Int = 1) throws -> HistorySnapshot {
+                          campaignWindowDays: Int = 30, keeping: HistoryKeeping = .everyNumber) throws -> HistorySnapshot {
         try HistorySnapshot.load(db: store, callDate: date ?? callDate, campaign: campaign, offer: offer,
                                  contactCentre: centre, campaignWindowDays: campaignWindowDays,
-                                 keepingOtherCampaignsFrom: threshold, lookup: Self.lookup)
+                                 keeping: keeping, lookup: Self.lookup)
     }
 
     /// Numbers with attempts: in the whole history read by ranges; per number, among those
@@ -117,7 +117,7 @@ class HistorySnapshotTests: XCTestCase {
             attempt(46_700_000_043, local(10, "10:00"), campaign: "C2"),
         ])
         let every = try snapshot()
-        let scrub = try snapshot(keepingOtherCampaignsFrom: 2)
+        let scrub = try snapshot(keeping: HistoryKeeping(otherCampaignsFrom: 2, judge: nil))
         assertCount(every, whole: 4, lookedUp: 0)
         assertCount(scrub, whole: 4, lookedUp: 0)
         XCTAssertEqual(history(every, 46_700_000_040).otherCampaignsWithSameOffer, 1)
@@ -251,6 +251,39 @@ class HistorySnapshotTests: XCTestCase {
         }
     }
 
+    /// A scrub keeps only the numbers whose counts can change a verdict: every number judges
+    /// the same as with every count kept, for the default profile and a strict one, and the
+    /// numbers dropped are many.
+    func testOnlyNumbersWhoseCountsCanChangeAVerdictAreKept() throws {
+        var random = SplitMix64(seed: 20261204)
+        let numbers = (0..<400).map { _ in 46_700_000_000 + random.next() % 3_000 }
+        var attempts: [HistoryAttempt] = []
+        for _ in 0..<1_200 {
+            let time = String(format: "%02d:%02d", 8 + Int(random.next() % 13), Int(random.next() % 60))
+            attempts.append(attempt(numbers[Int(random.next() % UInt64(numbers.count))], local(Int32(random.next() % 40), time),
+                                    campaign: ["C", "C", "D", "E"][Int(random.next() % 4)], centre: ["K", "K2"][Int(random.next() % 2)]))
+        }
+        try store.insert(attempts: attempts)
+        var strict = RuleProfile.default
+        strict.dailyLimit = 1
+        strict.campaignLimit = 3
+        let date = LocalDate(daysSinceEpoch: Int(callDate))
+        for profile in [RuleProfile.default, strict] {
+            let judge = QuotaJudge(profile: profile, callDate: date)
+            let every = try snapshot()
+            let scrub = try snapshot(keeping: .changingVerdicts(profile: profile, callDate: date))
+            var dropped = 0, kept = 0
+            for number in Set(numbers) {
+                let all = history(every, number), needed = history(scrub, number)
+                XCTAssertEqual(judge.judge(needed), judge.judge(all), "\(number)")
+                if needed == .none, all != .none { dropped += 1 } else if needed != .none { kept += 1 }
+            }
+            XCTAssertGreaterThan(dropped, 100, "a few attempts long ago change nothing")
+            XCTAssertGreaterThan(kept, 50, "numbers near a limit or called today are kept")
+            if Self.lookup == .ranges { XCTAssertEqual(scrub.count, every.count, "dropped numbers are still counted") }
+        }
+    }
+
     /// A random history of several campaigns, offers and contact centres over 400 days: the
     /// two ways of reading it agree on every number, for every run's names, windows and
     /// threshold.
@@ -271,10 +304,10 @@ class HistorySnapshotTests: XCTestCase {
             for (days, threshold) in [(30, 1), (30, 2), (7, 3), (1, 1)] {
                 let ranges = try HistorySnapshot.load(db: store, callDate: callDate, campaign: campaign, offer: offer,
                                                       contactCentre: centre, campaignWindowDays: days,
-                                                      keepingOtherCampaignsFrom: threshold, lookup: .ranges)
+                                                      keeping: HistoryKeeping(otherCampaignsFrom: threshold, judge: nil), lookup: .ranges)
                 let perNumber = try HistorySnapshot.load(db: store, callDate: callDate, campaign: campaign, offer: offer,
                                                          contactCentre: centre, campaignWindowDays: days,
-                                                         keepingOtherCampaignsFrom: threshold, lookup: .perNumber)
+                                                         keeping: HistoryKeeping(otherCampaignsFrom: threshold, judge: nil), lookup: .perNumber)
                 var everyNumber = Set(numbers)
                 for number in numbers { everyNumber.insert(number + 1) }
                 for number in everyNumber {

@@ -80,4 +80,28 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(ReportWriter.readableTime("2026-11-23T08:00:05+01:00"), "2026-11-23 08:00:05")
         XCTAssertEqual(ReportWriter.seconds(from: "2026-11-23T08:00:05+01:00", to: "2026-11-23T08:01:10+01:00"), 65)
     }
+
+    /// A run is refused unless every row in is either callable or not, every number either
+    /// callable or rejected, and the files hold exactly the rows the counts say.
+    func testARunWhoseCountsDoNotAddUpIsRefused() throws {
+        var tally = Tally(defaultSource: nil)
+        let source = tally.sourceIndex(for: nil, fallback: Array("vendor".utf8))
+        tally.countRow(source: source)
+        tally.countCallable(exemption: nil, source: source)
+        XCTAssertThrowsError(try Scrubber.checkAccounting(tally, callableRows: 0, rejectRows: 0), "a row with no outcome")
+        tally.countRowCallable(source: source)
+        XCTAssertTrue(try Scrubber.checkAccounting(tally, callableRows: 1, rejectRows: 0))
+        XCTAssertThrowsError(try Scrubber.checkAccounting(tally, callableRows: 2, rejectRows: 0), "a callable row written twice")
+        XCTAssertThrowsError(try Scrubber.checkAccounting(tally, callableRows: 1, rejectRows: 1), "a reject row with no number behind it")
+        tally.countRow(source: source)
+        tally.countRejected(ReasonSet(.nix), source: source)
+        tally.countRowNotCallable(source: source)
+        XCTAssertTrue(try Scrubber.checkAccounting(tally, callableRows: 1, rejectRows: 1))
+        do {
+            _ = try Scrubber.checkAccounting(tally, callableRows: 1, rejectRows: 0)
+            XCTFail("a rejected number missing from the rejects file")
+        } catch NixWashError.accountingBroken(let detail) {
+            XCTAssertTrue(detail.contains("rejected 1 (written 0)"), detail)
+        }
+    }
 }

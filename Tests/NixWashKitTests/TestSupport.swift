@@ -43,17 +43,30 @@ func readAll(_ path: String, inputBuffer: Int = 1 << 18, options: CSVOptions = C
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-/// `gzip -t` of a file and the SHA-256 of `gzip -dc` of it, by the system's gzip.
-func systemGzipChecksum(_ path: String) throws -> (status: Int32, output: String) {
+/// A shell command's exit status and standard output.
+func shell(_ command: String) throws -> (status: Int32, output: Data) {
     let shell = Process()
     shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-    shell.arguments = ["-c", "gzip -t '\(path)' && gzip -dc '\(path)' | sha256sum | cut -c1-64"]
+    shell.arguments = ["-c", command]
     let out = Pipe()
     shell.standardOutput = out
     try shell.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
     shell.waitUntilExit()
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return (shell.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+    return (shell.terminationStatus, data)
+}
+
+/// `gzip -t` of a file and the SHA-256 of `gzip -dc` of it, by the system's gzip.
+func systemGzipChecksum(_ path: String) throws -> (status: Int32, output: String) {
+    let (status, output) = try shell("gzip -t '\(path)' && gzip -dc '\(path)' | sha256sum | cut -c1-64")
+    return (status, String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+}
+
+/// The lines of a gzip file, by the system's gzip.
+func systemGunzipLines(_ path: String) throws -> [String] {
+    let (status, output) = try shell("gzip -dc '\(path)'")
+    XCTAssertEqual(status, 0, "gzip -dc \(path)")
+    return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
 }
 
 /// An error's message with each setting it names written `<setting>`: the library names

@@ -97,7 +97,7 @@ final class ScrubCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("rows     21 in"), result.stdout)
 
         let rejects = try readOutput("out/rejects.csv.gz")
-        XCTAssertEqual(rejects.header, ["namn", "telefon", "mobil", "källa"] + Scrubber.rejectColumns)
+        XCTAssertEqual(rejects.header, ["namn", "telefon", "mobil", "källa"] + OutputColumns.rejects)
         func reject(_ name: String) -> [String: String]? {
             rejects.rows.first { $0[0] == name }.map { Dictionary(uniqueKeysWithValues: zip(rejects.header, $0)) }
         }
@@ -126,7 +126,7 @@ final class ScrubCommandTests: XCTestCase {
         XCTAssertEqual(rejects.rows.count, expected.count)
 
         let callable = try readOutput("out/callable.csv.gz")
-        XCTAssertEqual(callable.header, ["namn", "telefon", "mobil", "källa"] + Scrubber.callableColumns)
+        XCTAssertEqual(callable.header, ["namn", "telefon", "mobil", "källa"] + OutputColumns.callable)
         let byName = Dictionary(uniqueKeysWithValues: callable.rows.map { ($0[0], $0) })
         XCTAssertEqual(Set(byName.keys), ["Anna", "Dan", "Eva", "Lo", "Per", "Stina", "Tor"])
         XCTAssertEqual(byName["Anna"], ["Anna", "070-111 11 11", "", "V1", "+46701111111", "V1", "2", "2026-11-23T08:00:00+01:00", "", ""])

@@ -46,16 +46,16 @@ public struct NumberTrace: Encodable, Equatable, Sendable {
     /// Every attempt of the number, oldest first (nil without a history database).
     public var attempts: [Attempt]?
 
-    /// The trace of a normalized number in the judge's context; `store` is the run's history.
-    public static func trace(_ key: PhoneKey, judge: NumberJudge, store: (any ContactHistoryStore)?) throws -> NumberTrace {
-        let c = judge.configuration, profile = c.profile
+    /// The trace of a normalized number against a run's lists; `store` is the run's history.
+    public static func trace(_ key: PhoneKey, lists: WashLists, store: (any ContactHistoryStore)?) throws -> NumberTrace {
+        let c = lists.configuration, profile = c.profile
         let callDay = Int32(c.callDate.daysSinceEpoch)
         var trace = NumberTrace(
-            register: Register(label: judge.nix.header.label,
-                               registerDate: judge.nix.header.registerDate.map { LocalDate(daysSinceEpoch: Int($0)) },
-                               listed: judge.nix.contains(key: key)),
+            register: Register(label: lists.nix.header.label,
+                               registerDate: lists.nix.header.registerDate.map { LocalDate(daysSinceEpoch: Int($0)) },
+                               listed: lists.nix.contains(key: key)),
             customer: nil, consent: nil, attempts: nil)
-        if let customers = judge.customers, let end = customers.agreementEnd(for: key, category: customers.category(c.productCategory)) {
+        if let customers = lists.customers, let end = customers.agreementEnd(for: key, category: customers.category(c.productCategory)) {
             let endDate: LocalDate?
             switch end {
             case .active: endDate = nil
@@ -66,7 +66,7 @@ public struct NumberTrace: Encodable, Equatable, Sendable {
                                           && profile.customerExempts(agreementEnd: endDate, customerCategory: nil,
                                                                      campaignCategory: nil, callDate: c.callDate))
         }
-        if let consents = judge.consents, let day = consents.latestConsent(for: key, onOrBefore: callDay) {
+        if let consents = lists.consents, let day = consents.latestConsent(for: key, onOrBefore: callDay) {
             let date = LocalDate(daysSinceEpoch: Int(day))
             trace.consent = Consent(consentDate: date,
                                     exempts: profile.consentExemption && profile.consentExempts(consentDate: date, callDate: c.callDate))
@@ -134,4 +134,31 @@ extension HistoryStore {
         }
         return rows
     }
+}
+
+/// `explain`: numbers judged one at a time outside a run, by a scrub's stages. The duplicate
+/// rule, which needs a whole run, is not applied.
+public final class NumberExplainer {
+    public let lists: WashLists
+    public let wording: RejectWording
+    private let prepare: Prepare
+    private let rules: VerdictRules
+
+    public init(configuration: ScrubConfiguration) throws {
+        // A few numbers: each one's history is read alone, not the campaign's and offer's whole,
+        // and every count is kept, to show.
+        lists = try WashLists(configuration: configuration, everyHistoryCount: true, historyLookup: .perNumber)
+        prepare = Prepare(lists: lists)
+        rules = VerdictRules(profile: configuration.profile, callDate: configuration.callDate)
+        wording = RejectWording(lists: lists, rules: rules)
+    }
+
+    /// The verdict on one number as a lead's phone field gives it.
+    public func verdict(_ field: String) -> NumberVerdict {
+        let (parsed, facts) = Array(field.utf8).withUnsafeBytes { prepare.alone($0) }
+        return rules.verdict(parsed, duplicate: false, facts: facts)
+    }
+
+    /// Throws when a verdict given cannot be trusted (`WashLists.confirm`).
+    public func confirm() throws { try lists.confirm() }
 }

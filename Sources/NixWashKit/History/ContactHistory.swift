@@ -92,7 +92,7 @@ public protocol ContactHistoryStore: AnyObject {
     /// The rules' aggregates for one run (see `HistorySnapshot.load`). `lookup` is a wish: a
     /// store without per-number queries reads the ranges (the snapshot says which it did).
     func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
-                  campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int,
+                  campaignWindowDays: Int, offerWindowDays: Int, keeping: HistoryKeeping,
                   lookup: HistoryLookup) throws -> HistorySnapshot
 }
 

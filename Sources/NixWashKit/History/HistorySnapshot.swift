@@ -48,11 +48,8 @@ public final class HistorySnapshot: @unchecked Sendable {
     /// its rows over in number order, a chunk at a time, to one merge: the campaign's range of
     /// the primary key, and the range of every other campaign that made the offer.
     ///
-    /// - Parameter keepingOtherCampaignsFrom: a number whose only counted attempts are by
-    ///   fewer than this many other campaigns with the offer is counted but not kept: its
-    ///   verdict is that of a number without history. The scrub passes the profile's
-    ///   `offer_campaign_limit`, which keeps most of a large history out of memory; `explain`
-    ///   keeps every number (1) to show its counts.
+    /// - Parameter keeping: which numbers are kept (the others are counted, and judged as
+    ///   numbers without history); see `HistoryKeeping`.
     ///
     /// Names are resolved to ids in one read transaction, then each range is read in its own:
     /// an import committing meanwhile is seen whole by some ranges and not at all by others,
@@ -60,14 +57,14 @@ public final class HistorySnapshot: @unchecked Sendable {
     /// import is never seen.
     public static func load(db: HistoryStore, callDate: Int32, campaign: String, offer: String,
                             contactCentre: String, campaignWindowDays: Int = 30,
-                            offerWindowDays: Int = 365, keepingOtherCampaignsFrom threshold: Int = 1,
+                            offerWindowDays: Int = 365, keeping: HistoryKeeping = .everyNumber,
                             lookup: HistoryLookup = .ranges) throws -> HistorySnapshot {
         precondition(campaignWindowDays >= 1 && offerWindowDays >= 1, "a window holds at least the call date")
         if lookup == .perNumber {
             let queries = try SQLiteNumberQueries(path: db.path, callDate: callDate, campaign: campaign, offer: offer,
                                                   contactCentre: contactCentre, campaignWindowDays: campaignWindowDays,
                                                   offerWindowDays: offerWindowDays)
-            return HistorySnapshot(callDate: callDate, perNumber: queries, threshold: threshold)
+            return HistorySnapshot(callDate: callDate, perNumber: queries, keeping: keeping)
         }
         let database = db.db
         try database.execute("BEGIN")
@@ -101,8 +98,7 @@ public final class HistorySnapshot: @unchecked Sendable {
             offerStreams.forEach { $0.cancel() }
         }
 
-        var keys: [UInt64] = []
-        var aggregates: [Aggregate] = []
+        var numbers = Numbers(keeping: keeping)
         var counted = 0
         while true {
             var key = try campaignStream.peek() ?? .max
@@ -122,12 +118,9 @@ public final class HistorySnapshot: @unchecked Sendable {
             }
             aggregate.otherCampaigns = UInt16(clamping: otherCount)
             counted += 1
-            if inCampaign || otherCount >= threshold {
-                keys.append(key)
-                aggregates.append(aggregate)
-            }
+            if inCampaign || otherCount >= keeping.otherCampaignsFrom { numbers.append(key, aggregate) }
         }
-        return HistorySnapshot(callDate: callDate, count: counted, keys: keys, aggregates: aggregates)
+        return HistorySnapshot(callDate: callDate, count: counted, numbers: &numbers)
     }
 
     /// The run's names as ids, and the other campaigns that made the offer, read in the
@@ -326,21 +319,46 @@ public final class HistorySnapshot: @unchecked Sendable {
         }
     }
 
-    init(callDate: Int32, count: Int, keys: [UInt64], aggregates: [Aggregate]) {
+    /// The numbers kept, in ascending order, as a store streams them: in chunks, so that the
+    /// table is built with one chunk beside it rather than with a whole copy.
+    struct Numbers {
+        static let chunkSize = 1 << 16
+        let keeping: HistoryKeeping
+        fileprivate var keyChunks: [[UInt64]] = []
+        fileprivate var aggregateChunks: [[Aggregate]] = []
+
+        init(keeping: HistoryKeeping) { self.keeping = keeping }
+
+        /// Keeps a number if `keeping` says its counts can change a verdict.
+        mutating func append(_ key: UInt64, _ aggregate: Aggregate) {
+            guard keeping.keeps(aggregate) else { return }
+            if keyChunks.isEmpty || keyChunks[keyChunks.count - 1].count == Self.chunkSize {
+                keyChunks.append([])
+                aggregateChunks.append([])
+                keyChunks[keyChunks.count - 1].reserveCapacity(Self.chunkSize)
+                aggregateChunks[aggregateChunks.count - 1].reserveCapacity(Self.chunkSize)
+            }
+            keyChunks[keyChunks.count - 1].append(key)
+            aggregateChunks[aggregateChunks.count - 1].append(aggregate)
+        }
+    }
+
+    /// A snapshot by ranges of `numbers` (taken over); `count`: the numbers with attempts.
+    init(callDate: Int32, count: Int, numbers: inout Numbers) {
         self.callDate = callDate
         rangeCount = count
-        table = NumberRows(sortedDistinctKeys: keys, rows: aggregates)
+        table = NumberRows(sortedDistinctKeyChunks: &numbers.keyChunks, rowChunks: &numbers.aggregateChunks)
         rows = table.view
         perNumber = nil
     }
 
-    /// `.perNumber`, by `queries` (see `load` for `threshold`).
-    init(callDate: Int32, perNumber queries: any NumberHistoryQueries, threshold: Int) {
+    /// `.perNumber`, by `queries` (see `load` for `keeping`).
+    init(callDate: Int32, perNumber queries: any NumberHistoryQueries, keeping: HistoryKeeping) {
         self.callDate = callDate
         rangeCount = 0
         table = NumberRows(sortedDistinctKeys: [], rows: [])
         rows = table.view
-        perNumber = PerNumber(queries: queries, threshold: threshold)
+        perNumber = PerNumber(queries: queries, keeping: keeping)
     }
 
     /// The number's history for this run (`.none` when the history has no counted attempt).
@@ -363,15 +381,15 @@ public final class HistorySnapshot: @unchecked Sendable {
     /// `load` keeps numbers, counted, and failing closed.
     private final class PerNumber {
         private let queries: any NumberHistoryQueries
-        private let threshold: Int
+        private let keeping: HistoryKeeping
         private var withAttempts = Set<UInt64>()
         private(set) var failure: Error?
 
         var numbersWithAttempts: Int { withAttempts.count }
 
-        init(queries: any NumberHistoryQueries, threshold: Int) {
+        init(queries: any NumberHistoryQueries, keeping: HistoryKeeping) {
             self.queries = queries
-            self.threshold = threshold
+            self.keeping = keeping
         }
 
         func history(for key: PhoneKey) -> NumberHistory {
@@ -379,7 +397,7 @@ public final class HistorySnapshot: @unchecked Sendable {
                 let counts = try queries.counts(of: Int64(bitPattern: key.rawValue))
                 if counts.campaignAttempts > 0 || counts.otherCampaigns > 0 { withAttempts.insert(key.rawValue) }
                 // As `load` keeps numbers: the others are judged as numbers without history.
-                guard counts.campaignAttempts > 0 || counts.otherCampaigns >= threshold else { return .none }
+                guard counts.campaignAttempts > 0 || counts.otherCampaigns >= keeping.otherCampaignsFrom else { return .none }
                 var aggregate = Aggregate()
                 if counts.campaignAttempts > 0 {
                     aggregate = Aggregate(lastCentreAttempt: counts.lastCentreAttempt ?? .min,
@@ -387,7 +405,7 @@ public final class HistorySnapshot: @unchecked Sendable {
                                           centreAttempts: UInt16(clamping: counts.centreAttempts))
                 }
                 aggregate.otherCampaigns = UInt16(clamping: counts.otherCampaigns)
-                return aggregate.history
+                return keeping.keeps(aggregate) ? aggregate.history : .none
             } catch {
                 if failure == nil { failure = error }
                 // Fail closed: a number whose history could not be read is never callable.
@@ -424,6 +442,38 @@ public enum HistoryLookup: String, Sendable, Codable {
     case ranges
     /// Each number when it is looked up: for runs of a few thousand numbers.
     case perNumber = "per_number"
+}
+
+/// Which numbers' counts a snapshot keeps. The others are counted (`HistorySnapshot.count`)
+/// and judged as numbers without history, which their verdicts are: a scrub keeps only the
+/// numbers whose counts can change a verdict, and so most of a large history stays out of
+/// memory; `explain` keeps every number, to show its counts.
+public struct HistoryKeeping: Sendable {
+    /// A number whose only counted attempts are by fewer than this many other campaigns with
+    /// the offer is not kept (the stores filter on it as they read).
+    public var otherCampaignsFrom: Int
+    /// When given, neither is a number whose counts it judges as those of a number without
+    /// history (the same reasons, attempts left and `not_before`).
+    public var judge: QuotaJudge?
+    private let noHistory: QuotaVerdict?
+
+    public init(otherCampaignsFrom: Int, judge: QuotaJudge?) {
+        self.otherCampaignsFrom = otherCampaignsFrom
+        self.judge = judge
+        noHistory = judge?.judge(.none)
+    }
+
+    public static let everyNumber = HistoryKeeping(otherCampaignsFrom: 1, judge: nil)
+
+    /// What a scrub with this profile on this call date needs.
+    public static func changingVerdicts(profile: RuleProfile, callDate: LocalDate) -> HistoryKeeping {
+        HistoryKeeping(otherCampaignsFrom: profile.offerCampaignLimit, judge: QuotaJudge(profile: profile, callDate: callDate))
+    }
+
+    func keeps(_ aggregate: HistorySnapshot.Aggregate) -> Bool {
+        guard let judge else { return true }
+        return judge.judge(aggregate.history) != noHistory
+    }
 }
 
 extension HistorySnapshot.Aggregate {

@@ -374,11 +374,11 @@ public final class HistoryStore: ContactHistoryStore {
     }
 
     public func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
-                         campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int,
+                         campaignWindowDays: Int, offerWindowDays: Int, keeping: HistoryKeeping,
                          lookup: HistoryLookup) throws -> HistorySnapshot {
         try HistorySnapshot.load(db: self, callDate: callDate, campaign: campaign, offer: offer, contactCentre: contactCentre,
                                  campaignWindowDays: campaignWindowDays, offerWindowDays: offerWindowDays,
-                                 keepingOtherCampaignsFrom: threshold, lookup: lookup)
+                                 keeping: keeping, lookup: lookup)
     }
 
     /// `2026-03-29T00:30:00Z`.

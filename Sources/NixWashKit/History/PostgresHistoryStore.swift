@@ -392,35 +392,34 @@ public final class PostgresHistoryStore: ContactHistoryStore {
         """
 
     public func snapshot(callDate: Int32, campaign: String, offer: String, contactCentre: String,
-                         campaignWindowDays: Int, offerWindowDays: Int, keepingOtherCampaignsFrom threshold: Int,
+                         campaignWindowDays: Int, offerWindowDays: Int, keeping: HistoryKeeping,
                          lookup: HistoryLookup) throws -> HistorySnapshot {
         precondition(campaignWindowDays >= 1 && offerWindowDays >= 1, "a window holds at least the call date")
         if lookup == .perNumber {
             let queries = try PostgresNumberQueries(url: url, callDate: callDate, campaign: campaign, offer: offer,
                                                     contactCentre: contactCentre, campaignWindowDays: campaignWindowDays,
                                                     offerWindowDays: offerWindowDays)
-            return HistorySnapshot(callDate: callDate, perNumber: queries, threshold: threshold)
+            return HistorySnapshot(callDate: callDate, perNumber: queries, keeping: keeping)
         }
-        var keys: [UInt64] = [], aggregates: [HistorySnapshot.Aggregate] = []
+        var numbers = HistorySnapshot.Numbers(keeping: keeping)
         var counted = 0
         let day = Int64(callDate)
         try withCursor(Self.snapshotQuery, [campaign, offer, contactCentre, "\(day)", "\(day - Int64(campaignWindowDays - 1))",
-                                            "\(day - Int64(offerWindowDays - 1))", "\(threshold)"]) { batch in
+                                            "\(day - Int64(offerWindowDays - 1))", "\(keeping.otherCampaignsFrom)"]) { batch in
             for row in 0..<batch.rows {
                 let number = batch.int64(row, 0)
                 if number == 0 {
                     counted = Int(batch.int64(row, 1))
                     continue
                 }
-                keys.append(UInt64(number))
-                aggregates.append(HistorySnapshot.Aggregate(
+                numbers.append(UInt64(number), HistorySnapshot.Aggregate(
                     lastCentreAttempt: batch.optionalInt64(row, 3) ?? .min,
                     campaignAttempts: UInt32(clamping: batch.optionalInt64(row, 1) ?? 0),
                     centreAttempts: UInt16(clamping: batch.optionalInt64(row, 2) ?? 0),
                     otherCampaigns: UInt16(clamping: batch.int64(row, 4))))
             }
         }
-        return HistorySnapshot(callDate: callDate, count: counted, keys: keys, aggregates: aggregates)
+        return HistorySnapshot(callDate: callDate, count: counted, numbers: &numbers)
     }
 }
 

@@ -41,32 +41,58 @@ public final class NumberRows<Row> {
 
     /// One row per number, numbers already sorted and distinct (a merge produced them).
     public convenience init(sortedDistinctKeys sorted: [UInt64], rows given: [Row]) {
-        precondition(_isPOD(Row.self), "NumberRows holds plain values only")
-        precondition(sorted.count == given.count && sorted.count < Int(UInt32.max), "one row per number")
-        precondition(zip(sorted, sorted.dropFirst()).allSatisfy { $0 < $1 }, "numbers sorted and distinct")
-        let rows = UnsafeMutableBufferPointer<Row>.allocate(capacity: max(1, given.count))
-        _ = rows.initialize(from: given)
-        // With one row per number the row starts are never read.
-        self.init(distinct: sorted, rowStarts: [0], rows: rows, rowCount: given.count)
+        var keyChunks = [sorted], rowChunks = [given]
+        self.init(sortedDistinctKeyChunks: &keyChunks, rowChunks: &rowChunks)
     }
 
-    /// Takes `rows` over; builds the keys and their lookup tables.
-    private init(distinct: [UInt64], rowStarts starts: [UInt32], rows: UnsafeMutableBufferPointer<Row>, rowCount: Int) {
+    /// The same from chunks (a stream's), each freed as soon as it is copied: memory peaks at
+    /// the table and one chunk, not at twice the table.
+    public convenience init(sortedDistinctKeyChunks keyChunks: inout [[UInt64]], rowChunks: inout [[Row]]) {
+        precondition(_isPOD(Row.self), "NumberRows holds plain values only")
+        let count = keyChunks.reduce(0) { $0 + $1.count }
+        precondition(count == rowChunks.reduce(0) { $0 + $1.count } && count < Int(UInt32.max), "one row per number")
+        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, count))
+        let rows = UnsafeMutableBufferPointer<Row>.allocate(capacity: max(1, count))
+        var filled = 0
+        for i in keyChunks.indices {
+            _ = UnsafeMutableBufferPointer(rebasing: keys[filled...]).initialize(from: keyChunks[i])
+            filled += keyChunks[i].count
+            keyChunks[i] = []
+        }
+        filled = 0
+        for i in rowChunks.indices {
+            _ = UnsafeMutableBufferPointer(rebasing: rows[filled...]).initialize(from: rowChunks[i])
+            filled += rowChunks[i].count
+            rowChunks[i] = []
+        }
+        precondition(count < 2 || (1..<count).allSatisfy { keys[$0 - 1] < keys[$0] }, "numbers sorted and distinct")
+        // With one row per number the row starts are never read.
+        self.init(keys: keys, count: count, rowStarts: [0], rows: rows, rowCount: count)
+    }
+
+    private convenience init(distinct: [UInt64], rowStarts starts: [UInt32], rows: UnsafeMutableBufferPointer<Row>, rowCount: Int) {
+        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, distinct.count))
+        _ = keys.initialize(from: distinct)
+        self.init(keys: keys, count: distinct.count, rowStarts: starts, rows: rows, rowCount: rowCount)
+    }
+
+    /// Takes `keys` (the first `count` sorted and distinct) and `rows` over; builds the lookup
+    /// tables.
+    private init(keys: UnsafeMutableBufferPointer<UInt64>, count: Int, rowStarts starts: [UInt32],
+                 rows: UnsafeMutableBufferPointer<Row>, rowCount: Int) {
         self.rows = rows
         self.rowCount = rowCount
-        count = distinct.count
-        keys = .allocate(capacity: max(1, distinct.count))
-        _ = keys.initialize(from: distinct)
+        self.count = count
+        self.keys = keys
         rowStarts = .allocate(capacity: starts.count)
         _ = rowStarts.initialize(from: starts)
-        let tables = distinct.withUnsafeBufferPointer {
-            KeyLookup.buildTables(keys: $0, maxLevelOneBits: KeyLookup.maxInMemoryLevelOneBits, keysPerSlice: 8)
-        }
+        let distinct = UnsafeBufferPointer(rebasing: keys[..<count])
+        let tables = KeyLookup.buildTables(keys: distinct, maxLevelOneBits: KeyLookup.maxInMemoryLevelOneBits, keysPerSlice: 8)
         levelOne = .allocate(capacity: tables.levelOne.count)
         _ = levelOne.initialize(from: tables.levelOne)
         levelTwo = .allocate(capacity: tables.levelTwo.count)
         _ = levelTwo.initialize(from: tables.levelTwo)
-        lookup = KeyLookup(keys: UnsafePointer(keys.baseAddress!), count: distinct.count,
+        lookup = KeyLookup(keys: UnsafePointer(keys.baseAddress!), count: count,
                            minKey: distinct.first ?? 0, maxKey: distinct.last ?? 0,
                            levelOneShift: tables.levelOneShift, levelOne: UnsafePointer(levelOne.baseAddress!),
                            levelTwo: UnsafePointer(levelTwo.baseAddress!))

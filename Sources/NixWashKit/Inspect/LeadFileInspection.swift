@@ -110,7 +110,7 @@ public struct LeadFileInspection: Encodable, Sendable {
         var decided: Decision?
         /// Once the sample is read: the columns as a scrub chooses them.
         func decide() {
-            let byContent = Scrubber.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)
+            let byContent = LeadList.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)
             let roles = try? ColumnRoles.resolve(header: header, path: path, byContent: byContent)
             let phones = roles?.phoneColumns ?? []
             let restores = phones.map { column in

@@ -21,11 +21,11 @@ public struct RecheckOrigin: Codable, Sendable {
 }
 
 /// `recheck`: the callable rows of an earlier run judged again, with today's NIX index, block
-/// lists, history and call date, by the scrub's own stages (`RecordBatches` reads and looks up,
-/// `NumberJudge` judges). Writes, all or nothing, `pull.csv.gz` (each number that is no longer
-/// callable, with its new reason, in the rejects' columns), `still-callable.csv.gz` (the rows
-/// that keep a callable number, in the callable list's columns, their appended values
-/// recomputed) and `report.json` with its audit trail. A shape of input gets its own pair
+/// lists, history and call date, by the scrub's own stages (`RecordBatches` and `Prepare` read
+/// and look up, `RowWash` judges and writes). Writes, all or nothing, `pull.csv.gz` (each
+/// number that is no longer callable, with its new reason, in the rejects' columns),
+/// `still-callable.csv.gz` (the rows that keep a callable number, in the callable list's
+/// columns, their appended values recomputed) and `report.json` with its audit trail. A shape of input gets its own pair
 /// (`pull-2.csv.gz`, `still-callable-2.csv.gz`), as in the scrub.
 public final class Rechecker {
     public let runFolder: String
@@ -106,7 +106,7 @@ public final class Rechecker {
         var sourceColumn: Int
         var recordedSha256: String?
         /// Whether the list has the `detail` column (written since the Excel repairs).
-        var hasDetail: Bool { reader.header.count - width == Scrubber.callableColumns.count }
+        var hasDetail: Bool { reader.header.count - width == OutputColumns.callable.count }
     }
 
     private func open(_ list: CallableList) throws -> Opened {
@@ -114,8 +114,8 @@ public final class Rechecker {
         let file = try InputFile(path: list.path, observer: hasher)
         let reader = try CSVReader(input: file,
                                    options: CSVOptions(maxRecordSize: configuration.csv.maxRecordSize, requireDataRows: false))
-        guard let appended = Scrubber.appendedCallableColumns(in: reader.header) else {
-            throw NixWashError.notACallableList(path: list.path, columns: Scrubber.callableColumns)
+        guard let appended = OutputColumns.appendedToCallable(in: reader.header) else {
+            throw NixWashError.notACallableList(path: list.path, columns: OutputColumns.callable)
         }
         let width = reader.header.count - appended.count
         let original = Array(reader.header.prefix(width))
@@ -132,40 +132,19 @@ public final class Rechecker {
                       recordedSha256: list.sha256)
     }
 
-    /// The outputs of one shape of callable list.
-    private final class OutputPair {
-        let stillCallableName: String
-        let pullName: String
-        let stillCallable: CSVWriter
-        let pull: CSVWriter
-        var stillCallableRows: UInt64 = 0
-        var pullRows: UInt64 = 0
-
-        init(index: Int, dialect: CSVDialect, header: ArraySlice<[UInt8]>, folder: OutputFolder, workers: CompressionWorkers) throws {
-            let suffix = index == 0 ? "" : "-\(index + 1)"
-            stillCallableName = "still-callable\(suffix).csv.gz"
-            pullName = "pull\(suffix).csv.gz"
-            stillCallable = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: stillCallableName), workers: workers), dialect: dialect)
-            pull = CSVWriter(sink: try BlockGzipFileSink(path: folder.path(for: pullName), workers: workers), dialect: dialect)
-            for field in header { try stillCallable.writeField(field) }
-            for name in Scrubber.callableColumns { try stillCallable.writeField(name) }
-            try stillCallable.endRow()
-            for field in header { try pull.writeField(field) }
-            for name in Scrubber.rejectColumns { try pull.writeField(name) }
-            try pull.endRow()
-        }
-    }
-
     public func run() throws -> ScrubReport {
         let c = configuration
         let started = StockholmTime.iso8601(Int64(time(nil)))
         if URL(fileURLWithPath: c.outputFolder).standardizedFileURL == URL(fileURLWithPath: runFolder).standardizedFileURL {
             throw NixWashError.outputIsRunFolder(path: c.outputFolder)
         }
-        let (origin, lists) = try earlierRun()
-        let judge = try NumberJudge(configuration: c)
+        let (origin, callableLists) = try earlierRun()
+        let lists = try WashLists(configuration: c)
+        let prepare = Prepare(lists: lists)
+        let rules = VerdictRules(profile: c.profile, callDate: c.callDate)
+        let wording = RejectWording(lists: lists, rules: rules)
         let signer = try c.signingKey.map { try ReportSignature(pemFile: $0, isPrivate: true) }
-        let opened = try lists.map(open)
+        let opened = try callableLists.map(open)
 
         var shapes: [(header: [[UInt8]], dialect: CSVDialect)] = []
         var shapeOf: [Int] = []
@@ -181,7 +160,8 @@ public final class Rechecker {
         let workers = CompressionWorkers(level: c.compressionLevel)
         defer { workers.shutdown() }
         let pairs = try shapes.enumerated().map { i, shape in
-            try OutputPair(index: i, dialect: shape.dialect, header: shape.header.prefix(opened[shapeOf.firstIndex(of: i)!].width),
+            try OutputPair(index: i, names: ("still-callable", "pull"), dialect: shape.dialect,
+                           header: shape.header.prefix(opened[shapeOf.firstIndex(of: i)!].width), encoding: .utf8,
                            folder: folder, workers: workers)
         }
         var tally = Tally(defaultSource: c.source)
@@ -190,8 +170,8 @@ public final class Rechecker {
         var outputEncodings = [AuditTrail.reportName: OutputTextEncoding.utf8.rawValue]
         for (i, list) in opened.enumerated() {
             let pair = pairs[shapeOf[i]]
-            let (encoding, malformedRows) = try recheck(list, into: pair, judge: judge, tally: &tally)
-            for name in [pair.stillCallableName, pair.pullName] where outputEncodings[name] != "mixed" {
+            let (encoding, malformedRows) = try recheck(list, into: pair, prepare: prepare, rules: rules, wording: wording, tally: &tally)
+            for name in pair.names where outputEncodings[name] != "mixed" {
                 outputEncodings[name] = OutputTextEncoding(input: encoding) == .utf8 ? OutputTextEncoding.utf8.rawValue : "mixed"
             }
             let reader = list.reader
@@ -206,31 +186,23 @@ public final class Rechecker {
                 encoding: encoding.name, outputEncoding: encoding.name,
                 trailingDelimiterRows: reader.trailingDelimiterRows, rows: reader.recordsRead,
                 phoneColumns: list.phoneColumns.map { reader.header[$0] }, phoneColumnsByContent: [], notPhoneColumns: [],
-                sourceColumn: Scrubber.callableColumns[1], malformedRows: malformedRows,
-                outputs: [pair.stillCallableName, pair.pullName]))
+                sourceColumn: OutputColumns.callable[1], malformedRows: malformedRows,
+                outputs: pair.names))
         }
-        for pair in pairs {
-            try pair.stillCallable.finish()
-            try pair.pull.finish()
-        }
+        for pair in pairs { try pair.finish() }
 
         let totals = tally.totals
-        let writtenCallable = pairs.reduce(0) { $0 + $1.stillCallableRows }
-        let writtenPulls = pairs.reduce(0) { $0 + $1.pullRows }
-        let balanced = totals.rowsBalance && totals.numbersBalance
-            && writtenCallable == totals.rowsCallable && writtenPulls == totals.numbersRejected
-        guard balanced else {
-            throw NixWashError.accountingBroken(detail: "rows in \(totals.rowsIn), still callable \(totals.rowsCallable) (written \(writtenCallable)), not callable \(totals.rowsNotCallable); numbers in \(totals.numbersIn), callable \(totals.numbersCallable), pulled \(totals.numbersRejected) (written \(writtenPulls))")
-        }
-        let csvOutputs = pairs.flatMap { [$0.stillCallableName, $0.pullName] }
+        let balanced = try Scrubber.checkAccounting(tally, callableRows: pairs.reduce(0) { $0 + $1.callableRows },
+                                                    rejectRows: pairs.reduce(0) { $0 + $1.rejectRows })
+        let csvOutputs = pairs.flatMap { $0.names }
         var report = ScrubReport(
             started: started, finished: StockholmTime.iso8601(Int64(time(nil))),
             callDate: c.callDate.description, campaign: c.campaign, offer: c.offer, contactCentre: c.contactCentre,
             productCategory: c.productCategory, ruleProfile: c.profile, ruleProfilePath: c.profilePath,
-            callingWindow: Scrubber.callingWindow(judge),
+            callingWindow: Scrubber.callingWindow(rules),
             inputs: inputReports,
-            registers: Scrubber.registers(judge),
-            customers: Scrubber.customers(judge), consents: Scrubber.consents(judge), history: Scrubber.history(judge),
+            registers: lists.registerReports,
+            customers: lists.customerReport, consents: lists.consentReport, history: lists.historyReport,
             totals: totals, bySource: tally.bySource,
             accounting: ScrubReport.Accounting(
                 rows: "\(totals.rowsIn) rows in = \(totals.rowsCallable) still callable + \(totals.rowsNotCallable) with no callable number left",
@@ -251,134 +223,30 @@ public final class Rechecker {
 
     /// Judges every phone field of one callable list again; returns the encoding seen and the
     /// count of malformed rows.
-    private func recheck(_ list: Opened, into pair: OutputPair, judge: NumberJudge, tally: inout Tally) throws -> (EncodingGuess, UInt64) {
+    private func recheck(_ list: Opened, into pair: OutputPair, prepare: Prepare, rules: VerdictRules, wording: RejectWording,
+                         tally: inout Tally) throws -> (EncodingGuess, UInt64) {
         let reader = list.reader
-        let width = list.width
         let header = reader.header
-        let fileBytes = Array(reader.path.utf8)
-        let stillCallable = pair.stillCallable
-        let pull = pair.pull
-        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-        var pulled = [Bool](repeating: false, count: width)
-        var keptText = [[UInt8]?](repeating: nil, count: width)
-        let encodedFile = pull.encoded(reader.path)
-        let encodedColumns = header.map { pull.encoded($0) }
-        var details: [NumberJudge.DetailKey: [UInt8]] = [:]
-        var notBefore: Int64 = .min
-        var notBeforeText: [UInt8] = []
-        var malformedRows: UInt64 = 0
-
-        func writePull(_ record: CSVRecord, column: Int?, raw: UnsafeRawBufferPointer?, verdict: NumberVerdict?, reasons: ReasonSet,
-                       detail: [UInt8], source: Int) throws {
-            for i in 0..<width { try pull.writeField(i < record.count ? record.field(i) : empty) }
-            pull.writeEncodedField(encodedFile)
-            try pull.writeField(record.line)
-            pull.writeEncodedField(column.map { encodedColumns[$0] } ?? [])
-            try pull.writeField(raw ?? empty)
-            if let key = verdict?.number?.key { try pull.writeField(key.rawValue, prefix: UInt8(ascii: "+")) } else { try pull.writeField(empty) }
-            try pull.writeField(reasons.primary!.rawValue)
-            try pull.writeField(reasons.reasons.map(\.rawValue).joined(separator: "|"))
-            pull.writeEncodedField(detail)
-            pull.writeEncodedField(pull.encoded(tally.sourceName(source)))
-            try pull.endRow()
-            pair.pullRows += 1
-        }
-
+        let original = Array(header.prefix(list.width))
+        let wash = RowWash(rules: rules, writer: RowWriter(pair: pair, wording: wording, path: reader.path, columnNames: original),
+                           phoneColumns: list.phoneColumns, columnNames: original, fields: header.count,
+                           sourceColumn: list.sourceColumn, fallbackSource: Array(reader.path.utf8),
+                           callableDetail: .carried(column: list.hasDetail ? header.count - 1 : nil))
+        var malformed = MalformedRows()
         // Every number left in a callable list was read so by the scrub, a leading 0 restored
         // only where its column had lost it; restoring it here reads the same numbers. The other
         // columns were checked for phone numbers by the scrub that wrote this list, and its
         // SHA-256 is checked against that scrub's report.
         let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: list.phoneColumns,
-                                    restoresLeadingZero: list.phoneColumns.map { _ in true }, checkedColumns: [], judge: judge)
+                                    restoresLeadingZero: list.phoneColumns.map { _ in true }, checkedColumns: [], prepare: prepare)
         defer { batches.cancel() }
         var batch: RecordBatches.Batch?
         while let current = try batches.next(after: batch) {
             batch = current
             for index in 0..<current.count {
-                let record = current.record(index)
-                let source = tally.sourceIndex(for: list.sourceColumn < record.count ? record.field(list.sourceColumn) : nil,
-                                               fallback: fileBytes)
-                tally.countRow(source: source)
-                if record.problem != nil || record.count != header.count {
-                    let detail = record.problem.map { "line \($0.line), column \($0.column): \($0.message)" }
-                        ?? "the row has \(record.count) fields, the header has \(header.count)"
-                    try writePull(record, column: nil, raw: nil, verdict: nil, reasons: ReasonSet(.malformedRow), detail: pull.encoded(detail), source: source)
-                    tally.countRejected(ReasonSet(.malformedRow), source: source)
-                    malformedRows += 1
-                    tally.countRowNotCallable(source: source)
-                    continue
-                }
-                var first: NumberVerdict?
-                var sawNumber = false
-                for (position, column) in list.phoneColumns.enumerated() {
-                    let prepared = current.number(index, position)
-                    guard prepared.parsed != nil else { continue }
-                    sawNumber = true
-                    let numbers = [prepared] + current.moreNumbers(of: prepared)
-                    var kept: [RecordBatches.PreparedNumber] = []
-                    for number in numbers {
-                        guard let parsed = number.parsed else { continue }
-                        let verdict = judge.judge(parsed, duplicate: number.duplicate, hits: number.hits)
-                        if verdict.isCallable {
-                            tally.countCallable(exemption: verdict.exemption, source: source)
-                            if first == nil { first = verdict }
-                            kept.append(number)
-                            continue
-                        }
-                        let key = judge.detailKey(of: verdict)
-                        let detail: [UInt8]
-                        if let known = details[key] {
-                            detail = known
-                        } else {
-                            detail = pull.encoded(judge.details(of: verdict).map { "\($0.0.rawValue): \($0.1)" }.joined(separator: "; "))
-                            if details.count < 65_536 { details[key] = detail }
-                        }
-                        let field = record.field(column)
-                        let raw = numbers.count > 1 ? UnsafeRawBufferPointer(rebasing: field[Int(number.start)..<Int(number.end)]) : field
-                        try writePull(record, column: column, raw: raw, verdict: verdict, reasons: verdict.reasons, detail: detail, source: source)
-                        tally.countRejected(verdict.reasons, source: source)
-                    }
-                    if kept.isEmpty {
-                        pulled[column] = true
-                    } else if kept.count < numbers.count {
-                        keptText[column] = LeadPhoneFields.text(of: kept.map { (Int($0.start), Int($0.end), Int($0.separatorStart)) },
-                                                                in: record.field(column))
-                    }
-                }
-                if !sawNumber {
-                    // A callable row always had a number: this one was edited since the scrub.
-                    let detail = "invalid_number: the row has no phone number (\(list.phoneColumns.map { header[$0] }.joined(separator: ", ")) are empty)"
-                    try writePull(record, column: list.phoneColumns[0], raw: record.field(list.phoneColumns[0]), verdict: nil, reasons: ReasonSet(.invalidNumber),
-                                  detail: pull.encoded(detail), source: source)
-                    tally.countRejected(ReasonSet(.invalidNumber), source: source)
-                }
-                if let first {
-                    for i in 0..<width {
-                        if let text = keptText[i] { try stillCallable.writeField(text) } else { try stillCallable.writeField(pulled[i] ? empty : record.field(i)) }
-                    }
-                    try stillCallable.writeField(first.number!.key.rawValue, prefix: UInt8(ascii: "+"))
-                    try stillCallable.writeField(record.field(list.sourceColumn))
-                    try stillCallable.writeField(UInt64(first.quota.attemptsLeftToday))
-                    if first.quota.notBefore != notBefore {
-                        notBefore = first.quota.notBefore
-                        notBeforeText.removeAll(keepingCapacity: true)
-                        StockholmTime.appendISO8601(notBefore, to: &notBeforeText)
-                    }
-                    try stillCallable.writeField(notBeforeText)
-                    try stillCallable.writeField(first.exemption?.rawValue ?? "")
-                    try stillCallable.writeField(list.hasDetail ? record.field(header.count - 1) : empty)
-                    try stillCallable.endRow()
-                    pair.stillCallableRows += 1
-                    tally.countRowCallable(source: source)
-                } else {
-                    tally.countRowNotCallable(source: source)
-                }
-                for column in list.phoneColumns {
-                    pulled[column] = false
-                    keptText[column] = nil
-                }
+                try wash.wash(index, of: current, tally: &tally, malformed: &malformed)
             }
         }
-        return (batches.encoding, malformedRows)
+        return (batches.encoding, malformed.count)
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Reads a lead list on a thread of its own: inflating, CSV parsing, the encoding guess, the
-/// phone normalizer, the duplicate rule (which needs input order, which this thread has) and
-/// the list lookups run there while the scrubbing thread judges the batch before. A few batches go round
-/// (memory stays flat, through a `Handoff`), each holding copies of its records' fields; an
-/// error arrives after the records read before it, as it would from `CSVReader.next()`.
+/// Reads a lead list on a thread of its own: inflating, CSV parsing and the encoding guess, and
+/// then `Prepare` (the phone fields, the duplicate rule, which needs input order, which this
+/// thread has, and the list probes) run there while the scrubbing thread judges the batch
+/// before. A few batches go round (memory stays flat, through a `Handoff`), each holding copies
+/// of its records' fields; an error arrives after the records read before it, as it would from
+/// `CSVReader.next()`.
 final class RecordBatches {
     final class Batch {
         private(set) var bytes: UnsafeMutableRawPointer
@@ -16,9 +17,9 @@ final class RecordBatches {
         private var records: [(firstField: Int, count: Int, line: UInt64, problem: CSVProblem?)] = []
         /// Each record's phone fields in phone-column order (placeholders for records that are
         /// not judged: malformed or of the wrong width).
-        fileprivate var numbers: [PreparedNumber] = []
+        var numbers: [PreparedNumber] = []
         /// The second and further numbers of fields that hold several (`PreparedNumber.more`).
-        fileprivate var more: [PreparedNumber] = []
+        var more: [PreparedNumber] = []
         private var phoneColumnCount: Int
         /// The reader's position after this batch, for progress and the report.
         fileprivate(set) var compressedBytesRead: UInt64 = 0
@@ -102,48 +103,9 @@ final class RecordBatches {
         }
     }
 
-    /// A number of a phone field as the reading thread left it: `parsed` nil for a blank field.
-    struct PreparedNumber {
-        var parsed: PhoneParseResult?
-        var duplicate = false
-        var hits = NumberJudge.ListHits.none
-        /// Excel's artefacts undone before it was read.
-        var repairs = ExcelRepairs()
-        /// Its bytes in the field, and where the separator before it starts (`FieldNumber`).
-        var start: Int32 = 0
-        var end: Int32 = 0
-        var separatorStart: Int32 = 0
-        /// For the first number of a field that holds several: the others, in `Batch.more`.
-        var more: Range<Int> = 0..<0
-
-        init(parsed: PhoneParseResult?) {
-            self.parsed = parsed
-        }
-
-        init(_ number: FieldNumber) {
-            parsed = number.parsed
-            repairs = number.repairs
-            start = Int32(truncatingIfNeeded: number.start)
-            end = Int32(truncatingIfNeeded: number.end)
-            separatorStart = Int32(truncatingIfNeeded: number.separatorStart)
-        }
-
-        /// The first number of a field that holds one number as written, all of the field.
-        var isWholeField: Bool { repairs.isEmpty && more.isEmpty }
-    }
-
     private let reader: CSVReader
-    private let columns: Int
-    private let phoneColumns: [Int]
-    /// Per phone column: restore a leading 0 (the column is plainly an Excel export).
-    private let restoresLeadingZero: [Bool]
-    /// The columns whose content is checked for phone numbers: neither washed nor declared.
-    private let checkedColumns: [Int]
-    private let content: PhoneContent
-    private let judge: NumberJudge
-    private let fields: LeadPhoneFields
-    /// The further numbers of the field being read (reused).
-    private var fieldNumbers: [FieldNumber] = []
+    private let layout: PhoneLayout
+    private let prepare: Prepare
     /// The first records of the file, read before the phone columns were chosen: the first batch.
     private var sample: Batch?
     private let firstBatch: Batch?
@@ -151,8 +113,6 @@ final class RecordBatches {
     private let bytesPerBatch: Int
     private let batches: Handoff<Batch>
     private var started = false
-    /// Keeps the read-ahead loads of `markDuplicates` from being optimized away.
-    private var peekSink: UInt64 = 0
     /// The encoding seen in every field; complete once `next` returned nil.
     private(set) var encoding = EncodingGuess()
     /// What the checked columns hold; complete once `next` returned nil.
@@ -161,16 +121,13 @@ final class RecordBatches {
     /// A sample batch (records only) made by `sampleBatch`, read from `reader` before.
     /// `restoresLeadingZero`: per phone column, whether a number without its 0 gets it back.
     init(reader: CSVReader, sample: Batch?, phoneColumns: [Int], restoresLeadingZero: [Bool]? = nil, checkedColumns: [Int],
-         judge: NumberJudge, batches: Int = 4, recordsPerBatch: Int = 4096, bytesPerBatch: Int = 1 << 19) {
+         prepare: Prepare, batches: Int = 4, recordsPerBatch: Int = 4096, bytesPerBatch: Int = 1 << 19) {
         self.reader = reader
-        columns = reader.header.count
-        self.phoneColumns = phoneColumns
-        self.restoresLeadingZero = restoresLeadingZero ?? phoneColumns.map { _ in false }
-        self.checkedColumns = checkedColumns
-        content = PhoneContent(normalizer: judge.normalizer)
+        layout = PhoneLayout(columns: reader.header.count, phoneColumns: phoneColumns,
+                             restoresLeadingZero: restoresLeadingZero ?? phoneColumns.map { _ in false },
+                             checkedColumns: checkedColumns)
         contentCounts = ColumnContentCounts(columns: reader.header.count)
-        self.judge = judge
-        fields = judge.leadFields
+        self.prepare = prepare
         self.sample = sample
         firstBatch = sample
         sample?.clearNumbers(phoneColumns: phoneColumns.count)
@@ -231,89 +188,11 @@ final class RecordBatches {
         if started { batches.waitForProducer() }
     }
 
-    /// Normalizes the phone fields of a record the scrub judges, in input order, and notes
-    /// which numbers were seen before.
-    @inline(__always)
-    private func prepareNumbers(of record: CSVRecord, into batch: Batch, counts: inout ColumnContentCounts) {
-        guard record.problem == nil, record.count == columns else {
-            for _ in phoneColumns { batch.numbers.append(PreparedNumber(parsed: nil)) }
-            return
-        }
-        for column in checkedColumns {
-            counts.count(content.kind(of: record.field(column)), column: column, line: record.line)
-        }
-        for (position, column) in phoneColumns.enumerated() {
-            let field = record.field(column)
-            if Blanks.isBlank(field) {
-                batch.numbers.append(PreparedNumber(parsed: nil))
-                continue
-            }
-            var first = PreparedNumber(fields.read(field, restoringLeadingZero: restoresLeadingZero[position], more: &fieldNumbers))
-            if !fieldNumbers.isEmpty {
-                first.more = batch.more.count..<(batch.more.count + fieldNumbers.count)
-                for number in fieldNumbers { batch.more.append(PreparedNumber(number)) }
-                fieldNumbers.removeAll(keepingCapacity: true)
-            }
-            batch.numbers.append(first)
-        }
-    }
-
-    /// The duplicate rule over a batch, in input order. A first pass reads every number's
-    /// place in the set, so the cache misses of thousands of independent loads overlap; the
-    /// second then finds them cached.
-    private func markDuplicates(in batch: Batch) {
-        var peeked: UInt64 = 0
-        for item in batch.numbers {
-            if case let .valid(number)? = item.parsed { peeked |= judge.peekSighting(number.key) }
-        }
-        peekSink |= peeked
-        for i in batch.numbers.indices {
-            if case let .valid(number)? = batch.numbers[i].parsed {
-                batch.numbers[i].duplicate = !judge.firstSighting(number.key)
-            }
-            // A field's further numbers come right after its first, in input order.
-            for k in batch.numbers[i].more {
-                if case let .valid(number)? = batch.more[k].parsed { batch.more[k].duplicate = !judge.firstSighting(number.key) }
-            }
-        }
-    }
-
-    /// Numbers whose lookups are prefetched together: enough misses in flight to fill the
-    /// memory system, few enough that the prefetched lines are still cached when read.
-    static let lookupGroup = 32
-
-    /// The batch's list lookups (NIX and its exemptions, block lists, history), a group at a
-    /// time: every bucket of the group is fetched, then every first key, then the lookups run
-    /// on cached lines. Each step's reads are independent, so their cache misses overlap.
-    private func lookUp(_ batch: Batch) {
-        lookUp(&batch.numbers)
-        lookUp(&batch.more)
-    }
-
-    private func lookUp(_ numbers: inout [PreparedNumber]) {
-        var start = 0
-        while start < numbers.count {
-            let group = start..<min(start + Self.lookupGroup, numbers.count)
-            for i in group {
-                if case let .valid(number)? = numbers[i].parsed { judge.prefetchBuckets(number.key) }
-            }
-            for i in group {
-                if case let .valid(number)? = numbers[i].parsed { judge.prefetchKeys(number.key) }
-            }
-            for i in group {
-                if case let .valid(number)? = numbers[i].parsed {
-                    numbers[i].hits = judge.listHits(number.key)
-                }
-            }
-            start = group.upperBound
-        }
-    }
-
     /// Reads the whole file into batches; throws what ended it early (after sending the
     /// records read before), or the scrubbing side's cancellation.
     private func produce() throws {
         var encoding = EncodingGuess()
-        var counts = ColumnContentCounts(columns: columns)
+        var counts = ColumnContentCounts(columns: layout.columns)
         while true {
             let batch: Batch
             if let sample {
@@ -323,7 +202,7 @@ final class RecordBatches {
                 for index in 0..<batch.count {
                     let record = batch.record(index)
                     for i in 0..<record.count { encoding.observe(record.field(i)) }
-                    prepareNumbers(of: record, into: batch, counts: &counts)
+                    prepare.prepare(record, layout: layout, into: batch, counts: &counts)
                 }
             } else {
                 batch = try batches.takeEmpty()
@@ -338,13 +217,12 @@ final class RecordBatches {
                     }
                     for i in 0..<record.count { encoding.observe(record.field(i)) }
                     batch.append(record)
-                    prepareNumbers(of: record, into: batch, counts: &counts)
+                    prepare.prepare(record, layout: layout, into: batch, counts: &counts)
                 }
             } catch {
                 failure = error
             }
-            markDuplicates(in: batch)
-            lookUp(batch)
+            prepare.finish(batch)
             batch.compressedBytesRead = reader.input.compressedBytesRead
             batch.recordsRead = reader.recordsRead
             if batch.isLast {

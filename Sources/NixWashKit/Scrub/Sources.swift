@@ -252,3 +252,120 @@ public enum LeadSources {
         return files
     }
 }
+
+/// One lead list, opened and checked before any output exists: its reader, its first rows
+/// (the sample, which becomes the first batch) and the columns chosen from its header and
+/// the sample's content.
+struct LeadList {
+    var reader: CSVReader
+    var sample: RecordBatches.Batch
+    var roles: ColumnRoles
+    var input: LeadInput
+    /// The columns whose content is checked on every row: neither washed nor declared.
+    var checkedColumns: [Int]
+    /// Per phone column: most of its sampled values lost their leading 0 (an Excel export).
+    var restoresLeadingZero: [Bool]
+    /// The outputs' encoding, as the header and the sample show the input's.
+    var outputEncoding: OutputTextEncoding
+
+    /// Rows read from each lead list before its phone columns are chosen: their content finds
+    /// phone columns whose names do not say so, and their bytes the encoding of the outputs.
+    static let sampleRows = 1000
+
+    /// Opens a lead list, reads its sample (and up to `aheadRows` rows and `aheadBytes` bytes
+    /// more, to learn whether the list is that small) and chooses its columns: every phone
+    /// column found is washed unless declared; one that is neither washed nor declared refuses
+    /// the run.
+    init(_ input: LeadInput, configuration c: ScrubConfiguration, content: PhoneContent, leadFields: LeadPhoneFields,
+         aheadRows: Int, aheadBytes: Int) throws {
+        let path = input.name
+        var options = c.csv
+        if let delimiter = input.delimiter { options.delimiter = delimiter }
+        let reader = try CSVReader(input: input.content, options: options)
+        let header = reader.header
+        let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows, aheadRows: aheadRows, aheadBytes: aheadBytes)
+        let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
+        let byContent = Self.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)
+        let roles: ColumnRoles
+        do {
+            roles = try ColumnRoles.resolve(header: header, path: path, phoneColumns: c.phoneColumns,
+                                            notPhoneColumns: c.notPhoneColumns, sourceColumn: c.sourceColumn,
+                                            byContent: byContent)
+        } catch NixWashError.noPhoneColumn(_, let header) where input.container == "zip" {
+            // A README or a price list beside the lead lists: say what to do with the archive.
+            throw NixWashError.archiveMemberNotALeadList(path: path, header: header)
+        }
+        let checked = header.indices.filter { !roles.phoneColumns.contains($0) && !roles.declaredNotPhone.contains($0) }
+        let unwashed = checked.filter { counts.holdsPhoneNumbers($0) }
+        if !unwashed.isEmpty {
+            throw Self.unwashed(unwashed, counts: counts, path: path, header: header, roles: roles)
+        }
+        if roles.sourceColumn == nil, c.source == nil {
+            throw NixWashError.noSource(path: path, header: header)
+        }
+        var encoding = EncodingGuess()
+        for field in reader.headerFields { field.withUnsafeBytes { encoding.observe($0) } }
+        for index in 0..<sample.sampledCount {
+            let record = sample.record(index)
+            for i in 0..<record.count { encoding.observe(record.field(i)) }
+        }
+        self.reader = reader
+        self.sample = sample
+        self.roles = roles
+        self.input = input
+        checkedColumns = checked
+        restoresLeadingZero = roles.phoneColumns.map { column in
+            leadFields.restoresLeadingZero(sample.fields(column: column, columns: header.count))
+        }
+        outputEncoding = OutputTextEncoding(input: encoding)
+    }
+
+    /// After the whole list was read: refuses it if a checked column turned out to hold phone
+    /// numbers after the sample.
+    func checkContent(_ counts: ColumnContentCounts) throws {
+        let unwashed = checkedColumns.filter { counts.holdsPhoneNumbers($0) }
+        if !unwashed.isEmpty {
+            throw Self.unwashed(unwashed, counts: counts, path: reader.path, header: reader.header, roles: roles)
+        }
+    }
+
+    /// What a file's first rows hold, column by column.
+    private static func sampleContent(_ sample: RecordBatches.Batch, columns: Int,
+                                      content: PhoneContent) -> (counts: ColumnContentCounts, nonEmpty: [UInt64]) {
+        var counts = ColumnContentCounts(columns: columns)
+        var nonEmpty = [UInt64](repeating: 0, count: columns)
+        for index in 0..<sample.sampledCount {
+            let record = sample.record(index)
+            guard record.problem == nil, record.count == columns else { continue }
+            for column in 0..<columns {
+                let field = record.field(column)
+                guard !Blanks.isBlank(field) else { continue }
+                nonEmpty[column] += 1
+                counts.count(content.kind(of: field), column: column, line: record.line)
+            }
+        }
+        return (counts, nonEmpty)
+    }
+
+    /// The columns whose sampled values are mostly whole phone numbers, their names not
+    /// saying so (`inspect` shows the same).
+    static func phoneColumnsByContent(header: [String], counts: ColumnContentCounts, nonEmpty: [UInt64]) -> [Int] {
+        header.indices.filter { column in
+            !ColumnRoles.isPhoneName(header[column]) && counts.holdsPhoneNumbers(column)
+                && counts.phoneNumbers[column] * 2 > nonEmpty[column]
+        }
+    }
+
+    private static func unwashed(_ columns: [Int], counts: ColumnContentCounts, path: String, header: [String],
+                                 roles: ColumnRoles) -> NixWashError {
+        .unwashedPhoneColumns(
+            path: path,
+            columns: columns.map { column in
+                let whole = counts.phoneNumbers[column] > 0 && !counts.isIdentityColumn(column)
+                return UnwashedColumn(name: ColumnRoles.displayName(of: column, header: header),
+                                      foundBy: whole ? .numbers(count: counts.phoneNumbers[column], firstLine: counts.firstPhoneLine[column])
+                                          : .numbersInText(count: counts.numbersInText[column], firstLine: counts.firstTextLine[column]))
+            },
+            washed: roles.phoneColumns.map { ColumnRoles.displayName(of: $0, header: header) })
+    }
+}

@@ -115,7 +115,7 @@ public struct SourcesReport: Codable, Sendable {
         for pair in pairs {
             let rejects = try CSVReader(input: InputFile(path: folder + "/" + pair.rejects), options: CSVOptions(requireDataRows: false))
             let width = rejects.header.count
-            let e164Column = width - Scrubber.rejectColumns.count + Scrubber.rejectColumns.firstIndex(of: "e164")!
+            let e164Column = width - OutputColumns.rejects.count + OutputColumns.rejects.firstIndex(of: "e164")!
             while let record = try rejects.next() {
                 guard record.count == width else { continue }
                 let e164 = record.string(e164Column)
@@ -124,13 +124,13 @@ public struct SourcesReport: Codable, Sendable {
             }
             let callable = try CSVReader(input: InputFile(path: folder + "/" + pair.callable), options: CSVOptions(requireDataRows: false))
             let callableWidth = callable.header.count
-            let appended = Scrubber.appendedCallableColumns(in: callable.header) ?? Scrubber.callableColumns
+            let appended = OutputColumns.appendedToCallable(in: callable.header) ?? OutputColumns.callable
             let original = Array(callable.header.prefix(callableWidth - appended.count))
             // By the report's names, `telefon#2` for the second of two columns of one name.
             let phoneColumns = Set(try pair.phoneColumns.flatMap {
                 try ColumnRoles.columns(named: $0, header: original, path: folder + "/" + pair.callable)
             }).sorted()
-            let sourceColumn = original.count + Scrubber.callableColumns.firstIndex(of: "source")!
+            let sourceColumn = original.count + OutputColumns.callable.firstIndex(of: "source")!
             while let record = try callable.next() {
                 guard record.count == callableWidth else { continue }
                 let source = record.string(sourceColumn)
