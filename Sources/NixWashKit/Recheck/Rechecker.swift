@@ -239,14 +239,7 @@ public final class Rechecker {
         // SHA-256 is checked against that scrub's report.
         let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: list.phoneColumns,
                                     restoresLeadingZero: list.phoneColumns.map { _ in true }, checkedColumns: [], prepare: prepare)
-        defer { batches.cancel() }
-        var batch: RecordBatches.Batch?
-        while let current = try batches.next(after: batch) {
-            batch = current
-            for index in 0..<current.count {
-                try wash.wash(index, of: current, tally: &tally, malformed: &malformed)
-            }
-        }
+        try wash.wash(batches, tally: &tally, malformed: &malformed)
         return (batches.encoding, malformed.count)
     }
 }

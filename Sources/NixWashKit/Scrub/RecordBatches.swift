@@ -182,7 +182,7 @@ final class RecordBatches {
     }
 
     /// Stops the reading thread early (the scrub failed) and waits until it has let go of the
-    /// reader and the judge; safe to call at any time.
+    /// reader and `Prepare`; safe to call at any time.
     func cancel() {
         batches.cancel()
         if started { batches.waitForProducer() }

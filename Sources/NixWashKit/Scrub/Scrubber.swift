@@ -71,7 +71,7 @@ public final class Scrubber {
             try OutputPair(index: i, names: ("callable", "rejects"), dialect: shape.dialect, header: shape.header,
                            encoding: shape.encoding, folder: folder, workers: workers)
         }
-        // Sources are counted by their bytes in each file's encoding (see `scrubFile`).
+        // Sources are counted by their bytes in each file's encoding (`RowWash` gives the fallback).
         var tally = Tally(defaultSource: nil)
         var inputReports: [ScrubReport.InputFileReport] = []
         let totalSize = leads.reduce(UInt64(0) as UInt64?) { sum, lead in
@@ -189,15 +189,7 @@ public final class Scrubber {
         let batches = RecordBatches(reader: reader, sample: list.sample, phoneColumns: list.roles.phoneColumns,
                                     restoresLeadingZero: list.restoresLeadingZero,
                                     checkedColumns: list.checkedColumns, prepare: prepare)
-        defer { batches.cancel() }
-        var batch: RecordBatches.Batch?
-        while let current = try batches.next(after: batch) {
-            batch = current
-            for index in 0..<current.count {
-                try wash.wash(index, of: current, tally: &tally, malformed: &malformed)
-            }
-            progress(current.recordsRead, current.compressedBytesRead)
-        }
+        try wash.wash(batches, tally: &tally, malformed: &malformed) { progress($0.recordsRead, $0.compressedBytesRead) }
         try list.checkContent(batches.contentCounts)
         return (batches.encoding, malformed)
     }
@@ -260,6 +252,21 @@ struct RowWash {
     let sourceColumn: Int?
     let fallbackSource: [UInt8]
     let callableDetail: CallableDetail
+
+    /// Every row `batches` reads, in order, `afterBatch` called after each batch. The reading
+    /// thread is stopped when this returns or throws.
+    func wash(_ batches: RecordBatches, tally: inout Tally, malformed: inout MalformedRows,
+              afterBatch: (RecordBatches.Batch) -> Void = { _ in }) throws {
+        defer { batches.cancel() }
+        var batch: RecordBatches.Batch?
+        while let current = try batches.next(after: batch) {
+            batch = current
+            for index in 0..<current.count {
+                try wash(index, of: current, tally: &tally, malformed: &malformed)
+            }
+            afterBatch(current)
+        }
+    }
 
     func wash(_ index: Int, of batch: RecordBatches.Batch, tally: inout Tally, malformed: inout MalformedRows) throws {
         let record = batch.record(index)
