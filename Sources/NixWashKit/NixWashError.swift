@@ -139,6 +139,9 @@ public enum NixWashError: LocalizedError, Equatable {
     case historyServerLost(location: String, reason: String)
     /// A log row that cannot be imported, beyond the bad rows the user lets through (none by default).
     case tooManyBadRows(path: String, bad: Int, limit: Int, first: HistoryBadRow)
+    /// `history copy`: an attempt of the source that the target cannot store (`attempt`: its
+    /// position in the source's order).
+    case uncopyableAttempt(from: String, to: String, attempt: HistoryBadRow)
     /// A purge whose cut-off would remove attempts that a rule still reads, or lies in the future.
     case purgeRefused(path: String, reason: String)
     case noAttemptLogColumn(path: String, field: String, header: [String])
@@ -178,7 +181,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .invalidText, .damagedArchive, .signingFailed,
              .notAnIndex, .indexVersion, .indexTruncated, .indexCorrupt, .unreadableListLine,
              .historyDatabase, .historyBusy, .historySchemaTooNew, .historyServerUnavailable, .historyServerAuthentication,
-             .historyServerLost, .tooManyBadRows, .accountingBroken, .standardOutputFailed:
+             .historyServerLost, .tooManyBadRows, .uncopyableAttempt, .accountingBroken, .standardOutputFailed:
             return .runtime
         }
     }
@@ -376,6 +379,10 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): not a nixwash contact history (it has no attempts table). Give the path of a history database, or a new path to create one."
         case let .historySchemaTooNew(path, version, supported):
             return "\(path): the contact history was written by a newer nixwash (schema version \(version); this one reads up to \(supported)). Use a newer nixwash."
+        case let .uncopyableAttempt(from, to, attempt):
+            var value = ""
+            if let column = attempt.column { value += " (\(column)" + (attempt.value.map { " '\($0)'" } ?? "") + ")" }
+            return "\(from): attempt \(attempt.line) in its order\(value) cannot be stored in \(to): \(attempt.reason.rawValue): \(attempt.detail). Nothing was copied: a copy takes every attempt or none. Correct or purge that attempt in \(from), then copy again."
         case let .tooManyBadRows(path, bad, limit, first):
             var place = "line \(first.line)"
             if let column = first.column { place += ", column '\(column)'" }

@@ -37,6 +37,24 @@ final class HistoryStoreTests: XCTestCase {
         Row(number: 46_701_234_567, at: "2026-05-\(10 + i) 10:00:00")
     }
 
+    /// A copy whose source holds an attempt the target cannot store copies nothing, and its
+    /// error says what to do with the source, not an import's options (`history copy` has none).
+    func testACopyOfAnAttemptThatCannotBeStoredCopiesNothingAndSaysSo() throws {
+        let source = try newStore()
+        _ = try importRows(source, [day(1), day(2)])
+        try source.db.execute("UPDATE campaigns SET name = ''")
+        let target = try newStore()
+        XCTAssertThrowsError(try target.copyAttempts(from: source)) { error in
+            guard case let .uncopyableAttempt(from, _, attempt)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(from, source.location.description)
+            XCTAssertEqual(attempt.line, 1)
+            let message = messageNamingSettings(error)
+            XCTAssertFalse(message.contains("<"), "names a setting the copy does not have: \(message)")
+            XCTAssertTrue(message.contains("Nothing was copied"), message)
+        }
+        XCTAssertEqual(try attempts(target), 0)
+    }
+
     func testReimportingTheSameLogAddsNothing() throws {
         let store = try newStore()
         let rows = (0..<8).map(day) + [Row(number: 46_812_345_678, at: "2026-05-10T10:00:00+02:00", centre: "K2")]

@@ -121,11 +121,17 @@ extension ContactHistoryStore {
         let session = try beginImport(maxBadRows: 0, waiting: waiting)
         try session.startFile(path: "history copy from \(source.location)", size: nil, sha256: nil)
         var line: UInt64 = 0
-        try source.forEachAttempt { attempt in
-            line += 1
-            try session.add(line: line, attempt: attempt)
+        let summary: HistoryFileSummary
+        do {
+            try source.forEachAttempt { attempt in
+                line += 1
+                try session.add(line: line, attempt: attempt)
+            }
+            summary = try session.finishFile()
+        } catch NixWashError.tooManyBadRows(_, _, _, let first) {
+            // An import's advice (let bad rows through, or fix the log) does not fit a copy.
+            throw NixWashError.uncopyableAttempt(from: source.location.description, to: location.description, attempt: first)
         }
-        let summary = try session.finishFile()
         try session.commit()
         return summary
     }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The rule profiles nixwash ships, chosen by name (`--profile`, `profile` in the campaign
-/// file). A rule-profile file given as well changes only the keys it sets, on top of the chosen
+/// The rule profiles nixwash ships, chosen by name (the profile setting, `profile`
+/// in the campaign file). A rule-profile file given as well changes only the keys it sets, on top of the chosen
 /// one. `profiles/NAME.json` in the source tree is each profile's file, for reading and as a
 /// starting point; a test keeps it equal to the text here, which is what the binary uses (a
 /// binary that needs no file beside it cannot lose it).

@@ -1,8 +1,7 @@
 import Foundation
 
-/// A campaign file (JSON) so a nightly job can run `nixwash scrub --config campaign.json
-/// leads/*.gz`: every scrub setting under the same name as its command-line option, in snake
-/// case. Relative paths are relative to the campaign file's folder. A key nixwash does not
+/// A campaign file (JSON) so a nightly job can give every scrub setting in one file: each
+/// under the same name as its command-line option, in snake case. Relative paths are relative to the campaign file's folder. A key nixwash does not
 /// know is an error naming it, so a misspelt setting never silently falls back.
 ///
 /// ```json

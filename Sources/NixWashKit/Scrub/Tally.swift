@@ -51,7 +51,7 @@ struct Tally {
     }
 
     /// The index of a row's address source: the source field when it has one, else the run's
-    /// `--source`, else the file's path. Sources repeat row after row, so the last one is
+    /// source setting, else the file's path. Sources repeat row after row, so the last one is
     /// checked first and a new one costs one small allocation.
     mutating func sourceIndex(for field: UnsafeRawBufferPointer?, fallback: [UInt8]) -> Int {
         if let field, field.contains(where: { $0 != 0x20 }) {
