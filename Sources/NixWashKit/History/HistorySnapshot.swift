@@ -239,18 +239,13 @@ public final class HistorySnapshot: @unchecked Sendable {
                 }
             }
             for index in statements.indices { try advance(index) }
-            // Rows go into arrays of this thread's own, swapped into a chunk to send it: an
-            // append to a chunk's array would check the chunk's and the array's references.
             var chunk = try emptyChunk(from: chunks)
-            var keys: [UInt64] = [], aggregates: [Aggregate] = []
-            swap(&keys, &chunk.keys)
-            swap(&aggregates, &chunk.aggregates)
-            let aggregateRow = statements.first
             while true {
                 let key = heads.min() ?? .max
                 if key == .max { break }
                 var aggregate = Aggregate()
-                if withAggregates, let row = aggregateRow {
+                if withAggregates {
+                    let row = statements[0]
                     aggregate = Aggregate(lastCentreAttempt: row.optionalInt64(3) ?? .min,
                                           campaignAttempts: UInt32(clamping: row.int64(1)),
                                           centreAttempts: UInt16(clamping: row.int64(2)))
@@ -263,22 +258,14 @@ public final class HistorySnapshot: @unchecked Sendable {
                     }
                     aggregate.otherCampaigns = UInt16(clamping: count)
                 }
-                keys.append(key)
-                aggregates.append(aggregate)
-                if keys.count == Self.chunkSize {
-                    swap(&keys, &chunk.keys)
-                    swap(&aggregates, &chunk.aggregates)
+                chunk.keys.append(key)
+                chunk.aggregates.append(aggregate)
+                if chunk.keys.count == Self.chunkSize {
                     try chunks.send(chunk)
                     chunk = try emptyChunk(from: chunks)
-                    swap(&keys, &chunk.keys)
-                    swap(&aggregates, &chunk.aggregates)
                 }
             }
-            if !keys.isEmpty {
-                swap(&keys, &chunk.keys)
-                swap(&aggregates, &chunk.aggregates)
-                try chunks.send(chunk)
-            }
+            if !chunk.keys.isEmpty { try chunks.send(chunk) }
         }
 
         private static func emptyChunk(from chunks: Handoff<Chunk>) throws -> Chunk {
