@@ -213,6 +213,9 @@ public final class HistorySnapshot: @unchecked Sendable {
                                     queries: (SQLiteDatabase) throws -> [(sql: String, bindings: [Int64])]) throws {
             let store = try HistoryStore(path: path, mode: .readOnly)
             let database = store.db
+            // A range is read once in key order, so SQLite's page cache (2 MiB by default) is
+            // never hit; and a freed cache stays in the heap the wash then runs with.
+            try database.execute("PRAGMA cache_size = -256")
             try database.execute("BEGIN")
             defer { try? database.execute("COMMIT") }
             let queries = try queries(database)
