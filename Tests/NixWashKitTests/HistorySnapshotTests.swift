@@ -251,6 +251,20 @@ class HistorySnapshotTests: XCTestCase {
         }
     }
 
+    /// The counts a large run keeps millions of take 12 bytes each, and a call date's attempt
+    /// times come back to the second.
+    func testAnAggregateIsTwelveBytesAndKeepsItsTimeExactly() {
+        XCTAssertEqual(MemoryLayout<HistorySnapshot.Aggregate>.stride, 12)
+        for time in [Int64.min, local(0, "00:00"), local(0, "23:59:59"), 1_700_000_000, 1_700_000_000 + Int64(Int32.max),
+                     1_700_000_000 + Int64(Int32.min) + 1] {
+            XCTAssertEqual(HistorySnapshot.Aggregate(lastCentreAttempt: time).lastCentreAttempt, time)
+        }
+        var aggregate = HistorySnapshot.Aggregate(lastCentreAttempt: local(0, "10:00"), campaignAttempts: 3)
+        aggregate.lastCentreAttempt = .min
+        XCTAssertNil(aggregate.history.lastCentreAttemptOnCallDate)
+        XCTAssertEqual(aggregate.history.campaignAttemptsInWindow, 3)
+    }
+
     /// A scrub keeps only the numbers whose counts can change a verdict: every number judges
     /// the same as with every count kept, for the default profile and a strict one, and the
     /// numbers dropped are many.

@@ -27,12 +27,38 @@ public final class HistorySnapshot: @unchecked Sendable {
 
     public var lookup: HistoryLookup { perNumber == nil ? .ranges : .perNumber }
 
+    /// One number's counts, 12 bytes: a large run keeps millions of them.
     struct Aggregate {
-        /// Latest attempt by the contact centre on the call date, or `Int64.min`.
-        var lastCentreAttempt: Int64 = .min
+        /// `lastCentreAttempt` as seconds after `timeBase` (Int32.min for none): an attempt on
+        /// a call date of the years 1955-2091, which is every call date a register allows.
+        private var lastCentreAttemptAfterBase = Int32.min
         var campaignAttempts: UInt32 = 0
         var centreAttempts: UInt16 = 0
         var otherCampaigns: UInt16 = 0
+        private static let timeBase: Int64 = 1_700_000_000
+
+        init(lastCentreAttempt: Int64 = .min, campaignAttempts: UInt32 = 0, centreAttempts: UInt16 = 0,
+             otherCampaigns: UInt16 = 0) {
+            self.campaignAttempts = campaignAttempts
+            self.centreAttempts = centreAttempts
+            self.otherCampaigns = otherCampaigns
+            self.lastCentreAttempt = lastCentreAttempt
+        }
+
+        /// Latest attempt by the contact centre on the call date, or `Int64.min`.
+        var lastCentreAttempt: Int64 {
+            get { lastCentreAttemptAfterBase == .min ? .min : Self.timeBase + Int64(lastCentreAttemptAfterBase) }
+            set {
+                if newValue == .min {
+                    lastCentreAttemptAfterBase = .min
+                    return
+                }
+                guard let offset = Int32(exactly: newValue - Self.timeBase), offset != .min else {
+                    preconditionFailure("an attempt on a call date after 2091 or before 1955: \(newValue)")
+                }
+                lastCentreAttemptAfterBase = offset
+            }
+        }
     }
 
     /// Numbers with at least one counted attempt (including those not kept, see `load`): in
