@@ -68,6 +68,19 @@ final class ScrubPhoneContentTests: XCTestCase {
         XCTAssertEqual(kind("460315-1230") == .identityNumber && kind("460315-1231") == .identityNumber, false)
     }
 
+    /// What the phone columns repair (Excel's marks, `.0`, scientific notation) is a phone
+    /// number outside them too; digits lost in scientific notation cannot be checked, so a
+    /// value long enough to have been a phone number counts as one.
+    func testNumbersAsExcelWritesThemArePhoneNumbers() {
+        for text in ["0701329315.0", "46701329315.0", "+46701329315,00", "=\"0701329315\"", "'0701329315",
+                     "4.6701329315E+10", "4,6701329315e+10", "4.67013E+10", " 0701329315.0 "] {
+            XCTAssertEqual(kind(text), .phoneNumber, text)
+        }
+        for text in ["1234.00", "1.5E+3", "2.5E+05", "'Anna", "=\"Anna\"", "12345678.0", "'2026-10-01", "1234567.0"] {
+            XCTAssertEqual(kind(text), .other, text)
+        }
+    }
+
     /// Bare ten-digit identity numbers of people born 2000-2009 read as phone numbers too.
     func testAColumnOfIdentityNumbersIsNotAPhoneColumnThoughSomeParse() {
         var counts = ColumnContentCounts(columns: 2)
@@ -86,6 +99,15 @@ final class ScrubPhoneContentTests: XCTestCase {
         XCTAssertTrue(counts.holdsPhoneNumbers(1))
         XCTAssertEqual(counts.firstPhoneLine[1], 500)
         XCTAssertGreaterThan(counts.phoneNumbers[0], 0)
+
+        // A value that can only be a phone number is never excused by an identity column.
+        var withPhone = counts
+        var written = "070-132 93 15"
+        withPhone.count(written.withUTF8 { content.kind(of: UnsafeRawBufferPointer($0)) }, column: 0, line: 2000)
+        XCTAssertTrue(withPhone.isIdentityColumn(0))
+        XCTAssertTrue(withPhone.holdsPhoneNumbers(0))
+        XCTAssertEqual(withPhone.wholePhoneNumbers(0).count, 1)
+        XCTAssertEqual(withPhone.wholePhoneNumbers(0).firstLine, 2000)
 
         // One number that could be either, among notes, is a phone number.
         var notes = ColumnContentCounts(columns: 1)

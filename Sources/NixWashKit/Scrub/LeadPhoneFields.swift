@@ -225,7 +225,8 @@ public struct LeadPhoneFields: Sendable {
 
     enum Scientific: Equatable {
         case notScientific
-        case digitsLost
+        /// The integer has this many digits, not all of them written.
+        case digitsLost(integerDigits: Int)
         /// Every digit of the integer is written: its digits.
         case exact([UInt8])
     }
@@ -255,7 +256,7 @@ public struct LeadPhoneFields: Sendable {
         }
         guard i == text.count, i > exponentStart else { return .notScientific }
         // Trailing zeros of the mantissa are digits Excel kept (`4.6701234560E+10` is exact).
-        if mantissa.count < exponent + 1 { return .digitsLost }
+        if mantissa.count < exponent + 1 { return .digitsLost(integerDigits: exponent + 1) }
         // Digits past the point of the integer: a fraction, no phone number.
         guard mantissa.count == exponent + 1 else { return .notScientific }
         return .exact(mantissa)

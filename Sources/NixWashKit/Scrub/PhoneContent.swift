@@ -44,6 +44,10 @@ struct PhoneContent {
             if first &- 0x30 < 10 || first == 0x2B || first == 0x28 || first == 0x20 {
                 let kind = closerLook(field)
                 if kind != .other { return kind }
+                let excelKind = excelLook(field)
+                if excelKind != .other { return excelKind }
+            } else if first == 0x3D || first == 0x27 {
+                return excelLook(field)
             } else {
                 // `Tel: 070…`, `Mobil 070…`, `tfn.070…`: a label the normalizer reads as one.
                 switch (first | 0x20, field[1] | 0x20, field[2] | 0x20) {
@@ -130,6 +134,39 @@ struct PhoneContent {
     @inline(__always)
     private static func isWordByte(_ byte: UInt8) -> Bool {
         byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26 || byte >= 0x80
+    }
+
+    /// A value as Excel writes a number (`="0701234567"`, `'0701234567`, `46701234567.0`,
+    /// `4.6701234567E+10`), looked at as the phone columns read it once repaired: a number
+    /// they would wash is a phone number here too. Scientific notation that lost digits of a
+    /// number long enough to be a phone number counts as one: its digits cannot be checked.
+    private func excelLook(_ field: UnsafeRawBufferPointer) -> Kind {
+        var start = 0
+        var end = field.count
+        while start < end, LeadPhoneFields.isSpace(field[start]) { start += 1 }
+        while end > start, LeadPhoneFields.isSpace(field[end - 1]) { end -= 1 }
+        var marked = false
+        if end - start >= 3, field[start] == 0x3D, field[start + 1] == 0x22, field[end - 1] == 0x22 {
+            start += 2
+            end -= 1
+            marked = true
+        }
+        if start < end, field[start] == 0x27 {
+            start += 1
+            marked = true
+        }
+        let text = UnsafeRawBufferPointer(rebasing: field[start..<end])
+        if let integer = LeadPhoneFields.decimalZeroPrefix(text) {
+            return closerLook(UnsafeRawBufferPointer(rebasing: text[..<integer]))
+        }
+        switch LeadPhoneFields.scientific(text) {
+        case .notScientific:
+            return marked ? closerLook(text) : .other
+        case let .digitsLost(integerDigits):
+            return integerDigits >= Self.minimumDigits ? .phoneNumber : .other
+        case let .exact(digits):
+            return digits.withUnsafeBytes { closerLook($0) }
+        }
     }
 
     /// The field starts like a number: its shape, then the normalizer.
@@ -259,6 +296,9 @@ struct DigitGroups {
 /// nor declared, on every row.
 struct ColumnContentCounts {
     var phoneNumbers: [UInt64]
+    /// Phone numbers that cannot be identity numbers: never excused by an identity column.
+    var onlyPhoneNumbers: [UInt64]
+    var firstOnlyPhoneLine: [UInt64]
     var identityNumbers: [UInt64]
     var numberLike: [UInt64]
     var firstPhoneLine: [UInt64]
@@ -270,6 +310,8 @@ struct ColumnContentCounts {
         numbersInText = Array(repeating: 0, count: columns)
         firstTextLine = Array(repeating: 0, count: columns)
         phoneNumbers = Array(repeating: 0, count: columns)
+        onlyPhoneNumbers = Array(repeating: 0, count: columns)
+        firstOnlyPhoneLine = Array(repeating: 0, count: columns)
         identityNumbers = Array(repeating: 0, count: columns)
         numberLike = Array(repeating: 0, count: columns)
         firstPhoneLine = Array(repeating: 0, count: columns)
@@ -281,6 +323,8 @@ struct ColumnContentCounts {
         case .other: return
         case .phoneNumber:
             countPhoneNumber(column: column, line: line)
+            if onlyPhoneNumbers[column] == 0 { firstOnlyPhoneLine[column] = line }
+            onlyPhoneNumbers[column] += 1
         case .identityNumber:
             identityNumbers[column] += 1
         case .phoneOrIdentityNumber:
@@ -305,13 +349,21 @@ struct ColumnContentCounts {
     static let identityColumnMinimum: UInt64 = 20
 
     /// A column of personal identity numbers written as ten bare digits: some of them read as
-    /// phone numbers (`0503151234`), but the column holds none to call.
+    /// phone numbers (`0503151234`), but those are identity numbers too.
     func isIdentityColumn(_ column: Int) -> Bool {
         identityNumbers[column] >= Self.identityColumnMinimum && identityNumbers[column] * 10 >= numberLike[column] * 9
     }
 
-    /// Whether the column holds a phone number that must be washed.
+    /// Whether the column holds a phone number that must be washed: an identity column's
+    /// values that could be either are excused, a value that can only be a phone number
+    /// (`070-132 93 15`, a number with no valid check digit) never is.
     func holdsPhoneNumbers(_ column: Int) -> Bool {
-        (phoneNumbers[column] > 0 && !isIdentityColumn(column)) || numbersInText[column] > 0
+        wholePhoneNumbers(column).count > 0 || numbersInText[column] > 0
+    }
+
+    /// The column's fields that are whole phone numbers to wash, and the first line of one.
+    func wholePhoneNumbers(_ column: Int) -> (count: UInt64, firstLine: UInt64) {
+        isIdentityColumn(column) ? (onlyPhoneNumbers[column], firstOnlyPhoneLine[column])
+            : (phoneNumbers[column], firstPhoneLine[column])
     }
 }

@@ -361,9 +361,9 @@ struct LeadList {
         .unwashedPhoneColumns(
             path: path,
             columns: columns.map { column in
-                let whole = counts.phoneNumbers[column] > 0 && !counts.isIdentityColumn(column)
+                let whole = counts.wholePhoneNumbers(column)
                 return UnwashedColumn(name: ColumnRoles.displayName(of: column, header: header),
-                                      foundBy: whole ? .numbers(count: counts.phoneNumbers[column], firstLine: counts.firstPhoneLine[column])
+                                      foundBy: whole.count > 0 ? .numbers(count: whole.count, firstLine: whole.firstLine)
                                           : .numbersInText(count: counts.numbersInText[column], firstLine: counts.firstTextLine[column]))
             },
             washed: roles.phoneColumns.map { ColumnRoles.displayName(of: $0, header: header) })
