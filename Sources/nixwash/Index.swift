@@ -102,6 +102,9 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
         // empty list; a delta file may well be empty.
         if role == .register && s.numbers == 0 { throw NixWashError.headerOnly(path: path) }
         var line = "\(path): \(s.lines) lines, \(s.numbers) numbers from \(summary.headerless ? "\(summary.numberColumns.joined(separator: ", ")) (no header)" : "column \(summary.numberColumns.map { "'\($0)'" }.joined(separator: ", "))")"
+        if summary.numbersByContent > 0 {
+            line += ", \(summary.numbersByContent) of them in \(summary.contentColumns.map { "'\($0)'" }.joined(separator: ", ")) (phone numbers outside the number column)"
+        }
         if summary.unplacedNumbers > 0 {
             line += ", \(summary.unplacedNumbers) of them kept under their written digits (no numbering plan nixwash knows places them)"
         }

@@ -110,11 +110,16 @@ final class IndexListTests: XCTestCase {
     }
 
     func testExplicitColumnAndNumberHeaderName() throws {
-        let path = try file("list.csv", "number,other\n0701234567,0709999999\n")
-        XCTAssertEqual(try read(path).0, [46_701_234_567])
+        let path = try file("list.csv", "number,other,kund\n0701234567,,1\n,0709999999,2\n")
+        XCTAssertEqual(try read(path).0, [46_701_234_567, 46_709_999_999])
+        XCTAssertEqual(try read(path).1.numberColumns, ["number"])
         var options = ListReadingOptions()
         options.numberColumns = ["OTHER"]
-        XCTAssertEqual(try read(path, options).0, [46_709_999_999])
+        // A phone number in another column is read all the same (fail closed), and reported.
+        let (keys, summary) = try read(path, options)
+        XCTAssertEqual(keys, [46_701_234_567, 46_709_999_999])
+        XCTAssertEqual(summary.numberColumns, ["other"])
+        XCTAssertEqual(summary.contentColumns, ["number"])
         options.numberColumns = ["missing"]
         XCTAssertThrowsError(try read(path, options)) { error in
             guard case .missingColumn? = error as? NixWashError else { return XCTFail("\(error)") }
@@ -129,7 +134,8 @@ final class IndexListTests: XCTestCase {
         options.numberColumns = ["TEL"]
         XCTAssertEqual(try read(path, options).0, [46_701_234_567, 46_709_999_999])
         options.numberColumns = ["tel#2"]
-        XCTAssertEqual(try read(path, options).0, [46_709_999_999])
+        XCTAssertEqual(try read(path, options).1.numberColumns, ["tel#2"])
+        XCTAssertEqual(try read(path, options).1.contentColumns, ["tel#1"])
         options.numberColumns = ["tel#3"]
         XCTAssertThrowsError(try read(path, options)) { error in
             guard case .missingColumn? = error as? NixWashError else { return XCTFail("\(error)") }
@@ -176,12 +182,56 @@ final class IndexListTests: XCTestCase {
         XCTAssertEqual(try read(dateFirst).0, [46_701_234_567])
     }
 
+    /// The fields chosen on the first line are not the only ones read: a phone number in any
+    /// other field of any line is indexed too, never left out of a register or block list.
+    func testAPhoneNumberOutsideTheNumberColumnIsReadOnEveryLine() throws {
+        let second = try file("block.txt", "46701329315;2026-10-01\n46731111112;46731111114\n")
+        let (keys, summary) = try read(second)
+        XCTAssertEqual(keys, [46_701_329_315, 46_731_111_112, 46_731_111_114])
+        XCTAssertEqual(summary.numbersByContent, 1)
+        XCTAssertEqual(summary.contentColumns, ["field 2"])
+        XCTAssertEqual(summary.source.numbers, 3)
+        // A field chosen for its number on line 1 holds a date on line 2: the date is no number.
+        let dateLater = try file("block.txt", "46701329315;46731111111\n46731111112;2026-10-01\n")
+        XCTAssertEqual(try read(dateLater).0, [46_701_329_315, 46_731_111_111, 46_731_111_112])
+        // With a header: a column not named as a number column, found by its content.
+        let reserve = try file("block.csv", "telefonnummer;datum;reserv\n0731111120;2026-01-01;0731111121\n0731111122;2026-01-02;\n")
+        let (reserveKeys, reserveSummary) = try read(reserve)
+        XCTAssertEqual(reserveKeys, [46_731_111_120, 46_731_111_121, 46_731_111_122])
+        XCTAssertEqual(reserveSummary.contentColumns, ["reserv"])
+        // Ids, dates and amounts beside the number are not numbers.
+        let ids = try file("block.csv", "telefon;kundnr;belopp;postnr\n0731111120;12345678;1234.50;123 45\n")
+        XCTAssertEqual(try read(ids).1.numbersByContent, 0)
+    }
+
+    func testANumberThatCannotBeReadOutsideTheNumberColumnFailsTheBuild() throws {
+        for (text, column) in [("telefonnummer;kommentar\n0731111120;ring 0731111122 efter 17\n", "kommentar"),
+                               ("telefonnummer;reserv\n0731111120;4.67311E+10\n", "reserv")] {
+            let path = try file("block.csv", text)
+            XCTAssertThrowsError(try read(path)) { error in
+                guard case let .unreadableListLine(_, line, named, _, _, _, _)? = error as? NixWashError else { return XCTFail("\(error)") }
+                XCTAssertEqual([String(line), named], ["2", column])
+            }
+            var options = ListReadingOptions()
+            options.maxInvalidLines = 1
+            let (keys, summary) = try read(path, options)
+            XCTAssertEqual(keys, [46_731_111_120])
+            XCTAssertEqual(summary.invalidLines.map(\.column), [column])
+        }
+        // A date in a named number column of a file with a header is unreadable, not a number.
+        let dated = try file("block.csv", "telefonnummer;datum\n0731111120;2026-01-01\n2026-01-02;x\n")
+        XCTAssertThrowsError(try read(dated)) { error in
+            guard case let .unreadableListLine(_, line, named, value, _, _, _)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual([String(line), named, value], ["3", "telefonnummer", "2026-01-02"])
+        }
+    }
+
     func testAHeaderNamingTheSameColumnTwiceReadsBoth() throws {
         let path = try file("block.csv", "telefon;datum;telefon\n0701111111;2026-01-01;0702222222\n")
         XCTAssertEqual(try read(path).0, [46_701_111_111, 46_702_222_222])
         var options = ListReadingOptions()
         options.numberColumns = ["Telefon"]
-        XCTAssertEqual(try read(path, options).1.numberColumns, ["telefon", "telefon"])
+        XCTAssertEqual(try read(path, options).1.numberColumns, ["telefon#1", "telefon#2"])
     }
 
     /// A number no plan places is kept under its written digits, where a lead with the same
@@ -261,8 +311,9 @@ final class IndexListTests: XCTestCase {
 
         let badDate = try file("kunder.csv", "telefon,avtal_slut\n0701111111,31/12/2026\n")
         XCTAssertThrowsError(try ListReading.readCustomers(path: badDate, options: ListReadingOptions())) { error in
-            guard case let .unreadableListLine(_, line, column, value, _, list, _)? = error as? NixWashError else { return XCTFail("\(error)") }
-            XCTAssertEqual([String(line), column, value], ["2", "avtal_slut", "31/12/2026"])
+            guard case let .unreadableListLine(_, line, column, value, reason, list, _)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual([String(line), column, value], ["2", "avtal_slut", ""])
+            XCTAssertTrue(reason.hasPrefix("'31/12/2026' is not a date"), reason)
             XCTAssertEqual(list, .customers)
             XCTAssertTrue(messageNamingSettings(error).contains("<agreementEndColumn>"), messageNamingSettings(error))
         }

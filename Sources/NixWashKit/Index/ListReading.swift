@@ -29,6 +29,11 @@ public struct ListFileSummary: Equatable, Sendable {
     public var headerless: Bool
     /// The columns the numbers were read from: header names, or `field N` without a header.
     public var numberColumns: [String]
+    /// Numbers read from the other columns because their content is a phone number (a second
+    /// number on a line, a reserve number column): never left out of a list. Among `source.numbers`.
+    public var numbersByContent: UInt64 = 0
+    /// The columns those were in.
+    public var contentColumns: [String] = []
 }
 
 /// Which kind of list a file is, so that an error says how to fix that kind.
@@ -225,9 +230,11 @@ public enum ListReading {
                 guard !columns.isEmpty else { throw NixWashError.noNumberColumn(path: path, header: header, list: .register) }
             }
         }
-        let columnNames = columns.map { headerless ? "field \($0 + 1)" : header[$0] }
+        let columnNames = columns.map { headerless ? "field \($0 + 1)" : ColumnRoles.displayName(of: $0, header: header) }
 
-        var lines: UInt64 = 0, numbers: UInt64 = 0, unplaced: UInt64 = 0
+        var lines: UInt64 = 0, numbers: UInt64 = 0, unplaced: UInt64 = 0, byContent: UInt64 = 0
+        var contentColumns: [Int] = []
+        let content = PhoneContent(normalizer: normalizer)
         var invalid: [InvalidLine] = []
         func unreadable(_ found: InvalidLine) throws {
             guard UInt64(invalid.count) < options.maxInvalidLines else {
@@ -236,8 +243,15 @@ public enum ListReading {
             }
             invalid.append(found)
         }
+        func name(of column: Int) -> String {
+            headerless || column >= header.count ? "field \(column + 1)" : ColumnRoles.displayName(of: column, header: header)
+        }
         /// One data line: every number column read. The line is unreadable when a field is
-        /// not a number, a column is missing, or no column holds a number.
+        /// not a number, a column is missing, or no column holds a number. A date in a number
+        /// field of a file without a header is the date beside a number on another line's
+        /// shape (`46701234567;2026-10-01`), not a number; with a header it is unreadable.
+        /// Another field that is a phone number is read too; one with a number inside its text
+        /// cannot be read whole, so the line is unreadable.
         func take(line: UInt64, fieldCount: Int, field: (Int) -> UnsafeRawBufferPointer) throws {
             lines += 1
             var problem: InvalidLine?
@@ -249,6 +263,13 @@ public enum ListReading {
                     continue
                 }
                 let bytes = field(column)
+                if parseListDate(bytes) != nil {
+                    if !headerless {
+                        problem = problem ?? InvalidLine(line: line, column: columnNames[position],
+                                                         value: String(decodeText(bytes).prefix(60)), reason: "a date")
+                    }
+                    continue
+                }
                 switch readField(bytes, normalizer: normalizer) {
                 case let .number(key, placed):
                     keys.append(key.rawValue)
@@ -260,6 +281,29 @@ public enum ListReading {
                 case let .unreadable(reason):
                     problem = problem ?? InvalidLine(line: line, column: columnNames[position],
                                                      value: String(decodeText(bytes).prefix(60)), reason: reason)
+                }
+            }
+            for other in 0..<fieldCount where !columns.contains(other) {
+                let bytes = field(other)
+                switch content.kind(of: bytes) {
+                case .phoneNumber, .phoneOrIdentityNumber:
+                    // Written as Excel writes numbers (`4.67012E+10`), it cannot be indexed as it is.
+                    guard case let .number(key, placed) = readField(bytes, normalizer: normalizer) else {
+                        problem = problem ?? InvalidLine(line: line, column: name(of: other), value: String(decodeText(bytes).prefix(60)),
+                                                         reason: "a phone number outside the number column, in a form that cannot be indexed")
+                        continue
+                    }
+                    keys.append(key.rawValue)
+                    numbers += 1
+                    byContent += 1
+                    found += 1
+                    if !placed { unplaced += 1 }
+                    if !contentColumns.contains(other) { contentColumns.append(other) }
+                case .phoneNumberInText:
+                    problem = problem ?? InvalidLine(line: line, column: name(of: other), value: String(decodeText(bytes).prefix(60)),
+                                                     reason: "it holds one inside its text, and only whole fields are read: move the number to a column of its own")
+                case .other, .identityNumber:
+                    break
                 }
             }
             if problem == nil, found == 0 {
@@ -285,7 +329,8 @@ public enum ListReading {
         let source = IndexSource(name: path, role: role, checksum: checksum, fileLength: fileLength,
                                  lines: lines, numbers: numbers, invalidLines: UInt64(invalid.count))
         return ListFileSummary(source: source, invalidLines: invalid, unplacedNumbers: unplaced,
-                               headerless: headerless, numberColumns: columnNames)
+                               headerless: headerless, numberColumns: columnNames,
+                               numbersByContent: byContent, contentColumns: contentColumns.map(name(of:)))
     }
 
     /// Reads a customer list: number, agreement end (empty = active), optional category.
@@ -354,8 +399,9 @@ public enum ListReading {
                 guard emptyDateAllowed else { throw fail(record.line, header[dateIndex], "", "no consent date") }
             } else {
                 guard let parsed = listDay(dateField) else {
-                    throw fail(record.line, header[dateIndex], record.string(dateIndex),
-                               "not a date: write YYYY-MM-DD, DD.MM.YYYY or YYYYMMDD, optionally with a time as in the history import (a slash date cannot be told day from month)")
+                    // The value is named in the reason: the message's own wording is about numbers.
+                    throw fail(record.line, header[dateIndex], "",
+                               "'\(String(record.string(dateIndex).prefix(60)))' is not a date: write YYYY-MM-DD, DD.MM.YYYY or YYYYMMDD, optionally with a time as in the history import (a slash date cannot be told day from month)")
                 }
                 day = parsed
             }
