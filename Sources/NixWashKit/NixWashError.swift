@@ -253,7 +253,7 @@ public enum NixWashError: LocalizedError, Equatable {
                 switch column.foundBy {
                 case .name: return "'\(column.name)' (its name is a phone column name)"
                 case .content: return "'\(column.name)' (most of its first rows are phone numbers)"
-                case let .numbers(count, firstLine): return "'\(column.name)' (\(count) of its fields are phone numbers, the first on line \(firstLine))"
+                case let .numbers(count, firstLine): return "'\(column.name)' (\(count == 1 ? "1 of its fields is a phone number, on" : "\(count) of its fields are phone numbers, the first on") line \(firstLine))"
                 case let .numbersInText(count, firstLine): return "'\(column.name)' (\(count) of its fields have a phone number inside their text, the first on line \(firstLine))"
                 }
             }

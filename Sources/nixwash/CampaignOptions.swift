@@ -118,7 +118,7 @@ struct CampaignOptions: ParsableArguments {
         config.profile = shipped.profile
         config.historyMaxAge = historyMaxAge.flatMap(HistoryCoverage.seconds(ofDuration:)) ?? file.historyMaxAge
         if config.historyMaxAge != nil, config.historyDatabase == nil {
-            throw NixWashError.conflictingSettings(source: "nixwash", reason: "--history-max-age (history_max_age) checks the contact history, but none was given: pass --history or set \"history_db\" in the campaign file.")
+            throw NixWashError.conflictingSettings(source: campaignFile ?? "the command line", reason: "--history-max-age (history_max_age) checks the contact history, but none was given: pass --history or set \"history_db\" in the campaign file.")
         }
         config.customerColumns = DatedListColumns(number: customerNumberColumn ?? file.customerNumberColumn,
                                                   date: agreementEndColumn ?? file.agreementEndColumn,

@@ -176,7 +176,7 @@ final class ScrubColumnTests: XCTestCase {
         try write("notes.csv", "namn;telefon;Anteckning;källa\nA;0701111111;ring efter 17;V1\nB;0701111112;\(Self.nixNumber);V1\nC;0701111113;gift;V1\n")
         let early = try scrub(["--out", "out-notes", "notes.csv"])
         XCTAssertEqual(early.status, 64, early.stderr)
-        assertMentions(early.stderr, ["'Anteckning'", "1 of its fields are phone numbers, the first on line 3"])
+        assertMentions(early.stderr, ["'Anteckning'", "1 of its fields is a phone number, on line 3"])
     }
 
     func testIdentityNumbersPostalCodesDatesAmountsAndIdsAreNotPhoneColumns() throws {
@@ -208,6 +208,33 @@ final class ScrubColumnTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try input()["phone_columns"] as? [String], ["telefon"])
         XCTAssertEqual(try input()["phone_columns_by_content"] as? [String], [])
+    }
+
+    /// A phone number hidden among identity numbers, or written as Excel writes numbers, in a
+    /// column nobody named: the phone columns would wash it, so the run is refused.
+    func testAPhoneNumberAmongIdentityNumbersOrInExcelsFormIsNotLetThrough() throws {
+        func identityNumber(_ nine: String) -> String {
+            var sum = 0
+            for (i, char) in nine.enumerated() {
+                var digit = Int(String(char))! * (i % 2 == 0 ? 2 : 1)
+                if digit > 9 { digit -= 9 }
+                sum += digit
+            }
+            return nine + String((10 - sum % 10) % 10)
+        }
+        for hidden in ["070-132 93 15", "0701329315.0", "4.6701329315E+10", "'0701329315"] {
+            var text = "namn;telefon;pnr;kundnr;källa\n"
+            for i in 0..<40 {
+                let id = identityNumber("46\(String(format: "%02d", i % 12 + 1))\(String(format: "%02d", i % 28 + 1))\(String(format: "%03d", i))")
+                let identity = i == 7 && hidden == "070-132 93 15" ? hidden : String(id.prefix(6) + "-" + id.suffix(4))
+                let customer = i == 7 && hidden != "070-132 93 15" ? hidden : "K\(String(format: "%05d", i))"
+                text += "N\(i);070\(String(format: "%07d", i));\(identity);\(customer);V1\n"
+            }
+            try write("leads.csv", text)
+            let refused = try scrub(["leads.csv"])
+            XCTAssertEqual(refused.status, 64, hidden + ": " + refused.stderr)
+            assertMentions(refused.stderr, [hidden == "070-132 93 15" ? "column 'pnr'" : "column 'kundnr'", "is a phone number, on line 9", "--not-phone-column"])
+        }
     }
 
     // MARK: §4 broken deliveries

@@ -44,7 +44,7 @@ public struct MalformedRowCauses: Equatable, Sendable {
         var causes: [String] = []
         var widths: [String] = []
         if moreFields > 0 { widths.append("\(rows(moreFields)) more fields than the header") }
-        if fewerFields > 0 { widths.append("\(rows(fewerFields)) fewer") }
+        if fewerFields > 0 { widths.append("\(rows(fewerFields)) fewer\(moreFields > 0 ? "" : " fields than the header")") }
         if !widths.isEmpty {
             causes.append(widths.joined(separator: " and ") + ": a wrong delimiter (the file was read with '\(delimiterName)'; set \(name(.delimiter))), or fields that hold the delimiter without quotes")
         }
