@@ -65,6 +65,8 @@ public enum NixWashError: LocalizedError, Equatable {
     /// An attempt-log field read from a column and also given one value for the whole file
     /// (`headerColumn`: the column the log has for it by its usual name; nil when named by the user).
     case attemptLogFieldTwice(path: String, field: String, headerColumn: String?, value: String)
+    /// Two or more columns of an attempt log have a usual name of the same field.
+    case attemptLogFieldAmbiguous(path: String, field: String, headerColumns: [String])
     /// A register or list given on standard input: its checksum could not be recorded.
     case listFromStandardInput(path: String)
     /// An index label longer than the format holds.
@@ -166,7 +168,7 @@ public enum NixWashError: LocalizedError, Equatable {
 
     public var kind: FailureKind {
         switch self {
-        case .invalidCampaignFile, .missingSettings, .conflictingSettings, .attemptLogFieldTwice, .listFromStandardInput,
+        case .invalidCampaignFile, .missingSettings, .conflictingSettings, .attemptLogFieldTwice, .attemptLogFieldAmbiguous, .listFromStandardInput,
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
              .indexKindMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
@@ -306,6 +308,8 @@ public enum NixWashError: LocalizedError, Equatable {
                 return "\(path): the field \(field) is given both a column (\(column)) and one value (\(fixed)); give one of them."
             }
             return "\(path): the log has a column '\(headerColumn)' for \(field), and \(fixed) \(field)=\(value) gives one value for the whole file; which is right cannot be told. Drop \(fixed) \(field), or import this log without it."
+        case let .attemptLogFieldAmbiguous(path, field, headerColumns):
+            return "\(path): the columns \(headerColumns.map { "'\($0)'" }.joined(separator: " and ")) could each be the attempt log field \(field); which one is cannot be told. Name the right one, as written here, with \(name(.attemptLogColumn)) \(field)=COLUMN."
         case let .listFromStandardInput(path):
             return "\(path): a register or list must be a file, not standard input, so that its checksum can be recorded. Save it to a file first."
         case let .indexLabelTooLong(path, limit):
@@ -405,7 +409,7 @@ public enum NixWashError: LocalizedError, Equatable {
             let newest = newestAttempt.map { "its newest attempt is from \($0), \(age ?? "?") ago" } ?? "it holds no attempts at all"
             return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (\(name(.historyMaxAge)), campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
         case let .noAttemptLogColumn(path, field, header):
-            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with \(name(.attemptLogColumn)) \(field)=HEADER."
+            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with \(name(.attemptLogColumn)) \(field)=HEADER, or give one value for the whole file with \(name(.attemptLogValue)) \(field)=VALUE."
         }
     }
 }

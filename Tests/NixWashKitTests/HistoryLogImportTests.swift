@@ -89,7 +89,7 @@ final class HistoryLogImportTests: XCTestCase {
         XCTAssertEqual(summary.bad, 6)
         XCTAssertEqual(summary.badRows.map(\.line), [3, 4, 5, 6, 7, 8])
         XCTAssertEqual(summary.badRows.map(\.reason), [.invalidNumber, .ambiguousDate, .nonexistentLocalTime,
-                                                       .missingField, .missingField, .malformedRow])
+                                                       .malformedRow, .missingField, .malformedRow])
         XCTAssertEqual(summary.badRows[1].value, "10/05/2026 10:00")
         XCTAssertTrue(summary.badRows[1].detail.hasSuffix("Give the date order setting dmy or the date order setting mdy"), summary.badRows[1].detail)
         XCTAssertEqual(try count(), 2)
@@ -209,5 +209,47 @@ final class HistoryLogImportTests: XCTestCase {
             offset += piece
         }
         XCTAssertEqual(hasher.finalize(), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    /// A row wider or narrower than the header has its values in the wrong fields: it is a
+    /// malformed row, never an attempt of another campaign. Empty fields after the last column
+    /// are a trailing delimiter.
+    func testARowWithMoreOrFewerFieldsThanTheHeaderIsMalformed() throws {
+        let path = try write("shape.csv", """
+            number,attempted_at,campaign,offer,contact_centre,outcome
+            +46701234567,2026-11-23T09:15:00,5+01:00,c1,o1,k1,answered
+            +46701234568,2026-11-23T09:16:00+01:00,c1,o1,k1
+            +46701234569,2026-11-23T09:17:00+01:00,c1,o1,k1,answered,
+            +46701234560,2026-11-23T09:18:00+01:00,c1,o1,k1,answered
+
+            """)
+        let summary = try store.importLogs([path], maxBadRows: nil)[0]
+        XCTAssertEqual(summary.inserted, 2)
+        XCTAssertEqual(summary.badRows.map(\.line), [2, 3])
+        XCTAssertEqual(summary.badRows.map(\.reason), [.malformedRow, .malformedRow])
+    }
+
+    /// Two columns with usual names of one field: which one is meant cannot be told.
+    func testTwoColumnsForOneFieldAreRefused() throws {
+        let path = try write("twice.csv", "telefon,dialed_number,start_time,campaign,offer,kkc\n+46701234567,+46701234568,2026-11-23T09:15:00+01:00,c1,o1,k1\n")
+        XCTAssertThrowsError(try store.importLogs([path])) { error in
+            guard case let .attemptLogFieldAmbiguous(_, field, columns)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(field, "number")
+            XCTAssertEqual(columns, ["telefon", "dialed_number"])
+            XCTAssertTrue(messageNamingSettings(error).contains("<attemptLogColumn> number=COLUMN"), messageNamingSettings(error))
+        }
+        // A name the header has twice, given by the user, is as ambiguous; `name#2` picks one.
+        let same = try write("same.csv", "nr,nr,start_time,campaign,offer,kkc\n+46701234567,+46701234568,2026-11-23T09:15:00+01:00,c1,o1,k1\n")
+        func numberFrom(_ column: String) -> AttemptLogColumns {
+            var columns = AttemptLogColumns()
+            XCTAssertTrue(columns.map("number=\(column)"))
+            return columns
+        }
+        XCTAssertThrowsError(try store.importLogs([same], columns: numberFrom("nr"))) { error in
+            guard case let .attemptLogFieldAmbiguous(_, _, columns)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(columns, ["nr#1", "nr#2"])
+        }
+        XCTAssertEqual(try store.importLogs([same], columns: numberFrom("nr#2"))[0].inserted, 1)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM attempts WHERE number = 46701234568") as Int64, 1)
     }
 }

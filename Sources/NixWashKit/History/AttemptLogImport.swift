@@ -84,16 +84,25 @@ public struct AttemptLogColumns: Equatable, Sendable {
     func resolve(header: [String], path: String) throws -> [Field: Int] {
         var columns: [Field: Int] = [:]
         for field in Field.allCases {
+            let candidates: [Int]
             if let name = mapped[field] {
                 guard fixed[field] == nil else {
                     throw NixWashError.attemptLogFieldTwice(path: path, field: field.rawValue, headerColumn: nil, value: fixed[field]!)
                 }
-                // A name the header has twice reads its first column, unless given as `name#2`.
-                columns[field] = try ColumnRoles.columns(named: name, header: header, path: path)[0]
-            } else if let index = header.firstIndex(where: { AttemptLogColumns.usualNames[field]!.contains(ColumnRoles.canonicalName($0)) }) {
-                guard fixed[field] == nil else {
+                candidates = try ColumnRoles.columns(named: name, header: header, path: path)
+            } else {
+                candidates = header.indices.filter { AttemptLogColumns.usualNames[field]!.contains(ColumnRoles.canonicalName(header[$0])) }
+                if let index = candidates.first, fixed[field] != nil {
                     throw NixWashError.attemptLogFieldTwice(path: path, field: field.rawValue, headerColumn: header[index], value: fixed[field]!)
                 }
+            }
+            // Two columns that could each be the field (a name the header has twice, or two
+            // usual names): reading either would guess.
+            guard candidates.count <= 1 else {
+                throw NixWashError.attemptLogFieldAmbiguous(path: path, field: field.rawValue,
+                                                            headerColumns: candidates.map { ColumnRoles.displayName(of: $0, header: header) })
+            }
+            if let index = candidates.first {
                 columns[field] = index
             } else if field != .outcome, fixed[field] == nil {
                 throw NixWashError.noAttemptLogColumn(path: path, field: field.rawValue, header: header)
@@ -137,6 +146,8 @@ extension HistoryImport {
         let number = index[.number]!, attemptedAt = index[.attemptedAt]!
         let campaign = index[.campaign], offer = index[.offer], centre = index[.contactCentre], outcome = index[.outcome]
         let needed = [number, attemptedAt, campaign, offer, centre].compactMap { $0 }.max()! + 1
+        // The header's columns, an empty name after the last (a trailing delimiter) left out.
+        let headerWidth = header.count - header.reversed().prefix(while: { $0.trimmingCharacters(in: .whitespaces).isEmpty }).count
         let delimiter = reader.delimiter
         func rowText(_ record: CSVRecord) -> String {
             (0..<record.count).map { CSVRejectsText.quoted(record.string($0), delimiter: delimiter) }
@@ -160,9 +171,13 @@ extension HistoryImport {
                                detail: "malformed CSV at column \(problem.column): \(problem.message)", row: rowText(record))
                     continue
                 }
-                guard record.count >= needed else {
-                    try reject(line: record.line, reason: .missingField, column: nil, value: nil,
-                               detail: "the row has \(record.count) fields, the header \(header.count)", row: rowText(record))
+                // A row wider or narrower than the header has its values in the wrong fields
+                // (`09:15:00,5` split at an unquoted comma): never read. Empty fields after the
+                // header's last column are a trailing delimiter.
+                guard record.count >= max(needed, headerWidth),
+                      (headerWidth..<record.count).allSatisfy({ Blanks.isBlank(record.field($0)) }) else {
+                    try reject(line: record.line, reason: .malformedRow, column: nil, value: nil,
+                               detail: "the row has \(record.count) fields, the header \(headerWidth)", row: rowText(record))
                     continue
                 }
                 let outcomeField = outcome.flatMap { $0 < record.count ? record.field($0) : nil }
