@@ -132,6 +132,13 @@ final class HistoryCoverageTests: XCTestCase {
                                                                  age: "1 h 0 min", maxAge: "1 h 0 min"))
             XCTAssertEqual((error as? NixWashError)?.kind, .compliance)
         }
+        // An attempt dated after now (one clock wrong) does not make the history current.
+        let future = try self.store([attempt(1_780_000_000, "C1"), attempt(1_780_000_000 + 10 * 86_400, "C1")])
+        XCTAssertThrowsError(try HistoryCoverage.check(store: future, campaign: "C1", offer: "O1", contactCentre: "K1",
+                                                       maxAge: 3_600, now: 1_780_003_601)) { error in
+            XCTAssertEqual(error as? NixWashError, .staleHistory(path: future.path, newestAttempt: StockholmTime.iso8601(1_780_000_000),
+                                                                 age: "1 h 0 min", maxAge: "1 h 0 min"))
+        }
         let empty = try self.store([])
         XCTAssertThrowsError(try HistoryCoverage.check(store: empty, campaign: "C1", offer: "O1", contactCentre: "K1",
                                                        maxAge: 3_600, now: 1_780_000_000)) { error in

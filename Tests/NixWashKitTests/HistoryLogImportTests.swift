@@ -252,4 +252,24 @@ final class HistoryLogImportTests: XCTestCase {
         XCTAssertEqual(try store.importLogs([same], columns: numberFrom("nr#2"))[0].inserted, 1)
         XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM attempts WHERE number = 46701234568") as Int64, 1)
     }
+
+    /// A log holds calls already made: a time after now means a wrong zone, date order or
+    /// clock, and is never counted as the newest attempt. Minutes of clock difference pass.
+    func testAnAttemptAfterNowIsRejected() throws {
+        let soon = StockholmTime.iso8601(Int64(Date().timeIntervalSince1970) + 5 * 60)
+        let path = try write("future.csv", """
+            number,attempted_at,campaign,offer,contact_centre
+            +46701234567,\(soon),c1,o1,k1
+            +46701234568,2099-01-01T10:00:00+01:00,c1,o1,k1
+
+            """)
+        XCTAssertThrowsError(try store.importLogs([path])) { error in
+            guard case let .tooManyBadRows(_, _, _, first)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(first.reason, .timestampInFuture)
+            XCTAssertEqual(first.line, 3)
+            XCTAssertTrue(first.detail.contains("zone is wrong (Europe/Stockholm; give the log's time zone setting)"), first.detail)
+        }
+        XCTAssertEqual(try count(), 0)
+        XCTAssertEqual(try store.importLogs([path], maxBadRows: 1)[0].inserted, 1)
+    }
 }

@@ -183,6 +183,10 @@ public enum AttemptTimestamp: Equatable, Sendable {
         return supportedInstants.contains(seconds) ? .epoch(seconds, unit: unit) : .outOfRange
     }
 
+    /// How far past the clock of the machine that reads it an attempt may be: the dialer's clock
+    /// and this one can differ by minutes, never by more.
+    public static let clockSlack: Int64 = 15 * 60
+
     /// An instant given with its offset can still cross a year boundary out of the range.
     private static func checked(_ instant: Int64) -> AttemptTimestamp {
         supportedInstants.contains(instant) ? .instant(instant, ambiguous: false) : .outOfRange

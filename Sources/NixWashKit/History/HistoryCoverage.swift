@@ -159,11 +159,16 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
                                                near: near.map(\.name), attempts: near.map(\.attempts))
         }
         guard let maxAge else { return }
-        let recent = try db.prepare("SELECT EXISTS (SELECT 1 FROM attempts WHERE attempted_at >= ?1)")
+        // An attempt dated after now (a store filled before imports refused them) says
+        // nothing about how current the history is.
+        let latest = now + AttemptTimestamp.clockSlack
+        let recent = try db.prepare("SELECT EXISTS (SELECT 1 FROM attempts WHERE attempted_at BETWEEN ?1 AND ?2)")
         recent.bind(1, now - maxAge)
+        recent.bind(2, latest)
         _ = try recent.step()
         if recent.int64(0) == 1 { return }
-        let newest = try db.prepare("SELECT max(attempted_at) FROM attempts")
+        let newest = try db.prepare("SELECT max(attempted_at) FROM attempts WHERE attempted_at <= ?1")
+        newest.bind(1, latest)
         _ = try newest.step()
         let instant = newest.optionalInt64(0)
         throw NixWashError.staleHistory(path: store.path, newestAttempt: instant.map(StockholmTime.iso8601),

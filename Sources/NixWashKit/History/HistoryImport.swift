@@ -10,6 +10,9 @@ public enum HistoryBadRowReason: String, Codable, CaseIterable, Sendable {
     case nonexistentLocalTime = "nonexistent_local_time"
     /// A year outside 1996–2099.
     case timestampOutOfRange = "timestamp_out_of_range"
+    /// Later than the import's clock (beyond `AttemptTimestamp.clockSlack`): a log holds calls
+    /// already made, so the zone, the date order or the dialer's clock is wrong.
+    case timestampInFuture = "timestamp_in_future"
     /// A slash date (`03/04/2026`) and no date order was given: its day and month cannot be told.
     case ambiguousDate = "ambiguous_date"
     /// An integer where the column's other values are not (or of the other epoch unit).
@@ -97,6 +100,8 @@ public final class HistoryImport {
     public var notAttemptOutcomes: Set<String> = AttemptLogColumns.defaultNotAttemptOutcomes
     /// Where rows let through by `maxBadRows` are written; nil when none may be let through.
     public var rejects: HistoryRejectsFile?
+    /// The import's clock, in seconds since 1970: no attempt can be later (tests set it).
+    public var now = Int64(Date().timeIntervalSince1970)
     /// How a bad row's detail calls the setting that would read the row (the CLI: its option).
     public var naming: (Setting) -> String = { $0.description }
     /// By outcome id (as in `outcomes`): 0 not yet known, 1 an attempt, 2 not an attempt.
@@ -205,6 +210,10 @@ public final class HistoryImport {
             return problem(.nonexistentLocalTime, "in the hour skipped when summer time starts in \(timeReading.zone): that local time does not exist. Give the time with its UTC offset, or the log's real zone with \(naming(.attemptTimeZone))")
         case .outOfRange:
             return problem(.timestampOutOfRange, "outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)\(timeReading.format == .automatic ? "" : " (read as \(timeReading.format == .epoch(.seconds) ? "epoch seconds" : "epoch milliseconds"))")")
+        }
+        // An attempt after now would also make a stale history look current to the age check.
+        guard instant <= now + AttemptTimestamp.clockSlack else {
+            return problem(.timestampInFuture, "later than now (\(StockholmTime.iso8601(now))): a dialer log holds calls already made. If the log's times are right, its zone is wrong (\(timeReading.zone); give \(naming(.attemptTimeZone)))\(timeReading.dateOrder == nil ? "" : ", or its date order (\(naming(.attemptDateOrder)))"); otherwise fix the dialer's clock")
         }
         return try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
                           offer: offer, contactCentre: contactCentre, outcome: outcome, outcomeID: outcomeID)

@@ -346,7 +346,9 @@ public final class PostgresHistoryStore: ContactHistoryStore {
                                                near: near.map(\.0), attempts: near.map(\.1))
         }
         guard let maxAge else { return }
-        let newest = try connection.query("SELECT max(attempted_at) FROM attempts").optionalInt64(0, 0)
+        // As in SQLite (`HistoryCoverage.check`): an attempt after now proves nothing current.
+        let newest = try connection.query("SELECT max(attempted_at) FROM attempts WHERE attempted_at <= $1",
+                                          ["\(now + AttemptTimestamp.clockSlack)"]).optionalInt64(0, 0)
         if let newest, newest >= now - maxAge { return }
         throw NixWashError.staleHistory(path: location.description, newestAttempt: newest.map(StockholmTime.iso8601),
                                         age: newest.map { HistoryCoverage.describe(seconds: now - $0) },
