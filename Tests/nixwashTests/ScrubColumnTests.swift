@@ -109,6 +109,8 @@ final class ScrubColumnTests: XCTestCase {
         XCTAssertEqual(declared.status, 0, declared.stderr)
         XCTAssertEqual(try input()["not_phone_columns"] as? [String], ["Alt. telefon"])
         XCTAssertEqual(try input()["phone_columns"] as? [String], ["telefon"])
+        let html = try String(contentsOf: folder.appendingPathComponent("out/report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("telefon; declared not to hold numbers to call, not washed: Alt. telefon"), html)
         // Declared: the user said the column holds no number to call, so it passes as it is.
         XCTAssertEqual(try rows("out/callable.csv.gz").rows[0][2], Self.nixNumber)
 
@@ -135,6 +137,8 @@ final class ScrubColumnTests: XCTestCase {
         XCTAssertEqual(washed.status, 0, washed.stderr)
         XCTAssertEqual(try input()["phone_columns"] as? [String], ["telefon", "Kontakt"])
         XCTAssertEqual(try input()["phone_columns_by_content"] as? [String], ["Kontakt"])
+        let html = try String(contentsOf: folder.appendingPathComponent("out/report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains(">telefon, Kontakt (found by content); source: "), html)
         let rejects = try rows("out/rejects.csv.gz")
         XCTAssertEqual(rejects.rows.map { $0[0] }, ["Nix"])
         XCTAssertEqual(rejects.rows[0][rejects.header.firstIndex(of: "phone_column")!], "Kontakt")

@@ -193,7 +193,12 @@ public enum ReportWriter {
         let leadFiles = r.inputs.map { i in
             let pair = i.outputs.joined(separator: " + ")
             let size = i.size.map { "\($0) bytes, " } ?? ""
-            let columns = i.phoneColumns.map(escape).joined(separator: ", ")
+            let byContent = Set(i.phoneColumnsByContent ?? [])
+            var columns = i.phoneColumns.map { escape($0) + (byContent.contains($0) ? " (found by content)" : "") }.joined(separator: ", ")
+            // A declared column is not washed: whoever reads the report must see that it was a choice.
+            if let declared = i.notPhoneColumns, !declared.isEmpty {
+                columns += "; declared not to hold numbers to call, not washed: " + declared.map(escape).joined(separator: ", ")
+            }
             return "<tr><td data-label=\"file\">\(escape(i.path))</td><td class=\"n\" data-label=\"rows\">\(i.rows)</td><td data-label=\"format\">\(size)\(i.compression == "none" ? "not compressed" : i.compression) · delimiter <code>\(escape(i.delimiter))</code> · \(i.encoding)</td><td data-label=\"phone columns\">\(columns)\(i.sourceColumn.map { "; source: " + escape($0) } ?? "")</td><td data-label=\"outputs\"><b>\(escape(pair))</b></td><td data-label=\"SHA-256\"><code class=\"hash\">\(i.sha256)</code></td></tr>"
         }.joined()
         let registers = r.registers.map { l in
