@@ -34,6 +34,9 @@ public enum NixWashError: LocalizedError, Equatable {
     case recordTooLarge(path: String, line: UInt64, limit: Int)
     case missingColumn(path: String, column: String, header: [String])
     case noPhoneColumn(path: String, header: [String])
+    /// A column declared not to hold numbers to call by a name the header has more than once:
+    /// which of them the user meant cannot be told, and each one declared is left unwashed.
+    case declaredColumnAmbiguous(path: String, name: String, columns: [String])
     /// Columns that hold phone numbers (by name or content) but are neither washed nor
     /// declared not to be called; `washed` are the phone columns the run has.
     case unwashedPhoneColumns(path: String, columns: [UnwashedColumn], washed: [String])
@@ -172,7 +175,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
              .indexKindMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
-             .missingColumn, .noPhoneColumn, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .missingColumn, .noPhoneColumn, .declaredColumnAmbiguous, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
              .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
@@ -250,6 +253,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
         case let .noPhoneColumn(path, header):
             return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with \(name(.phoneColumn))."
+        case let .declaredColumnAmbiguous(path, declared, columns):
+            return "\(path): \(name(.notPhoneColumn)) '\(declared)' names \(columns.count) columns (\(columns.map { "'\($0)'" }.joined(separator: ", "))), and a declared column is not washed. Declare each one you mean by its place, as \(columns.map { "\(name(.notPhoneColumn)) '\($0)'" }.joined(separator: " "))."
         case let .unwashedPhoneColumns(path, columns, washed):
             let found = columns.map { column -> String in
                 switch column.foundBy {

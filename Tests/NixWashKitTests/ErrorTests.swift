@@ -8,6 +8,7 @@ final class ErrorTests: XCTestCase {
     private static let naming: [NixWashError] = [
         .archiveMemberNotALeadList(path: "leads.zip/readme.csv", header: ["text"]),
         .noPhoneColumn(path: "leads.csv", header: ["namn"]),
+        .declaredColumnAmbiguous(path: "leads.csv", name: "telefon", columns: ["telefon#1", "telefon#2"]),
         .unwashedPhoneColumns(path: "leads.csv", columns: [UnwashedColumn(name: "mobil", foundBy: .name)], washed: ["telefon"]),
         .noSource(path: "leads.csv", header: ["telefon"]),
         .recordTooLarge(path: "leads.csv", line: 2, limit: 1024),
@@ -29,6 +30,7 @@ final class ErrorTests: XCTestCase {
         .historyNotFound(path: "h.db"),
         .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: nil, value: "vinter"),
         .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: "kampanj", value: "vinter"),
+        .attemptLogFieldAmbiguous(path: "log.csv", field: "number", headerColumns: ["telefon", "nummer"]),
         .tooManyBadRows(path: "log.csv", bad: 1, limit: 0,
                         first: HistoryBadRow(line: 2, reason: .missingField, column: "offer", value: "", detail: "empty")),
         .indexKindMismatch(path: "block.idx", wantedNix: true),

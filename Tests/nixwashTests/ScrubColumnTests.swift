@@ -158,6 +158,14 @@ final class ScrubColumnTests: XCTestCase {
         let column = rejects.header.firstIndex(of: "phone_column")!
         XCTAssertEqual(rejects.rows.first { $0[1] == "Anna" }?[column], "telefon#2")
         XCTAssertEqual(try rows("out/callable.csv.gz").rows.first { $0[1] == "Anna" }?[2], "")
+
+        // Declaring the name the two share would leave both unwashed on one word: refused.
+        let declared = try scrub(["--phone-column", "telefon#1", "--not-phone-column", "telefon", "--out", "out-declared", "leads.csv"])
+        XCTAssertEqual(declared.status, 64, declared.stderr)
+        assertMentions(declared.stderr, ["--not-phone-column 'telefon' names 2 columns", "--not-phone-column 'telefon#2'"])
+        let one = try scrub(["--phone-column", "telefon#1", "--not-phone-column", "telefon#2", "--out", "out-one", "leads.csv"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertEqual(try input("out-one")["not_phone_columns"] as? [String], ["telefon#2"])
     }
 
     func testPhoneNumbersThatAppearOnlyAfterTheSampleFailTheRunAtTheEnd() throws {

@@ -162,7 +162,13 @@ public struct ColumnRoles: Equatable, Sendable {
     public static func resolve(header: [String], path: String, phoneColumns explicitPhones: [String] = [],
                                notPhoneColumns: [String] = [], sourceColumn explicitSource: String? = nil,
                                byContent: [Int] = []) throws -> ColumnRoles {
-        let declared = Set(try notPhoneColumns.flatMap { try columns(named: $0, header: header, path: path) })
+        let declared = Set(try notPhoneColumns.flatMap { name -> [Int] in
+            let named = try columns(named: name, header: header, path: path)
+            guard named.count == 1 else {
+                throw NixWashError.declaredColumnAmbiguous(path: path, name: name, columns: named.map { displayName(of: $0, header: header) })
+            }
+            return named
+        })
         let byName = header.indices.filter { isPhoneName(header[$0]) }
         let found = Set(byName).union(byContent).subtracting(declared)
         var phones: [Int]
