@@ -22,6 +22,8 @@ public enum NixWashError: LocalizedError, Equatable {
     case truncatedGzip(path: String, offset: UInt64)
     case trailingGarbage(path: String, offset: UInt64)
     case outputExists(path: String)
+    /// An output that would be written over an input of the run, or over another output.
+    case outputIsInput(output: String, input: String)
     /// The output folder's parent is not a folder that exists (nixwash does not create it, so
     /// that a mistyped path is an error rather than a new tree of folders).
     case outputParentMissing(path: String, parent: String)
@@ -175,7 +177,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
              .indexKindMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
-             .missingColumn, .noPhoneColumn, .declaredColumnAmbiguous, .outputExists, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .missingColumn, .noPhoneColumn, .declaredColumnAmbiguous, .outputExists, .outputIsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
              .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
@@ -235,6 +237,9 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): gzip stream ends early at byte \(offset) of the file: the file is truncated. Ask the sender for a complete copy."
         case let .trailingGarbage(path, offset):
             return "\(path): data that is not gzip follows the last gzip member at byte \(offset) of the file. Ask the sender for a clean copy."
+        case let .outputIsInput(output, input):
+            let also = output == input ? "it is also" : "it is the same file as \(input),"
+            return "\(output): given as an output, but \(also) an input or another output of this run; writing it would destroy that file. Give the output another path."
         case let .outputExists(path):
             return "\(path): already exists. Choose another output folder or remove it first."
         case let .outputParentMissing(path, parent):

@@ -153,6 +153,7 @@ extension IndexCommand {
         func run() throws {
             try runMappingErrors {
                 let started = Date()
+                try OutputTargets.refuseOverwriting(inputs: inputs, outputs: [out] + (list.rejects.map { [$0] } ?? []))
                 var keys: [UInt64] = []
                 var rejects = ListRejects()
                 let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys,
@@ -211,6 +212,8 @@ extension IndexCommand {
 
         func run() throws {
             try runMappingErrors {
+                try OutputTargets.refuseOverwriting(inputs: add + remove + (out == nil ? [] : [index]),
+                                                    outputs: [out ?? index] + (list.rejects.map { [$0] } ?? []))
                 let base = try BlockIndex(path: index)
                 var added: [UInt64] = [], removed: [UInt64] = []
                 var sources = base.header.sources

@@ -83,6 +83,9 @@ final class ErrorTests: XCTestCase {
             .invalidSigningKey(path: "key.pem", reason: "r"),
             .archiveMemberNotALeadList(path: "leads.zip/readme.csv", header: []), .indexLabelTooLong(path: "nix.idx", limit: 255),
             .attemptLogFieldTwice(path: "log.csv", field: "offer", headerColumn: nil, value: "b"),
+            .attemptLogFieldAmbiguous(path: "log.csv", field: "number", headerColumns: ["a", "b"]),
+            .declaredColumnAmbiguous(path: "leads.csv", name: "telefon", columns: ["telefon#1", "telefon#2"]),
+            .outputIsInput(output: "nix.txt", input: "nix.txt"),
         ]
         for error in usage { XCTAssertEqual(error.kind, .usage, "\(error)") }
         // A key that loaded but cannot sign is no fault of the user's settings.

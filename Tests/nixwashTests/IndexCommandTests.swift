@@ -101,6 +101,19 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
         XCTAssertTrue(allowed.stderr.contains("1 unreadable lines let through to the rejects"), allowed.stderr)
 
+        // An output written over the register it reads would destroy it: refused, the register kept.
+        let register = try Data(contentsOf: folder.appendingPathComponent("nix.txt"))
+        for (out, rejects) in [("x2.idx", "nix.txt"), ("./nix.txt", "r.csv"), ("same.idx", "./same.idx")] {
+            let over = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
+                                       "--max-invalid-lines", "1", "--rejects", rejects, "--out", out, "nix.txt"], in: folder)
+            XCTAssertEqual(over.status, 64, over.stderr)
+            XCTAssertTrue(over.stderr.contains("writing it would destroy that file. Give the output another path."), over.stderr)
+        }
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("nix.txt")), register)
+        let updateOver = try runNixwash(["index", "update", "x.idx", "--add", "nix.txt", "--max-invalid-lines", "1",
+                                         "--rejects", "x.idx"], in: folder)
+        XCTAssertEqual(updateOver.status, 64, updateOver.stderr)
+
         try write("telefon\n", "headeronly.csv", in: folder)
         let empty = try runNixwash(["index", "build", "--kind", "block", "--label", "B", "--out", "x.idx", "headeronly.csv"], in: folder)
         XCTAssertEqual(empty.status, 1)

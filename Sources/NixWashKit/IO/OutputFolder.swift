@@ -78,3 +78,28 @@ public final class OutputFolder {
         return (parent.isEmpty ? "/" : parent, String(path[path.index(after: slash)...]))
     }
 }
+
+/// Outputs that replace a file must never replace an input of the same run: a rejects file
+/// or an index written over the register it is read from would destroy it.
+public enum OutputTargets {
+    /// Refuses an output path that names the same file as an input, or as another output.
+    public static func refuseOverwriting(inputs: [String], outputs: [String]) throws {
+        var taken: [FileSystem.Identity: String] = [:]
+        for input in inputs where input != "-" {
+            if let identity = FileSystem.identity(input) { taken[identity] = input }
+        }
+        for output in outputs {
+            guard let identity = FileSystem.identity(output) else { continue }
+            if let other = taken[identity] { throw NixWashError.outputIsInput(output: output, input: other) }
+            taken[identity] = output
+        }
+        // Outputs not written yet have no identity: the same path twice is still one file.
+        var named: [String: String] = [:]
+        for output in outputs {
+            var path = Substring(output)
+            while path.hasPrefix("./") { path = path.dropFirst(2) }
+            if let other = named[String(path)] { throw NixWashError.outputIsInput(output: output, input: other) }
+            named[String(path)] = output
+        }
+    }
+}

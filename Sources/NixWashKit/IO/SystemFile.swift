@@ -117,6 +117,19 @@ enum FileSystem {
         #endif
     }
 
+    /// What makes two paths one file, whatever they are called.
+    struct Identity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// The file `path` names (through links); nil when there is none.
+    static func identity(_ path: String) -> Identity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
@@ -175,3 +188,4 @@ private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32
 /// glibc declares renameat2 only under _GNU_SOURCE, which Swift's Glibc module does not set.
 private let renameat2Function: RenameAt2? = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }
 #endif
+

@@ -178,11 +178,9 @@ public enum LeadSources {
     /// Refuses inputs that are the same file given twice (found by device and inode before any
     /// is read; `repeatedContent` finds copies by their SHA-256 once they were read).
     static func refuseRepeats(_ files: [String]) throws {
-        var seen: [FileIdentity: String] = [:]
+        var seen: [FileSystem.Identity: String] = [:]
         for file in files where file != "-" {
-            var info = stat()
-            guard stat(file, &info) == 0 else { continue }  // opening it names the problem
-            let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+            guard let identity = FileSystem.identity(file) else { continue }  // opening it names the problem
             if let first = seen[identity] {
                 throw NixWashError.sameInputTwice(first: first, second: file, how: "the same file: same device and inode")
             }
@@ -198,11 +196,6 @@ public enum LeadSources {
             seen[input.sha256] = input.file
         }
         return nil
-    }
-
-    private struct FileIdentity: Hashable {
-        var device: UInt64
-        var inode: UInt64
     }
 
     private static func isDirectory(_ path: String) -> Bool {
