@@ -57,6 +57,9 @@ public enum NixWashError: LocalizedError, Equatable {
     case noSuchSheet(path: String, sheet: String, sheets: [String])
     /// A folder with no lead lists in it, or a pattern that matches no file.
     case noInputFiles(pattern: String, reason: String)
+    /// A name the run writes into the outputs of a list (`what`: the source, a label) that the
+    /// outputs' encoding, the list's own, cannot hold.
+    case textNotInOutputEncoding(path: String, encoding: String, what: String, text: String)
     /// The same file given twice (`how`: same device and inode, or same SHA-256).
     case sameInputTwice(first: String, second: String, how: String)
 
@@ -177,7 +180,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
              .indexKindMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
-             .missingColumn, .noPhoneColumn, .declaredColumnAmbiguous, .outputExists, .outputIsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .missingColumn, .noPhoneColumn, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputIsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
              .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
@@ -237,6 +240,9 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): gzip stream ends early at byte \(offset) of the file: the file is truncated. Ask the sender for a complete copy."
         case let .trailingGarbage(path, offset):
             return "\(path): data that is not gzip follows the last gzip member at byte \(offset) of the file. Ask the sender for a clean copy."
+        case let .textNotInOutputEncoding(path, encoding, what, text):
+            let foreign = String(text.unicodeScalars.filter { $0.value >= 0x100 }.map(Character.init))
+            return "\(path): the list is \(encoding), so its outputs are written in \(encoding) too, but \(what) '\(text)' has characters \(encoding) cannot hold ('\(foreign)'); they would be written as '?'. Write it in \(encoding) characters, or save the list as UTF-8 (its outputs are then UTF-8)."
         case let .outputIsInput(output, input):
             let also = output == input ? "it is also" : "it is the same file as \(input),"
             return "\(output): given as an output, but \(also) an input or another output of this run; writing it would destroy that file. Give the output another path."

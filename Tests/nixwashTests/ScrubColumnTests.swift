@@ -315,5 +315,11 @@ final class ScrubColumnTests: XCTestCase {
             XCTAssertFalse(text.contains("Ã"), "\(name) holds UTF-8 read as Latin-1: \(text)")
             if name == "rejects.csv.gz" { XCTAssertTrue(text.contains("on the block list Kundspärr"), text) }
         }
+
+        // A source Latin-1 cannot hold (an en dash) would be written with '?': refused, not changed.
+        let dash = try scrub(["--source", "Telefonlistan – Åby", "--out", "out-dash", "latin1.csv"])
+        XCTAssertEqual(dash.status, 64, dash.stderr)
+        assertMentions(dash.stderr, ["latin1.csv", "the source 'Telefonlistan – Åby'", "('–')", "save the list as UTF-8"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out-dash").path))
     }
 }

@@ -63,12 +63,18 @@ public struct EncodingGuess: Sendable {
 /// names), so that each output file has one encoding: that of its input.
 public enum OutputTextEncoding: String, Sendable {
     case utf8 = "utf-8"
-    /// Latin-1 (ISO 8859-1); a character it cannot hold is written as `?`.
+    /// Latin-1 (ISO 8859-1); a character it cannot hold is written as `?` (a scrub refuses
+    /// such names of its own before writing, see `canHold`).
     case latin1 = "latin-1"
 
     /// The encoding of outputs for an input whose bytes look like `guess`.
     public init(input guess: EncodingGuess) {
         self = guess.sawInvalidUTF8 ? .latin1 : .utf8
+    }
+
+    /// Whether `text` is written as it is (no character replaced by `?`).
+    public func canHold(_ text: String) -> Bool {
+        self == .utf8 || text.unicodeScalars.allSatisfy { $0.value < 0x100 }
     }
 
     public func bytes(_ text: String) -> [UInt8] {

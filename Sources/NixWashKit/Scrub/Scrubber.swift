@@ -60,6 +60,7 @@ public final class Scrubber {
         let prepare = Prepare(lists: lists)
         let rules = VerdictRules(profile: c.profile, callDate: c.callDate)
         let wording = RejectWording(lists: lists, rules: rules)
+        try Self.refuseTextsOutsideOutputEncodings(leads.map(\.list), source: c.source, wording: wording)
 
         let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
         // The pipeline: a reading thread inflates, parses and prepares a batch (`RecordBatches`,
@@ -192,6 +193,18 @@ public final class Scrubber {
         try wash.wash(batches, tally: &tally, malformed: &malformed) { progress($0.recordsRead, $0.compressedBytesRead) }
         try list.checkContent(batches.contentCounts)
         return (batches.encoding, malformed)
+    }
+
+    /// A Latin-1 list's outputs are Latin-1 (one encoding a file): a name of the run's that
+    /// Latin-1 cannot hold would be written with `?`, changed without a word.
+    private static func refuseTextsOutsideOutputEncodings(_ lists: [LeadList], source: String?, wording: RejectWording) throws {
+        for list in lists where list.outputEncoding != .utf8 {
+            let texts = (source.map { [("the source", $0)] } ?? []) + [("the file name", list.reader.path)] + wording.namesWritten
+            if let (what, text) = texts.first(where: { !list.outputEncoding.canHold($0.1) }) {
+                throw NixWashError.textNotInOutputEncoding(path: list.reader.path, encoding: list.outputEncoding.rawValue,
+                                                           what: what, text: text)
+            }
+        }
     }
 
     static func inputReport(_ list: LeadList, encoding: EncodingGuess, malformedRows: UInt64,

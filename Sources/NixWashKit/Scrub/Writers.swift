@@ -30,6 +30,13 @@ public struct RejectWording {
         windowClose = rules.quota.window.close
     }
 
+    /// The run's own names that details may write, with what each is.
+    var namesWritten: [(what: String, text: String)] {
+        [("the label of the NIX index \(nix.path)", nix.header.label)]
+            + blockLists.map { ("the label of the block index \($0.path)", $0.header.label) }
+            + [("the campaign", configuration.campaign), ("the offer", configuration.offer)]
+    }
+
     /// Exactly what `details(of:)` reads of a verdict, so verdicts with equal keys get equal
     /// words and a writer can write the words of a repeated case without building them.
     struct DetailKey: Hashable {
