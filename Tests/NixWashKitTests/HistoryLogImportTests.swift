@@ -272,4 +272,18 @@ final class HistoryLogImportTests: XCTestCase {
         XCTAssertEqual(try count(), 0)
         XCTAssertEqual(try store.importLogs([path], maxBadRows: 1)[0].inserted, 1)
     }
+
+    /// A slash date that the given order cannot read but the other can: the message says so.
+    func testASlashDateInTheOtherOrderNamesTheOrder() throws {
+        let path = try write("mdy.csv", "number,attempted_at,campaign,offer,contact_centre\n+46701234567,11/23/2026 09:15,c1,o1,k1\n")
+        var options = AttemptLogOptions()
+        options.time.dateOrder = .dayMonthYear
+        XCTAssertThrowsError(try store.importLogs([path], options: options)) { error in
+            guard case let .tooManyBadRows(_, _, _, first)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(first.reason, .badTimestamp)
+            XCTAssertTrue(first.detail.hasPrefix("not a date read as dmy (the date order setting dmy), but one read as mdy"), first.detail)
+        }
+        options.time.dateOrder = .monthDayYear
+        XCTAssertEqual(try store.importLogs([path], options: options)[0].inserted, 1)
+    }
 }

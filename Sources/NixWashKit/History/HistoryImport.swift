@@ -200,6 +200,13 @@ public final class HistoryImport {
         case .malformed:
             switch timeReading.format {
             case .automatic:
+                // A slash date that only the other order reads: the order given is likely wrong.
+                if let order = timeReading.dateOrder {
+                    let other: DateOrder = order == .dayMonthYear ? .monthDayYear : .dayMonthYear
+                    if case .instant = AttemptTimestamp.parse(attemptedAt, zone: timeReading.zone, dateOrder: other) {
+                        return problem(.badTimestamp, "not a date read as \(order.rawValue) (\(naming(.attemptDateOrder)) \(order.rawValue)), but one read as \(other.rawValue): check the log's date order, and give \(naming(.attemptDateOrder)) \(other.rawValue) if that is it")
+                    }
+                }
                 return problem(.badTimestamp, "not a timestamp nixwash reads: write it like 2026-03-29T14:30:00+02:00, 2026-03-29 14:30, 29.03.2026 14:30, 20260329143000, or as epoch seconds or milliseconds (see docs/contact-history.md)")
             case let .epoch(unit):
                 return problem(.badTimestamp, "not an integer of \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") (\(naming(.attemptTimeFormat)) \(unit.rawValue)); remove \(naming(.attemptTimeFormat)) to read dates and times")
