@@ -140,7 +140,7 @@ struct Explain: OutputCommand {
         let register = trace.register
         lines.append("  register     \(register.listed ? "in" : "not in") the NIX register \(register.label) of \(register.registerDate?.description ?? "unknown date")")
         if let customer = trace.customer {
-            let agreement = customer.agreementEnd.map { "ended \($0)" } ?? "active"
+            let agreement = customer.agreementEnd.map { $0 < config.callDate ? "ended \($0)" : "ends \($0)" } ?? "active"
             lines.append("  customer     agreement \(agreement); \(customer.exempts ? "exempts on the call date" : "does not exempt on the call date (\(config.profile.customerExemption ? "more than \(config.profile.customerExemptionMonths) months before it" : "customer exemption switched off"))")")
         } else if explainer.lists.customers != nil {
             lines.append("  customer     not on the customer list\(config.productCategory.map { " for the category \($0)" } ?? "")")

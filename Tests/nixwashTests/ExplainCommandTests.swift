@@ -20,7 +20,7 @@ final class ExplainCommandTests: XCTestCase {
     override func setUpWithError() throws {
         folder = try temporaryFolder(self)
         try write("register.txt", "0702222222\n0703333333\n0704444444\n")
-        try write("customers.csv", "number,agreement_end\n0703333333,2025-12-01\n")
+        try write("customers.csv", "number,agreement_end\n0703333333,2025-12-01\n0707777777,2027-06-30\n")
         try write("consents.csv", "number,consent_date\n0704444444,2026-10-01\n")
         try write("log.csv", """
             number,attempted_at,campaign,offer,contact_centre,outcome
@@ -100,6 +100,9 @@ final class ExplainCommandTests: XCTestCase {
         let twice = try run(["explain", "--history", "h.db", "0703333333", "0703333333"] + context)
         XCTAssertEqual(twice.stdout.components(separatedBy: "verdict      CALLABLE").count, 3, twice.stdout)
         XCTAssertTrue(twice.stdout.contains("  customer     agreement ended 2025-12-01; exempts on the call date"), twice.stdout)
+        // An end after the call date has not happened yet.
+        let running = try run(["explain", "--history", "h.db", "0707777777"] + context)
+        XCTAssertTrue(running.stdout.contains("  customer     agreement ends 2027-06-30; exempts on the call date"), running.stdout)
         let fromInput = try run(["explain", "--numbers-file", "-"] + context, stdin: Data("0702222222\n".utf8))
         XCTAssertEqual(fromInput.status, 0, fromInput.stderr)
         XCTAssertTrue(fromInput.stdout.contains("no contact history given"), fromInput.stdout)
