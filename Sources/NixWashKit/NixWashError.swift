@@ -22,8 +22,14 @@ public enum NixWashError: LocalizedError, Equatable {
     case truncatedGzip(path: String, offset: UInt64)
     case trailingGarbage(path: String, offset: UInt64)
     case outputExists(path: String)
+    /// An output file that is only ever written new (a rejects file) already exists.
+    case outputFileExists(path: String)
     /// An output that would be written over an input of the run, or over another output.
     case outputIsInput(output: String, input: String)
+    /// An output folder to replace that no run of this kind wrote (it lacks `marker`), or a file.
+    case replacedNotAnOutputFolder(path: String, isFolder: Bool, marker: String)
+    /// An output folder to replace that is, or holds, an input of the run.
+    case replacedFolderHoldsInput(folder: String, input: String, isTheInput: Bool)
     /// The output folder's parent is not a folder that exists (nixwash does not create it, so
     /// that a mistyped path is an error rather than a new tree of folders).
     case outputParentMissing(path: String, parent: String)
@@ -180,7 +186,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
              .indexKindMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
-             .missingColumn, .noPhoneColumn, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputIsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .missingColumn, .noPhoneColumn, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputFileExists, .outputIsInput, .replacedNotAnOutputFolder, .replacedFolderHoldsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
              .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
@@ -246,6 +252,13 @@ public enum NixWashError: LocalizedError, Equatable {
         case let .outputIsInput(output, input):
             let also = output == input ? "it is also" : "it is the same file as \(input),"
             return "\(output): given as an output, but \(also) an input or another output of this run; writing it would destroy that file. Give the output another path."
+        case let .replacedNotAnOutputFolder(path, isFolder, marker):
+            let what = isFolder ? "a folder that holds no \(marker), so no nixwash run of this kind wrote it" : "a file, not an output folder"
+            return "\(path): is \(what); replacing it would remove it. Choose another output folder."
+        case let .replacedFolderHoldsInput(folder, input, isTheInput):
+            return "\(folder): the output folder to replace \(isTheInput ? "is" : "holds") \(input), an input of this run; replacing it would remove that input. Choose another output folder."
+        case let .outputFileExists(path):
+            return "\(path): already exists, and this file is only ever written new. Give another path or remove it first."
         case let .outputExists(path):
             return "\(path): already exists. Choose another output folder or remove it first."
         case let .outputParentMissing(path, parent):

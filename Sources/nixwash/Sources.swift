@@ -46,7 +46,7 @@ struct Sources: OutputCommand {
     func run() throws {
         try runMappingErrors {
             let report = try SourcesReport.build(runFolders: runFolders)
-            try SourcesReportWriter.write(report, to: outputFolder, replaceExisting: folder.replace)
+            try SourcesReportWriter.write(report, to: outputFolder, replaceExisting: folder.replace, inputs: runFolders)
             var lines = ["nixwash: \(report.sources.count) sources over \(report.runs.count) runs"]
             var sources: [SourcesSummary.Source] = []
             for name in report.sources.keys.sorted() {

@@ -95,7 +95,7 @@ final class IOTests: XCTestCase {
         let folder = try makeTemporaryFolder(self)
         let final = folder.appendingPathComponent("run").path
         do {
-            let output = try OutputFolder(path: final)
+            let output = try OutputFolder(path: final, marker: "a.txt", inputs: [])
             let sink = try PlainFileSink(path: output.path(for: "a.txt"))
             try sink.finish()
             XCTAssertFalse(FileManager.default.fileExists(atPath: final))
@@ -103,17 +103,62 @@ final class IOTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: final))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
-        let output = try OutputFolder(path: final)
+        let output = try OutputFolder(path: final, marker: "a.txt", inputs: [])
         try PlainFileSink(path: output.path(for: "a.txt")).finish()
         try output.commit()
         XCTAssertTrue(FileManager.default.fileExists(atPath: final + "/a.txt"))
-        XCTAssertThrowsError(try OutputFolder(path: final)) { error in
+        XCTAssertThrowsError(try OutputFolder(path: final, marker: "a.txt", inputs: [])) { error in
             XCTAssertEqual(error as? NixWashError, .outputExists(path: final))
         }
-        let replacement = try OutputFolder(path: final, replaceExisting: true)
+        let replacement = try OutputFolder(path: final, replaceExisting: true, marker: "a.txt", inputs: [])
         try PlainFileSink(path: replacement.path(for: "b.txt")).finish()
         try replacement.commit()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: final), ["b.txt"])
+    }
+
+    /// `--replace` removes only a folder a run of that kind wrote, and never one that is or holds
+    /// an input: a lead list or an inbox given as the output was replaced by the run's folder.
+    func testAReplacedFolderMustBeAnOutputFolderAndHoldNoInput() throws {
+        let folder = try makeTemporaryFolder(self)
+        let leads = folder.appendingPathComponent("leads.csv").path
+        try writeFile(URL(fileURLWithPath: leads), bytes("telefon\n0701234567\n"))
+        XCTAssertThrowsError(try OutputFolder(path: leads, replaceExisting: true, marker: "report.json", inputs: [])) { error in
+            XCTAssertEqual(error as? NixWashError, .replacedNotAnOutputFolder(path: leads, isFolder: false, marker: "report.json"))
+        }
+        XCTAssertThrowsError(try OutputFolder(path: folder.path, replaceExisting: true, marker: "report.json", inputs: [])) { error in
+            XCTAssertEqual(error as? NixWashError, .replacedNotAnOutputFolder(path: folder.path, isFolder: true, marker: "report.json"))
+        }
+        let run = folder.appendingPathComponent("run")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: false)
+        try writeFile(run.appendingPathComponent("report.json"), bytes("{}"))
+        try writeFile(run.appendingPathComponent("callable.csv"), bytes("telefon\n0701234567\n"))
+        // An earlier run's callable list, named through a link and a `..`, is still inside.
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link").path, withDestinationPath: run.path)
+        let input = folder.appendingPathComponent("link/../run/callable.csv").path
+        XCTAssertThrowsError(try OutputFolder(path: run.path, replaceExisting: true, marker: "report.json",
+                                              inputs: [leads, input])) { error in
+            XCTAssertEqual(error as? NixWashError, .replacedFolderHoldsInput(folder: run.path, input: input, isTheInput: false))
+        }
+        XCTAssertThrowsError(try OutputFolder(path: run.path + "/", replaceExisting: true, marker: "report.json",
+                                              inputs: [folder.appendingPathComponent("link").path])) { error in
+            XCTAssertEqual(error as? NixWashError, .replacedFolderHoldsInput(folder: run.path, input: folder.appendingPathComponent("link").path, isTheInput: true))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.path).sorted(), ["callable.csv", "report.json"])
+        let replacement = try OutputFolder(path: run.path, replaceExisting: true, marker: "report.json", inputs: [leads])
+        try PlainFileSink(path: replacement.path(for: "report.json")).finish()
+        try replacement.commit()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.path), ["report.json"])
+    }
+
+    /// Two outputs not yet written that name one file by different paths are refused.
+    func testTwoOutputPathsOfOneFileAreRefused() throws {
+        let folder = try makeTemporaryFolder(self)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: false)
+        let out = folder.appendingPathComponent("nix.idx").path, rejects = folder.appendingPathComponent("sub/../nix.idx").path
+        XCTAssertThrowsError(try OutputTargets.refuseOverwriting(inputs: [], outputs: [out, rejects])) { error in
+            XCTAssertEqual(error as? NixWashError, .outputIsInput(output: rejects, input: out))
+        }
+        XCTAssertNoThrow(try OutputTargets.refuseOverwriting(inputs: [], outputs: [out, folder.appendingPathComponent("sub/nix.idx").path]))
     }
 
     /// File fingerprints: a regular file's digest and size as stored; none for standard input,

@@ -35,7 +35,7 @@ final class ScrubWritersTests: XCTestCase {
         let input = folder.appendingPathComponent("in.csv")
         try writeFile(input, bytes(csv))
         let reader = try CSVReader(input: InputFile(path: input.path))
-        let output = try OutputFolder(path: folder.appendingPathComponent("out-\(UUID().uuidString)").path)
+        let output = try OutputFolder(path: folder.appendingPathComponent("out-\(UUID().uuidString)").path, marker: "report.json", inputs: [])
         let workers = CompressionWorkers(level: 1)
         defer { workers.shutdown() }
         let pair = try OutputPair(index: index, names: names, dialect: reader.dialect, header: reader.headerFields,

@@ -60,7 +60,8 @@ final class HistoryCommandTests: XCTestCase {
         // A rejects file is never overwritten.
         let again = try runNixwash(["history", "import", "--db", "h.db", "--max-bad-rows", "2", "--rejects", "rejects.csv", "dialer.csv"], in: folder)
         XCTAssertEqual(again.status, 64, again.stderr)
-        XCTAssertTrue(again.stderr.contains("rejects.csv: already exists"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("rejects.csv: already exists, and this file is only ever written new"), again.stderr)
+        XCTAssertFalse(again.stderr.contains("folder"), again.stderr)
 
         let stats = try runNixwash(["history", "stats", "--db", "h.db", "--json"], in: folder)
         XCTAssertEqual(stats.status, 0, stats.stderr)

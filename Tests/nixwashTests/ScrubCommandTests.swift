@@ -185,6 +185,32 @@ final class ScrubCommandTests: XCTestCase {
         XCTAssertFalse(entries.contains { $0.hasPrefix("out") || $0.hasPrefix(".out") }, "\(entries)")
     }
 
+    /// `--replace` with the lead list, the folder of lists or an earlier run that is read as the
+    /// output: refused, and nothing the user gave is touched.
+    func testReplaceNeverRemovesAnInputOrAFolderNoRunWrote() throws {
+        let leads = try Data(contentsOf: folder.appendingPathComponent("leads.csv"))
+        let overList = try run(["scrub", "--config", "campaign.json", "--replace", "--out", "leads.csv", "leads.csv"])
+        XCTAssertEqual(overList.status, 64)
+        XCTAssertTrue(overList.stderr.contains("leads.csv: is a file, not an output folder"), overList.stderr)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("leads.csv")), leads)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("inbox"), withIntermediateDirectories: false)
+        try leads.write(to: folder.appendingPathComponent("inbox/leads.csv"))
+        let overInbox = try run(["scrub", "--config", "campaign.json", "--replace", "--out", "inbox", "inbox"])
+        XCTAssertEqual(overInbox.status, 64)
+        XCTAssertTrue(overInbox.stderr.contains("inbox: is a folder that holds no report.json"), overInbox.stderr)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("inbox/leads.csv")), leads)
+        // leads.csv holds two malformed rows on purpose.
+        let wash = ["scrub", "--config", "campaign.json", "-q", "--max-malformed-share", "0.2"]
+        XCTAssertEqual(try run(wash + ["--out", "run", "leads.csv"]).status, 0)
+        let callable = try Data(contentsOf: folder.appendingPathComponent("run/callable.csv.gz"))
+        let overRun = try run(["scrub", "--config", "campaign.json", "--replace", "--out", "./run/",
+                               "run/callable.csv.gz"])
+        XCTAssertEqual(overRun.status, 64)
+        XCTAssertTrue(overRun.stderr.contains("the output folder to replace holds run/callable.csv.gz, an input of this run"), overRun.stderr)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("run/callable.csv.gz")), callable)
+        XCTAssertEqual(try run(wash + ["--replace", "--out", "run", "leads.csv"]).status, 0)
+    }
+
     func testExplainGivesTheSameVerdictAsTheScrub() throws {
         let nix = try run(["explain", "--config", "campaign.json", "+46 (0)72 666 66 66"])
         XCTAssertEqual(nix.status, 0, nix.stderr)

@@ -19,7 +19,7 @@ public final class HistoryRejectsFile {
 
     /// Refuses a path that already exists: a rejects file is never overwritten.
     public init(path: String) throws {
-        guard !FileSystem.exists(path) else { throw NixWashError.outputExists(path: path) }
+        guard !FileSystem.exists(path) else { throw NixWashError.outputFileExists(path: path) }
         self.path = path
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
@@ -61,7 +61,7 @@ public final class HistoryRejectsFile {
         guard link(temporaryPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             discard()
-            if errno == EEXIST { throw NixWashError.outputExists(path: path) }
+            if errno == EEXIST { throw NixWashError.outputFileExists(path: path) }
             throw NixWashError.writeFailed(path: path, reason: reason)
         }
         published = true

@@ -14,12 +14,17 @@ public final class OutputFolder {
     /// This folder's entries in `InterruptCleanup`.
     private var cleanupSlots: [Int?] = []
 
-    public init(path: String, replaceExisting: Bool = false) throws {
+    /// `marker`: the file every folder this kind of run writes holds (`report.json`); only such
+    /// a folder is replaced. `inputs`: the run's inputs, which a replaced folder must not hold.
+    public init(path: String, replaceExisting: Bool = false, marker: String, inputs: [String]) throws {
         var trimmed = path
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         finalPath = trimmed
         self.replaceExisting = replaceExisting
-        if FileSystem.exists(finalPath), !replaceExisting { throw NixWashError.outputExists(path: finalPath) }
+        if FileSystem.exists(finalPath) {
+            guard replaceExisting else { throw NixWashError.outputExists(path: finalPath) }
+            try OutputTargets.refuseReplacing(finalPath, marker: marker, inputs: inputs)
+        }
         let (parent, name) = OutputFolder.split(finalPath)
         guard FileSystem.isDirectory(parent) else { throw NixWashError.outputParentMissing(path: finalPath, parent: parent) }
         FileSystem.removeLeftoversOfDeadProcesses(in: parent, prefix: ".\(name).partial-")
@@ -93,13 +98,29 @@ public enum OutputTargets {
             if let other = taken[identity] { throw NixWashError.outputIsInput(output: output, input: other) }
             taken[identity] = output
         }
-        // Outputs not written yet have no identity: the same path twice is still one file.
+        // Outputs not written yet have no identity of their own: theirs is their folder's and name.
         var named: [String: String] = [:]
-        for output in outputs {
-            var path = Substring(output)
-            while path.hasPrefix("./") { path = path.dropFirst(2) }
-            if let other = named[String(path)] { throw NixWashError.outputIsInput(output: output, input: other) }
-            named[String(path)] = output
+        for output in outputs where FileSystem.identity(output) == nil {
+            let (parent, name) = OutputFolder.split(output)
+            let place = (FileSystem.realPath(parent) ?? parent) + "/" + name
+            if let other = named[place] { throw NixWashError.outputIsInput(output: output, input: other) }
+            named[place] = output
+        }
+    }
+
+    /// Refuses to replace what is not a folder an earlier run wrote (a lead list, or a folder of
+    /// them, given as the output by mistake would be removed), and a folder that holds, or is,
+    /// one of this run's inputs.
+    static func refuseReplacing(_ folder: String, marker: String, inputs: [String]) throws {
+        guard FileSystem.isDirectory(folder), FileSystem.exists(folder + "/" + marker) else {
+            throw NixWashError.replacedNotAnOutputFolder(path: folder, isFolder: FileSystem.isDirectory(folder), marker: marker)
+        }
+        guard let root = FileSystem.realPath(folder) else { return }
+        for input in inputs where input != "-" {
+            guard let real = FileSystem.realPath(input) else { continue }
+            if real == root || real.hasPrefix(root + "/") {
+                throw NixWashError.replacedFolderHoldsInput(folder: folder, input: input, isTheInput: real == root)
+            }
         }
     }
 }

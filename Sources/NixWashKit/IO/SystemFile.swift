@@ -130,6 +130,13 @@ enum FileSystem {
         return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
+    /// The absolute path with every link, `.` and `..` resolved; nil when there is no such file.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
@@ -188,4 +195,3 @@ private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32
 /// glibc declares renameat2 only under _GNU_SOURCE, which Swift's Glibc module does not set.
 private let renameat2Function: RenameAt2? = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }
 #endif
-

@@ -156,7 +156,8 @@ public final class Rechecker {
                 shapeOf.append(shapes.count - 1)
             }
         }
-        let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
+        let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput, marker: AuditTrail.reportName,
+                                      inputs: c.inputPaths + [runFolder])
         let workers = CompressionWorkers(level: c.compressionLevel)
         defer { workers.shutdown() }
         let pairs = try shapes.enumerated().map { i, shape in

@@ -53,6 +53,11 @@ public struct ScrubConfiguration: Sendable {
     /// A PEM Ed25519 private key: report.json is signed into report.json.sig (`AuditTrail`).
     public var signingKey: String?
 
+    /// Every file the run reads: a folder it replaces must hold none of them.
+    var inputPaths: [String] {
+        leadFiles + [nixIndex] + blockIndexes + [customers, consents, historyDatabase, profilePath, signingKey].compactMap { $0 }
+    }
+
     public init(leadFiles: [String], outputFolder: String, callDate: LocalDate, campaign: String,
                 offer: String, contactCentre: String, nixIndex: String) {
         self.leadFiles = leadFiles

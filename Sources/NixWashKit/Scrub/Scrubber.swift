@@ -62,7 +62,8 @@ public final class Scrubber {
         let wording = RejectWording(lists: lists, rules: rules)
         try Self.refuseTextsOutsideOutputEncodings(leads.map(\.list), source: c.source, wording: wording)
 
-        let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput)
+        let folder = try OutputFolder(path: c.outputFolder, replaceExisting: c.replaceOutput, marker: AuditTrail.reportName,
+                                      inputs: c.inputPaths)
         // The pipeline: a reading thread inflates, parses and prepares a batch (`RecordBatches`,
         // `Prepare`), this one judges and writes rows, and the compressing threads deflate output
         // blocks on every core.

@@ -22,8 +22,9 @@ public enum SourcesReportWriter {
         ("duplicate_earlier", "#212121", { $0.duplicateEarlier }),
     ]
 
-    public static func write(_ report: SourcesReport, to path: String, replaceExisting: Bool) throws {
-        let folder = try OutputFolder(path: path, replaceExisting: replaceExisting)
+    /// `inputs`: the run folders and files the report was read from (a replaced folder holds none).
+    public static func write(_ report: SourcesReport, to path: String, replaceExisting: Bool, inputs: [String]) throws {
+        let folder = try OutputFolder(path: path, replaceExisting: replaceExisting, marker: "sources.json", inputs: inputs)
         try write(Data(csv(report).utf8), to: folder.path(for: "sources.csv"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
