@@ -260,7 +260,8 @@ struct HistoryCommand: ParsableCommand {
             if let before, LocalDate(before) == nil {
                 throw ValidationError("--before must be a date written YYYY-MM-DD, not '\(before)'.")
             }
-            if let keepDays, keepDays < 1 { throw ValidationError("--keep-days must be 1 or more.") }
+            // Beyond 100 years no attempt can be older (imports refuse years before 1996).
+            if let keepDays, !(1...36_500).contains(keepDays) { throw ValidationError("--keep-days must be from 1 to 36500.") }
         }
 
         func run() throws {

@@ -190,6 +190,10 @@ final class HistoryCommandTests: XCTestCase {
         let everything = try runNixwash(["history", "purge", "--db", "h.db", "--before", "2030-01-01"], in: folder)
         XCTAssertEqual(everything.status, 64)
         XCTAssertTrue(everything.stderr.contains("is in the future"), everything.stderr)
+        // A number of days past any date is an argument error, not a crash.
+        let huge = try runNixwash(["history", "purge", "--db", "h.db", "--keep-days", "99999999999"], in: folder)
+        XCTAssertEqual(huge.status, 64, huge.stderr)
+        XCTAssertTrue(huge.stderr.contains("--keep-days must be from 1 to 36500"), huge.stderr)
         let forcedFuture = try runNixwash(["history", "purge", "--db", "h.db", "--before", dayFromToday(1), "--force"], in: folder)
         XCTAssertEqual(forcedFuture.status, 64)
         XCTAssertEqual(try attempts(db), 5)
