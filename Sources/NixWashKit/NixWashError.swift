@@ -163,7 +163,7 @@ public enum NixWashError: LocalizedError, Equatable {
     case noAttemptLogColumn(path: String, field: String, header: [String])
     /// The run's campaign, offer or contact centre (`field`) has no attempts in the history,
     /// but names that differ from it only in case, spaces or dashes do.
-    case nearHistoryName(path: String, field: String, given: String, near: [String], attempts: [Int])
+    case nearHistoryName(path: String, field: String, given: String, givenAttempts: Int, near: [String], attempts: [Int])
     /// The history's newest attempt (nil: it has none) is older than the run allows.
     case staleHistory(path: String, newestAttempt: String?, age: String?, maxAge: String)
 
@@ -429,10 +429,13 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): purge refused: \(reason)"
         case let .standardOutputFailed(reason):
             return "standard output: write failed: \(reason). Free disk space or fix the redirect and rerun."
-        case let .nearHistoryName(path, field, given, near, attempts):
+        case let .nearHistoryName(path, field, given, givenAttempts, near, attempts):
             let option = field == "campaign" ? "\(name(.campaign)) (campaign file: campaign)"
                 : field == "offer" ? "\(name(.offer)) (campaign file: offer)" : "\(name(.contactCentre)) (campaign file: contact_centre)"
             let listed = zip(near, attempts).map { "'\($0)' (\($1) attempts)" }.joined(separator: ", ")
+            if givenAttempts > 0 {
+                return "\(path): the contact history has attempts for the \(field) '\(given)' (\(givenAttempts)) and for \(listed), spellings that differ only in case, spacing or dashes. If they are one \(field), its attempts are split and each spelling's quotas count short; which is meant cannot be told. Import the dialer logs again, each name written one way, into a new history, and run against that."
+            }
             return "\(path): the contact history has no attempts for the \(field) '\(given)', but it has some for \(listed). Did you mean '\(near[0])'? Names are matched exactly, so under '\(given)' those attempts would count for no quota. Give the \(field) exactly as the history writes it with \(option) and rerun."
         case let .staleHistory(path, newestAttempt, age, maxAge):
             let newest = newestAttempt.map { "its newest attempt is from \($0), \(age ?? "?") ago" } ?? "it holds no attempts at all"

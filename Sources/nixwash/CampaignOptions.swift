@@ -105,10 +105,14 @@ struct CampaignOptions: ParsableArguments {
             throw NixWashError.missingSettings(source: campaignFile ?? "the command line (no campaign file given with --config)",
                                                missing: missing)
         }
+        // In the form the history stores names: a name typed or pasted with a decomposed `å` or
+        // a no-break space is the history's name.
+        let (campaignName, offerName, centreName) = (HistoryCoverage.canonicalName(campaign), HistoryCoverage.canonicalName(offer),
+                                                     HistoryCoverage.canonicalName(contactCentre))
         var config = ScrubConfiguration(
             leadFiles: leadFiles,
-            outputFolder: outputFolder ?? file.output ?? "nixwash-\(campaign)-\(callDate)",
-            callDate: callDate, campaign: campaign, offer: offer, contactCentre: contactCentre, nixIndex: nixIndex)
+            outputFolder: outputFolder ?? file.output ?? "nixwash-\(campaignName)-\(callDate)",
+            callDate: callDate, campaign: campaignName, offer: offerName, contactCentre: centreName, nixIndex: nixIndex)
         config.productCategory = productCategory ?? file.productCategory
         config.blockIndexes = blockIndexes.isEmpty ? (file.blockIndexes ?? []) : blockIndexes
         config.customers = customers ?? file.customers

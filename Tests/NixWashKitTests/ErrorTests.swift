@@ -18,9 +18,9 @@ final class ErrorTests: XCTestCase {
             causes.moreFields = 5
             return causes
         }()),
-        .nearHistoryName(path: "h.db", field: "campaign", given: "vinter", near: ["Vinter"], attempts: [3]),
-        .nearHistoryName(path: "h.db", field: "offer", given: "b", near: ["B"], attempts: [3]),
-        .nearHistoryName(path: "h.db", field: "contact centre", given: "k", near: ["K"], attempts: [3]),
+        .nearHistoryName(path: "h.db", field: "campaign", given: "vinter", givenAttempts: 0, near: ["Vinter"], attempts: [3]),
+        .nearHistoryName(path: "h.db", field: "offer", given: "b", givenAttempts: 0, near: ["B"], attempts: [3]),
+        .nearHistoryName(path: "h.db", field: "contact centre", given: "k", givenAttempts: 0, near: ["K"], attempts: [3]),
         .staleHistory(path: "h.db", newestAttempt: nil, age: nil, maxAge: "2d"),
         .indexLabelTooLong(path: "nix.idx", limit: 255),
         .noNumberColumn(path: "nix.txt", header: ["a"], list: .register),

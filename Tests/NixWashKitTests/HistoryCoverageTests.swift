@@ -107,19 +107,46 @@ final class HistoryCoverageTests: XCTestCase {
         let store = try store([attempt(1_780_000_000, "C-ELAVTAL-26"), attempt(1_780_000_100, "C-Elavtal-26")])
         XCTAssertThrowsError(try HistoryCoverage.check(store: store, campaign: "c elavtal 26", offer: "O1",
                                                        contactCentre: "K1", maxAge: nil)) { error in
-            XCTAssertEqual(error as? NixWashError, .nearHistoryName(path: store.path, field: "campaign", given: "c elavtal 26",
+            XCTAssertEqual(error as? NixWashError, .nearHistoryName(path: store.path, field: "campaign", given: "c elavtal 26", givenAttempts: 0,
                                                                     near: ["C-ELAVTAL-26", "C-Elavtal-26"], attempts: [1, 1]))
             XCTAssertEqual((error as? NixWashError)?.kind, .usage)
         }
-        // The exact name has attempts: the run is judged on them.
-        XCTAssertNoThrow(try HistoryCoverage.check(store: store, campaign: "C-ELAVTAL-26", offer: "O1", contactCentre: "K1",
-                                                   maxAge: nil))
+        // The exact name has attempts, and so has a near spelling: one campaign's attempts may be
+        // split over the two, and each counted short.
+        XCTAssertThrowsError(try HistoryCoverage.check(store: store, campaign: "C-ELAVTAL-26", offer: "O1", contactCentre: "K1",
+                                                       maxAge: nil)) { error in
+            XCTAssertEqual(error as? NixWashError, .nearHistoryName(path: store.path, field: "campaign", given: "C-ELAVTAL-26", givenAttempts: 1,
+                                                                    near: ["C-Elavtal-26"], attempts: [1]))
+            XCTAssertTrue((error as? NixWashError)?.localizedDescription.contains("its attempts are split") == true)
+        }
         XCTAssertNoThrow(try HistoryCoverage.check(store: store, campaign: "C-ELAVTAL-27", offer: "O1", contactCentre: "K1",
                                                    maxAge: nil))
         // A near name whose attempts were all purged has nothing to lose.
         _ = try store.purge(before: 30_000)
         XCTAssertNoThrow(try HistoryCoverage.check(store: store, campaign: "c elavtal 26", offer: "O1", contactCentre: "K1",
                                                    maxAge: nil))
+    }
+
+    /// Names that look the same are one name: composed and decomposed `å`, a zero-width space or
+    /// a no-break space are not a second campaign; and a history that already holds such a
+    /// second spelling refuses the run.
+    func testNamesInOtherUnicodeFormsOrWithInvisibleCharactersAreOneName() throws {
+        let composed = "kkc-ume\u{E5}", decomposed = "kkc-ume\u{61}\u{30A}"
+        XCTAssertEqual(Array(HistoryCoverage.canonicalName(decomposed).utf8), Array(composed.utf8))
+        XCTAssertEqual(HistoryCoverage.canonicalName("W\u{200B}"), "W")
+        XCTAssertEqual(HistoryCoverage.canonicalName("\u{FEFF}W\u{A0}"), "W")
+        XCTAssertEqual(HistoryCoverage.canonicalName("Höst\u{A0}26"), "Höst 26")
+        // Stored before imports made names canonical: refused, not counted apart.
+        let store = try store([attempt(1_780_000_000, decomposed)])
+        XCTAssertNoThrow(try HistoryCoverage.check(store: store, campaign: composed, offer: "O1", contactCentre: "K1", maxAge: nil),
+                         "an import stores the composed name")
+        try store.db.execute("UPDATE campaigns SET name = '\(decomposed)'")
+        XCTAssertThrowsError(try HistoryCoverage.check(store: store, campaign: composed, offer: "O1", contactCentre: "K1",
+                                                       maxAge: nil)) { error in
+            guard case let NixWashError.nearHistoryName(_, _, _, givenAttempts, near, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(givenAttempts, 0)
+            XCTAssertEqual(near.map { Array($0.utf8) }, [Array(decomposed.utf8)])
+        }
     }
 
     func testAStaleOrEmptyHistoryIsRefusedByAMaximumAge() throws {

@@ -102,7 +102,7 @@ final class HistoryPostgresTests: XCTestCase {
         // A name that differs only in case is refused by both, with the same message.
         for store in [sqlite, postgres] {
             XCTAssertThrowsError(try store.checkCoverage(campaign: "c0", offer: "O0", contactCentre: "K0", maxAge: nil)) { error in
-                guard case let NixWashError.nearHistoryName(_, field, _, near, _) = error else { return XCTFail("\(error)") }
+                guard case let NixWashError.nearHistoryName(_, field, _, _, near, _) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual(field, "campaign")
                 XCTAssertEqual(near, ["C0"])
             }

@@ -60,10 +60,41 @@ final class HistoryCoverageCommandTests: XCTestCase {
         XCTAssertFalse(exists("out"))
 
         // explain answers with the scrub's context, so it refuses the same way.
-        let explain = try run(["explain", "--call-date", "2026-11-23", "--campaign", "C-ELAVTAL-26 ", "--offer", "Elavtal Bas",
+        let explain = try run(["explain", "--call-date", "2026-11-23", "--campaign", "C-Elavtal-26", "--offer", "Elavtal Bas",
                                "--contact-centre", "KKC-Umea", "--nix", "nix.idx", "--history", "history.db", "0701111111"])
         XCTAssertEqual(explain.status, 64)
         XCTAssertTrue(explain.stderr.contains("Did you mean 'C-ELAVTAL-26'?"), explain.stderr)
+    }
+
+    /// A name given with a space at its end, a no-break space or a decomposed letter is the
+    /// history's name (imports store names that way too): its quotas count.
+    func testANameInAnotherFormOfTheSameTextIsTheHistorysName() throws {
+        for campaign in ["C-ELAVTAL-26 ", "\u{FEFF}C-ELAVTAL-26\u{200B}"] {
+            let washed = try scrub(campaign: campaign)
+            XCTAssertEqual(washed.status, 0, washed.stderr)
+            XCTAssertTrue(washed.stdout.contains("3 for this campaign"), washed.stdout)
+        }
+        let centre = try scrub(centre: "KKC-Umea\u{A0}")
+        XCTAssertEqual(centre.status, 0, centre.stderr)
+        XCTAssertTrue(centre.stdout.contains("4 for this contact centre"), centre.stdout)
+    }
+
+    /// A log whose campaign is written with a decomposed `ö` (as a Mac may export it) adds to the
+    /// campaign typed with a composed one; a log that adds a second spelling refuses the runs.
+    func testALogInAnotherUnicodeFormCountsAndASecondSpellingRefusesTheRun() throws {
+        var log = "number,attempted_at,campaign,offer,contact_centre\n"
+        for day in 10...12 { log += "0702222222,2026-11-\(day)T11:00:00+01:00,Ho\u{308}st,Elavtal Bas,KKC-Umea\n" }
+        try write("mac.csv", log)
+        XCTAssertEqual(try run(["history", "import", "--db", "history.db", "mac.csv"]).status, 0)
+        let composed = try scrub(campaign: "H\u{F6}st")
+        XCTAssertEqual(composed.status, 0, composed.stderr)
+        XCTAssertTrue(composed.stdout.contains("3 for this campaign"), composed.stdout)
+
+        try write("site2.csv", "number,attempted_at,campaign,offer,contact_centre\n0702222222,2026-11-13T10:00:00+01:00,c-elavtal-26,Elavtal Bas,KKC-Umea\n")
+        XCTAssertEqual(try run(["history", "import", "--db", "history.db", "site2.csv"]).status, 0)
+        let split = try scrub()
+        XCTAssertEqual(split.status, 64)
+        XCTAssertTrue(split.stderr.contains("has attempts for the campaign 'C-ELAVTAL-26' (3) and for 'c-elavtal-26' (1 attempts)"), split.stderr)
     }
 
     func testTheExactNameKeepsItsQuotaAndTheReportShowsTheCoverage() throws {

@@ -144,8 +144,10 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
         public func waitUntilDone() { work.waitUntilDone() }
     }
 
-    /// Refuses a run whose campaign, offer or contact centre has no attempts while a near name
-    /// has some (usage), and one whose history has no attempt within `maxAge` seconds before
+    /// Refuses a run whose campaign, offer or contact centre has a near name with attempts in
+    /// the history (usage): if the run's own name has none, the quotas would see none; if it has
+    /// some too, one campaign's attempts may be split over two spellings and each counted short.
+    /// Also refuses a run whose history has no attempt within `maxAge` seconds before
     /// `now` (compliance). Cheap for a run that passes: the near names are looked for in the
     /// name tables first, and a current history has a recent attempt early in any order.
     public static func check(store: HistoryStore, campaign: String, offer: String, contactCentre: String,
@@ -154,8 +156,8 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
         for (field, name) in zip(Field.allCases, [campaign, offer, contactCentre]) {
             let near = try nearNames(of: name, field: field, db: db)
             guard !near.isEmpty else { continue }
-            guard try !hasAttempts(id: id(of: name, in: field, db: db), field: field, db: db) else { continue }
             throw NixWashError.nearHistoryName(path: store.path, field: field.rawValue, given: name,
+                                               givenAttempts: try attempts(id: id(of: name, in: field, db: db), field: field, db: db),
                                                near: near.map(\.name), attempts: near.map(\.attempts))
         }
         guard let maxAge else { return }
@@ -175,19 +177,34 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
                                         age: instant.map { describe(seconds: now - $0) }, maxAge: describe(seconds: maxAge))
     }
 
-    static func hasAttempts(id: Int64?, field: Field, db: SQLiteDatabase) throws -> Bool {
-        guard let id else { return false }
-        let exists = try db.prepare("SELECT EXISTS (SELECT 1 FROM attempts WHERE \(field.column) = ?1)")
-        exists.bind(1, id)
-        _ = try exists.step()
-        return exists.int64(0) == 1
+    /// The attempts of the name with `id` (0 for a name the history has not seen).
+    static func attempts(id: Int64?, field: Field, db: SQLiteDatabase) throws -> Int {
+        guard let id else { return 0 }
+        let count = try db.prepare("SELECT count(*) FROM attempts WHERE \(field.column) = ?1")
+        count.bind(1, id)
+        _ = try count.step()
+        return Int(count.int64(0))
     }
 
-    /// A name for comparing: lower case, without white space, dashes and underscores.
+    /// A name for comparing: its canonical form in lower case, without white space, dashes and
+    /// underscores.
     public static func fold(_ name: String) -> String {
-        String(name.lowercased().unicodeScalars.filter { scalar in
+        String(canonicalName(name).lowercased().unicodeScalars.filter { scalar in
             !(scalar.properties.isWhitespace || scalar == "_" || scalar.properties.generalCategory == .dashPunctuation)
         })
+    }
+
+    /// A campaign, offer or contact centre name as the history stores it and a run looks it up:
+    /// composed (NFC: `å` from a Mac's `a` + ring is the `å` typed elsewhere), without invisible
+    /// format characters (zero-width spaces, a stray byte order mark), every kind of space a
+    /// plain one, and none at either end. Two spellings that look the same are one name.
+    public static func canonicalName(_ name: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in name.precomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .format { continue }
+            scalars.append(scalar.properties.isWhitespace && scalar.value != 0x0A && scalar.value != 0x0D ? " " : scalar)
+        }
+        return String(scalars).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The other names of the field that fold to the same text and have attempts.
@@ -196,14 +213,14 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
         let names = try db.prepare("SELECT id, name FROM \(field.table)")
         var candidates: [(id: Int64, name: String)] = []
         while try names.step() {
-            if let other = names.text(1), other != name, fold(other) == folded { candidates.append((names.int64(0), other)) }
+            // By bytes: Swift's `!=` takes two Unicode forms of one text for equal.
+            if let other = names.text(1), !other.utf8.elementsEqual(name.utf8), fold(other) == folded {
+                candidates.append((names.int64(0), other))
+            }
         }
         return try candidates.compactMap { candidate in
-            let count = try db.prepare("SELECT count(*) FROM attempts WHERE \(field.column) = ?1")
-            count.bind(1, candidate.id)
-            _ = try count.step()
-            let attempts = Int(count.int64(0))
-            return attempts > 0 ? (candidate.name, attempts) : nil
+            let count = try attempts(id: candidate.id, field: field, db: db)
+            return count > 0 ? (candidate.name, count) : nil
         }
     }
 

@@ -714,13 +714,16 @@ private struct NameTable {
         self.sink = sink
     }
 
-    /// The id of the trimmed name, or nil when it is empty.
+    /// The id of the name in its canonical form (`HistoryCoverage.canonicalName`), or nil when
+    /// that is empty. Spellings of one name in other bytes get the same id.
     mutating func id(of field: UnsafeRawBufferPointer) throws -> Int64? {
         let (start, end) = Blanks.trimmed(field)
         guard start < end else { return nil }
         let name = UnsafeRawBufferPointer(rebasing: field[start..<end])
         if let known = names.find(name) { return ids[known] }
-        let id = try sink.nameID(kind, HistoryImport.text(name))
+        let canonical = HistoryCoverage.canonicalName(HistoryImport.text(name))
+        guard !canonical.isEmpty else { return nil }
+        let id = try sink.nameID(kind, canonical)
         _ = names.add(name)
         ids.append(id)
         return id

@@ -328,22 +328,20 @@ public final class PostgresHistoryStore: ContactHistoryStore {
             let folded = HistoryCoverage.fold(name)
             let names = try connection.query("SELECT id, name FROM \(field.table)")
             let candidates = (0..<names.rows).compactMap { row -> (id: Int64, name: String)? in
-                guard let other = names.text(row, 1), other != name, HistoryCoverage.fold(other) == folded else { return nil }
+                guard let other = names.text(row, 1), !other.utf8.elementsEqual(name.utf8), HistoryCoverage.fold(other) == folded else { return nil }
                 return (names.int64(row, 0), other)
             }
             guard !candidates.isEmpty else { continue }
             let given = try connection.scalar("""
-                SELECT count(*) FROM (SELECT 1 FROM attempts a JOIN \(field.table) t ON t.id = a.\(field.column)
-                                      WHERE t.name = $1 LIMIT 1) x
+                SELECT count(*) FROM attempts a JOIN \(field.table) t ON t.id = a.\(field.column) WHERE t.name = $1
                 """, [name])
-            guard given == 0 else { continue }
             let near = try candidates.compactMap { candidate -> (String, Int)? in
                 let attempts = try connection.scalar("SELECT count(*) FROM attempts WHERE \(field.column) = $1", ["\(candidate.id)"])
                 return attempts > 0 ? (candidate.name, Int(attempts)) : nil
             }
             guard !near.isEmpty else { continue }
             throw NixWashError.nearHistoryName(path: location.description, field: field.rawValue, given: name,
-                                               near: near.map(\.0), attempts: near.map(\.1))
+                                               givenAttempts: Int(given), near: near.map(\.0), attempts: near.map(\.1))
         }
         guard let maxAge else { return }
         // As in SQLite (`HistoryCoverage.check`): an attempt after now proves nothing current.
