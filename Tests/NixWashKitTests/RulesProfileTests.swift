@@ -87,6 +87,14 @@ final class RulesProfileTests: XCTestCase {
         XCTAssertTrue(nested.hasPrefix("campaign/profile.json: key 'weekend_hours.opens': unknown key"), nested)
     }
 
+    /// JSON keeps one of the two without a word: which limit the user meant cannot be told.
+    func testAKeyGivenTwiceIsRefused() {
+        let twice = message("{\"daily_limit\": 2,\n \"daily_limit\": 5}")
+        XCTAssertTrue(twice.hasPrefix("campaign/profile.json: key 'daily_limit': given twice (the second on line 2)"), twice)
+        let nested = message(#"{"weekend_hours": {"open": "10:00", "close": "18:00", "open": "09:00"}}"#)
+        XCTAssertTrue(nested.hasPrefix("campaign/profile.json: key 'open': given twice"), nested)
+    }
+
     func testBadValuesAreNamed() {
         let table: [(String, String)] = [
             (#"{"daily_limit": 0}"#, "key 'daily_limit': must be a whole number at least 1, found 0"),

@@ -131,6 +131,9 @@ public struct RuleProfile: Equatable, Sendable, Codable {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
             throw NixWashError.invalidRuleProfile(path: path, key: nil, reason: "not valid JSON (\(detail))")
         }
+        if let duplicate = JSONDuplicateKeys.first(in: data) {
+            throw NixWashError.invalidRuleProfile(path: path, key: duplicate.key, reason: "given twice (the second on line \(duplicate.line)), and only one of them would count; write each limit once")
+        }
         do {
             let decoder = JSONDecoder()
             decoder.userInfo[baseProfileKey] = base

@@ -78,6 +78,9 @@ public struct CampaignFile: Equatable, Sendable {
         guard let dictionary = object as? [String: Any] else {
             throw NixWashError.invalidCampaignFile(path: path, reason: "a campaign file is a JSON object of settings.")
         }
+        if let duplicate = JSONDuplicateKeys.first(in: data) {
+            throw NixWashError.invalidCampaignFile(path: path, reason: "line \(duplicate.line): the key '\(duplicate.key)' is given twice, and only one of them would count. Write each setting once (a list setting takes a JSON array) and rerun.")
+        }
         let folder = (path as NSString).deletingLastPathComponent
         return try CampaignFile(dictionary, path: path, folder: folder.isEmpty ? "." : folder)
     }
