@@ -42,6 +42,12 @@ public enum NixWashError: LocalizedError, Equatable {
     case recordTooLarge(path: String, line: UInt64, limit: Int)
     case missingColumn(path: String, column: String, header: [String])
     case noPhoneColumn(path: String, header: [String])
+    /// A header field that is a phone number: the file most likely has no header line, and its
+    /// first lead would be read as column names and written out unwashed.
+    case headerHoldsPhoneNumber(path: String, column: Int, value: String)
+    /// A lead column named like a column the wash appends for the dialer (`not_before`): the
+    /// callable list would have two, and a dialer could read the lead's.
+    case columnNamedLikeOutput(path: String, column: Int, name: String)
     /// A column declared not to hold numbers to call by a name the header has more than once:
     /// which of them the user meant cannot be told, and each one declared is left unwashed.
     case declaredColumnAmbiguous(path: String, name: String, columns: [String])
@@ -186,7 +192,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
              .indexKindMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
-             .missingColumn, .noPhoneColumn, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputFileExists, .outputIsInput, .replacedNotAnOutputFolder, .replacedFolderHoldsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .missingColumn, .noPhoneColumn, .headerHoldsPhoneNumber, .columnNamedLikeOutput, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputFileExists, .outputIsInput, .replacedNotAnOutputFolder, .replacedFolderHoldsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
              .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
@@ -277,6 +283,10 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
         case let .noPhoneColumn(path, header):
             return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with \(name(.phoneColumn))."
+        case let .headerHoldsPhoneNumber(path, column, value):
+            return "\(path): line 1, column \(column) is the phone number '\(Self.listed([value]))', so the file seems to have no header line. Its first lead would be read as column names and reach the outputs unwashed. Add a header line that names the columns (for example telefon) and rerun."
+        case let .columnNamedLikeOutput(path, column, header):
+            return "\(path): column \(column) is named '\(Self.listed([header]))', like a column that the wash appends to every callable row for the dialer. The callable list would have two of them, and a dialer could read the old one (this looks like the output of an earlier wash). Remove or rename the column and rerun."
         case let .declaredColumnAmbiguous(path, declared, columns):
             return "\(path): \(name(.notPhoneColumn)) '\(declared)' names \(columns.count) columns (\(columns.map { "'\($0)'" }.joined(separator: ", "))), and a declared column is not washed. Declare each one you mean by its place, as \(columns.map { "\(name(.notPhoneColumn)) '\($0)'" }.joined(separator: " "))."
         case let .unwashedPhoneColumns(path, columns, washed):

@@ -286,6 +286,59 @@ final class ScrubColumnTests: XCTestCase {
         try assertNothingPublished()
     }
 
+    // MARK: shapes that would put a lead unwashed, or a stale dialer column, in the callable list
+
+    /// Without a header line the first lead would become the column names: written out, never washed.
+    func testAListWithoutAHeaderLineIsRefused() throws {
+        try write("leads.csv", "\(Self.nixNumber);V1\n0701111111;V1\n")
+        let refused = try scrub(["--phone-column", "telefon", "leads.csv"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        assertMentions(refused.stderr, ["leads.csv: line 1, column 1 is the phone number '\(Self.nixNumber)'", "no header line",
+                                        "Add a header line"])
+        try assertNothingPublished()
+        // A number written as Excel or a vendor writes it is one too.
+        try write("leads.csv", "Anna;Tel: 070-111 11 11;V1\nBo;0703333333;V1\n")
+        let labelled = try scrub(["leads.csv"])
+        XCTAssertEqual(labelled.status, 64, labelled.stderr)
+        assertMentions(labelled.stderr, ["line 1, column 2 is the phone number 'Tel: 070-111 11 11'"])
+        // Digits in a header that are no phone number are names like any other.
+        try write("leads.csv", "namn;telefon;2026-11-01;12345;källa\nAnna;0701111111;x;y;V1\n")
+        XCTAssertEqual(try scrub(["leads.csv"]).status, 0)
+    }
+
+    /// Washing yesterday's callable list again: its `not_before` would sit before today's, and
+    /// a dialer that takes the first column of a name would call too early.
+    func testALeadColumnNamedLikeAColumnForTheDialerIsRefused() throws {
+        try write("leads.csv", "namn;telefon;källa\nAnna;0701111111;V1\n")
+        XCTAssertEqual(try scrub(["leads.csv"]).status, 0)
+        let again = try scrub(["--out", "again", "out/callable.csv.gz"])
+        XCTAssertEqual(again.status, 64, again.stderr)
+        assertMentions(again.stderr, ["out/callable.csv.gz: column 6 is named 'attempts_left_today'", "two of them",
+                                      "Remove or rename the column"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("again").path))
+        for name in ["Not before", "NIX-exemption"] {
+            try write("leads.csv", "namn;telefon;\(name);källa\nAnna;0701111111;2026-11-20 08:00;V1\n")
+            let refused = try scrub(["--out", "other", "leads.csv"])
+            XCTAssertEqual(refused.status, 64, refused.stderr)
+            assertMentions(refused.stderr, ["column 3 is named '\(name)'"])
+        }
+    }
+
+    /// JSON keeps one of two values of a key without a word: a second `block_indexes` would
+    /// drop the block list.
+    func testACampaignFileKeyGivenTwiceIsRefused() throws {
+        try write("leads.csv", "namn;telefon;källa\nAnna;\(Self.blockNumber);V1\n")
+        try write("campaign.json", """
+            {"call_date": "2026-11-23", "campaign": "c", "offer": "o", "contact_centre": "k", "nix_index": "nix.idx",
+             "block_indexes": ["block.idx"], "leads": ["leads.csv"], "output": "out",
+             "block_indexes": []}
+            """)
+        let refused = try runNixwash(["scrub", "-q", "--config", "campaign.json"], in: folder)
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        assertMentions(refused.stderr, ["campaign.json", "line 3: the key 'block_indexes' is given twice"])
+        try assertNothingPublished()
+    }
+
     // MARK: §5 one encoding per output file
 
     func testALatin1ListGetsLatin1OutputsNixwashsOwnWordsIncluded() throws {

@@ -202,12 +202,12 @@ final class ScrubCommandTests: XCTestCase {
         // leads.csv holds two malformed rows on purpose.
         let wash = ["scrub", "--config", "campaign.json", "-q", "--max-malformed-share", "0.2"]
         XCTAssertEqual(try run(wash + ["--out", "run", "leads.csv"]).status, 0)
-        let callable = try Data(contentsOf: folder.appendingPathComponent("run/callable.csv.gz"))
-        let overRun = try run(["scrub", "--config", "campaign.json", "--replace", "--out", "./run/",
-                               "run/callable.csv.gz"])
+        try leads.write(to: folder.appendingPathComponent("run/leads-kept.csv"))
+        let overRun = try run(["scrub", "--config", "campaign.json", "--replace", "--out", "./run/", "--max-malformed-share", "0.2",
+                               "run/leads-kept.csv"])
         XCTAssertEqual(overRun.status, 64)
-        XCTAssertTrue(overRun.stderr.contains("the output folder to replace holds run/callable.csv.gz, an input of this run"), overRun.stderr)
-        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("run/callable.csv.gz")), callable)
+        XCTAssertTrue(overRun.stderr.contains("the output folder to replace holds run/leads-kept.csv, an input of this run"), overRun.stderr)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("run/leads-kept.csv")), leads)
         XCTAssertEqual(try run(wash + ["--replace", "--out", "run", "leads.csv"]).status, 0)
     }
 

@@ -276,6 +276,18 @@ struct LeadList {
         if let delimiter = input.delimiter { options.delimiter = delimiter }
         let reader = try CSVReader(input: input.content, options: options)
         let header = reader.header
+        for (column, field) in reader.headerFields.enumerated() {
+            switch field.withUnsafeBytes({ content.kind(of: $0) }) {
+            case .phoneNumber, .phoneOrIdentityNumber, .phoneNumberInText:
+                throw NixWashError.headerHoldsPhoneNumber(path: path, column: column + 1, value: header[column])
+            case .other, .identityNumber:
+                break
+            }
+        }
+        let steeringNames = Set(OutputColumns.steeringDialer.map(ColumnRoles.canonicalName))
+        if let column = header.firstIndex(where: { steeringNames.contains(ColumnRoles.canonicalName($0)) }) {
+            throw NixWashError.columnNamedLikeOutput(path: path, column: column + 1, name: header[column])
+        }
         let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows, aheadRows: aheadRows, aheadBytes: aheadBytes)
         let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
         let byContent = Self.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)

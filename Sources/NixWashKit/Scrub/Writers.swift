@@ -3,6 +3,10 @@
 public enum OutputColumns {
     /// Appended to a callable row; `detail` names the repairs made to its numbers.
     public static let callable = ["e164", "source", "attempts_left_today", "not_before", "nix_exemption", "detail"]
+    /// The callable columns that steer the dialer: a lead column of the same name (in any case
+    /// or punctuation) is refused, because a dialer that reads the first column of a name
+    /// would read the lead's.
+    static let steeringDialer: Set<String> = ["attempts_left_today", "not_before", "nix_exemption"]
     public static let rejects = ["file", "line", "phone_column", "raw_number", "e164", "reason", "reasons", "detail", "source"]
 
     /// The columns a scrub appended to the callable list with this header: those of this
