@@ -99,6 +99,9 @@ public enum NixWashError: LocalizedError, Equatable {
     case signingFailed(path: String, reason: String)
     /// An index of the other kind where a NIX index (`wantedNix`) or a block-list index was asked for.
     case indexKindMismatch(path: String, wantedNix: Bool)
+    /// An index whose national numbers were read as another country's than the run reads
+    /// its numbers as: `0701234567` would be +47… in one and +46… in the other, never meeting.
+    case indexCountryMismatch(path: String, index: PhoneCountry, reading: PhoneCountry)
     /// A NIX index built without a register date: its freshness cannot be checked.
     case registerDateMissing(path: String)
     /// More block lists than a run takes.
@@ -190,7 +193,7 @@ public enum NixWashError: LocalizedError, Equatable {
         switch self {
         case .invalidCampaignFile, .missingSettings, .conflictingSettings, .attemptLogFieldTwice, .attemptLogFieldAmbiguous, .listFromStandardInput,
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
-             .indexKindMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
+             .indexKindMismatch, .indexCountryMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
              .missingColumn, .noPhoneColumn, .headerHoldsPhoneNumber, .columnNamedLikeOutput, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputFileExists, .outputIsInput, .replacedNotAnOutputFolder, .replacedFolderHoldsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
@@ -327,6 +330,9 @@ public enum NixWashError: LocalizedError, Equatable {
              let .indexTooLarge(source, reason), let .invalidSigningKey(source, reason), let .signingFailed(source, reason),
              let .notAScrubRun(source, reason):
             return "\(source): \(reason)"
+        case let .indexCountryMismatch(path, index, reading):
+            func called(_ country: PhoneCountry) -> String { "\(country.englishName) (+\(country.callingCode))" }
+            return "\(path): the index read numbers written without a country code as numbers of \(called(index)), and this run reads them as numbers of \(called(reading)): the same number written 070… in both would never match, and a listed number would be called. Give \(name(.defaultCountry)) \(index.rawValue) if the lists and leads are of \(index.englishName), or build the index again from its files, read as numbers of \(reading.englishName)."
         case let .indexKindMismatch(path, wantedNix):
             return wantedNix
                 ? "\(path): is a block-list index, not a NIX register index. Give the NIX index with \(name(.nixIndex)) and block lists with \(name(.blockIndexes))."
@@ -490,6 +496,7 @@ public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
     case attemptDateOrder
     case attemptTimeZone
     case delimiter
+    case defaultCountry
 
     public var description: String {
         switch self {
@@ -524,6 +531,7 @@ public enum Setting: String, Sendable, CaseIterable, CustomStringConvertible {
         case .attemptDateOrder: return "the date order setting"
         case .attemptTimeZone: return "the log's time zone setting"
         case .delimiter: return "the delimiter setting"
+        case .defaultCountry: return "the default country setting"
         }
     }
 }

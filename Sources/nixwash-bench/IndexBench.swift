@@ -28,7 +28,8 @@ func indexBench(_ arguments: [String]) throws {
     IndexWriter.sortAndRemoveDuplicates(&keys)
     let sorted = threadCPUSeconds()
     let metadata = IndexWriter.Metadata(kind: .nix, label: "bench", registerDate: nil,
-                                        buildTime: Int64(Date().timeIntervalSince1970), sources: [])
+                                        buildTime: Int64(Date().timeIntervalSince1970), sources: [],
+                                        numberCountry: .sweden)
     try IndexWriter.write(keys: keys, metadata: metadata, to: path)
     let built = threadCPUSeconds()
 

@@ -70,6 +70,7 @@ enum OptionNames {
         case .attemptDateOrder: return "--date-order"
         case .attemptTimeZone: return "--timezone"
         case .delimiter: return "--delimiter"
+        case .defaultCountry: return "--default-country"
         }
     }
 }

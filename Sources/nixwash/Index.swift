@@ -37,9 +37,14 @@ struct ListFileOptions: ParsableArguments {
         }
     }
 
-    var readingOptions: ListReadingOptions {
+    /// The country given, else `fallback`.
+    func country(else fallback: PhoneCountry) -> PhoneCountry {
+        defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? fallback
+    }
+
+    func readingOptions(country: PhoneCountry) -> ListReadingOptions {
         ListReadingOptions(numberColumns: columns, maxInvalidLines: maxInvalidLines, csv: csv.csvOptions,
-                           normalizer: PhoneNormalizer(defaultCountry: defaultCountry.flatMap(PhoneCountry.init(rawValue:)) ?? .sweden))
+                           normalizer: PhoneNormalizer(defaultCountry: country))
     }
 }
 
@@ -108,6 +113,11 @@ func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadi
         if summary.unplacedNumbers > 0 {
             line += ", \(summary.unplacedNumbers) of them kept under their written digits (no numbering plan nixwash knows places them)"
         }
+        if summary.numbersReadBothWays > 0 {
+            line += role == .removed
+                ? ", \(summary.numbersReadBothWays) of them not removed: they read two ways (468123456 is 046-812 34 56 or +46 8 123 456) and which one left the list cannot be told"
+                : ", \(summary.numbersReadBothWays) of them read two ways (468123456 is 046-812 34 56 or +46 8 123 456) and indexed both ways"
+        }
         if s.invalidLines > 0 { line += ", \(s.invalidLines) unreadable lines let through to the rejects" }
         Console.message(line)
         rejects.lines += summary.invalidLines.map { (path, $0) }
@@ -156,7 +166,8 @@ extension IndexCommand {
                 try OutputTargets.refuseOverwriting(inputs: inputs, outputs: [out] + (list.rejects.map { [$0] } ?? []))
                 var keys: [UInt64] = []
                 var rejects = ListRejects()
-                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions, into: &keys,
+                let country = list.country(else: .sweden)
+                let sources = try readListFiles(inputs, role: .register, options: list.readingOptions(country: country), into: &keys,
                                                 rejects: &rejects)
                 try list.rejects.map(rejects.write)
                 let numbersRead = keys.count
@@ -170,7 +181,7 @@ extension IndexCommand {
                 }
                 let metadata = IndexWriter.Metadata(
                     kind: IndexKind(name: kind)!, label: label, registerDate: registerDate.flatMap(DayNumber.parse),
-                    buildTime: secondsNow(), sources: sources)
+                    buildTime: secondsNow(), sources: sources, numberCountry: country)
                 let header = try IndexWriter.write(keys: keys, metadata: metadata, to: out)
                 Console.summarize(IndexWriteSummary(index: out, header: header, numbersRead: numbersRead, change: change))
                 Console.result("\(out): \(header.entryCount) numbers (\(numbersRead - header.entryCount) repeats removed) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
@@ -215,11 +226,18 @@ extension IndexCommand {
                 try OutputTargets.refuseOverwriting(inputs: add + remove + (out == nil ? [] : [index]),
                                                     outputs: [out ?? index] + (list.rejects.map { [$0] } ?? []))
                 let base = try BlockIndex(path: index)
+                // Deltas are read as the index's own numbers were, unless told otherwise; told
+                // otherwise, they would be written another way and never meet them.
+                let country = list.country(else: base.header.numberCountry ?? .sweden)
+                if let recorded = base.header.numberCountry, recorded != country {
+                    throw NixWashError.indexCountryMismatch(path: index, index: recorded, reading: country)
+                }
+                let options = list.readingOptions(country: country)
                 var added: [UInt64] = [], removed: [UInt64] = []
                 var sources = base.header.sources
                 var rejects = ListRejects()
-                sources += try readListFiles(add, role: .added, options: list.readingOptions, into: &added, rejects: &rejects)
-                sources += try readListFiles(remove, role: .removed, options: list.readingOptions, into: &removed,
+                sources += try readListFiles(add, role: .added, options: options, into: &added, rejects: &rejects)
+                sources += try readListFiles(remove, role: .removed, options: options, into: &removed,
                                              rejects: &rejects)
                 try list.rejects.map(rejects.write)
                 IndexWriter.sortAndRemoveDuplicates(&added)
@@ -233,7 +251,7 @@ extension IndexCommand {
                 let metadata = IndexWriter.Metadata(
                     kind: base.header.kind, label: base.header.label,
                     registerDate: registerDate.flatMap(DayNumber.parse) ?? base.header.registerDate,
-                    buildTime: secondsNow(), sources: sources)
+                    buildTime: secondsNow(), sources: sources, numberCountry: country)
                 let target = out ?? index
                 let header = try IndexWriter.write(keys: keys, metadata: metadata, to: target)
                 Console.summarize(IndexWriteSummary(index: target, header: header,
@@ -384,6 +402,9 @@ struct IndexInfo: Encodable {
     /// Last call date a NIX check with this register is valid for (register date + 2 months).
     var validUntil: String?
     var builtAt: String
+    /// The country whose national numbers the lists were read as; absent for an index built
+    /// before it was recorded.
+    var numberCountry: String?
     var entries: Int
     var firstNumber: String?
     var lastNumber: String?
@@ -401,6 +422,7 @@ struct IndexInfo: Encodable {
         registerAgeDays = header.registerDate.map { Int(today - $0) }
         validUntil = header.kind == .nix ? header.registerDate.map { DayNumber.format(DayNumber.adding(months: 2, to: $0)) } : nil
         builtAt = StockholmTime.iso8601(header.buildTime)
+        numberCountry = header.numberCountry?.rawValue
         entries = header.entryCount
         firstNumber = header.entryCount > 0 ? PhoneKey(rawValue: header.minKey).e164 : nil
         lastNumber = header.entryCount > 0 ? PhoneKey(rawValue: header.maxKey).e164 : nil
@@ -421,6 +443,11 @@ struct IndexInfo: Encodable {
         }
         if let validUntil { lines.append("  valid until    \(validUntil) (calls after this date need a newer register)") }
         lines.append("  built          \(builtAt)")
+        if let country = numberCountry.flatMap(PhoneCountry.init(rawValue:)) {
+            lines.append("  read as        \(country.englishName) (+\(country.callingCode)): numbers written without a country code")
+        } else {
+            lines.append("  read as        not recorded (built by an older nixwash)")
+        }
         lines.append("  numbers        \(entries)\(firstNumber.map { " (\($0) ... \(lastNumber ?? ""))" } ?? "")")
         lines.append("  file           \(humanBytes(UInt64(fileBytes)))")
         lines.append("  checksums      body \(bodyChecksum), header \(headerChecksum) (XXH64)")

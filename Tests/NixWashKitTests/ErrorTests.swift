@@ -36,6 +36,7 @@ final class ErrorTests: XCTestCase {
         .indexKindMismatch(path: "block.idx", wantedNix: true),
         .indexKindMismatch(path: "nix.idx", wantedNix: false),
         .registerDateMissing(path: "nix.idx"),
+        .indexCountryMismatch(path: "nix.idx", index: .norway, reading: .sweden),
         .tooManyBlockLists(count: 65, limit: 64),
         .consentListMissing(profile: "profile.json"),
     ]

@@ -133,6 +133,21 @@ final class IndexCorruptionTests: XCTestCase {
         }
     }
 
+    /// The country is at offset 18: 0 (an index of an older nixwash) reads as not recorded, a
+    /// calling code nixwash has no plan for as a damaged file.
+    func testTheNumberCountryIsReadAndAnUnknownOneRefused() throws {
+        XCTAssertEqual(try BlockIndex(path: path).header.numberCountry, .sweden)
+        var bytes = original
+        bytes[18] = 0
+        try write(resealed(bytes))
+        XCTAssertNil(try BlockIndex(path: path).header.numberCountry)
+        bytes[18] = 47
+        try write(resealed(bytes))
+        XCTAssertEqual(try BlockIndex(path: path).header.numberCountry, .norway)
+        bytes[18] = 49
+        try assertOpenFails(resealed(bytes)) { $0 == .indexCorrupt(path: self.path, reason: "unknown number country +49") }
+    }
+
     func testWrongMagic() throws {
         var bytes = original
         bytes[0] = UInt8(ascii: "X")

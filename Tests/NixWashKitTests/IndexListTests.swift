@@ -255,6 +255,31 @@ final class IndexListTests: XCTestCase {
         XCTAssertNil(key("1234567890123456"))
     }
 
+    /// A register writes its numbers with the calling code: `468123456` may mean the Stockholm
+    /// number 08-123 456, though read nationally it is 046-812 34 56. A list of numbers not
+    /// to call holds both; a file of numbers to remove removes neither.
+    func testDigitsThatReadTwoWaysAreIndexedBothWaysAndRemovedNeither() throws {
+        let path = try file("nix.txt", "468123456\n46701234567\n0468123457\n4670123\n")
+        let (keys, summary) = try read(path)
+        XCTAssertEqual(keys, [46_468_123_456, 468_123_456, 46_701_234_567, 46_468_123_457, 46_467_012_3])
+        XCTAssertEqual(summary.source.numbers, 4)
+        XCTAssertEqual(summary.numbersReadBothWays, 1)
+        var removed: [UInt64] = []
+        let removal = try ListReading.readNumbers(path: path, role: .removed, options: ListReadingOptions(), into: &removed)
+        XCTAssertEqual(removed, [46_701_234_567, 46_468_123_457, 46_467_012_3])
+        XCTAssertEqual(removal.numbersReadBothWays, 1)
+        // Neither way for a number written with + or 0, or that only one reading places.
+        for written in ["+46 8 123 456", "08-123 456", "046-812 34 56", "46701234567", "4670123"] {
+            let bytes = Array(written.utf8)
+            let normalizer = ListReadingOptions().normalizer
+            guard case let .valid(number) = bytes.withUnsafeBytes({ normalizer.normalize($0) }) else {
+                if written == "4670123" { continue }
+                return XCTFail(written)
+            }
+            XCTAssertNil(bytes.withUnsafeBytes { ListReading.callingCodeReading($0, read: number.key, normalizer: normalizer) }, written)
+        }
+    }
+
     func testAnUnreadableLineFailsNamingFileLineColumnAndValue() throws {
         var text = ""
         for i in 0..<200 { text += "07012\(String(format: "%05d", i))\n" }

@@ -11,11 +11,12 @@ func temporaryIndexPath(_ testCase: XCTestCase, _ name: String = "test.nixidx") 
 
 @discardableResult
 func writeIndex(_ keys: [UInt64], to path: String, kind: IndexKind = .nix, label: String = "test",
-                registerDate: Int32? = 20_400, sources: [IndexSource] = []) throws -> IndexHeader {
+                registerDate: Int32? = 20_400, sources: [IndexSource] = [],
+                numberCountry: PhoneCountry? = .sweden) throws -> IndexHeader {
     var sorted = keys
     IndexWriter.sortAndRemoveDuplicates(&sorted)
     let metadata = IndexWriter.Metadata(kind: kind, label: label, registerDate: registerDate,
-                                        buildTime: 1_790_000_000, sources: sources)
+                                        buildTime: 1_790_000_000, sources: sources, numberCountry: numberCountry)
     return try IndexWriter.write(keys: sorted, metadata: metadata, to: path)
 }
 

@@ -123,4 +123,71 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertEqual(notIndex.status, 1)
         XCTAssertTrue(notIndex.stderr.contains("nix.txt: not a nixwash index"), notIndex.stderr)
     }
+
+    private func numberCountry(_ infoJSON: String) throws -> String? {
+        let info = try JSONSerialization.jsonObject(with: Data(infoJSON.utf8)) as? [String: Any]
+        return ((info?["indexes"] as? [[String: Any]])?.first)?["number_country"] as? String
+    }
+
+    /// A Swedish register read as Norwegian numbers holds +47 70…: no Swedish lead would ever
+    /// meet it. The index records the country, and a run of another refuses it.
+    func testAnIndexReadAsAnotherCountrysNumbersIsRefusedByTheRun() throws {
+        let folder = try temporaryFolder(self)
+        try write("0702222222\n", "register.txt", in: folder)
+        let build = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
+                                    "--default-country", "NO", "--out", "nix.idx", "register.txt"], in: folder)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        let info = try runNixwash(["index", "info", "--json", "nix.idx"], in: folder)
+        XCTAssertEqual(try numberCountry(info.stdout), "NO", info.stdout)
+        try write("namn;telefon;källa\nA;0702222222;V\n", "leads.csv", in: folder)
+        let scrub = ["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c", "--offer", "o", "--contact-centre", "k",
+                     "--nix", "nix.idx", "leads.csv"]
+        let refused = try runNixwash(scrub + ["--out", "out"], in: folder)
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("nix.idx: the index read numbers written without a country code as numbers of Norway (+47), and this run reads them as numbers of Sweden (+46)"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("Give --default-country NO"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+        // An update reads its deltas as the index's numbers were read, and refuses another country.
+        try write("0703333333\n", "added.txt", in: folder)
+        let other = try runNixwash(["index", "update", "nix.idx", "--add", "added.txt", "--default-country", "SE"], in: folder)
+        XCTAssertEqual(other.status, 64, other.stderr)
+        let update = try runNixwash(["index", "update", "nix.idx", "--add", "added.txt", "--out", "nix2.idx"], in: folder)
+        XCTAssertEqual(update.status, 0, update.stderr)
+        let updated = try runNixwash(["index", "info", "--json", "nix2.idx"], in: folder)
+        XCTAssertEqual(try numberCountry(updated.stdout), "NO", updated.stdout)
+        // Rebuilt as Swedish numbers, the register blocks the lead.
+        XCTAssertEqual(try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
+                                       "--out", "nix.idx", "register.txt"], in: folder).status, 0)
+        XCTAssertEqual(try runNixwash(scrub + ["--out", "out"], in: folder).status, 0)
+        let callable = try runNixwash(["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c", "--offer", "o",
+                                       "--contact-centre", "k", "--nix", "nix.idx", "--out", "out2", "--default-country", "NO",
+                                       "leads.csv"], in: folder)
+        XCTAssertEqual(callable.status, 64, callable.stderr)
+    }
+
+    /// NIX-Telefon writes numbers with the calling code: its line `468123456` is the Stockholm
+    /// number 08-123 456, which nixwash otherwise reads as the Lund number 046-812 34 56.
+    func testARegisterLineThatReadsTwoWaysBlocksBothNumbers() throws {
+        let folder = try temporaryFolder(self)
+        try write("46701234567\n468123456\n", "register.txt", in: folder)
+        let build = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
+                                    "--out", "nix.idx", "register.txt"], in: folder)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertTrue(build.stderr.contains("1 of them read two ways (468123456 is 046-812 34 56 or +46 8 123 456) and indexed both ways"),
+                      build.stderr)
+        try write("namn;telefon;källa\nA;08-123 456;V\nB;046-812 34 56;V\nC;0702222222;V\n", "leads.csv", in: folder)
+        let scrub = try runNixwash(["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c", "--offer", "o",
+                                    "--contact-centre", "k", "--nix", "nix.idx", "--out", "out", "leads.csv"], in: folder)
+        XCTAssertEqual(scrub.status, 0, scrub.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/report.json"))) as! [String: Any]
+        let totals = report["totals"] as? [String: Any]
+        XCTAssertEqual((totals?["rejected_by_reason"] as? [String: Any])?["nix"] as? Int, 2, "\(report)")
+        XCTAssertEqual(totals?["numbers_callable"] as? Int, 1, "\(report)")
+
+        try write("468123456\n", "removed.txt", in: folder)
+        let update = try runNixwash(["index", "update", "nix.idx", "--remove", "removed.txt"], in: folder)
+        XCTAssertEqual(update.status, 0, update.stderr)
+        XCTAssertTrue(update.stdout.contains("0 removed"), update.stdout)
+        XCTAssertTrue(update.stderr.contains("1 of them not removed: they read two ways"), update.stderr)
+    }
 }

@@ -11,7 +11,9 @@
 ///       12    4  headerLength, UInt32: where the body starts
 ///       16    1  kind, UInt8: 1 = NIX register, 2 = company block list
 ///       17    1  levelOneShift, UInt8 (see KeyLookup)
-///       18    2  reserved, 0
+///       18    2  number country, UInt16: the calling code of the country whose numbers
+///                written without a country code the lists were read as (46 = Sweden); 0 in
+///                an index built before nixwash recorded it
 ///       20    4  register date, Int32 days since 1970-01-01; Int32.min = none given
 ///       24    8  build time, Int64 seconds since 1970-01-01T00:00:00Z
 ///       32    8  entryCount n, UInt64: number of distinct keys
@@ -121,6 +123,10 @@ public struct IndexHeader: Equatable, Sendable {
     public var registerDate: Int32?
     /// Seconds since 1970-01-01T00:00:00Z.
     public var buildTime: Int64
+    /// The country whose numbers written without a country code the lists were read as: a
+    /// run that reads its leads as another country's would never meet them. Nil in an index
+    /// built before it was recorded.
+    public var numberCountry: PhoneCountry?
     public var entryCount: Int
     public var minKey: UInt64
     public var maxKey: UInt64
@@ -143,7 +149,7 @@ public struct IndexHeader: Equatable, Sendable {
         out.append(UInt32(0)) // headerLength, patched below
         out.bytes.append(kind.rawValue)
         out.bytes.append(UInt8(levelOneShift))
-        out.append(UInt16(0))
+        out.append(UInt16(numberCountry?.callingCode ?? 0))
         out.append(UInt32(bitPattern: registerDate ?? IndexFormat.noRegisterDate))
         out.append(UInt64(bitPattern: buildTime))
         out.append(UInt64(entryCount))
@@ -219,6 +225,9 @@ public struct IndexHeader: Equatable, Sendable {
 
         guard let kind = IndexKind(rawValue: header[16]) else { throw corrupt("unknown index kind \(header[16])") }
         let levelOneShift = Int(header[17])
+        let countryCode = UInt64(header.loadLE(UInt16.self, at: 18))
+        let numberCountry = PhoneCountry.allCases.first { $0.callingCode == countryCode }
+        guard countryCode == 0 || numberCountry != nil else { throw corrupt("unknown number country +\(countryCode)") }
         let registerDateRaw = Int32(bitPattern: header.loadLE(UInt32.self, at: 20))
         let buildTime = Int64(bitPattern: header.loadLE(UInt64.self, at: 24))
         let entryCount = header.loadLE(UInt64.self, at: 32)
@@ -274,7 +283,7 @@ public struct IndexHeader: Equatable, Sendable {
         }
         return IndexHeader(formatVersion: version, kind: kind, label: label,
                            registerDate: registerDateRaw == IndexFormat.noRegisterDate ? nil : registerDateRaw,
-                           buildTime: buildTime, entryCount: Int(entryCount), minKey: minKey, maxKey: maxKey,
+                           buildTime: buildTime, numberCountry: numberCountry, entryCount: Int(entryCount), minKey: minKey, maxKey: maxKey,
                            bodyChecksum: bodyChecksum, headerChecksum: headerChecksum, sources: sources,
                            headerLength: headerLength, bodyLength: Int(bodyLength), levelOneShift: levelOneShift,
                            levelOneCount: Int(levelOneCount), levelTwoCount: Int(levelTwoCount))

@@ -13,8 +13,12 @@ public enum IndexWriter {
         public var registerDate: Int32?
         public var buildTime: Int64
         public var sources: [IndexSource]
+        /// The default country the lists were read with.
+        public var numberCountry: PhoneCountry?
 
-        public init(kind: IndexKind, label: String, registerDate: Int32?, buildTime: Int64, sources: [IndexSource]) {
+        public init(kind: IndexKind, label: String, registerDate: Int32?, buildTime: Int64, sources: [IndexSource],
+                    numberCountry: PhoneCountry?) {
+            self.numberCountry = numberCountry
             self.kind = kind
             self.label = label
             self.registerDate = registerDate
@@ -122,7 +126,8 @@ public enum IndexWriter {
         tables.levelTwo.withUnsafeBytes { hasher.update($0) }
         let header = IndexHeader(
             formatVersion: IndexFormat.version, kind: metadata.kind, label: metadata.label,
-            registerDate: metadata.registerDate, buildTime: metadata.buildTime, entryCount: keys.count,
+            registerDate: metadata.registerDate, buildTime: metadata.buildTime, numberCountry: metadata.numberCountry,
+            entryCount: keys.count,
             minKey: keys.first ?? 0, maxKey: keys.last ?? 0, bodyChecksum: hasher.digest, headerChecksum: 0,
             sources: metadata.sources, headerLength: 0,
             bodyLength: keys.count * 8 + tables.levelOne.count * 8 + tables.levelTwo.count * 4,

@@ -34,6 +34,9 @@ public struct ListFileSummary: Equatable, Sendable {
     public var numbersByContent: UInt64 = 0
     /// The columns those were in.
     public var contentColumns: [String] = []
+    /// Numbers that read two ways (`468123456`: 046-812 34 56 or +46 8 123 456): both are
+    /// indexed, and in a file of numbers to remove neither is removed. Among `source.numbers`.
+    public var numbersReadBothWays: UInt64 = 0
 }
 
 /// Which kind of list a file is, so that an error says how to fix that kind.
@@ -129,6 +132,29 @@ public enum ListReading {
             value = value * 10 + UInt64(digit)
         }
         return value == 0 ? nil : PhoneKey(rawValue: value)
+    }
+
+    /// The second reading of digits written without `+`, `00` or a trunk 0 that begin with the
+    /// default country's calling code, when both readings are valid numbers: `468123456` is the
+    /// Lund number 046-812 34 56 read nationally and the Stockholm number 08-123 456 after +46.
+    /// The normalizer gives the national one, as libphonenumber does; a list of numbers not to
+    /// call is read both ways, because registers write their numbers with the calling code and
+    /// a list that means the Stockholm number must not leave it callable.
+    static func callingCodeReading(_ bytes: UnsafeRawBufferPointer, read key: PhoneKey, normalizer: PhoneNormalizer) -> PhoneKey? {
+        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }), first >= 0x31, first <= 0x39 else { return nil }
+        var digits: UInt64 = 0, count = 0
+        for byte in bytes where byte >= 0x30 && byte <= 0x39 {
+            count += 1
+            guard count <= 15 else { return nil }
+            digits = digits * 10 + UInt64(byte - 0x30)
+        }
+        // Read with the calling code already, or not beginning with it.
+        guard digits != key.rawValue, String(digits).hasPrefix(String(normalizer.defaultCountry.callingCode)) else { return nil }
+        let international = [UInt8(ascii: "+")] + Array(bytes)
+        guard case let .valid(number) = international.withUnsafeBytes({ normalizer.normalize($0) }), number.key != key else {
+            return nil
+        }
+        return number.key
     }
 
     /// Whether a field of a first line is a phone number rather than a header name: it parses
@@ -232,8 +258,21 @@ public enum ListReading {
         }
         let columnNames = columns.map { headerless ? "field \($0 + 1)" : ColumnRoles.displayName(of: $0, header: header) }
 
-        var lines: UInt64 = 0, numbers: UInt64 = 0, unplaced: UInt64 = 0, byContent: UInt64 = 0
+        var lines: UInt64 = 0, numbers: UInt64 = 0, unplaced: UInt64 = 0, byContent: UInt64 = 0, readBothWays: UInt64 = 0
         var contentColumns: [Int] = []
+        /// Keys a number field gives: both readings of one that reads two ways, except in a
+        /// file of numbers to remove, where neither is removed (which one left the register
+        /// cannot be told, and the other may still be on it).
+        func append(_ key: PhoneKey, placed: Bool, bytes: UnsafeRawBufferPointer) {
+            numbers += 1
+            if !placed { unplaced += 1 }
+            guard placed, let other = callingCodeReading(bytes, read: key, normalizer: normalizer) else {
+                keys.append(key.rawValue)
+                return
+            }
+            readBothWays += 1
+            if role != .removed { keys += [key.rawValue, other.rawValue] }
+        }
         let content = PhoneContent(normalizer: normalizer)
         var invalid: [InvalidLine] = []
         func unreadable(_ found: InvalidLine) throws {
@@ -272,10 +311,8 @@ public enum ListReading {
                 }
                 switch readField(bytes, normalizer: normalizer) {
                 case let .number(key, placed):
-                    keys.append(key.rawValue)
-                    numbers += 1
+                    append(key, placed: placed, bytes: bytes)
                     found += 1
-                    if !placed { unplaced += 1 }
                 case .blank:
                     break
                 case let .unreadable(reason):
@@ -293,11 +330,9 @@ public enum ListReading {
                                                          reason: "a phone number outside the number column, in a form that cannot be indexed")
                         continue
                     }
-                    keys.append(key.rawValue)
-                    numbers += 1
+                    append(key, placed: placed, bytes: bytes)
                     byContent += 1
                     found += 1
-                    if !placed { unplaced += 1 }
                     if !contentColumns.contains(other) { contentColumns.append(other) }
                 case .phoneNumberInText:
                     problem = problem ?? InvalidLine(line: line, column: name(of: other), value: String(decodeText(bytes).prefix(60)),
@@ -330,7 +365,8 @@ public enum ListReading {
                                  lines: lines, numbers: numbers, invalidLines: UInt64(invalid.count))
         return ListFileSummary(source: source, invalidLines: invalid, unplacedNumbers: unplaced,
                                headerless: headerless, numberColumns: columnNames,
-                               numbersByContent: byContent, contentColumns: contentColumns.map(name(of:)))
+                               numbersByContent: byContent, contentColumns: contentColumns.map(name(of:)),
+                               numbersReadBothWays: readBothWays)
     }
 
     /// Reads a customer list: number, agreement end (empty = active), optional category.

@@ -43,6 +43,15 @@ public enum PhoneCountry: String, CaseIterable, Sendable {
 
     public var callingCode: UInt64 { plan.callingCode }
 
+    public var englishName: String {
+        switch self {
+        case .sweden: return "Sweden"
+        case .norway: return "Norway"
+        case .finland: return "Finland"
+        case .denmark: return "Denmark"
+        }
+    }
+
     var plan: NumberingPlan {
         switch self {
         case .sweden: return .sweden

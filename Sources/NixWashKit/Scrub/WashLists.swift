@@ -33,11 +33,13 @@ public final class WashLists {
         if let refusal = profile.refusal(callDate: c.callDate, registerDate: registerDate, register: c.nixIndex) {
             throw refusal
         }
+        try Self.checkCountry(of: nix, path: c.nixIndex, reading: c.defaultCountry)
         blockLists = try c.blockIndexes.map { path in
             let index = try BlockIndex(path: path, checkBody: indexChecks)
             guard index.header.kind == .block else {
                 throw NixWashError.indexKindMismatch(path: path, wantedNix: false)
             }
+            try Self.checkCountry(of: index, path: path, reading: c.defaultCountry)
             return index
         }
         guard blockLists.count <= Self.maxBlockLists else {
@@ -61,6 +63,13 @@ public final class WashLists {
                                          lookup: historyLookup)
         } else {
             history = nil
+        }
+    }
+
+    /// An index built before its country was recorded is trusted as before.
+    private static func checkCountry(of index: BlockIndex, path: String, reading: PhoneCountry) throws {
+        if let country = index.header.numberCountry, country != reading {
+            throw NixWashError.indexCountryMismatch(path: path, index: country, reading: reading)
         }
     }
 
