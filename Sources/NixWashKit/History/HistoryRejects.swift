@@ -30,6 +30,10 @@ public final class HistoryRejectsFile {
         let slot = InterruptCleanup.register(temporaryPath)
         do {
             file = try SystemFile.createExclusive(temporaryPath)
+        } catch NixWashError.cannotOpen(_, let reason) {
+            // Named as the user gave it: the temporary name is nixwash's own business.
+            InterruptCleanup.release(slot)
+            throw NixWashError.cannotOpen(path: path, reason: reason)
         } catch {
             InterruptCleanup.release(slot)
             throw error
