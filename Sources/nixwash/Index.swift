@@ -86,6 +86,17 @@ func parseDateOption(_ text: String, _ option: String) throws -> Int32 {
 
 func secondsNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
+/// A register's update date is the day it was published: a later one would stretch the two
+/// months a NIX check is valid for past the register's real age.
+func parseRegisterDate(_ text: String) throws -> Int32 {
+    let day = try parseDateOption(text, "--register-date")
+    let today = StockholmTime.localDay(at: secondsNow())
+    guard day <= today else {
+        throw ValidationError("--register-date \(text) is after today (\(DayNumber.format(today))): a register's update date is the day it was published, and a later one would make the index look valid for longer than it is. Give the date the register file says.")
+    }
+    return day
+}
+
 /// Reads every file, printing what each held to standard error. The unreadable lines that
 /// `--max-invalid-lines` lets through are counted over all the files and collected in `rejects`.
 func readListFiles(_ paths: [String], role: IndexSource.Role, options: ListReadingOptions,
@@ -156,7 +167,7 @@ extension IndexCommand {
             if kind == .nix && registerDate == nil {
                 throw ValidationError("--register-date is required for --kind nix: the two-month validity of a NIX check counts from it.")
             }
-            if let registerDate { _ = try parseDateOption(registerDate, "--register-date") }
+            if let registerDate { _ = try parseRegisterDate(registerDate) }
             guard !label.isEmpty else { throw ValidationError("--label must not be empty.") }
         }
 
@@ -218,7 +229,7 @@ extension IndexCommand {
 
         func validate() throws {
             guard !add.isEmpty || !remove.isEmpty else { throw ValidationError("Give at least one --add or --remove file.") }
-            if let registerDate { _ = try parseDateOption(registerDate, "--register-date") }
+            if let registerDate { _ = try parseRegisterDate(registerDate) }
         }
 
         func run() throws {

@@ -86,6 +86,12 @@ final class IndexCommandTests: XCTestCase {
         let noDate = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--out", "x.idx", "nix.txt"], in: folder)
         XCTAssertEqual(noDate.status, 64)
         XCTAssertTrue(noDate.stderr.contains("--register-date is required"), noDate.stderr)
+        // A date after today would stretch the two-month validity past the register's age.
+        let future = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2099-01-01",
+                                     "--out", "x.idx", "nix.txt"], in: folder)
+        XCTAssertEqual(future.status, 64)
+        XCTAssertTrue(future.stderr.contains("--register-date 2099-01-01 is after today"), future.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.idx").path))
 
         let badKind = try runNixwash(["index", "build", "--kind", "nixx", "--label", "NIX", "--out", "x.idx", "nix.txt"], in: folder)
         XCTAssertEqual(badKind.status, 64)

@@ -87,7 +87,7 @@ final class RecheckCommandTests: XCTestCase {
     }
 
     func testAStaleEarlierRegisterNeedsAFullWash() throws {
-        try w.run(["index", "build", "--kind", "nix", "--label", "NIX-Telefon", "--register-date", "2026-12-20", "--out", "nix-new.idx", "register.txt"])
+        try w.run(["index", "build", "--kind", "nix", "--label", "NIX-Telefon", "--register-date", "2026-12-01", "--out", "nix-new.idx", "register.txt"])
         let result = try w.run(["recheck", "--config", "campaign.json", "--nix", "nix-new.idx", "--call-date", "2027-01-04",
                                 "--out", "recheck", "run"], expect: 3)
         XCTAssertTrue(result.stderr.contains("2026-11-01") && result.stderr.contains("2027-01-01") && result.stderr.contains("A full wash is needed"), result.stderr)
