@@ -179,6 +179,8 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: Scrub
     /// A lead list with no address-source column, and no source given for the run.
     case noSource(path: String, header: [String])
+    /// A row whose source column is empty, and no source given for such rows.
+    case rowWithoutSource(path: String, line: UInt64, column: String)
     /// A member of a zip archive with no phone column: most likely not a lead list.
     case archiveMemberNotALeadList(path: String, header: [String])
     /// The counts do not add up: a bug, never a result to hand a dialer.
@@ -196,7 +198,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .indexKindMismatch, .indexCountryMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
              .missingColumn, .noPhoneColumn, .headerHoldsPhoneNumber, .columnNamedLikeOutput, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputFileExists, .outputIsInput, .replacedNotAnOutputFolder, .replacedFolderHoldsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
-             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .archiveMemberNotALeadList,
+             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .rowWithoutSource, .archiveMemberNotALeadList,
              .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
         case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
@@ -309,6 +311,8 @@ public enum NixWashError: LocalizedError, Equatable {
             let share = rows == 0 ? 0 : Double(malformed) * 100 / Double(rows)
             let lines = firstLines.map(String.init).joined(separator: ", ")
             return "\(path): \(malformed) of \(rows) rows (\(String(format: "%.2f", share)) %) are malformed, more than \(name(.maxMalformedShare)) \(Self.share(maxShare)) allows (the first on lines \(lines)); nothing was published. Likely cause: \(causes.text(naming: name)). Fix the delivery or the reading options and rerun, or raise \(name(.maxMalformedShare)) to wash the readable rows."
+        case let .rowWithoutSource(path, line, column):
+            return "\(path): line \(line): the source column '\(column)' is empty, and no source is given for such rows. Every callable number must carry its source, so that an agent can tell the consumer where the number came from (the file name is no answer). Fill in the row's source, or give the source of rows without one with \(name(.source))."
         case let .noSource(path, header):
             return "\(path): no address-source column (e.g. källa, source) in the header (\(Self.listed(header))). Every callable number must carry its source: name the column with \(name(.sourceColumn)) or give the source of the whole file with \(name(.source))."
         case let .accountingBroken(detail):

@@ -324,6 +324,18 @@ final class ScrubColumnTests: XCTestCase {
         }
     }
 
+    /// The file name is no answer to a consumer who asks where the number came from.
+    func testARowWithAnEmptySourceRefusesTheRunUnlessASourceIsGiven() throws {
+        try write("leads.csv", "namn;telefon;källa\nAnna;0701111111;V1\nBo;0703333333; \n")
+        let refused = try scrub(["leads.csv"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        assertMentions(refused.stderr, ["leads.csv: line 3: the source column 'källa' is empty", "--source"])
+        try assertNothingPublished()
+        let given = try scrub(["--source", "Listköp AB", "leads.csv"])
+        XCTAssertEqual(given.status, 0, given.stderr)
+        XCTAssertEqual(try rows("out/callable.csv.gz").rows.map { $0[4] }, ["V1", "Listköp AB"])
+    }
+
     /// JSON keeps one of two values of a key without a word: a second `block_indexes` would
     /// drop the block list.
     func testACampaignFileKeyGivenTwiceIsRefused() throws {

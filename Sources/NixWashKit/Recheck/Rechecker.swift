@@ -232,6 +232,8 @@ public final class Rechecker {
         let wash = RowWash(rules: rules, writer: RowWriter(pair: pair, wording: wording, path: reader.path, columnNames: original),
                            phoneColumns: list.phoneColumns, columnNames: original, fields: header.count,
                            sourceColumn: list.sourceColumn, fallbackSource: Array(reader.path.utf8),
+                           // The scrub that wrote the list gave every row its source.
+                           rowsNeedTheirSource: false,
                            callableDetail: .carried(column: list.hasDetail ? header.count - 1 : nil))
         var malformed = MalformedRows()
         // Every number left in a callable list was read so by the scrub, a leading 0 restored

@@ -185,6 +185,7 @@ public final class Scrubber {
                            sourceColumn: list.roles.sourceColumn,
                            // The source of rows without one, in the file's encoding like the sources of its rows.
                            fallbackSource: pair.encoding.bytes(configuration.source ?? reader.path),
+                           rowsNeedTheirSource: configuration.source == nil,
                            callableDetail: .repairs)
         var malformed = MalformedRows()
         // Reading runs on a thread of its own, a batch of records ahead of this loop.
@@ -265,6 +266,9 @@ struct RowWash {
     let fields: Int
     let sourceColumn: Int?
     let fallbackSource: [UInt8]
+    /// No source was given for rows whose source column is empty: such a row refuses the run
+    /// (the file name is no answer to a consumer who asks where the number came from).
+    let rowsNeedTheirSource: Bool
     let callableDetail: CallableDetail
 
     /// Every row `batches` reads, in order, `afterBatch` called after each batch. The reading
@@ -284,12 +288,15 @@ struct RowWash {
 
     func wash(_ index: Int, of batch: RecordBatches.Batch, tally: inout Tally, malformed: inout MalformedRows) throws {
         let record = batch.record(index)
-        let source = tally.sourceIndex(for: sourceColumn.flatMap { $0 < record.count ? record.field($0) : nil },
-                                       fallback: fallbackSource)
+        let sourceField = sourceColumn.flatMap { $0 < record.count ? record.field($0) : nil }
+        let source = tally.sourceIndex(for: sourceField, fallback: fallbackSource)
         tally.countRow(source: source)
         if record.problem != nil || record.count != fields {
             try writeMalformed(record, source: source, tally: &tally, malformed: &malformed)
             return
+        }
+        if rowsNeedTheirSource, let sourceColumn, let sourceField, !sourceField.contains(where: { $0 != 0x20 }) {
+            throw NixWashError.rowWithoutSource(path: writer.path, line: record.line, column: columnNames[sourceColumn])
         }
         var first: NumberVerdict?
         var sawNumber = false

@@ -164,6 +164,8 @@ final class OutputPair {
 /// appended columns for a row with a callable number. Words that repeat from row to row are
 /// encoded once; the hot path allocates nothing.
 final class RowWriter {
+    /// The lead list, as its errors name it.
+    let path: String
     private let pair: OutputPair
     private let wording: RejectWording
     /// The input's columns written before the appended ones.
@@ -186,6 +188,7 @@ final class RowWriter {
 
     /// `columnNames`: the input's columns as the rejects' `phone_column` names them.
     init(pair: OutputPair, wording: RejectWording, path: String, columnNames: [String]) {
+        self.path = path
         self.pair = pair
         self.wording = wording
         width = columnNames.count
