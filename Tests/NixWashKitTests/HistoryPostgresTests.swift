@@ -162,7 +162,13 @@ final class HistoryPostgresTests: XCTestCase {
         _ = try ContactHistory.open(url, mode: .readOnly)
         XCTAssertEqual(try connection.scalar("SELECT max(version) FROM nixwash_schema"), 2)
         let store = try ContactHistory.open(url, mode: .readWrite)
-        XCTAssertEqual(try connection.scalar("SELECT max(version) FROM nixwash_schema"), 3)
+        XCTAssertEqual(try connection.scalar("SELECT max(version) FROM nixwash_schema"), 4)
+        // Version 4's key has the offer: the same call under another offer is a second row.
+        try connection.execute("""
+            INSERT INTO offers (id, name) VALUES (2, 'O2');
+            INSERT INTO attempts VALUES (1, 46701234567, 1780000000, 1, 2, 20601, NULL, 1);
+            DELETE FROM attempts WHERE offer_id = 2;
+            """)
         let coverage = try store.coverage(campaign: "C", offer: "O", contactCentre: "K")
         XCTAssertEqual(coverage.attempts, 2)
         XCTAssertEqual(coverage.campaignAttempts, 2)

@@ -73,6 +73,21 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(rewritten.duplicates, 1)
     }
 
+    /// A re-export that gives a call another offer cannot be told right or wrong: the call is
+    /// kept under both offers, so that both offers' rules count it.
+    func testTheSameCallUnderAnotherOfferIsKeptUnderBoth() throws {
+        let store = try newStore()
+        _ = try importRows(store, [day(0), day(1)])
+        var corrected = day(0)
+        corrected.offer = "O2"
+        let again = try importRows(store, [corrected, day(1)], path: "re-export.csv")
+        XCTAssertEqual(again.inserted, 1)
+        XCTAssertEqual(again.duplicates, 1)
+        XCTAssertEqual(try attempts(store), 3)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM attempt_log WHERE local_date = '2026-05-10'"), 2)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM campaign_offers"), 2)
+    }
+
     func testOverlappingExportsAddOnlyTheNewAttempts() throws {
         let store = try newStore()
         let monday = try importRows(store, (0..<6).map(day), path: "export-1.csv")
@@ -314,6 +329,37 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(wal?.intValue, 0, "the checkpoint after the commit empties the log file")
     }
 
+    /// A version-3 history keyed without the offer is copied into version 4's table, every
+    /// attempt kept, when opened for writing.
+    func testAVersionThreeHistoryGetsTheOfferIntoItsKey() throws {
+        let path = try makeTemporaryFolder(self).appendingPathComponent("v3.db").path
+        do {
+            let old = try SQLiteDatabase(path: path, mode: .create)
+            try old.execute(HistoryStore.schema)
+            try old.execute("""
+                DROP VIEW attempt_log; DROP TABLE attempts;
+                CREATE TABLE attempts (campaign_id INTEGER NOT NULL, number INTEGER NOT NULL, attempted_at INTEGER NOT NULL,
+                    contact_centre_id INTEGER NOT NULL, offer_id INTEGER NOT NULL, local_date INTEGER NOT NULL,
+                    outcome_id INTEGER, import_id INTEGER NOT NULL,
+                    PRIMARY KEY (campaign_id, number, attempted_at, contact_centre_id)) WITHOUT ROWID;
+                \(HistoryStore.attemptLogView)
+                PRAGMA user_version = 3;
+                INSERT INTO imports (id, path, imported_at, rows, inserted, duplicates, bad, ambiguous_local_times)
+                    VALUES (1, 'a.csv', '2026-01-01T00:00:00Z', 2, 2, 0, 0, 0);
+                INSERT INTO campaigns VALUES (1, 'C'); INSERT INTO offers VALUES (1, 'O'), (2, 'O2');
+                INSERT INTO contact_centres VALUES (1, 'K');
+                INSERT INTO attempts VALUES (1, 46701234567, 1780000000, 1, 1, 20602, NULL, 1), (1, 46701234568, 1780000000, 1, 1, 20602, NULL, 1);
+                """)
+            XCTAssertThrowsError(try old.execute("INSERT INTO attempts VALUES (1, 46701234567, 1780000000, 1, 2, 20602, NULL, 1)"))
+        }
+        XCTAssertEqual(try HistoryStore(path: path, mode: .readOnly).fileVersion, 3)
+        let writing = try HistoryStore(path: path, mode: .readWrite)
+        XCTAssertEqual(writing.fileVersion, 4)
+        XCTAssertEqual(try writing.db.scalar("SELECT count(*) FROM attempt_log"), 2)
+        try writing.db.execute("INSERT INTO attempts VALUES (1, 46701234567, 1780000000, 1, 2, 20602, NULL, 1)")
+        XCTAssertEqual(try writing.stats().attempts, 3)
+    }
+
     /// A version-1 history (before the purge audit) is read as it is, and upgraded in place,
     /// attempts kept, when opened for writing.
     func testAVersionOneHistoryIsReadAndUpgradedToTheCurrentSchema() throws {
@@ -338,8 +384,12 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try reading.stats().attempts, 1)
         XCTAssertEqual(try reading.stats().purges, [])
         let writing = try HistoryStore(path: path, mode: .readWrite)
-        XCTAssertEqual(writing.fileVersion, 3)
-        XCTAssertEqual(try writing.db.scalar("PRAGMA user_version"), 3)
+        XCTAssertEqual(writing.fileVersion, 4)
+        XCTAssertEqual(try writing.db.scalar("PRAGMA user_version"), 4)
+        // Version 4's key has the offer: the same call under another offer is a second row.
+        try writing.db.execute("INSERT INTO offers VALUES (2, 'O2'); INSERT INTO attempts VALUES (1, 46701234567, 1780000000, 1, 2, 20602, NULL, 1)")
+        try writing.db.execute("DELETE FROM attempts WHERE offer_id = 2")
+        XCTAssertEqual(try writing.db.scalar("SELECT count(*) FROM attempt_log"), 1)
         XCTAssertEqual(try writing.db.scalar("SELECT attempts FROM coverage"), 1)
         _ = try writing.purge(before: 20000)
         XCTAssertEqual(try writing.stats().purges.map(\.cutoffDate), ["2024-10-04"])

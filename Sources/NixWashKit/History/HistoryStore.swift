@@ -4,7 +4,7 @@ import Foundation
 /// database file that data teams can open with the `sqlite3` shell (the `attempt_log` view
 /// shows it readably). Names (campaign, offer, contact centre, outcome) are stored once in
 /// their own tables; an attempt row is integers only, keyed by the natural key
-/// (campaign, number, time, contact centre), so re-importing a log adds nothing.
+/// (campaign, number, time, contact centre, offer), so re-importing a log adds nothing.
 public final class HistoryStore: ContactHistoryStore {
     public enum Mode: Sendable {
         /// For snapshots and stats: never writes.
@@ -17,9 +17,9 @@ public final class HistoryStore: ContactHistoryStore {
 
     /// The schema this version reads and writes (`PRAGMA user_version`).
     /// Version 2 added the purge audit (`purges`) and the import's not-attempt count and time
-    /// zone; version 3 the `coverage` totals. An older file is upgraded when opened for
-    /// writing, and read as it is.
-    public static let schemaVersion: Int64 = 3
+    /// zone; version 3 the `coverage` totals; version 4 the offer in the attempts' key. An
+    /// older file is upgraded when opened for writing, and read as it is.
+    public static let schemaVersion: Int64 = 4
 
     /// The schema version of this file (below `schemaVersion` for a file not yet upgraded, opened read-only).
     public private(set) var fileVersion: Int64 = 0
@@ -64,13 +64,14 @@ public final class HistoryStore: ContactHistoryStore {
         }
         fileVersion = version
         if version == HistoryStore.schemaVersion { return }
-        if version == 1 || version == 2 {
+        if (1...3).contains(version) {
             guard mayUpgrade else { return }
             try db.beginWriting(waiting: waiting)
             do {
                 // Decided again under the write lock: another import may have upgraded it meanwhile.
                 if try db.scalar("PRAGMA user_version") == 1 { try db.execute(HistoryStore.upgradeFrom1) }
                 if try db.scalar("PRAGMA user_version") == 2 { try db.execute(HistoryStore.upgradeFrom2) }
+                if try db.scalar("PRAGMA user_version") == 3 { try db.execute(HistoryStore.upgradeFrom3) }
                 try db.execute("COMMIT")
             } catch {
                 try? db.execute("ROLLBACK")
@@ -134,10 +135,26 @@ public final class HistoryStore: ContactHistoryStore {
             removed INTEGER NOT NULL,
             forced INTEGER NOT NULL              -- 1 when the rules' window guard was overridden
         );
-        -- The primary key is the natural key of an attempt and, with the campaign first, the one
-        -- index the rules need: a run reads a campaign's attempts as one range in number order.
-        -- No secondary index: each one would double the cost of an import.
-        CREATE TABLE attempts (
+        \(attemptsTable(named: "attempts"))
+        -- Which campaigns made which offer: the offer rule reads those campaigns' ranges.
+        CREATE TABLE campaign_offers (
+            campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+            offer_id INTEGER NOT NULL REFERENCES offers(id),
+            PRIMARY KEY (offer_id, campaign_id)
+        ) WITHOUT ROWID;
+        \(coverageTable)
+        \(attemptLogView)
+        PRAGMA user_version = 4;
+        """
+
+    /// The primary key is the natural key of an attempt and, with the campaign first, the one
+    /// index the rules need: a run reads a campaign's attempts as one range in number order.
+    /// No secondary index: each one would double the cost of an import. The offer is part of
+    /// the key: a log that gives the same call another offer (a corrected re-export) adds it
+    /// under that offer too, and both offers count it, as nixwash cannot tell which is right.
+    static func attemptsTable(named name: String) -> String {
+        """
+        CREATE TABLE \(name) (
             campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
             number INTEGER NOT NULL,             -- E.164 digits: +46701234567 is 46701234567
             attempted_at INTEGER NOT NULL,       -- seconds since 1970-01-01T00:00:00Z
@@ -146,15 +163,12 @@ public final class HistoryStore: ContactHistoryStore {
             local_date INTEGER NOT NULL,         -- Europe/Stockholm date, days since 1970-01-01
             outcome_id INTEGER REFERENCES outcomes(id),
             import_id INTEGER NOT NULL REFERENCES imports(id),
-            PRIMARY KEY (campaign_id, number, attempted_at, contact_centre_id)
+            PRIMARY KEY (campaign_id, number, attempted_at, contact_centre_id, offer_id)
         ) WITHOUT ROWID;
-        -- Which campaigns made which offer: the offer rule reads those campaigns' ranges.
-        CREATE TABLE campaign_offers (
-            campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
-            offer_id INTEGER NOT NULL REFERENCES offers(id),
-            PRIMARY KEY (offer_id, campaign_id)
-        ) WITHOUT ROWID;
-        \(coverageTable)
+        """
+    }
+
+    static let attemptLogView = """
         CREATE VIEW attempt_log AS
             SELECT '+' || a.number AS number,
                    strftime('%Y-%m-%dT%H:%M:%SZ', a.attempted_at, 'unixepoch') AS attempted_at_utc,
@@ -166,8 +180,16 @@ public final class HistoryStore: ContactHistoryStore {
             JOIN offers o ON o.id = a.offer_id
             JOIN contact_centres k ON k.id = a.contact_centre_id
             LEFT JOIN outcomes r ON r.id = a.outcome_id;
-        PRAGMA user_version = 3;
         """
+
+    /// Version 4 put the offer into the attempts' key: the table is copied into the new one.
+    static let upgradeFrom3 = attemptsTable(named: "attempts_v4") + """
+        INSERT INTO attempts_v4 (campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, import_id)
+            SELECT campaign_id, number, attempted_at, contact_centre_id, offer_id, local_date, outcome_id, import_id FROM attempts;
+        DROP VIEW attempt_log;
+        DROP TABLE attempts;
+        ALTER TABLE attempts_v4 RENAME TO attempts;
+        """ + attemptLogView + "PRAGMA user_version = 4;"
 
     /// The totals a scrub reports as the history's coverage, kept by every import and purge in
     /// the same transaction: reading them from `attempts` is a pass over every attempt (about

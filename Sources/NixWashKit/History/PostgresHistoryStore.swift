@@ -18,8 +18,12 @@ public final class PostgresHistoryStore: ContactHistoryStore {
 
     /// The migrations, in order: each takes the schema from the version before it to its own.
     /// The versions are the SQLite file's `user_version`s: 2 the tables with the purge audit and
-    /// the import's not-attempt count and time zone, 3 the `coverage` totals.
-    static let migrations: [(version: Int64, sql: String)] = [(2, schema), (3, coverageTable + rebuildCoverage)]
+    /// the import's not-attempt count and time zone, 3 the `coverage` totals, 4 the offer in the
+    /// attempts' key (see `HistoryStore.attemptsTable`).
+    static let migrations: [(version: Int64, sql: String)] = [
+        (2, schema), (3, coverageTable + rebuildCoverage),
+        (4, "ALTER TABLE attempts DROP CONSTRAINT attempts_pkey, ADD PRIMARY KEY (campaign_id, number, attempted_at, contact_centre_id, offer_id);"),
+    ]
 
     /// As in `HistoryStore.coverageTable`: per campaign, offer and contact centre, how many
     /// attempts and the oldest and newest, kept by every import and purge.
