@@ -461,7 +461,8 @@ public enum NixWashError: LocalizedError, Equatable {
             let newest = newestAttempt.map { "its newest attempt is from \($0), \(age ?? "?") ago" } ?? "it holds no attempts at all"
             return "\(path): the contact history is not current: \(newest), and the run allows at most \(maxAge) (\(name(.historyMaxAge)), campaign file: history_max_age). Import the latest dialer log with `nixwash history import` and rerun."
         case let .noAttemptLogColumn(path, field, header):
-            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with \(name(.attemptLogColumn)) \(field)=HEADER, or give one value for the whole file with \(name(.attemptLogValue)) \(field)=VALUE."
+            let settable = AttemptLogColumns.Field(rawValue: field).map(AttemptLogColumns.settableFields.contains) ?? false
+            return "\(path): no column for the attempt log field '\(field)'. The header has: \(Self.listed(header)). Name it with \(name(.attemptLogColumn)) \(field)=HEADER\(settable ? ", or give one value for the whole file with \(name(.attemptLogValue)) \(field)=VALUE" : "")."
         }
     }
 }

@@ -137,7 +137,7 @@ final class HistoryLogImportTests: XCTestCase {
             }
         }
         let named = try details(naming: { "<\($0.rawValue)>" })
-        for setting in [Setting.attemptDateOrder, .attemptTimeZone, .attemptLogValue, .attemptTimeFormat] {
+        for setting in [Setting.attemptDateOrder, .attemptTimeZone, .attemptTimeFormat] {
             XCTAssertTrue(named.contains { $0.contains("<\(setting.rawValue)>") }, "no detail names \(setting): \(named)")
         }
         XCTAssertTrue(named.contains { $0.hasSuffix("remove <attemptTimeFormat> to read dates and times") }, "\(named)")
@@ -146,7 +146,8 @@ final class HistoryLogImportTests: XCTestCase {
         for detail in plain {
             XCTAssertFalse(detail.contains("--"), "the library's own detail spells a flag: \(detail)")
         }
-        XCTAssertTrue(plain.contains { $0.hasSuffix("give one value for the whole file with the field's one value campaign=VALUE") }, "\(plain)")
+        // A field with a column is not offered a one-value setting: that beside a column is refused.
+        XCTAssertTrue(plain.contains { $0 == "campaign is empty. Fill it in the log" }, "\(plain)")
     }
 
     func testColumnsAreFoundByTheirUsualNamesOrMapped() throws {
@@ -267,10 +268,24 @@ final class HistoryLogImportTests: XCTestCase {
             guard case let .tooManyBadRows(_, _, _, first)? = error as? NixWashError else { return XCTFail("\(error)") }
             XCTAssertEqual(first.reason, .timestampInFuture)
             XCTAssertEqual(first.line, 3)
-            XCTAssertTrue(first.detail.contains("zone is wrong (Europe/Stockholm; give the log's time zone setting)"), first.detail)
+            // With its own offset, the time reads the same in any zone: the zone is not to blame.
+            XCTAssertTrue(first.detail.contains("though it carries its own UTC offset or is an epoch integer"), first.detail)
+            XCTAssertFalse(first.detail.contains("time zone setting"), first.detail)
         }
         XCTAssertEqual(try count(), 0)
         XCTAssertEqual(try store.importLogs([path], maxBadRows: 1)[0].inserted, 1)
+        let local = try write("future-local.csv", "number,attempted_at,campaign,offer,contact_centre\n+46701234567,2099-01-01 10:00,c1,o1,k1\n")
+        XCTAssertThrowsError(try store.importLogs([local])) { error in
+            guard case let .tooManyBadRows(_, _, _, first)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertTrue(first.detail.contains("zone is wrong (Europe/Stockholm; give the log's time zone setting)"), first.detail)
+        }
+        // Twelve digits read as epoch milliseconds fall before 2000; the detail says how to write a time.
+        let compact = try write("compact.csv", "number,attempted_at,campaign,offer,contact_centre\n+46701234567,202611231015,c1,o1,k1\n")
+        XCTAssertThrowsError(try store.importLogs([compact])) { error in
+            guard case let .tooManyBadRows(_, _, _, first)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(first.reason, .timestampOutOfRange)
+            XCTAssertTrue(first.detail.contains("a date and time written YYYYMMDDHHMM needs its seconds (YYYYMMDDHHMMSS)"), first.detail)
+        }
     }
 
     /// A slash date that the given order cannot read but the other can: the message says so.

@@ -159,6 +159,14 @@ final class HistoryCommandTests: XCTestCase {
         let missing = try runNixwash(["history", "import", "--db", "h.db", "vici.csv"] + mapping, in: folder)
         XCTAssertEqual(missing.status, 64)
         XCTAssertTrue(missing.stderr.contains("no column for the attempt log field 'offer'"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("--set offer=VALUE"), missing.stderr)
+        // A number or a time is never one value for the whole file: only --column is offered.
+        try write(folder, "no-number.csv", "call_date,campaign,offer,contact_centre\n2026-11-23 09:18:00,c,o,k\n")
+        let noNumber = try runNixwash(["history", "import", "--db", "h.db", "no-number.csv", "--column", "attempted_at=call_date"], in: folder)
+        XCTAssertEqual(noNumber.status, 64)
+        XCTAssertTrue(noNumber.stderr.contains("no column for the attempt log field 'number'"), noNumber.stderr)
+        XCTAssertTrue(noNumber.stderr.contains("--column number=HEADER."), noNumber.stderr)
+        XCTAssertFalse(noNumber.stderr.contains("--set"), noNumber.stderr)
         let sets = ["--set", "offer=elavtal-fast", "--set", "contact_centre=KKC-1"]
         let result = try runNixwash(["history", "import", "--db", "h.db", "vici.csv", "--json"] + mapping + sets, in: folder)
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -250,12 +258,13 @@ final class HistoryCommandTests: XCTestCase {
         let result = try runNixwash(["history", "import", "--db", "h.db", "--max-bad-rows", "2", "--rejects", "rejects.csv", "dialer.csv"], in: folder)
         XCTAssertEqual(result.status, 0, result.stderr)
         let slashDate = "a slash date: whether it is day/month or month/day is not written in it, and nixwash never guesses. Give --date-order dmy or --date-order mdy"
-        let emptyCampaign = "campaign is empty. Fill it in the log, or give one value for the whole file with --set campaign=VALUE"
+        // Not --set: the log has a campaign column, and --set beside it is refused.
+        let emptyCampaign = "campaign is empty. Fill it in the log"
         XCTAssertTrue(result.stderr.contains("dialer.csv:3: column 'attempted_at': '10/05/2026 10:00': ambiguous_date: \(slashDate)\n"), result.stderr)
         XCTAssertTrue(result.stderr.contains("dialer.csv:4: column 'campaign': '': missing_field: \(emptyCampaign)\n"), result.stderr)
         let rejects = try String(contentsOf: folder.appendingPathComponent("rejects.csv"), encoding: .utf8)
         XCTAssertTrue(rejects.contains("dialer.csv,3,attempted_at,10/05/2026 10:00,ambiguous_date,\"\(slashDate)\","), rejects)
-        XCTAssertTrue(rejects.contains("dialer.csv,4,campaign,,missing_field,\"\(emptyCampaign)\","), rejects)
+        XCTAssertTrue(rejects.contains("dialer.csv,4,campaign,,missing_field,\(emptyCampaign),"), rejects)
     }
 
     func testUsageErrorsExit64() throws {

@@ -216,11 +216,22 @@ public final class HistoryImport {
         case .nonexistentLocalTime:
             return problem(.nonexistentLocalTime, "in the hour skipped when summer time starts in \(timeReading.zone): that local time does not exist. Give the time with its UTC offset, or the log's real zone with \(naming(.attemptTimeZone))")
         case .outOfRange:
-            return problem(.timestampOutOfRange, "outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)\(timeReading.format == .automatic ? "" : " (read as \(timeReading.format == .epoch(.seconds) ? "epoch seconds" : "epoch milliseconds"))")")
+            // Twelve digits are epoch milliseconds, and also how some dialers write a date and a
+            // time without seconds: say so rather than leave the user puzzled by the year.
+            let twelveDigits = attemptedAt.count == 12 && attemptedAt.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            return problem(.timestampOutOfRange, "outside the years \(StockholmTime.supportedYears.lowerBound)–\(StockholmTime.supportedYears.upperBound)\(timeReading.format == .automatic ? "" : " (read as \(timeReading.format == .epoch(.seconds) ? "epoch seconds" : "epoch milliseconds"))")\(twelveDigits ? ". Twelve digits are read as epoch milliseconds; a date and time written YYYYMMDDHHMM needs its seconds (YYYYMMDDHHMMSS) or separators (YYYY-MM-DD HH:MM)" : "")")
         }
         // An attempt after now would also make a stale history look current to the age check.
         guard instant <= now + AttemptTimestamp.clockSlack else {
-            return problem(.timestampInFuture, "later than now (\(StockholmTime.iso8601(now))): a dialer log holds calls already made. If the log's times are right, its zone is wrong (\(timeReading.zone); give \(naming(.attemptTimeZone)))\(timeReading.dateOrder == nil ? "" : ", or its date order (\(naming(.attemptDateOrder)))"); otherwise fix the dialer's clock")
+            let dateOrder = timeReading.dateOrder == nil ? "" : ", or its date order (\(naming(.attemptDateOrder)))"
+            // A time with its own offset, or an epoch integer, reads the same in every zone.
+            let probe = AttemptTimeZone(timeReading.zone.description == "UTC" ? "+05:00" : "UTC")!
+            let zoneMatters = AttemptTimestamp.parse(attemptedAt, zone: probe, dateOrder: timeReading.dateOrder,
+                                                     format: timeReading.format) != parsed
+            guard zoneMatters else {
+                return problem(.timestampInFuture, "later than now (\(StockholmTime.iso8601(now))), though it carries its own UTC offset or is an epoch integer: a dialer log holds calls already made. Fix the dialer's clock\(dateOrder.isEmpty ? "" : ", or check the log's date order (\(naming(.attemptDateOrder)))")")
+            }
+            return problem(.timestampInFuture, "later than now (\(StockholmTime.iso8601(now))): a dialer log holds calls already made. If the log's times are right, its zone is wrong (\(timeReading.zone); give \(naming(.attemptTimeZone)))\(dateOrder); otherwise fix the dialer's clock")
         }
         return try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
                           offer: offer, contactCentre: contactCentre, outcome: outcome, outcomeID: outcomeID)
@@ -269,7 +280,7 @@ public final class HistoryImport {
                         outcomeID knownOutcomeID: Int64? = nil) throws -> AttemptRowProblem? {
         func empty(_ field: AttemptLogColumns.Field) -> AttemptRowProblem {
             AttemptRowProblem(reason: .missingField, field: field,
-                              detail: "\(field.rawValue) is empty. Fill it in the log, or give one value for the whole file with \(naming(.attemptLogValue)) \(field.rawValue)=VALUE")
+                              detail: "\(field.rawValue) is empty. Fill it in the log")
         }
         guard let campaignID = try campaigns.id(of: campaign) else { return empty(.campaign) }
         guard let offerID = try offers.id(of: offer) else { return empty(.offer) }
