@@ -268,6 +268,14 @@ final class IndexListTests: XCTestCase {
         let removal = try ListReading.readNumbers(path: path, role: .removed, options: ListReadingOptions(), into: &removed)
         XCTAssertEqual(removed, [46_701_234_567, 46_468_123_457, 46_467_012_3])
         XCTAssertEqual(removal.numbersReadBothWays, 1)
+        // An exemption for the one reading would let the other be called: neither is exempt.
+        let customers = try file("kunder.csv", "telefon;avtal_slut\n468123456;\n0701111111;\n")
+        let (list, listSummary) = try ListReading.readCustomers(path: customers, options: ListReadingOptions())
+        XCTAssertEqual(list.agreementEnd(for: key(46_701_111_111), category: list.category(nil)), .active)
+        XCTAssertNil(list.agreementEnd(for: key(46_468_123_456), category: list.category(nil)))
+        XCTAssertNil(list.agreementEnd(for: key(468_123_456), category: list.category(nil)))
+        XCTAssertEqual(listSummary.numbersReadBothWays, 1)
+        XCTAssertEqual(listSummary.source.numbers, 2)
         // Neither way for a number written with + or 0, or that only one reading places.
         for written in ["+46 8 123 456", "08-123 456", "046-812 34 56", "46701234567", "4670123"] {
             let bytes = Array(written.utf8)

@@ -35,7 +35,8 @@ public struct ListFileSummary: Equatable, Sendable {
     /// The columns those were in.
     public var contentColumns: [String] = []
     /// Numbers that read two ways (`468123456`: 046-812 34 56 or +46 8 123 456): both are
-    /// indexed, and in a file of numbers to remove neither is removed. Among `source.numbers`.
+    /// indexed, in a file of numbers to remove neither is removed, and in a customer or consent
+    /// list neither is exempt. Among `source.numbers`.
     public var numbersReadBothWays: UInt64 = 0
 }
 
@@ -415,7 +416,7 @@ public enum ListReading {
         let categoryIndex = list == .customers ? try find(columns.category, categoryNames) : nil
         let needed = max(numberColumns.max()!, dateIndex, categoryIndex ?? 0) + 1
 
-        var lines: UInt64 = 0, numbers: UInt64 = 0, unplaced: UInt64 = 0
+        var lines: UInt64 = 0, numbers: UInt64 = 0, unplaced: UInt64 = 0, readBothWays: UInt64 = 0
         func fail(_ line: UInt64, _ column: String, _ value: String, _ reason: String) -> NixWashError {
             .unreadableListLine(path: path, line: line, column: column, value: String(value.prefix(60)), reason: reason,
                                 list: list, allowed: 0)
@@ -448,6 +449,12 @@ public enum ListReading {
                 case let .number(key, placed):
                     found += 1
                     if !placed { unplaced += 1 }
+                    // An exemption for one reading of `468123456` would let the other be called
+                    // if it is the one the list meant: such a number exempts neither.
+                    if placed, callingCodeReading(record.field(column), read: key, normalizer: options.normalizer) != nil {
+                        readBothWays += 1
+                        continue
+                    }
                     row(key, day, category)
                 case .blank:
                     break
@@ -463,7 +470,7 @@ public enum ListReading {
         let source = IndexSource(name: path, role: .register, checksum: checksum, fileLength: fileLength,
                                  lines: lines, numbers: numbers, invalidLines: 0)
         return ListFileSummary(source: source, invalidLines: [], unplacedNumbers: unplaced, headerless: false,
-                               numberColumns: numberColumns.map { header[$0] })
+                               numberColumns: numberColumns.map { header[$0] }, numbersReadBothWays: readBothWays)
     }
 
     /// A list's date as a day: any timestamp the history import accepts, taken as its

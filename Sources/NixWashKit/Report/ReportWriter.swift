@@ -205,8 +205,12 @@ public enum ReportWriter {
             "<tr><td data-label=\"list\">\(l.kind == "nix" ? "NIX register" : "Block list")</td><td data-label=\"label\">\(escape(l.label))</td><td data-label=\"register date\">\(l.registerDate ?? "—")</td><td class=\"n\" data-label=\"numbers\">\(l.entries)</td><td data-label=\"index\">\(escape(l.path))</td><td data-label=\"checksum\"><code class=\"hash\">\(l.indexChecksum)</code></td></tr>"
         }.joined()
         var otherLists = ""
-        if let c = r.customers { otherLists += "<tr><td>Customer list (NIX customer exemption)</td><td>\(escape(c.path))</td><td class=\"n\">\(c.numbers) numbers</td></tr>" }
-        if let c = r.consents { otherLists += "<tr><td>Consent list (NIX consent exemption)</td><td>\(escape(c.path))</td><td class=\"n\">\(c.numbers) numbers</td></tr>" }
+        func bothWays(_ list: ScrubReport.ExemptionListReport) -> String {
+            guard let count = list.numbersReadBothWays, count > 0 else { return "" }
+            return "; \(count) more read two ways (468123456: 046-812 34 56 or +46 8 123 456) and exempt neither"
+        }
+        if let c = r.customers { otherLists += "<tr><td>Customer list (NIX customer exemption)</td><td>\(escape(c.path))</td><td class=\"n\">\(c.numbers) numbers\(bothWays(c))</td></tr>" }
+        if let c = r.consents { otherLists += "<tr><td>Consent list (NIX consent exemption)</td><td>\(escape(c.path))</td><td class=\"n\">\(c.numbers) numbers\(bothWays(c))</td></tr>" }
         if let h = r.history { otherLists += "<tr><td>Contact history</td><td>\(escape(h.path))</td><td class=\"n\">\(h.numbersWithAttempts) \(h.lookup == .perNumber ? "of this run's numbers have attempts that count (each number's history read alone)" : "numbers with attempts that count for this run")</td></tr>" }
         if otherLists.isEmpty { otherLists = "<tr><td colspan=\"3\">No customer list, consent list or contact history was given.</td></tr>" }
         let exemptions = (t.nixExemptions["customer"] ?? 0, t.nixExemptions["consent"] ?? 0)

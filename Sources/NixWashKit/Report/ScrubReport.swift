@@ -124,6 +124,13 @@ public struct ScrubReport: Codable, Sendable {
     public struct ExemptionListReport: Codable, Sendable {
         public var path: String
         public var numbers: Int
+        /// Rows whose number reads two ways (`468123456`), which exempt neither reading.
+        /// Absent in reports of versions before it.
+        public var numbersReadBothWays: UInt64?
+
+        enum CodingKeys: String, CodingKey {
+            case path, numbers, numbersReadBothWays = "numbers_read_both_ways"
+        }
     }
 
     /// The contact history the run read.

@@ -9,6 +9,9 @@ public final class WashLists {
     public let customers: CustomerList?
     public let consents: ConsentList?
     public let history: HistorySnapshot?
+    /// Numbers of the customer and consent lists that read two ways, and so exempt neither reading.
+    let customerNumbersReadBothWays: UInt64
+    let consentNumbersReadBothWays: UInt64
 
     /// A block list is one bit of `NumberFacts.blockLists`.
     public static let maxBlockLists = 64
@@ -47,8 +50,12 @@ public final class WashLists {
         }
         let listOptions = ListReadingOptions(csv: CSVOptions(maxRecordSize: c.csv.maxRecordSize),
                                              normalizer: PhoneNormalizer(defaultCountry: c.defaultCountry))
-        customers = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions, columns: c.customerColumns).0 }
-        consents = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions, columns: c.consentColumns).0 }
+        let customerList = try c.customers.map { try ListReading.readCustomers(path: $0, options: listOptions, columns: c.customerColumns) }
+        let consentList = try c.consents.map { try ListReading.readConsents(path: $0, options: listOptions, columns: c.consentColumns) }
+        customers = customerList?.0
+        consents = consentList?.0
+        customerNumbersReadBothWays = customerList?.1.numbersReadBothWays ?? 0
+        consentNumbersReadBothWays = consentList?.1.numbersReadBothWays ?? 0
         if profile.nixMode == .consentOnly, consents == nil {
             throw NixWashError.consentListMissing(profile: c.profilePath ?? "rule profile")
         }
@@ -95,11 +102,13 @@ public final class WashLists {
     }
 
     var customerReport: ScrubReport.ExemptionListReport? {
-        customers.map { .init(path: configuration.customers ?? "", numbers: $0.table.count) }
+        customers.map { .init(path: configuration.customers ?? "", numbers: $0.table.count,
+                              numbersReadBothWays: customerNumbersReadBothWays) }
     }
 
     var consentReport: ScrubReport.ExemptionListReport? {
-        consents.map { .init(path: configuration.consents ?? "", numbers: $0.table.count) }
+        consents.map { .init(path: configuration.consents ?? "", numbers: $0.table.count,
+                             numbersReadBothWays: consentNumbersReadBothWays) }
     }
 
     /// The history as the report names it: a PostgreSQL URL without its password.
