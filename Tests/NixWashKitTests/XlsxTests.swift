@@ -149,6 +149,27 @@ final class XlsxTests: XCTestCase {
         XCTAssertThrowsError(try readInputs(twice))
     }
 
+    /// A formula whose value was never computed cannot be read as the sheet shows it: read as
+    /// empty, a phone number there would be lost without a word. A computed empty one is empty.
+    func testAFormulaWithoutItsComputedValueIsRefused() throws {
+        let folder = try makeTemporaryFolder(self)
+        let uncomputed = try workbook(folder, sheets: [("S", """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>telefon</t></is></c></row>
+            <row r="2"><c r="A2" t="str"><f>"070"&amp;"1234567"</f></c></row>
+            """)])
+        XCTAssertThrowsError(try readInputs(uncomputed)) { error in
+            guard case let .unsupportedInput(path, reason)? = error as? NixWashError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, uncomputed + ":S")
+            XCTAssertTrue(reason.hasPrefix("cell A2 holds a formula whose value was never computed"), reason)
+        }
+        try FileManager.default.removeItem(atPath: uncomputed)
+        let computed = try workbook(folder, sheets: [("S", """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>telefon</t></is></c><c r="B1" t="inlineStr"><is><t>x</t></is></c></row>
+            <row r="2"><c r="A2" t="str"><f>"070"&amp;"1234567"</f><v>0701234567</v></c><c r="B2" t="str"><f>""</f><v></v></c></row>
+            """)])
+        XCTAssertEqual(try readInputs(computed)[0].rows, [["0701234567", ""]])
+    }
+
     func testDateFormatsAreToldFromOtherFormats() {
         for code in ["yyyy-mm-dd", "d/m/yy", "[$-41D]mmmm yyyy", "h:mm", "[Red]yyyy"] {
             XCTAssertTrue(CellStyles.isDateFormat(code), code)

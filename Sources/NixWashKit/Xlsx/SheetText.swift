@@ -45,6 +45,9 @@ final class SheetText: ContentSource {
     private var cellReference = ""
     private var valueText: [UInt8] = []
     private var inValue = false
+    /// Whether the cell has a formula, and a `<v>` (its value as last computed).
+    private var cellHasFormula = false
+    private var cellHasValue = false
     private var inInlineText = false
     private var phoneticDepth = 0
 
@@ -100,6 +103,9 @@ final class SheetText: ContentSource {
                     if xml.isEmptyElement { endCell() }
                 } else if xml.isNamed("v") {
                     inValue = !xml.isEmptyElement
+                    cellHasValue = true
+                } else if xml.isNamed("f") {
+                    cellHasFormula = true
                 } else if xml.isNamed("t") {
                     if cellType == .inlineString, phoneticDepth == 0 { inInlineText = !xml.isEmptyElement }
                 } else if xml.isNamed("rPh") {
@@ -173,6 +179,8 @@ final class SheetText: ContentSource {
         cellReference = reference
         valueText.removeAll(keepingCapacity: true)
         inValue = false
+        cellHasFormula = false
+        cellHasValue = false
         inInlineText = false
         phoneticDepth = 0
     }
@@ -183,6 +191,11 @@ final class SheetText: ContentSource {
 
     private func endCellValue() throws {
         defer { endCell() }
+        // A program that writes workbooks without calculating leaves a formula's value out;
+        // read as empty, a phone number the sheet shows would be silently lost.
+        if cellHasFormula, !cellHasValue {
+            throw NixWashError.unsupportedInput(path: path, reason: "cell \(cellReference) holds a formula whose value was never computed (the program that wrote the workbook does not calculate), so what the sheet shows there cannot be read. Open the workbook in Excel or LibreOffice and save it, or export it as CSV, and rerun.")
+        }
         guard !valueText.isEmpty else { return }
         switch cellType {
         case .sharedString:
