@@ -285,9 +285,14 @@ public enum NixWashError: LocalizedError, Equatable {
         case let .recordTooLarge(path, line, limit):
             return "\(path):\(line): the record starting on line \(line) is larger than \(limit) bytes, most likely a quote that is never closed. Fix that line, or raise the limit with \(name(.maxRecordSize))."
         case let .missingColumn(path, column, header):
-            return "\(path): no column named '\(column)'. The header has: \(Self.listed(header))."
+            // Names are matched exactly: say which one differs only in case or surrounding spaces.
+            func folded(_ name: String) -> String { name.trimmingCharacters(in: .whitespaces).lowercased() }
+            let near = header.filter { folded($0) == folded(column) }
+            let hint = near.isEmpty ? "" : " Did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))? Give the name exactly as the header writes it."
+            return "\(path): no column named '\(column)'. The header has: \(Self.listed(header)).\(hint)"
         case let .noPhoneColumn(path, header):
-            return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with \(name(.phoneColumn))."
+            let oneColumn = header.count == 1 ? " The header is a single column: the file seems delimited by something other than , ; tab or |, which nixwash reads; export it with one of those, or give it with \(name(.delimiter)) if the wrong one was detected." : ""
+            return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with \(name(.phoneColumn)).\(oneColumn)"
         case let .headerHoldsPhoneNumber(path, column, value):
             return "\(path): line 1, column \(column) is the phone number '\(Self.listed([value]))', so the file seems to have no header line. Its first lead would be read as column names and reach the outputs unwashed. Add a header line that names the columns (for example telefon) and rerun."
         case let .columnNamedLikeOutput(path, column, header):

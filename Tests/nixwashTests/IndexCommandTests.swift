@@ -130,6 +130,20 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertTrue(notIndex.stderr.contains("nix.txt: not a nixwash index"), notIndex.stderr)
     }
 
+    /// Excel's "Unicode text" is UTF-16 with a byte order mark: a register saved so is read,
+    /// not refused as binary.
+    func testAUTF16RegisterIsRead() throws {
+        let folder = try temporaryFolder(self)
+        let text = "telefon\r\n070-123 45 67\r\n0702222222\r\n"
+        var utf16 = Data([0xFF, 0xFE])
+        for unit in text.utf16 { utf16.append(contentsOf: [UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
+        try utf16.write(to: folder.appendingPathComponent("register.txt"))
+        let build = try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
+                                    "--out", "nix.idx", "register.txt"], in: folder)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertTrue(build.stderr.contains("register.txt: 2 lines, 2 numbers from column 'telefon'"), build.stderr)
+    }
+
     private func numberCountry(_ infoJSON: String) throws -> String? {
         let info = try JSONSerialization.jsonObject(with: Data(infoJSON.utf8)) as? [String: Any]
         return ((info?["indexes"] as? [[String: Any]])?.first)?["number_country"] as? String

@@ -349,6 +349,19 @@ final class ScrubColumnTests: XCTestCase {
         XCTAssertTrue(detail.hasSuffix("the line from there on, not read into fields: Eva \"Q\" Ek;0709999999;V2"), detail)
     }
 
+    /// A name that differs from the header's only in spaces or case is pointed at; a header of
+    /// one column says the delimiter is likely not one nixwash reads.
+    func testColumnMessagesPointAtTheLikelyMistake() throws {
+        try write("leads.csv", "namn;telefon ;källa\nAnna;0701111111;V1\n")
+        let near = try scrub(["--phone-column", "telefon", "leads.csv"])
+        XCTAssertEqual(near.status, 64, near.stderr)
+        assertMentions(near.stderr, ["no column named 'telefon'", "Did you mean 'telefon '?"])
+        try write("spaces.csv", "namn telefon källa\nAnna 0701111111 V1\n")
+        let one = try scrub(["spaces.csv"])
+        XCTAssertEqual(one.status, 64, one.stderr)
+        assertMentions(one.stderr, ["The header is a single column", "--delimiter"])
+    }
+
     /// JSON keeps one of two values of a key without a word: a second `block_indexes` would
     /// drop the block list.
     func testACampaignFileKeyGivenTwiceIsRefused() throws {

@@ -209,12 +209,22 @@ public enum ListReading {
         var csv = csv
         csv.hasHeader = true
         csv.requireDataRows = false
-        let reader = try CSVReader(input: InputFile(path: path), options: csv)
+        let reader = try CSVReader(input: content(path: path), options: csv)
         if csv.delimiter == nil, reader.headerFields.count == 1, reader.headerFields[0].contains(UInt8(ascii: "|")) {
             csv.delimiter = UInt8(ascii: "|")
-            return try CSVReader(input: InputFile(path: path), options: csv)
+            return try CSVReader(input: content(path: path), options: csv)
         }
         return reader
+    }
+
+    /// A list file's text: UTF-16 with a byte order mark (Excel's "Unicode text") is read as
+    /// UTF-8, as a lead list is; anything else as it is.
+    private static func content(path: String) throws -> ContentSource {
+        let file = try InputFile(path: path)
+        let head = try file.peek(2)
+        if head == [0xFF, 0xFE] { return UTF16Text(source: file, bigEndian: false) }
+        if head == [0xFE, 0xFF] { return UTF16Text(source: file, bigEndian: true) }
+        return file
     }
 
     /// Reads the numbers of a register or block list file into `keys` (unsorted, repeats
