@@ -27,9 +27,10 @@ struct HistoryCommand: ParsableCommand {
                 whole column is integers of that size, or --time-format); slash dates only with \
                 --date-order. Times without an offset are in --timezone (Europe/Stockholm): one in the \
                 hour skipped in March is refused, one in the hour repeated in October is read as its \
-                first occurrence (summer time) and counted. A row whose outcome means the dial never \
+                later occurrence (standard time) and counted, a second row of it in one log as the earlier \
+                one. A row whose outcome means the dial never \
                 reached the phone is no attempt: it is counted and left out. Attempts already in the \
-                history (same number, time, campaign and contact centre) are not added again. Any row \
+                history (same number, time, campaign, contact centre and offer) are not added again. Any row \
                 that cannot be read fails the whole import (exit 1) unless --max-bad-rows lets it \
                 through into --rejects.
                 """
@@ -142,7 +143,7 @@ struct HistoryCommand: ParsableCommand {
                                                      waiting: waiting) { summary in
                         var line = "\(summary.path): \(summary.rows) rows: \(summary.inserted) imported, \(summary.duplicates) already present, \(summary.bad) rejected, \(summary.notAttempts) not an attempt; times without an offset read as \(summary.timeZone)"
                         if summary.ambiguousLocalTimes > 0 {
-                            line += ", \(summary.ambiguousLocalTimes) in the repeated autumn hour read as summer time"
+                            line += ", \(summary.ambiguousLocalTimes) in the repeated autumn hour read as standard time (the later of the two)"
                         }
                         Console.message(line)
                         for bad in summary.badRows.prefix(showBadRows) {

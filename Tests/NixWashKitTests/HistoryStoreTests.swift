@@ -207,14 +207,28 @@ final class HistoryStoreTests: XCTestCase {
         }
     }
 
-    func testAmbiguousLocalTimesAreReadAsSummerTimeAndCounted() throws {
+    /// A repeated autumn hour's time is read at its later occurrence, so a gap counted from it
+    /// never ends early; the same time twice in one log is two calls, one in each occurrence.
+    func testAmbiguousLocalTimesAreReadAsStandardTimeAndTwoOfThemAsTwoCalls() throws {
         let store = try newStore()
         let summary = try importRows(store, [Row(number: 46_701_234_567, at: "2026-10-25 02:30:00"),
                                              Row(number: 46_701_234_568, at: "2026-10-25 03:30:00")])
         XCTAssertEqual(summary.ambiguousLocalTimes, 1)
         XCTAssertEqual(try store.db.scalar("SELECT attempted_at FROM attempts WHERE number = 46701234567"),
-                       utcSeconds(2026, 10, 25, 0, 30))
+                       utcSeconds(2026, 10, 25, 1, 30))
         XCTAssertEqual(try store.db.scalar("SELECT ambiguous_local_times FROM imports"), 1)
+
+        let twice = [Row(number: 46_701_234_569, at: "2026-10-25 02:15"), Row(number: 46_701_234_569, at: "2026-10-25 02:15")]
+        let both = try importRows(store, twice, path: "night.csv")
+        XCTAssertEqual(both.inserted, 2)
+        XCTAssertEqual(try store.db.scalar("SELECT min(attempted_at) FROM attempts WHERE number = 46701234569"),
+                       utcSeconds(2026, 10, 25, 0, 15))
+        XCTAssertEqual(try store.db.scalar("SELECT max(attempted_at) FROM attempts WHERE number = 46701234569"),
+                       utcSeconds(2026, 10, 25, 1, 15))
+        // The same log again adds nothing; another log with the call once is the same call.
+        XCTAssertEqual(try importRows(store, twice, path: "night.csv").duplicates, 2)
+        XCTAssertEqual(try importRows(store, [twice[0]], path: "overlap.csv").duplicates, 1)
+        XCTAssertEqual(try attempts(store), 4)
     }
 
     func testTheAttemptLogViewReadsLikeTheDialerLog() throws {

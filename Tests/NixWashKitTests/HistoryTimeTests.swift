@@ -49,29 +49,29 @@ final class HistoryTimeTests: XCTestCase {
 
     func testTimestampForms() {
         let cases: [(String, AttemptTimestamp)] = [
-            ("2026-03-29T02:30:00+02:00", .instant(utcSeconds(2026, 3, 29, 0, 30), ambiguous: false)),
-            ("2026-03-29T00:30:00Z", .instant(utcSeconds(2026, 3, 29, 0, 30), ambiguous: false)),
-            ("2026-03-29t00:30:00z", .instant(utcSeconds(2026, 3, 29, 0, 30), ambiguous: false)),
-            ("2026-01-15 09:00:00+0100", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
-            ("2026-01-15 09:00:00 +0100", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
-            ("2026-01-15T09:00+01", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
-            ("2026-01-15T09:00:00-05:30", .instant(utcSeconds(2026, 1, 15, 14, 30), ambiguous: false)),
-            ("2026-01-15T09:00:00.987Z", .instant(utcSeconds(2026, 1, 15, 9, 0), ambiguous: false)),
-            ("  2026-01-15T09:00:00,5  ", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
+            ("2026-03-29T02:30:00+02:00", .instant(utcSeconds(2026, 3, 29, 0, 30), earlierReading: nil)),
+            ("2026-03-29T00:30:00Z", .instant(utcSeconds(2026, 3, 29, 0, 30), earlierReading: nil)),
+            ("2026-03-29t00:30:00z", .instant(utcSeconds(2026, 3, 29, 0, 30), earlierReading: nil)),
+            ("2026-01-15 09:00:00+0100", .instant(utcSeconds(2026, 1, 15, 8, 0), earlierReading: nil)),
+            ("2026-01-15 09:00:00 +0100", .instant(utcSeconds(2026, 1, 15, 8, 0), earlierReading: nil)),
+            ("2026-01-15T09:00+01", .instant(utcSeconds(2026, 1, 15, 8, 0), earlierReading: nil)),
+            ("2026-01-15T09:00:00-05:30", .instant(utcSeconds(2026, 1, 15, 14, 30), earlierReading: nil)),
+            ("2026-01-15T09:00:00.987Z", .instant(utcSeconds(2026, 1, 15, 9, 0), earlierReading: nil)),
+            ("  2026-01-15T09:00:00,5  ", .instant(utcSeconds(2026, 1, 15, 8, 0), earlierReading: nil)),
             // Local time: CET in winter, CEST in summer.
-            ("2026-01-15 09:00:00", .instant(utcSeconds(2026, 1, 15, 8, 0), ambiguous: false)),
-            ("2026-07-15 09:00", .instant(utcSeconds(2026, 7, 15, 7, 0), ambiguous: false)),
+            ("2026-01-15 09:00:00", .instant(utcSeconds(2026, 1, 15, 8, 0), earlierReading: nil)),
+            ("2026-07-15 09:00", .instant(utcSeconds(2026, 7, 15, 7, 0), earlierReading: nil)),
             // 29 March 2026: 02:00 CET jumps to 03:00 CEST.
-            ("2026-03-29 01:59:59", .instant(utcSeconds(2026, 3, 29, 0, 59, 59), ambiguous: false)),
+            ("2026-03-29 01:59:59", .instant(utcSeconds(2026, 3, 29, 0, 59, 59), earlierReading: nil)),
             ("2026-03-29 02:00:00", .nonexistentLocalTime),
             ("2026-03-29 02:59:59", .nonexistentLocalTime),
-            ("2026-03-29 03:00:00", .instant(utcSeconds(2026, 3, 29, 1, 0), ambiguous: false)),
-            // 25 October 2026: 03:00 CEST falls back to 02:00 CET; 02:xx is read as CEST.
-            ("2026-10-25 01:59:59", .instant(utcSeconds(2026, 10, 24, 23, 59, 59), ambiguous: false)),
-            ("2026-10-25 02:00:00", .instant(utcSeconds(2026, 10, 25, 0, 0), ambiguous: true)),
-            ("2026-10-25 02:59:59", .instant(utcSeconds(2026, 10, 25, 0, 59, 59), ambiguous: true)),
-            ("2026-10-25 03:00:00", .instant(utcSeconds(2026, 10, 25, 2, 0), ambiguous: false)),
-            ("2026-10-25T02:30:00+01:00", .instant(utcSeconds(2026, 10, 25, 1, 30), ambiguous: false)),
+            ("2026-03-29 03:00:00", .instant(utcSeconds(2026, 3, 29, 1, 0), earlierReading: nil)),
+            // 25 October 2026: 03:00 CEST falls back to 02:00 CET; 02:xx is read as CET, CEST beside it.
+            ("2026-10-25 01:59:59", .instant(utcSeconds(2026, 10, 24, 23, 59, 59), earlierReading: nil)),
+            ("2026-10-25 02:00:00", .instant(utcSeconds(2026, 10, 25, 1, 0), earlierReading: utcSeconds(2026, 10, 25, 0, 0))),
+            ("2026-10-25 02:59:59", .instant(utcSeconds(2026, 10, 25, 1, 59, 59), earlierReading: utcSeconds(2026, 10, 25, 0, 59, 59))),
+            ("2026-10-25 03:00:00", .instant(utcSeconds(2026, 10, 25, 2, 0), earlierReading: nil)),
+            ("2026-10-25T02:30:00+01:00", .instant(utcSeconds(2026, 10, 25, 1, 30), earlierReading: nil)),
             ("", .malformed),
             ("2026-03-29", .malformed),
             ("2026-02-30 10:00", .malformed),
@@ -96,13 +96,13 @@ final class HistoryTimeTests: XCTestCase {
     func testDialerTimestampForms() {
         let winter = utcSeconds(2026, 11, 23, 8, 15)  // 09:15 CET
         let cases: [(String, AttemptTimestamp)] = [
-            ("23.11.2026 09:15", .instant(winter, ambiguous: false)),
-            ("23.11.2026 09:15:30", .instant(winter + 30, ambiguous: false)),
-            ("3.2.2026 9:15", .instant(utcSeconds(2026, 2, 3, 8, 15), ambiguous: false)),
-            ("20261123091500", .instant(winter, ambiguous: false)),
-            ("2026-11-23T09:15", .instant(winter, ambiguous: false)),
-            ("2026-11-23 9:15", .instant(winter, ambiguous: false)),
-            ("2026-11-23T09:15:00.123456+01:00", .instant(winter, ambiguous: false)),
+            ("23.11.2026 09:15", .instant(winter, earlierReading: nil)),
+            ("23.11.2026 09:15:30", .instant(winter + 30, earlierReading: nil)),
+            ("3.2.2026 9:15", .instant(utcSeconds(2026, 2, 3, 8, 15), earlierReading: nil)),
+            ("20261123091500", .instant(winter, earlierReading: nil)),
+            ("2026-11-23T09:15", .instant(winter, earlierReading: nil)),
+            ("2026-11-23 9:15", .instant(winter, earlierReading: nil)),
+            ("2026-11-23T09:15:00.123456+01:00", .instant(winter, earlierReading: nil)),
             ("1795425300", .epoch(1_795_425_300, unit: .seconds)),
             ("1795425300123", .epoch(1_795_425_300, unit: .milliseconds)),
             ("946684800", .epoch(946_684_800, unit: .seconds)),
@@ -126,10 +126,10 @@ final class HistoryTimeTests: XCTestCase {
                                      ("11/23/2026 12:05 pm", utcSeconds(2026, 11, 23, 11, 5)),
                                      ("1/2/2026 10:00", utcSeconds(2026, 1, 2, 9, 0))]
         for (text, instant) in mdy {
-            XCTAssertEqual(AttemptTimestamp.parse(text, dateOrder: .monthDayYear), .instant(instant, ambiguous: false), text)
+            XCTAssertEqual(AttemptTimestamp.parse(text, dateOrder: .monthDayYear), .instant(instant, earlierReading: nil), text)
         }
         XCTAssertEqual(AttemptTimestamp.parse("1/2/2026 10:00", dateOrder: .dayMonthYear),
-                       .instant(utcSeconds(2026, 2, 1, 9, 0), ambiguous: false))
+                       .instant(utcSeconds(2026, 2, 1, 9, 0), earlierReading: nil))
         XCTAssertEqual(AttemptTimestamp.parse("23/11/2026 09:15", dateOrder: .monthDayYear), .malformed)
         // An explicit epoch format reads any integer in that unit, and nothing else.
         XCTAssertEqual(AttemptTimestamp.parse("1795425300", format: .epoch(.milliseconds)), .outOfRange)
@@ -139,26 +139,26 @@ final class HistoryTimeTests: XCTestCase {
     func testTimesWithoutAnOffsetAreReadInTheGivenZone() throws {
         let utc = try XCTUnwrap(AttemptTimeZone("UTC"))
         XCTAssertEqual(utc.description, "UTC")
-        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15", zone: utc), .instant(utcSeconds(2026, 11, 23, 9, 15), ambiguous: false))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15", zone: utc), .instant(utcSeconds(2026, 11, 23, 9, 15), earlierReading: nil))
         // No summer time in UTC: the Stockholm gap hour is an ordinary time.
-        XCTAssertEqual(AttemptTimestamp.parse("2026-03-29 02:30", zone: utc), .instant(utcSeconds(2026, 3, 29, 2, 30), ambiguous: false))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-03-29 02:30", zone: utc), .instant(utcSeconds(2026, 3, 29, 2, 30), earlierReading: nil))
         // An offset in the stamp wins over the zone.
-        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15+01:00", zone: utc), .instant(utcSeconds(2026, 11, 23, 8, 15), ambiguous: false))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15+01:00", zone: utc), .instant(utcSeconds(2026, 11, 23, 8, 15), earlierReading: nil))
         let plusTwo = try XCTUnwrap(AttemptTimeZone("UTC+2"))
         XCTAssertEqual(plusTwo.description, "UTC+02:00")
-        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15", zone: plusTwo), .instant(utcSeconds(2026, 11, 23, 7, 15), ambiguous: false))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-23 09:15", zone: plusTwo), .instant(utcSeconds(2026, 11, 23, 7, 15), earlierReading: nil))
         XCTAssertEqual(AttemptTimeZone("-05:30")?.description, "UTC-05:30")
         XCTAssertEqual(AttemptTimeZone("europe/stockholm"), .stockholm)
         XCTAssertNil(AttemptTimeZone("Mars/Olympus"))
         XCTAssertNil(AttemptTimeZone("CET+"))
         // A named zone with its own summer time: Helsinki is one hour ahead of Stockholm.
         let helsinki = try XCTUnwrap(AttemptTimeZone("Europe/Helsinki"))
-        XCTAssertEqual(AttemptTimestamp.parse("2026-07-01 12:00", zone: helsinki), .instant(utcSeconds(2026, 7, 1, 9, 0), ambiguous: false))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-07-01 12:00", zone: helsinki), .instant(utcSeconds(2026, 7, 1, 9, 0), earlierReading: nil))
         XCTAssertEqual(AttemptTimestamp.parse("2026-03-29 03:30", zone: helsinki), .nonexistentLocalTime)
-        XCTAssertEqual(AttemptTimestamp.parse("2026-10-25 03:30", zone: helsinki), .instant(utcSeconds(2026, 10, 25, 0, 30), ambiguous: true))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-10-25 03:30", zone: helsinki), .instant(utcSeconds(2026, 10, 25, 1, 30), earlierReading: utcSeconds(2026, 10, 25, 0, 30)))
         let newYork = try XCTUnwrap(AttemptTimeZone("America/New_York"))
         XCTAssertEqual(AttemptTimestamp.parse("2026-03-08 02:30", zone: newYork), .nonexistentLocalTime)
-        XCTAssertEqual(AttemptTimestamp.parse("2026-11-01 01:30", zone: newYork), .instant(utcSeconds(2026, 11, 1, 5, 30), ambiguous: true))
+        XCTAssertEqual(AttemptTimestamp.parse("2026-11-01 01:30", zone: newYork), .instant(utcSeconds(2026, 11, 1, 6, 30), earlierReading: utcSeconds(2026, 11, 1, 5, 30)))
     }
 
     func testResolveReportsBothReadingsOfTheRepeatedHour() {

@@ -15,13 +15,15 @@ import Foundation
 ///
 /// Without a zone the time is local time of the log's `AttemptTimeZone` (Europe/Stockholm by
 /// default). A local time in the hour skipped when summer time starts does not exist and is
-/// rejected. A local time in the hour repeated when it ends is read as its first occurrence
-/// (summer time), and the import counts it as ambiguous: in Stockholm both readings fall on
-/// the same local date and calling hours never include 02:00–03:00, so no quota or gap rule
-/// can come out differently; rejecting such rows would instead lose attempts.
+/// rejected. A local time in the hour repeated when it ends is read as its later occurrence
+/// (standard time), with the earlier one beside it: a gap counted from the later one never
+/// ends too early, in any zone a log is written in, and the import gives a second row of
+/// the same call time the earlier reading, as two calls (see `HistoryImport`). Rejecting such
+/// rows would instead lose attempts.
 public enum AttemptTimestamp: Equatable, Sendable {
-    /// Seconds since 1970-01-01T00:00:00Z; `ambiguous` when it was a repeated local time.
-    case instant(Int64, ambiguous: Bool)
+    /// Seconds since 1970-01-01T00:00:00Z; `earlierReading` the first occurrence when it was a
+    /// local time in the repeated hour (the instant is then the second).
+    case instant(Int64, earlierReading: Int64?)
     /// An integer read as epoch seconds or milliseconds (the import checks that a whole
     /// column is of one kind).
     case epoch(Int64, unit: EpochUnit)
@@ -121,8 +123,9 @@ public enum AttemptTimestamp: Equatable, Sendable {
         if i == end {
             switch zone.resolve(localDay: localDay, secondOfDay: secondOfDay) {
             case let .unique(instant): return checked(instant)
-            case let .ambiguous(first, _):
-                return supportedInstants.contains(first) ? .instant(first, ambiguous: true) : .outOfRange
+            case let .ambiguous(first, second):
+                return supportedInstants.contains(first) && supportedInstants.contains(second)
+                    ? .instant(second, earlierReading: first) : .outOfRange
             case .nonexistent: return .nonexistentLocalTime
             }
         }
@@ -189,7 +192,7 @@ public enum AttemptTimestamp: Equatable, Sendable {
 
     /// An instant given with its offset can still cross a year boundary out of the range.
     private static func checked(_ instant: Int64) -> AttemptTimestamp {
-        supportedInstants.contains(instant) ? .instant(instant, ambiguous: false) : .outOfRange
+        supportedInstants.contains(instant) ? .instant(instant, earlierReading: nil) : .outOfRange
     }
 
     /// The instants of `StockholmTime.supportedYears`, in UTC.

@@ -109,6 +109,12 @@ public final class HistoryImport {
     /// The epoch unit or text form the current file's `attempted_at` values were first read in,
     /// and the line: a column is epoch integers only when all of it is.
     private var fileTimeForm: (epoch: AttemptTimestamp.EpochUnit?, line: UInt64)?
+    /// The calls of this file in a repeated autumn hour, at their later reading: a second row
+    /// of one takes the earlier reading. Per file: overlapping exports hold the same calls.
+    private var repeatedHourCalls: Set<RepeatedHourCall> = []
+    private struct RepeatedHourCall: Hashable {
+        var number: UInt64, instant: Int64, campaign: Int64, centre: Int64, offer: Int64
+    }
     private var campaigns: NameTable
     private var offers: NameTable
     private var centres: NameTable
@@ -151,6 +157,7 @@ public final class HistoryImport {
         file = HistoryFileSummary(path: path, size: size, sha256: sha256)
         file!.timeZone = timeReading.zone.description
         fileTimeForm = nil
+        repeatedHourCalls.removeAll()
     }
 
     /// Adds one log row whose number is already normalized. The other fields are the raw bytes
@@ -173,15 +180,15 @@ public final class HistoryImport {
                 campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
                 contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?,
                 outcomeID: Int64? = nil) throws -> AttemptRowProblem? {
-        let instant: Int64, ambiguous: Bool
+        let instant: Int64, earlierReading: Int64?
         func problem(_ reason: HistoryBadRowReason, _ detail: String) -> AttemptRowProblem {
             AttemptRowProblem(reason: reason, field: .attemptedAt, detail: detail)
         }
         let parsed = AttemptTimestamp.parse(attemptedAt, zone: timeReading.zone, dateOrder: timeReading.dateOrder,
                                             format: timeReading.format)
         switch parsed {
-        case let .instant(value, isAmbiguous):
-            (instant, ambiguous) = (value, isAmbiguous)
+        case let .instant(value, earlier):
+            (instant, earlierReading) = (value, earlier)
             if timeReading.format == .automatic {
                 if let form = fileTimeForm, let unit = form.epoch {
                     return problem(.mixedTimestampForms, "not an integer, but the column was read as \(unit == .seconds ? "epoch seconds" : "epoch milliseconds") from line \(form.line) on; a column is read as epoch integers only when every value is one. Fix the log, or give \(naming(.attemptTimeFormat))")
@@ -189,7 +196,7 @@ public final class HistoryImport {
                 if fileTimeForm == nil { fileTimeForm = (nil, line) }
             }
         case let .epoch(value, unit):
-            (instant, ambiguous) = (value, false)
+            (instant, earlierReading) = (value, nil)
             if timeReading.format == .automatic {
                 if let form = fileTimeForm, form.epoch != unit {
                     let before = form.epoch.map { $0 == .seconds ? "epoch seconds" : "epoch milliseconds" } ?? "dates and times"
@@ -233,7 +240,7 @@ public final class HistoryImport {
             }
             return problem(.timestampInFuture, "later than now (\(StockholmTime.iso8601(now))): a dialer log holds calls already made. If the log's times are right, its zone is wrong (\(timeReading.zone); give \(naming(.attemptTimeZone)))\(dateOrder); otherwise fix the dialer's clock")
         }
-        return try append(line: line, number: number, instant: instant, ambiguous: ambiguous, campaign: campaign,
+        return try append(line: line, number: number, instant: instant, earlierReading: earlierReading, campaign: campaign,
                           offer: offer, contactCentre: contactCentre, outcome: outcome, outcomeID: outcomeID)
     }
 
@@ -265,7 +272,7 @@ public final class HistoryImport {
         }
         var c = attempt.campaign, o = attempt.offer, k = attempt.contactCentre, r = attempt.outcome ?? ""
         let problem = try c.withUTF8 { c in try o.withUTF8 { o in try k.withUTF8 { k in try r.withUTF8 { r in
-            try append(line: line, number: attempt.number, instant: attempt.attemptedAt, ambiguous: false,
+            try append(line: line, number: attempt.number, instant: attempt.attemptedAt, earlierReading: nil,
                        campaign: .init(c), offer: .init(o), contactCentre: .init(k),
                        outcome: attempt.outcome == nil ? nil : .init(r))
         } } } }
@@ -274,7 +281,7 @@ public final class HistoryImport {
         }
     }
 
-    private func append(line: UInt64, number: PhoneKey, instant: Int64, ambiguous: Bool,
+    private func append(line: UInt64, number: PhoneKey, instant laterReading: Int64, earlierReading: Int64?,
                         campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
                         contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?,
                         outcomeID knownOutcomeID: Int64? = nil) throws -> AttemptRowProblem? {
@@ -287,7 +294,15 @@ public final class HistoryImport {
         guard let centreID = try centres.id(of: contactCentre) else { return empty(.contactCentre) }
         let outcomeID = try knownOutcomeID ?? outcome.flatMap { try outcomes.id(of: $0) } ?? 0
         file!.rows += 1
-        if ambiguous { file!.ambiguousLocalTimes += 1 }
+        var instant = laterReading
+        if let earlierReading {
+            file!.ambiguousLocalTimes += 1
+            // The same local time twice in one log is two calls, one in each occurrence of the
+            // hour: stored as one, a call would be lost as "already present".
+            let call = RepeatedHourCall(number: number.rawValue, instant: laterReading, campaign: campaignID,
+                                        centre: centreID, offer: offerID)
+            if !repeatedHourCalls.insert(call).inserted { instant = earlierReading }
+        }
         pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
                                       campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
                                       localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))

@@ -123,7 +123,7 @@ public final class HistoryStore: ContactHistoryStore {
             inserted INTEGER NOT NULL,           -- new attempts
             duplicates INTEGER NOT NULL,         -- attempts already in the history
             bad INTEGER NOT NULL,                -- rows rejected (let through by the bad-row limit, in the rejects file)
-            ambiguous_local_times INTEGER NOT NULL, -- local times in the repeated October hour, read as summer time
+            ambiguous_local_times INTEGER NOT NULL, -- local times in the repeated October hour, read as standard time
             not_attempts INTEGER NOT NULL DEFAULT 0, -- rows whose outcome means the dial never reached the phone
             time_zone TEXT                       -- zone of the times without an offset
         );
