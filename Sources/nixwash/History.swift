@@ -97,6 +97,10 @@ struct HistoryCommand: ParsableCommand {
             guard timeFormatValue != nil else {
                 throw ValidationError("--time-format must be auto, epoch-s or epoch-ms, not '\(timeFormat)'.")
             }
+            // `ADC;DC` would be one outcome that no row has: every ADC and DC row would count.
+            if let notAttemptOutcomes, let separator = notAttemptOutcomes.first(where: { ";|\t".contains($0) }) {
+                throw ValidationError("--not-attempt-outcomes takes outcomes separated by commas ('ADC,DC'); '\(notAttemptOutcomes)' has '\(separator == "\t" ? "tab" : String(separator))' in it.")
+            }
             guard maxBadRows >= 0 else { throw ValidationError("--max-bad-rows must be 0 or more.") }
             if maxBadRows > 0, rejects == nil {
                 throw ValidationError("--max-bad-rows \(maxBadRows) lets rows through: give --rejects FILE to keep them.")

@@ -81,6 +81,11 @@ final class HistoryTimeTests: XCTestCase {
             ("2026-01-01 10:00:00+", .malformed),
             ("2026-01-01 10:00:00+1", .malformed),
             ("2026-01-01 10:00:00+01:0", .malformed),
+            // Clocks run from -12:00 to +14:00: anything beyond is a typo, not a zone.
+            ("2026-01-01 10:00:00+14:30", .malformed),
+            ("2026-01-01 10:00:00-13:00", .malformed),
+            ("2026-01-01 10:00:00+14:00", .instant(utcSeconds(2025, 12, 31, 20, 0), earlierReading: nil)),
+            ("2026-01-01 10:00:00-12:00", .instant(utcSeconds(2026, 1, 1, 22, 0), earlierReading: nil)),
             ("2026-01-01 10:00:00Zx", .malformed),
             ("2026-01-01 10:00:00.", .malformed),
             ("26-01-01 10:00", .malformed),

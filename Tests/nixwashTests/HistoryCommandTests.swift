@@ -282,6 +282,10 @@ final class HistoryCommandTests: XCTestCase {
         let badOrder = try runNixwash(["history", "import", "--db", "h.db", "--date-order", "ymd", "dialer.csv"], in: folder)
         XCTAssertEqual(badOrder.status, 64)
         XCTAssertTrue(badOrder.stderr.contains("--date-order must be dmy or mdy"), badOrder.stderr)
+        // One outcome 'ADC;DC' matches no row: every ADC and DC row would be counted.
+        let semicolons = try runNixwash(["history", "import", "--db", "h.db", "--not-attempt-outcomes", "ADC;DC", "dialer.csv"], in: folder)
+        XCTAssertEqual(semicolons.status, 64)
+        XCTAssertTrue(semicolons.stderr.contains("separated by commas ('ADC,DC'); 'ADC;DC' has ';' in it"), semicolons.stderr)
         // The shared --db of stats and purge refuses a password in a URL before anything connects.
         for command in [["history", "stats"], ["history", "purge", "--keep-days", "400"]] {
             let password = try runNixwash(command + ["--db", "postgres://nixwash:S3cret@127.0.0.1:9/nixwash"], in: folder)

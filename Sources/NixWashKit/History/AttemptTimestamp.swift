@@ -157,8 +157,10 @@ public enum AttemptTimestamp: Equatable, Sendable {
             guard let m = two() else { return nil }
             minutes = m
         }
-        guard hours <= 18, minutes < 60 else { return nil }
-        return sign * (hours * 3_600 + minutes * 60)
+        // The offsets clocks are set to run from -12:00 to +14:00: `+14:30` is a typo, not a zone.
+        let offset = sign * (hours * 3_600 + minutes * 60)
+        guard minutes < 60, (-12 * 3_600...14 * 3_600).contains(offset) else { return nil }
+        return offset
     }
 
     private static func allDigits(_ field: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
