@@ -336,19 +336,6 @@ final class ScrubColumnTests: XCTestCase {
         XCTAssertEqual(try rows("out/callable.csv.gz").rows.map { $0[4] }, ["V1", "Listköp AB"])
     }
 
-    /// A row broken by a stray quote keeps, in its reject's detail, the text no field holds.
-    func testAMalformedRowKeepsItsUnreadTextInTheRejects() throws {
-        var text = "namn;telefon;källa\n"
-        for i in 0..<99 { text += "N\(i);070\(String(format: "%07d", i));V1\n" }
-        text += "Eva \"Q\" Ek;0709999999;V2\n"
-        try write("leads.csv", text)
-        XCTAssertEqual(try scrub(["leads.csv"]).status, 0)
-        let rejects = try rows("out/rejects.csv.gz")
-        let broken = try XCTUnwrap(rejects.rows.first { $0[rejects.header.firstIndex(of: "reason")!] == "malformed_row" })
-        let detail = broken[rejects.header.firstIndex(of: "detail")!]
-        XCTAssertTrue(detail.hasSuffix("the line from there on, not read into fields: Eva \"Q\" Ek;0709999999;V2"), detail)
-    }
-
     /// A name that differs from the header's only in spaces or case is pointed at; a header of
     /// one column says the delimiter is likely not one nixwash reads.
     func testColumnMessagesPointAtTheLikelyMistake() throws {

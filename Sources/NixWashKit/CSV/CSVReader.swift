@@ -32,9 +32,6 @@ public struct CSVProblem: Equatable, Sendable {
     /// The physical line and 1-based byte column of the offending quote or character.
     public var line: UInt64
     public var column: Int
-    /// The line from the field at fault to its end, which no field holds (quotes inside it
-    /// removed as read; at most `CSVReader.maxUnreadText` bytes): the rejects keep it.
-    public var unreadText: [UInt8] = []
     public var message: String { "a quote in the middle of a field, or text after a closing quote: quote the whole field and double inner quotes (\"\")" }
 }
 
@@ -120,8 +117,6 @@ public final class CSVReader {
     private var pendingCarriageReturn = false
     // After a malformed field: the fault, while the rest of its line is skipped.
     private var skippedLineProblem: CSVProblem?
-    /// A malformed line's unread text, past a cap only counted.
-    public static let maxUnreadText = 65_536
     // Bytes since the last line break, to give a fault's column.
     private var bytesSinceLineBreak = 0
 
@@ -273,11 +268,7 @@ public final class CSVReader {
         var scan = LineScan(bytes)
         while offset < bytes.count {
             if skippedLineProblem != nil {
-                guard let end = scan.nextLineBreak(from: offset) else {
-                    keepUnread(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
-                    break
-                }
-                keepUnread(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                guard let end = scan.nextLineBreak(from: offset) else { break }
                 endMalformedRecord(terminator: Int32(bytes[end]))
                 offset = end + 1
                 faultOrigin = offset
@@ -306,7 +297,6 @@ public final class CSVReader {
             // Line breaks inside the unfinished quoted field are lines of this record too.
             openRecordNewlines += Self.lineBreaks(in: UnsafeRawBufferPointer(start: parser.entry_buf, count: parser.entry_pos))
             skippedLineProblem = CSVProblem(line: nextLine + openRecordNewlines, column: column)
-            keepUnread(UnsafeRawBufferPointer(start: parser.entry_buf, count: parser.entry_pos))
             // Start the parser afresh for the next line.
             parser.status = 0
             parser.pstate = 0
@@ -357,11 +347,6 @@ public final class CSVReader {
         _ = csv_fini(&parser, fieldCallback, rowCallback, context)
         try checkOpenRecordSize()
         finished = true
-    }
-
-    private func keepUnread(_ text: UnsafeRawBufferPointer) {
-        let room = Self.maxUnreadText - skippedLineProblem!.unreadText.count
-        skippedLineProblem!.unreadText += text.prefix(max(0, room))
     }
 
     /// Closes a malformed record at the end of its line, with the fields read before the fault.

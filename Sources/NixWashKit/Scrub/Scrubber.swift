@@ -390,9 +390,7 @@ struct RowWash {
         let detail: String
         if let problem = record.problem {
             malformed.note(line: record.line, fields: nil)
-            // The text past the fault is in no field: the detail keeps it, so no lead is lost.
-            let unread = problem.unreadText.withUnsafeBytes { decodeText($0) }
-            detail = "line \(problem.line), column \(problem.column): \(problem.message); the line from there on, not read into fields: \(unread)"
+            detail = "line \(problem.line), column \(problem.column): \(problem.message)"
         } else {
             malformed.note(line: record.line, fields: record.count > fields ? .more : .fewer)
             var words = "the row has \(record.count) fields, the header has \(fields)"
