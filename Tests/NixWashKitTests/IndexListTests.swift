@@ -276,6 +276,11 @@ final class IndexListTests: XCTestCase {
         XCTAssertNil(list.agreementEnd(for: key(468_123_456), category: list.category(nil)))
         XCTAssertEqual(listSummary.numbersReadBothWays, 1)
         XCTAssertEqual(listSummary.source.numbers, 2)
+        // The digits decide, whatever the normalizer skips around them.
+        let dressed = try file("dressed.txt", "nummer\n(46) 8 123 456\n'46812345 7\nTel: 46812345 8\n\u{A0}468123459\n")
+        let (dressedKeys, dressedSummary) = try read(dressed)
+        XCTAssertEqual(dressedSummary.numbersReadBothWays, 4)
+        for stockholm: UInt64 in [468_123_456, 468_123_457, 468_123_458, 468_123_459] { XCTAssertTrue(dressedKeys.contains(stockholm), "\(stockholm)") }
         // Neither way for a number written with + or 0, or that only one reading places.
         for written in ["+46 8 123 456", "08-123 456", "046-812 34 56", "46701234567", "4670123"] {
             let bytes = Array(written.utf8)

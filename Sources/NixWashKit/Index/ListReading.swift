@@ -142,16 +142,26 @@ public enum ListReading {
     /// call is read both ways, because registers write their numbers with the calling code and
     /// a list that means the Stockholm number must not leave it callable.
     static func callingCodeReading(_ bytes: UnsafeRawBufferPointer, read key: PhoneKey, normalizer: PhoneNormalizer) -> PhoneKey? {
-        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }), first >= 0x31, first <= 0x39 else { return nil }
-        var digits: UInt64 = 0, count = 0
-        for byte in bytes where byte >= 0x30 && byte <= 0x39 {
+        // Whatever the normalizer skips around the digits (`(46) 8 …`, `Tel: 46…`, an apostrophe,
+        // a no-break space) is no `+`: only the digits tell. A leading 0 is a trunk or `00` prefix.
+        // Counted, not collected: this runs for every line of a 5-million-number register.
+        var value: UInt64 = 0, count = 0, leadingZero = false
+        for byte in bytes {
+            if byte == UInt8(ascii: "+") { return nil }
+            guard byte >= 0x30 && byte <= 0x39 else { continue }
+            if count == 0 { leadingZero = byte == 0x30 }
             count += 1
             guard count <= 15 else { return nil }
-            digits = digits * 10 + UInt64(byte - 0x30)
+            value = value * 10 + UInt64(byte - 0x30)
         }
         // Read with the calling code already, or not beginning with it.
-        guard digits != key.rawValue, String(digits).hasPrefix(String(normalizer.defaultCountry.callingCode)) else { return nil }
-        let international = [UInt8(ascii: "+")] + Array(bytes)
+        let code = normalizer.defaultCountry.callingCode
+        let codeDigits = String(code).count
+        guard count > codeDigits, !leadingZero, value != key.rawValue else { return nil }
+        var scale: UInt64 = 1
+        for _ in 0..<(count - codeDigits) { scale *= 10 }
+        guard value / scale == code else { return nil }
+        let international = Array("+\(value)".utf8)
         guard case let .valid(number) = international.withUnsafeBytes({ normalizer.normalize($0) }), number.key != key else {
             return nil
         }
