@@ -153,6 +153,9 @@ public enum NixWashError: LocalizedError, Equatable {
     // MARK: History
     case historyDatabase(path: String, reason: String)
     case historyNotFound(path: String)
+    /// A history into which no log was ever imported (an import into a new file that failed or
+    /// was stopped leaves one): taken as "no attempts", every quota would be full.
+    case historyNeverImported(path: String)
     case historyBusy(path: String)
     case notAHistoryDatabase(path: String)
     case historySchemaTooNew(path: String, version: Int64, supported: Int64)
@@ -198,7 +201,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .indexKindMismatch, .indexCountryMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
              .missingColumn, .noPhoneColumn, .headerHoldsPhoneNumber, .columnNamedLikeOutput, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputFileExists, .outputIsInput, .replacedNotAnOutputFolder, .replacedFolderHoldsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
-             .noListDateColumn, .historyNotFound, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .rowWithoutSource, .archiveMemberNotALeadList,
+             .noListDateColumn, .historyNotFound, .historyNeverImported, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .rowWithoutSource, .archiveMemberNotALeadList,
              .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
         case .noCallDay, .staleRegister, .recheckNeedsFullWash, .staleHistory:
@@ -431,6 +434,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(location): the connection to the PostgreSQL contact history was lost: \(reason). Nothing of this run was kept (an import is rolled back whole); rerun when the server is back."
         case let .historyBusy(path):
             return "\(path): another nixwash is writing to this contact history (an import or a purge) and did not finish within 10 seconds. Rerun when it is done."
+        case let .historyNeverImported(path):
+            return "\(path): no dialer log was ever imported into this contact history (an import into it failed or was stopped), so it says nothing about the attempts made. Import the dialer logs into it, or give the history that holds them."
         case let .historyNotFound(path):
             return "\(path): no contact history database here. Create one with `nixwash history import \(name(.historyImportDatabase)) \(path) LOG...`, or correct the path."
         case let .notAHistoryDatabase(path):

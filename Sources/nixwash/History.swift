@@ -135,34 +135,21 @@ struct HistoryCommand: ParsableCommand {
                     told = true
                     Console.warning("\(HistoryLocation(db)): another nixwash is writing to this contact history (an import or a purge); waiting for it to finish, then this import runs.")
                 }
-                // A database this import creates is removed when the import fails: left empty,
-                // a scrub would take it for a history in which the campaign has no attempts.
-                var createdFile: String?
-                if case let .sqlite(path) = HistoryLocation(db), !FileManager.default.fileExists(atPath: path) { createdFile = path }
-                let summaries: [HistoryFileSummary]
-                do {
-                    let store = try ContactHistory.open(db, mode: .create, waiting: waiting)
-                    let rejectsFile = try rejects.map { try HistoryRejectsFile(path: $0) }
-                    summaries = try store.importLogs(logs, options: options, maxBadRows: maxBadRows, rejects: rejectsFile,
+                let store = try ContactHistory.open(db, mode: .create, waiting: waiting)
+                let rejectsFile = try rejects.map { try HistoryRejectsFile(path: $0) }
+                let summaries = try store.importLogs(logs, options: options, maxBadRows: maxBadRows, rejects: rejectsFile,
                                                      waiting: waiting) { summary in
-                        var line = "\(summary.path): \(summary.rows) rows: \(summary.inserted) imported, \(summary.duplicates) already present, \(summary.bad) rejected, \(summary.notAttempts) not an attempt; times without an offset read as \(summary.timeZone)"
-                        if summary.ambiguousLocalTimes > 0 {
-                            line += ", \(summary.ambiguousLocalTimes) in the repeated autumn hour read as standard time (the later of the two)"
-                        }
-                        Console.message(line)
-                        for bad in summary.badRows.prefix(showBadRows) {
-                            Console.message("  \(summary.path):\(bad.line): \(bad.column.map { "column '\($0)': " } ?? "")\(bad.value.map { "'\($0)': " } ?? "")\(bad.reason.rawValue): \(bad.detail)")
-                        }
-                        if summary.bad > min(showBadRows, summary.badRows.count) {
-                            Console.message("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more rejected rows, all in \(rejects ?? "the rejects file")")
-                        }
+                    var line = "\(summary.path): \(summary.rows) rows: \(summary.inserted) imported, \(summary.duplicates) already present, \(summary.bad) rejected, \(summary.notAttempts) not an attempt; times without an offset read as \(summary.timeZone)"
+                    if summary.ambiguousLocalTimes > 0 {
+                        line += ", \(summary.ambiguousLocalTimes) in the repeated autumn hour read as standard time (the later of the two)"
                     }
-                } catch {
-                    // The import is one transaction: failed, it committed nothing.
-                    if let createdFile {
-                        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(createdFile + suffix) }
+                    Console.message(line)
+                    for bad in summary.badRows.prefix(showBadRows) {
+                        Console.message("  \(summary.path):\(bad.line): \(bad.column.map { "column '\($0)': " } ?? "")\(bad.value.map { "'\($0)': " } ?? "")\(bad.reason.rawValue): \(bad.detail)")
                     }
-                    throw error
+                    if summary.bad > min(showBadRows, summary.badRows.count) {
+                        Console.message("  \(summary.path): ... and \(summary.bad - min(showBadRows, summary.badRows.count)) more rejected rows, all in \(rejects ?? "the rejects file")")
+                    }
                 }
                 let total = summaries.reduce(into: ImportReport(db: HistoryLocation(db).description, timeZone: options.time.zone.description, files: summaries)) { t, s in
                     t.rows += s.rows; t.inserted += s.inserted; t.duplicates += s.duplicates; t.bad += s.bad

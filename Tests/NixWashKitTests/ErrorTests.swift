@@ -28,6 +28,7 @@ final class ErrorTests: XCTestCase {
         .unreadableListLine(path: "kunder.csv", line: 3, column: "nummer", value: "x", reason: "r", list: .customers, allowed: 0),
         .unreadableListLine(path: "samtycken.csv", line: 3, column: "nummer", value: "x", reason: "r", list: .consents, allowed: 0),
         .historyNotFound(path: "h.db"),
+        .historyNeverImported(path: "h.db"),
         .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: nil, value: "vinter"),
         .attemptLogFieldTwice(path: "log.csv", field: "campaign", headerColumn: "kampanj", value: "vinter"),
         .attemptLogFieldAmbiguous(path: "log.csv", field: "number", headerColumns: ["telefon", "nummer"]),

@@ -166,8 +166,17 @@ final class HistoryCoverageTests: XCTestCase {
             XCTAssertEqual(error as? NixWashError, .staleHistory(path: future.path, newestAttempt: StockholmTime.iso8601(1_780_000_000),
                                                                  age: "1 h 0 min", maxAge: "1 h 0 min"))
         }
-        let empty = try self.store([])
-        XCTAssertThrowsError(try HistoryCoverage.check(store: empty, campaign: "C1", offer: "O1", contactCentre: "K1",
+        // A history no log was ever imported into (a failed or stopped first import) says nothing.
+        let neverImported = try self.store([])
+        XCTAssertThrowsError(try HistoryCoverage.check(store: neverImported, campaign: "C1", offer: "O1", contactCentre: "K1",
+                                                       maxAge: nil, now: 1_780_000_000)) { error in
+            XCTAssertEqual(error as? NixWashError, .historyNeverImported(path: neverImported.path))
+        }
+        // An empty log imported is a history: without attempts, too old for a maximum age.
+        try neverImported.insert(attempts: [])
+        XCTAssertNoThrow(try HistoryCoverage.check(store: neverImported, campaign: "C1", offer: "O1", contactCentre: "K1",
+                                                   maxAge: nil, now: 1_780_000_000))
+        XCTAssertThrowsError(try HistoryCoverage.check(store: neverImported, campaign: "C1", offer: "O1", contactCentre: "K1",
                                                        maxAge: 3_600, now: 1_780_000_000)) { error in
             XCTAssertTrue(error.localizedDescription.contains("it holds no attempts at all"), error.localizedDescription)
         }

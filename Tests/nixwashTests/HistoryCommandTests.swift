@@ -34,9 +34,9 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertTrue(strict.stderr.contains("dialer.csv: line 4, column 'Telefon', value '12': invalid_number:"), strict.stderr)
         XCTAssertTrue(strict.stderr.contains("Nothing was imported"), strict.stderr)
         XCTAssertTrue(strict.stderr.contains("--max-bad-rows N and --rejects FILE"), strict.stderr)
-        // The failed import created the database, and removes it: left empty, a scrub would
-        // take it for a history in which the campaign has no attempts.
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["dialer.csv"])
+        XCTAssertEqual(try attempts(folder.appendingPathComponent("h.db")), 0)
+        // The failed import left a database it created: a scrub does not take it for a history
+        // in which the campaign has no attempts.
         try write(folder, "leads.csv", "telefon;källa\n0701234567;V\n")
         try write(folder, "register.txt", "0702222222\n")
         XCTAssertEqual(try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
@@ -45,13 +45,14 @@ final class HistoryCommandTests: XCTestCase {
                                     "--contact-centre", "Kalmar", "--history", "h.db", "--nix", "nix.idx", "--out", "out", "leads.csv"],
                                    in: folder)
         XCTAssertNotEqual(scrub.status, 0, scrub.stderr)
-        XCTAssertTrue(scrub.stderr.contains("h.db: no contact history database here"), scrub.stderr)
+        XCTAssertEqual(scrub.status, 64, scrub.stderr)
+        XCTAssertTrue(scrub.stderr.contains("h.db: no dialer log was ever imported into this contact history"), scrub.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
         // A rejects file in a missing folder is named as given, not by its temporary name.
         let noFolder = try runNixwash(["history", "import", "--db", "h.db", "--max-bad-rows", "2", "--rejects", "nodir/r.csv",
                                        "dialer.csv"], in: folder)
         XCTAssertEqual(noFolder.status, 1, noFolder.stderr)
         XCTAssertTrue(noFolder.stderr.contains("nodir/r.csv: cannot open: No such file or directory"), noFolder.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("h.db").path))
 
         let noRejects = try runNixwash(["history", "import", "--db", "h.db", "--max-bad-rows", "2", "dialer.csv"], in: folder)
         XCTAssertEqual(noRejects.status, 64)
@@ -61,7 +62,7 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(tooFew.status, 1)
         XCTAssertTrue(tooFew.stderr.contains("2 bad rows, more than --max-bad-rows 1 allows (the first on line 4, column 'Telefon', value '12'"), tooFew.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("rejects.csv").path))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("h.db").path))
+        XCTAssertEqual(try attempts(folder.appendingPathComponent("h.db")), 0)
 
         let tolerant = try runNixwash(["history", "import", "--db", "h.db", "--max-bad-rows", "2", "--rejects", "rejects.csv", "dialer.csv"], in: folder)
         XCTAssertEqual(tolerant.status, 0, tolerant.stderr)
@@ -137,7 +138,7 @@ final class HistoryCommandTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(case_.message), "\(case_.stamps): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains("column 'attempted_at'"), result.stderr)
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("refused.db").path))
+        XCTAssertEqual(try attempts(folder.appendingPathComponent("refused.db")), 0)
         let badZone = try runNixwash(["history", "import", "--db", "x.db", "--timezone", "Mars/Olympus", "dmy.csv"], in: folder)
         XCTAssertEqual(badZone.status, 64)
         XCTAssertTrue(badZone.stderr.contains("--timezone must be an IANA zone name"), badZone.stderr)

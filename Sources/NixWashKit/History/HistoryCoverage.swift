@@ -153,6 +153,9 @@ public struct HistoryCoverage: Codable, Equatable, Sendable {
     public static func check(store: HistoryStore, campaign: String, offer: String, contactCentre: String,
                              maxAge: Int64?, now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
         let db = store.db
+        guard try db.scalar("SELECT EXISTS (SELECT 1 FROM imports) OR EXISTS (SELECT 1 FROM attempts)") == 1 else {
+            throw NixWashError.historyNeverImported(path: store.path)
+        }
         for (field, name) in zip(Field.allCases, [campaign, offer, contactCentre]) {
             let near = try nearNames(of: name, field: field, db: db)
             guard !near.isEmpty else { continue }

@@ -328,6 +328,9 @@ public final class PostgresHistoryStore: ContactHistoryStore {
 
     /// `HistoryCoverage.check` on the server: near names are told apart by the same fold.
     public func checkCoverage(campaign: String, offer: String, contactCentre: String, maxAge: Int64?, now: Int64) throws {
+        guard try connection.scalar("SELECT (EXISTS (SELECT 1 FROM imports) OR EXISTS (SELECT 1 FROM attempts))::int") == 1 else {
+            throw NixWashError.historyNeverImported(path: location.description)
+        }
         for (field, name) in zip(HistoryCoverage.Field.allCases, [campaign, offer, contactCentre]) {
             let folded = HistoryCoverage.fold(name)
             let names = try connection.query("SELECT id, name FROM \(field.table)")
