@@ -143,6 +143,9 @@ struct HistoryCommand: ParsableCommand {
                     if summary.ambiguousLocalTimes > 0 {
                         line += ", \(summary.ambiguousLocalTimes) in the repeated autumn hour read as standard time (the later of the two)"
                     }
+                    if summary.numbersReadBothWays > 0 {
+                        line += ", \(summary.numbersReadBothWays) numbers that read two ways (468123456: 046-812 34 56 or 08-123 456) stored under both"
+                    }
                     Console.message(line)
                     for bad in summary.badRows.prefix(showBadRows) {
                         Console.message("  \(summary.path):\(bad.line): \(bad.column.map { "column '\($0)': " } ?? "")\(bad.value.map { "'\($0)': " } ?? "")\(bad.reason.rawValue): \(bad.detail)")

@@ -268,6 +268,33 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertTrue(rejects.contains("dialer.csv,4,campaign,,missing_field,\(emptyCampaign),"), rejects)
     }
 
+    /// A log's `468123456` is read as 046-812 34 56, a lead column's as 08-123 456: the attempt
+    /// is stored under both, so the lead's attempts today are never invisible.
+    func testAnAttemptToANumberThatReadsTwoWaysCountsForBoth() throws {
+        let folder = try temporaryFolder(self)
+        try write(folder, "log.csv", """
+            number,attempted_at,campaign,offer,contact_centre
+            468123456,2026-11-23T09:00:00+01:00,c,o,k
+            468123456,2026-11-23T09:10:00+01:00,c,o,k
+
+            """)
+        let imported = try runNixwash(["history", "import", "--db", "h.db", "log.csv"], in: folder)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(imported.stderr.contains("2 rows: 4 imported, 0 already present, 0 rejected, 0 not an attempt"), imported.stderr)
+        XCTAssertTrue(imported.stderr.contains("2 numbers that read two ways (468123456: 046-812 34 56 or 08-123 456) stored under both"), imported.stderr)
+        try write(folder, "register.txt", "0702222222\n")
+        XCTAssertEqual(try runNixwash(["index", "build", "--kind", "nix", "--label", "NIX", "--register-date", "2026-11-01",
+                                       "--out", "nix.idx", "register.txt"], in: folder).status, 0)
+        try write(folder, "leads.csv", "namn,telefon,källa\nA,468123456,v\nB,08-123 456,v\nC,046-812 34 56,v\n")
+        let scrub = try runNixwash(["scrub", "-q", "--call-date", "2026-11-23", "--campaign", "c", "--offer", "o", "--contact-centre", "k",
+                                    "--history", "h.db", "--nix", "nix.idx", "--out", "out", "leads.csv"], in: folder)
+        XCTAssertEqual(scrub.status, 0, scrub.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/report.json"))) as! [String: Any]
+        let totals = report["totals"] as! [String: Any]
+        XCTAssertEqual(totals["numbers_callable"] as? Int, 0, "\(totals)")
+        XCTAssertEqual((totals["reasons_applied"] as? [String: Int])?["quota_daily"], 3, "\(totals)")
+    }
+
     func testUsageErrorsExit64() throws {
         let folder = try temporaryFolder(self)
         try Data(HistoryCommandTests.log.utf8).write(to: folder.appendingPathComponent("dialer.csv"))

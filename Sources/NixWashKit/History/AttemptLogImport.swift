@@ -191,10 +191,13 @@ extension HistoryImport {
                     }
                     outcomeID = id
                 }
-                let key: PhoneKey
+                let key: PhoneKey, otherKey: PhoneKey?
                 switch normalizer.normalize(record.field(number)) {
                 case let .valid(normalized):
                     key = normalized.key
+                    // A lead column reads `468123456` as 08-123 456, this log as 046-812 34 56:
+                    // the attempt counts for both, or the lead's would be invisible.
+                    otherKey = ListReading.callingCodeReading(record.field(number), read: key, normalizer: normalizer)
                 case let .invalid(rejection):
                     try reject(line: record.line, reason: .invalidNumber, column: header[number],
                                value: HistoryImport.text(record.field(number)),
@@ -203,7 +206,7 @@ extension HistoryImport {
                     continue
                 }
                 if let problem = try addRow(
-                    line: record.line, number: key, attemptedAt: record.field(attemptedAt),
+                    line: record.line, number: key, alsoAs: otherKey, attemptedAt: record.field(attemptedAt),
                     campaign: campaign.map { record.field($0) } ?? fixedCampaign,
                     offer: offer.map { record.field($0) } ?? fixedOffer,
                     contactCentre: centre.map { record.field($0) } ?? fixedCentre,

@@ -66,7 +66,7 @@ public struct HistoryFileSummary: Codable, Equatable, Sendable {
     public var rows = 0
     /// Attempts new to the history.
     public var inserted = 0
-    /// Attempts the history already had (same number, time, campaign and contact centre).
+    /// Attempts the history already had (same number, time, campaign, contact centre and offer).
     public var duplicates = 0
     /// Rows rejected (let through by the bad-row limit, and written to the rejects file).
     public var bad = 0
@@ -74,8 +74,11 @@ public struct HistoryFileSummary: Codable, Equatable, Sendable {
     public var notAttempts = 0
     /// The zone that times without an offset were read in.
     public var timeZone = AttemptTimeZone.stockholm.description
-    /// Local times in the repeated October hour, read as their first (CEST) occurrence.
+    /// Local times in the repeated October hour, read as their later (CET) occurrence.
     public var ambiguousLocalTimes = 0
+    /// Rows whose number reads two ways (`468123456`: 046-812 34 56, or 08-123 456 as a lead
+    /// column reads it): the attempt is stored under both, so both numbers' quotas count it.
+    public var numbersReadBothWays = 0
     /// Rejected rows in line order, the first `HistoryImport.badRowSampleLimit` of them.
     public var badRows: [HistoryBadRow] = []
 }
@@ -176,7 +179,7 @@ public final class HistoryImport {
     /// `add`, but a row that cannot be imported is returned for the caller to reject with the
     /// log's own column name, value and row.
     /// - Parameter outcomeID: the outcome's id when `outcome(_:)` already looked it up (0: none).
-    func addRow(line: UInt64, number: PhoneKey, attemptedAt: UnsafeRawBufferPointer,
+    func addRow(line: UInt64, number: PhoneKey, alsoAs otherNumber: PhoneKey? = nil, attemptedAt: UnsafeRawBufferPointer,
                 campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
                 contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?,
                 outcomeID: Int64? = nil) throws -> AttemptRowProblem? {
@@ -240,7 +243,7 @@ public final class HistoryImport {
             }
             return problem(.timestampInFuture, "later than now (\(StockholmTime.iso8601(now))): a dialer log holds calls already made. If the log's times are right, its zone is wrong (\(timeReading.zone); give \(naming(.attemptTimeZone)))\(dateOrder); otherwise fix the dialer's clock")
         }
-        return try append(line: line, number: number, instant: instant, earlierReading: earlierReading, campaign: campaign,
+        return try append(line: line, number: number, alsoAs: otherNumber, instant: instant, earlierReading: earlierReading, campaign: campaign,
                           offer: offer, contactCentre: contactCentre, outcome: outcome, outcomeID: outcomeID)
     }
 
@@ -281,7 +284,8 @@ public final class HistoryImport {
         }
     }
 
-    private func append(line: UInt64, number: PhoneKey, instant laterReading: Int64, earlierReading: Int64?,
+    private func append(line: UInt64, number: PhoneKey, alsoAs otherNumber: PhoneKey? = nil,
+                        instant laterReading: Int64, earlierReading: Int64?,
                         campaign: UnsafeRawBufferPointer, offer: UnsafeRawBufferPointer,
                         contactCentre: UnsafeRawBufferPointer, outcome: UnsafeRawBufferPointer?,
                         outcomeID knownOutcomeID: Int64? = nil) throws -> AttemptRowProblem? {
@@ -303,10 +307,13 @@ public final class HistoryImport {
                                         centre: centreID, offer: offerID)
             if !repeatedHourCalls.insert(call).inserted { instant = earlierReading }
         }
-        pending.append(PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
-                                      campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
-                                      localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
-        if pending.count == chunkSize { try sink.submit(&pending) }
+        for key in [number] + (otherNumber.map { [$0] } ?? []) {
+            pending.append(PendingAttempt(number: Int64(key.rawValue), attemptedAt: instant,
+                                          campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
+                                          localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
+            if pending.count == chunkSize { try sink.submit(&pending) }
+        }
+        if otherNumber != nil { file!.numbersReadBothWays += 1 }
         return nil
     }
 
@@ -349,7 +356,7 @@ public final class HistoryImport {
         if !pending.isEmpty { try sink.submit(&pending) }
         let inserted = try sink.finishFile()
         file!.inserted += inserted
-        file!.duplicates += file!.rows - file!.bad - file!.notAttempts - inserted
+        file!.duplicates += file!.rows + file!.numbersReadBothWays - file!.bad - file!.notAttempts - inserted
         let summary = file!
         try sink.record(summary)
         file = nil
