@@ -20,4 +20,11 @@ final class SupportBlanksTests: XCTestCase {
         check(" \n ", blank: false, trimmed: "\n")
         check("x", blank: false, trimmed: "x")
     }
+
+    func testATextShowsNothingWithBlanksAndNoBreakSpacesOnly() {
+        for (bytes, nothing) in [([], true), ([0x20, 0x09], true), ([0xC2, 0xA0, 0x20], true), ([0xA0], true),
+                                 ([0xC2], false), ([0xC2, 0x41], false), ([0x20, 0x56], false)] as [([UInt8], Bool)] {
+            XCTAssertEqual(bytes.withUnsafeBytes { Blanks.showsNothing($0) }, nothing, "\(bytes)")
+        }
+    }
 }

@@ -331,6 +331,13 @@ final class ScrubColumnTests: XCTestCase {
         XCTAssertEqual(refused.status, 64, refused.stderr)
         assertMentions(refused.stderr, ["leads.csv: line 3: the source column 'källa' is empty", "--source"])
         try assertNothingPublished()
+        // A tab or a no-break space shows nothing either.
+        for blank in ["\t", "\u{A0}"] {
+            try write("leads.csv", "namn;telefon;källa\nAnna;0701111111;V1\nBo;0703333333;\(blank)\n")
+            let shown = try scrub(["leads.csv"])
+            XCTAssertEqual(shown.status, 64, shown.stderr)
+            try assertNothingPublished()
+        }
         let given = try scrub(["--source", "Listköp AB", "leads.csv"])
         XCTAssertEqual(given.status, 0, given.stderr)
         XCTAssertEqual(try rows("out/callable.csv.gz").rows.map { $0[4] }, ["V1", "Listköp AB"])

@@ -295,7 +295,7 @@ struct RowWash {
             try writeMalformed(record, source: source, tally: &tally, malformed: &malformed)
             return
         }
-        if rowsNeedTheirSource, let sourceColumn, let sourceField, !sourceField.contains(where: { $0 != 0x20 }) {
+        if rowsNeedTheirSource, let sourceColumn, let sourceField, Blanks.showsNothing(sourceField) {
             throw NixWashError.rowWithoutSource(path: writer.path, line: record.line, column: columnNames[sourceColumn])
         }
         var first: NumberVerdict?

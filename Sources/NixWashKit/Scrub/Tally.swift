@@ -54,7 +54,7 @@ struct Tally {
     /// source setting, else the file's path. Sources repeat row after row, so the last one is
     /// checked first and a new one costs one small allocation.
     mutating func sourceIndex(for field: UnsafeRawBufferPointer?, fallback: [UInt8]) -> Int {
-        if let field, field.contains(where: { $0 != 0x20 }) {
+        if let field, !Blanks.showsNothing(field) {
             return index(of: field)
         }
         return (defaultSource ?? fallback).withUnsafeBytes { index(of: $0) }

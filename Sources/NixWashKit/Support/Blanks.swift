@@ -8,6 +8,21 @@ enum Blanks {
         return true
     }
 
+    /// Whether a text shows nothing: blanks and no-break spaces only (UTF-8 `C2 A0`, or a
+    /// Latin-1 `A0`). A source that shows nothing tells a consumer nothing.
+    @inline(__always)
+    static func showsNothing(_ field: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i < field.count {
+            switch field[i] {
+            case 0x20, 0x09, 0xA0: i += 1
+            case 0xC2 where i + 1 < field.count && field[i + 1] == 0xA0: i += 2
+            default: return false
+            }
+        }
+        return true
+    }
+
     /// The bounds of `field` without its leading and trailing blanks (empty when all blank).
     @inline(__always)
     static func trimmed(_ field: UnsafeRawBufferPointer) -> (start: Int, end: Int) {
