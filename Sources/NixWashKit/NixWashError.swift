@@ -45,6 +45,9 @@ public enum NixWashError: LocalizedError, Equatable {
     /// A header field that is a phone number: the file most likely has no header line, and its
     /// first lead would be read as column names and written out unwashed.
     case headerHoldsPhoneNumber(path: String, column: Int, value: String)
+    /// A column that holds phone numbers under an empty name or a piece of a number: the first
+    /// line is most likely a lead whose number is missing or broken.
+    case headerLooksLikeALead(path: String, column: Int, value: String)
     /// A lead column named like a column the wash appends for the dialer (`not_before`): the
     /// callable list would have two, and a dialer could read the lead's.
     case columnNamedLikeOutput(path: String, column: Int, name: String)
@@ -200,7 +203,7 @@ public enum NixWashError: LocalizedError, Equatable {
              .indexLabelTooLong, .indexTooLarge, .invalidSigningKey, .invalidSetting,
              .indexKindMismatch, .indexCountryMismatch, .registerDateMissing, .tooManyBlockLists, .consentListMissing,
              .notAScrubRun, .recheckContextDiffers, .notACallableList, .callableListChanged, .outputIsRunFolder, .runGivenTwice,
-             .missingColumn, .noPhoneColumn, .headerHoldsPhoneNumber, .columnNamedLikeOutput, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputFileExists, .outputIsInput, .replacedNotAnOutputFolder, .replacedFolderHoldsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
+             .missingColumn, .noPhoneColumn, .headerHoldsPhoneNumber, .headerLooksLikeALead, .columnNamedLikeOutput, .declaredColumnAmbiguous, .textNotInOutputEncoding, .outputExists, .outputFileExists, .outputIsInput, .replacedNotAnOutputFolder, .replacedFolderHoldsInput, .outputParentMissing, .invalidRuleProfile, .noNumberColumn,
              .noListDateColumn, .historyNotFound, .historyNeverImported, .notAHistoryDatabase, .noAttemptLogColumn, .noSource, .rowWithoutSource, .archiveMemberNotALeadList,
              .unwashedPhoneColumns, .nearHistoryName, .purgeRefused, .unsupportedInput, .noSuchSheet, .noInputFiles, .sameInputTwice:
             return .usage
@@ -298,6 +301,8 @@ public enum NixWashError: LocalizedError, Equatable {
             return "\(path): no column looks like a phone number column. The header has: \(Self.listed(header)). Name the column with \(name(.phoneColumn)).\(oneColumn)"
         case let .headerHoldsPhoneNumber(path, column, value):
             return "\(path): line 1, column \(column) is the phone number '\(Self.listed([value]))', so the file seems to have no header line. Its first lead would be read as column names and reach the outputs unwashed. Add a header line that names the columns (for example telefon) and rerun."
+        case let .headerLooksLikeALead(path, column, value):
+            return "\(path): column \(column) holds phone numbers, but its name on line 1 is \(value.isEmpty ? "empty" : "'\(Self.listed([value]))', a piece of a number"), so the file seems to have no header line: its first lead would be read as column names and reach the outputs unwashed. Add a header line that names the columns (for example telefon) and rerun."
         case let .columnNamedLikeOutput(path, column, header):
             return "\(path): column \(column) is named '\(Self.listed([header]))', like a column that the wash appends to every callable row for the dialer. The callable list would have two of them, and a dialer could read the old one (this looks like the output of an earlier wash). Remove or rename the column and rerun."
         case let .declaredColumnAmbiguous(path, declared, columns):

@@ -301,6 +301,15 @@ final class ScrubColumnTests: XCTestCase {
         let labelled = try scrub(["leads.csv"])
         XCTAssertEqual(labelled.status, 64, labelled.stderr)
         assertMentions(labelled.stderr, ["line 1, column 2 is the phone number 'Tel: 070-111 11 11'"])
+        // A first lead whose number is missing or broken: its column holds numbers below it.
+        let rows = (0..<30).map { "N\($0);070\(String(format: "%07d", $0));V1\n" }.joined()
+        for first in ["Anna;;V1", "Anna;070-12;V1"] {
+            try write("leads.csv", first + "\n" + rows)
+            let refused = try scrub(["leads.csv"])
+            XCTAssertEqual(refused.status, 64, refused.stderr)
+            assertMentions(refused.stderr, ["column 2 holds phone numbers, but its name on line 1 is", "no header line"])
+            try assertNothingPublished()
+        }
         // Digits in a header that are no phone number are names like any other.
         try write("leads.csv", "namn;telefon;2026-11-01;12345;källa\nAnna;0701111111;x;y;V1\n")
         XCTAssertEqual(try scrub(["leads.csv"]).status, 0)

@@ -291,6 +291,15 @@ struct LeadList {
         let sample = try RecordBatches.readSample(from: reader, rows: Self.sampleRows, aheadRows: aheadRows, aheadBytes: aheadBytes)
         let (counts, nonEmpty) = Self.sampleContent(sample, columns: header.count, content: content)
         let byContent = Self.phoneColumnsByContent(header: header, counts: counts, nonEmpty: nonEmpty)
+        // A column of phone numbers whose "name" is empty or a piece of a number: the first line
+        // is a lead whose number is missing or broken, not a header.
+        for column in byContent {
+            let name = reader.headerFields[column]
+            let digitsOnly = name.contains { $0 >= 0x30 && $0 <= 0x39 } && name.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || " +-()/.".utf8.contains($0) }
+            if digitsOnly || name.withUnsafeBytes(Blanks.isBlank) {
+                throw NixWashError.headerLooksLikeALead(path: path, column: column + 1, value: header[column])
+            }
+        }
         let roles: ColumnRoles
         do {
             roles = try ColumnRoles.resolve(header: header, path: path, phoneColumns: c.phoneColumns,
