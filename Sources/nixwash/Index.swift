@@ -23,7 +23,7 @@ struct ListFileOptions: ParsableArguments {
     @Option(help: "CSV file for the unreadable lines let through by --max-invalid-lines (file, line, column, value, reason). Written when the build succeeds.")
     var rejects: String?
 
-    @Option(help: "Country of numbers written without a country code: SE (the default), NO, FI or DK (NO for Reservasjonsregisteret).")
+    @Option(help: "Country of numbers written without a country code: SE, NO, FI or DK (NO for Reservasjonsregisteret). Default: SE for index build; for index update, the country the index records.")
     var defaultCountry: String?
 
     @OptionGroup var csv: CSVReadingOptions
@@ -262,7 +262,9 @@ extension IndexCommand {
                 let metadata = IndexWriter.Metadata(
                     kind: base.header.kind, label: base.header.label,
                     registerDate: registerDate.flatMap(DayNumber.parse) ?? base.header.registerDate,
-                    buildTime: secondsNow(), sources: sources, numberCountry: country)
+                    // An index of an older nixwash is stamped only with a country the user gave.
+                    buildTime: secondsNow(), sources: sources,
+                    numberCountry: base.header.numberCountry ?? list.defaultCountry.flatMap(PhoneCountry.init(rawValue:)))
                 let target = out ?? index
                 let header = try IndexWriter.write(keys: keys, metadata: metadata, to: target)
                 Console.summarize(IndexWriteSummary(index: target, header: header,
