@@ -155,12 +155,13 @@ public enum ListReading {
             value = value * 10 + UInt64(byte - 0x30)
         }
         // Read with the calling code already, or not beginning with it.
+        guard value != key.rawValue, !leadingZero else { return nil }
         let code = normalizer.defaultCountry.callingCode
-        let codeDigits = String(code).count
-        guard count > codeDigits, !leadingZero, value != key.rawValue else { return nil }
         var scale: UInt64 = 1
-        for _ in 0..<(count - codeDigits) { scale *= 10 }
-        guard value / scale == code else { return nil }
+        for _ in 0..<count { scale *= 10 }
+        var codeScale: UInt64 = 1
+        while codeScale <= code { codeScale *= 10 }
+        guard scale > codeScale, value / (scale / codeScale) == code else { return nil }
         let international = Array("+\(value)".utf8)
         guard case let .valid(number) = international.withUnsafeBytes({ normalizer.normalize($0) }), number.key != key else {
             return nil
