@@ -252,7 +252,7 @@ enum ScrubFuzzing {
         let keys: [UInt64] = [46_701_234_567, 46_701_234_568, 46_812_345_678]
         do {
             try IndexWriter.write(keys: keys, metadata: IndexWriter.Metadata(kind: .nix, label: "NIX", registerDate: 20_758,
-                                                                             buildTime: 0, sources: []), to: path)
+                                                                             buildTime: 0, sources: [], numberCountry: .sweden), to: path)
         } catch {
             fatalError("cannot write the fuzzing index: \(error)")
         }
