@@ -21,6 +21,14 @@ final class UTF16Text: ContentSource {
     private var decodedEnd = 0
     private var startedText = false
 
+    /// `source` read as UTF-8 when its first bytes, `head`, are a UTF-16 byte order mark, with
+    /// the encoding it is transcoded from (`utf-16le`, `utf-16be`); nil for any other text.
+    static func transcoding(_ source: ContentSource, head: [UInt8]) -> (content: ContentSource, from: String)? {
+        if head.starts(with: [0xFF, 0xFE]) { return (UTF16Text(source: source, bigEndian: false), "utf-16le") }
+        if head.starts(with: [0xFE, 0xFF]) { return (UTF16Text(source: source, bigEndian: true), "utf-16be") }
+        return nil
+    }
+
     /// `source` is positioned at the byte order mark (`FF FE` or `FE FF`).
     init(source: ContentSource, bigEndian: Bool, bufferSize: Int = 1 << 16) {
         self.source = source

@@ -232,10 +232,7 @@ public enum ListReading {
     /// UTF-8, as a lead list is; anything else as it is.
     private static func content(path: String) throws -> ContentSource {
         let file = try InputFile(path: path)
-        let head = try file.peek(2)
-        if head == [0xFF, 0xFE] { return UTF16Text(source: file, bigEndian: false) }
-        if head == [0xFE, 0xFF] { return UTF16Text(source: file, bigEndian: true) }
-        return file
+        return try UTF16Text.transcoding(file, head: file.peek(2))?.content ?? file
     }
 
     /// Reads the numbers of a register or block list file into `keys` (unsorted, repeats

@@ -120,8 +120,7 @@ public enum LeadSources {
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             throw NixWashError.unsupportedInput(path: path, reason: "an Excel 97-2003 workbook (.xls), which nixwash does not read. Save it as .xlsx (Excel Workbook) or CSV and rerun.")
         }
-        if head.starts(with: [0xFF, 0xFE]) { return [plain(UTF16Text(source: file, bigEndian: false), transcodedFrom: "utf-16le")] }
-        if head.starts(with: [0xFE, 0xFF]) { return [plain(UTF16Text(source: file, bigEndian: true), transcodedFrom: "utf-16be")] }
+        if let utf16 = UTF16Text.transcoding(file, head: head) { return [plain(utf16.content, transcodedFrom: utf16.from)] }
         return [plain(file, transcodedFrom: nil)]
     }
 
@@ -166,12 +165,9 @@ public enum LeadSources {
             if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x1F, 0x8B]) {
                 throw NixWashError.unsupportedInput(path: name, reason: "an archive, workbook or gzip file inside a zip archive, which nixwash does not open. Unzip the archive and give the files in it.")
             }
-            var content: ContentSource = stream
-            var transcodedFrom: String?
-            if head.starts(with: [0xFF, 0xFE]) { content = UTF16Text(source: stream, bigEndian: false); transcodedFrom = "utf-16le" }
-            if head.starts(with: [0xFE, 0xFF]) { content = UTF16Text(source: stream, bigEndian: true); transcodedFrom = "utf-16be" }
+            let utf16 = UTF16Text.transcoding(stream, head: head)
             return LeadInput(name: name, file: path, container: "zip", member: member.name, sheet: nil, compression: "none",
-                             transcodedFrom: transcodedFrom, content: content, delimiter: nil, fileSize: size, digest: .known(digest))
+                             transcodedFrom: utf16?.from, content: utf16?.content ?? stream, delimiter: nil, fileSize: size, digest: .known(digest))
         }
     }
 
