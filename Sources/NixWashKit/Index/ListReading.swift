@@ -177,8 +177,12 @@ public enum ListReading {
         if field.withUnsafeBytes({ if case .valid = normalizer.normalize($0) { return true } else { return false } }) {
             return true
         }
-        let punctuation: Set<UInt8> = Array(" +-./()".utf8).reduce(into: []) { $0.insert($1) }
-        return field.contains { $0 >= 0x30 && $0 <= 0x39 } && field.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || punctuation.contains($0) }
+        return isNumberFragment(field)
+    }
+
+    /// Digits with phone punctuation only (` +-./()`), at least one digit: `070-12`, `(08) 12`.
+    static func isNumberFragment(_ field: [UInt8]) -> Bool {
+        field.contains { $0 >= 0x30 && $0 <= 0x39 } && field.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || " +-./()".utf8.contains($0) }
     }
 
     /// Whether a field starts as phone numbers are written: `+`, a trunk or international `0`,

@@ -291,8 +291,7 @@ struct LeadList {
         // is a lead whose number is missing or broken, not a header.
         for column in byContent {
             let name = reader.headerFields[column]
-            let digitsOnly = name.contains { $0 >= 0x30 && $0 <= 0x39 } && name.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || " +-()/.".utf8.contains($0) }
-            if digitsOnly || name.withUnsafeBytes(Blanks.isBlank) {
+            if ListReading.isNumberFragment(name) || name.withUnsafeBytes(Blanks.isBlank) {
                 throw NixWashError.headerLooksLikeALead(path: path, column: column + 1, value: header[column])
             }
         }
