@@ -307,13 +307,17 @@ public final class HistoryImport {
                                         centre: centreID, offer: offerID)
             if !repeatedHourCalls.insert(call).inserted { instant = earlierReading }
         }
-        for key in [number] + (otherNumber.map { [$0] } ?? []) {
-            pending.append(PendingAttempt(number: Int64(key.rawValue), attemptedAt: instant,
-                                          campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
-                                          localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID)))
+        var attempt = PendingAttempt(number: Int64(number.rawValue), attemptedAt: instant,
+                                     campaign: Int32(campaignID), centre: Int32(centreID), offer: Int32(offerID),
+                                     localDate: StockholmTime.localDay(at: instant), outcome: Int32(outcomeID))
+        pending.append(attempt)
+        if pending.count == chunkSize { try sink.submit(&pending) }
+        if let otherNumber {
+            file!.numbersReadBothWays += 1
+            attempt.number = Int64(otherNumber.rawValue)
+            pending.append(attempt)
             if pending.count == chunkSize { try sink.submit(&pending) }
         }
-        if otherNumber != nil { file!.numbersReadBothWays += 1 }
         return nil
     }
 
