@@ -125,4 +125,59 @@ final class ScrubPrepareTests: XCTestCase {
         let numbers = try prepared("id;telefon\n1;0702222222\n", prepare: prepare)
         XCTAssertEqual(numbers.map(\.duplicate), [false])
     }
+
+    /// Many small batches through the reading and the preparing threads: every number in input
+    /// order, and the duplicate rule kept in that order across the batches.
+    func testManyBatchesKeepInputOrderThroughTheReadingAndPreparingThreads() throws {
+        let prepare = Prepare(lists: try lists())
+        let rows = 3_000
+        let numbers = (0..<rows).map { 46_720_000_000 + UInt64($0 % 2_000) }
+        let csv = "id;telefon\n" + numbers.enumerated().map { "\($0.offset);+\($0.element)\n" }.joined()
+        let prepared = try prepared(csv, prepare: prepare, recordsPerBatch: 7)
+        XCTAssertEqual(prepared.map(key), numbers)
+        XCTAssertEqual(prepared.map(\.duplicate), (0..<rows).map { $0 >= 2_000 })
+    }
+
+    /// A file that breaks off (a truncated gzip): the batches read before the break arrive
+    /// prepared, then the error; nothing hangs.
+    func testAReadErrorArrivesAfterTheBatchesReadBeforeIt() throws {
+        let prepare = Prepare(lists: try lists())
+        let csv = "id;telefon\n" + (0..<20_000).map { "\($0);+\(46_730_000_000 + UInt64($0))\n" }.joined()
+        let whole = try gzipBytes(bytes(csv), level: 1)
+        let file = path("broken.csv.gz")
+        try writeFile(URL(fileURLWithPath: file), Array(whole.prefix(whole.count / 2)))
+        let reader = try CSVReader(input: InputFile(path: file))
+        let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: [1], checkedColumns: [0], prepare: prepare,
+                                    recordsPerBatch: 100)
+        defer { batches.cancel() }
+        var keys: [UInt64?] = []
+        var batch: RecordBatches.Batch?
+        do {
+            while let current = try batches.next(after: batch) {
+                batch = current
+                for index in 0..<current.count { keys.append(key(current.number(index, 0))) }
+            }
+            XCTFail("a truncated file must not end like a whole one")
+        } catch {}
+        XCTAssertGreaterThan(keys.count, 100)
+        XCTAssertEqual(keys, (0..<keys.count).map { 46_730_000_000 + UInt64($0) })
+    }
+
+    /// The scrubbing side stops after one batch while both threads have more in hand: `cancel`
+    /// returns, and the lists can be used again.
+    func testCancelAfterTheFirstBatchStopsBothThreads() throws {
+        let prepare = Prepare(lists: try lists())
+        let csv = "id;telefon\n" + (0..<50_000).map { "\($0);+\(46_740_000_000 + UInt64($0))\n" }.joined()
+        let file = path("long.csv")
+        try writeFile(URL(fileURLWithPath: file), bytes(csv))
+        for _ in 0..<20 {
+            let reader = try CSVReader(input: InputFile(path: file))
+            let batches = RecordBatches(reader: reader, sample: nil, phoneColumns: [1], checkedColumns: [0], prepare: prepare,
+                                        recordsPerBatch: 10)
+            XCTAssertNotNil(try batches.next(after: nil))
+            batches.cancel()
+        }
+        let numbers = try prepared("id;telefon\n1;0707777777\n", prepare: prepare)
+        XCTAssertEqual(numbers.map(key), [46_707_777_777])
+    }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Reads a lead list on a thread of its own: inflating, CSV parsing and the encoding guess, and
-/// then `Prepare` (the phone fields, the duplicate rule, which needs input order, which this
-/// thread has, and the list probes) run there while the scrubbing thread judges the batch
-/// before. A few batches go round (memory stays flat, through a `Handoff`), each holding copies
+/// Reads a lead list on two threads of its own, a batch of records at a time: the reading
+/// thread inflates, splits records and guesses the encoding; the preparing thread runs
+/// `Prepare` on each batch read (the phone fields, the duplicate rule, which needs input order,
+/// which one thread keeps, and the list probes), while the scrubbing thread judges the batch
+/// before. A few batches go round (memory stays flat, through `Handoff`s), each holding copies
 /// of its records' fields; an error arrives after the records read before it, as it would from
 /// `CSVReader.next()`.
 final class RecordBatches {
@@ -112,6 +113,8 @@ final class RecordBatches {
     private let recordsPerBatch: Int
     private let bytesPerBatch: Int
     private let batches: Handoff<Batch>
+    /// Batches read and not yet prepared, from the reading thread to the preparing one.
+    private let parsed = Handoff<Batch>(capacity: 2)
     private var started = false
     /// The encoding seen in every field; complete once `next` returned nil.
     private(set) var encoding = EncodingGuess()
@@ -165,44 +168,55 @@ final class RecordBatches {
     func next(after previous: Batch?) throws -> Batch? {
         if !started {
             started = true
-            let thread = Thread { [self] in
+            let reading = Thread { [self] in
                 do {
-                    try produce()
-                    batches.finish()
+                    try read()
+                    parsed.finish()
                 } catch {
-                    batches.finish(throwing: error)
+                    parsed.finish(throwing: error)
                 }
             }
-            thread.name = "nixwash-parse"
-            thread.start()
+            reading.name = "nixwash-parse"
+            let preparing = Thread { [self] in
+                let outcome = Result { try prepareParsed() }
+                // The reading thread may still take an empty batch: it ends before the stream does.
+                parsed.cancel()
+                parsed.waitForProducer()
+                switch outcome {
+                case .success: batches.finish()
+                case let .failure(error): batches.finish(throwing: error)
+                }
+            }
+            preparing.name = "nixwash-prepare"
+            reading.start()
+            preparing.start()
         }
         // The sample is of its own size and used once.
         if let previous, previous !== firstBatch { batches.recycle(previous) }
         return try batches.receive()
     }
 
-    /// Stops the reading thread early (the scrub failed) and waits until it has let go of the
-    /// reader and `Prepare`; safe to call at any time.
+    /// Stops the reading and preparing threads early (the scrub failed) and waits until they
+    /// have let go of the reader and `Prepare`; safe to call at any time.
     func cancel() {
         batches.cancel()
         if started { batches.waitForProducer() }
     }
 
-    /// Reads the whole file into batches; throws what ended it early (after sending the
-    /// records read before), or the scrubbing side's cancellation.
-    private func produce() throws {
+    /// The reading thread: reads the whole file into batches (inflating, splitting records, the
+    /// encoding guess) for the preparing thread; throws what ended it early (after sending the
+    /// records read before), or a cancellation.
+    private func read() throws {
         var encoding = EncodingGuess()
-        var counts = ColumnContentCounts(columns: layout.columns)
         while true {
             let batch: Batch
             if let sample {
-                // The sample's records are the first batch; only their numbers are new.
+                // The sample's records are the first batch's first records.
                 self.sample = nil
                 batch = sample
                 for index in 0..<batch.count {
                     let record = batch.record(index)
                     for i in 0..<record.count { encoding.observe(record.field(i)) }
-                    prepare.prepare(record, layout: layout, into: batch, counts: &counts)
                 }
             } else {
                 batch = try batches.takeEmpty()
@@ -217,22 +231,32 @@ final class RecordBatches {
                     }
                     for i in 0..<record.count { encoding.observe(record.field(i)) }
                     batch.append(record)
-                    prepare.prepare(record, layout: layout, into: batch, counts: &counts)
                 }
             } catch {
                 failure = error
             }
-            prepare.finish(batch)
             batch.compressedBytesRead = reader.input.compressedBytesRead
             batch.recordsRead = reader.recordsRead
-            if batch.isLast {
-                // Read by the scrubbing side once `next` returned nil (the hand-off orders it).
-                self.encoding = encoding
-                contentCounts = counts
-            }
-            try batches.send(batch)
+            // Read by the scrubbing side once `next` returned nil (the hand-offs order it).
+            if batch.isLast { self.encoding = encoding }
+            try parsed.send(batch)
             if let failure { throw failure }
             if batch.isLast { return }
+        }
+    }
+
+    /// The preparing thread: the phone fields, the duplicate rule (in input order: one thread)
+    /// and the list probes of each batch read, which then goes to the scrubbing side. Throws
+    /// the reading thread's error after the batches read before it, or a cancellation.
+    private func prepareParsed() throws {
+        var counts = ColumnContentCounts(columns: layout.columns)
+        while let batch = try parsed.receive() {
+            for index in 0..<batch.count {
+                prepare.prepare(batch.record(index), layout: layout, into: batch, counts: &counts)
+            }
+            prepare.finish(batch)
+            if batch.isLast { contentCounts = counts }
+            try batches.send(batch)
         }
     }
 }
